@@ -1,0 +1,64 @@
+/**
+ * Precompiles the validators with TypeBox's schema compiler at generate time, so that no code is built at
+ * run time (no `new Function`): they run under a strict Content-Security-Policy and on edge runtimes.
+ *
+ * Three variants, each with one check function per schema:
+ * - request: strict; objects reject unknown keys and enums are closed (be strict in what you send).
+ * - response: tolerant; unknown keys pass and string enums accept values no spec lists yet.
+ * - responseStrict: unknown keys pass, enums are closed (reports values the spec does not know).
+ */
+import { Build } from 'typebox/schema'
+import { flattenAllOf, refName, type JsonSchema } from './json-schema.ts'
+
+export type Variant = 'request' | 'response' | 'responseStrict'
+
+const KEEP = new Set(['type', 'properties', 'required', 'items', 'enum', 'anyOf', 'oneOf', 'additionalProperties', 'minItems', 'maxItems', 'minimum', 'maximum', 'minLength', 'maxLength', 'const', '$ref'])
+
+/** The schema as the validator sees it: annotations dropped, refs by bare name, the variant's rules applied. */
+export function validationSchema(schema: JsonSchema, schemas: Record<string, JsonSchema>, variant: Variant): JsonSchema {
+  const s = flattenAllOf(schema, schemas)
+  const out: JsonSchema = {}
+  for (const [k, v] of Object.entries(s)) {
+    if (!KEEP.has(k)) continue
+    if (k === '$ref') out.$ref = refName(v) ?? v
+    else if (k === 'properties') out.properties = Object.fromEntries(Object.entries(v as JsonSchema).map(([p, ps]) => [p, validationSchema(ps, schemas, variant)]))
+    else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) out[k] = validationSchema(v, schemas, variant)
+    else if (k === 'anyOf' || k === 'oneOf') out.anyOf = (v as JsonSchema[]).map((m) => validationSchema(m, schemas, variant))
+    else if (k === 'enum' && variant === 'response' && (s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string')))) continue
+    else out[k] = v
+  }
+  if (variant === 'request' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false
+  return out
+}
+
+/** An ES module exporting one precompiled check per name, plus the schema context for error reporting. */
+export function emitValidators(schemas: Record<string, JsonSchema>, names: string[], extra: Record<string, JsonSchema>, variant: Variant, header: string): { code: string; context: string } {
+  const all = { ...schemas, ...extra }
+  const context: Record<string, JsonSchema> = {}
+  for (const n of Object.keys(all).sort()) context[n] = validationSchema(all[n]!, all, variant)
+  const exported = [...names, ...Object.keys(extra)].sort()
+  const build = Build(context as any, { anyOf: exported.map((n) => ({ $ref: n })) } as any)
+  // Unknown-key checks compile to regular expressions, which serialise as literals; anything else (format
+  // functions) would need run-time code, so it is dropped from the validation schema instead.
+  const { identifier, variables } = build.External()
+  const bad = variables.filter((v) => !(v instanceof RegExp))
+  if (bad.length) throw new Error(`${variant}: validators need run-time externals (${bad.map(String).join(', ')})`)
+  if (build.UseUnevaluated()) throw new Error(`${variant}: unevaluated keywords need a run-time context`)
+  const [root, ...rest] = build.Functions()
+  // The root is `check_0 = (value) => (check_a(value) || check_b(value) ...)`, one call per exported name, in order.
+  const calls = [...root!.matchAll(/(check_\d+)\(value\)/g)].map((m) => m[1]!)
+  if (calls.length !== exported.length) throw new Error(`${variant}: expected ${exported.length} entry checks, found ${calls.length}`)
+  const body = rest.join(';\n')
+  const imports = [body.includes('Guard.') ? `import { Guard } from 'typebox/guard'` : '', body.includes('Hashing.') ? `import { Hashing } from 'typebox/system'` : ''].filter(Boolean)
+  const code = [
+    header,
+    '// @ts-nocheck: precompiled by TypeBox; the typed surface is in index.ts.',
+    ...imports,
+    variables.length ? `const ${identifier} = [${variables.map(String).join(', ')}]` : '',
+    body + ';',
+    ...exported.map((n, i) => `export const ${n} = ${calls[i]}`),
+    '',
+  ].join('\n')
+  const ctx = [header, `/** The ${variant} validation schemas, for reporting where a value fails (only loaded on failure). */`, `export default ${JSON.stringify(context)}`, ''].join('\n')
+  return { code, context: ctx }
+}
