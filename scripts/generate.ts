@@ -65,7 +65,8 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc): Pro
     const direction = variant === 'request' ? 'request' : 'response'
     const mine = bodies.filter((b) => b.direction === direction)
     const names = reachable(schemas, mine.map((b) => b.schema))
-    const extra = Object.fromEntries(mine.filter((b) => !b.schema.$ref).map((b) => [b.name, b.schema]))
+    // Every operation body gets its own name (a $ref body is a one-call alias of its component).
+    const extra = Object.fromEntries(mine.map((b) => [b.name, b.schema]))
     const file = variant === 'responseStrict' ? 'response-strict' : variant
     const { code, context } = emitValidators(schemas, names, extra, variant, header)
     out[`${dir}/validators/${file}.ts`] = code

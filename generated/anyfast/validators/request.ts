@@ -56,6 +56,8 @@ const check_52 = ((value) => ((typeof value === "object" && value !== null && !(
 const check_53 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_194, unique_195) => ((External[82].test(unique_194) || false))) && (((value.functionCallingConfig === undefined || (!("functionCallingConfig" in value) || check_25(value.functionCallingConfig))) && (value.includeServerSideToolInvocations === undefined || (!("includeServerSideToolInvocations" in value) || typeof value.includeServerSideToolInvocations === "boolean"))) && (value.retrievalConfig === undefined || (!("retrievalConfig" in value) || check_54(value.retrievalConfig)))))));
 const check_54 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_196, unique_197) => ((External[83].test(unique_196) || false))) && ((value.latLng === undefined || (!("latLng" in value) || check_55(value.latLng))) && (value.languageCode === undefined || (!("languageCode" in value) || typeof value.languageCode === "string"))))));
 const check_55 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_198, unique_199) => ((External[84].test(unique_198) || false))) && ((value.longitude === undefined || (!("longitude" in value) || Number.isFinite(value.longitude))) && (value.latitude === undefined || (!("latitude" in value) || Number.isFinite(value.latitude)))))));
+const check_56 = ((value) => check_28(value));
+const check_57 = ((value) => check_28(value));
 export const AudioResponseFormat = check_1
 export const AudioTranscription = check_2
 export const AudioTranscriptionConfig = check_4
@@ -111,3 +113,5 @@ export const VideoMetadata = check_13
 export const VoiceConfig = check_35
 export const WebSearch = check_51
 export const WordInfo = check_3
+export const generateContentRequest = check_56
+export const streamGenerateContentRequest = check_57

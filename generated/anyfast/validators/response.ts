@@ -52,10 +52,11 @@ const check_48 = ((value) => ((typeof value === "object" && value !== null && !(
 const check_49 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ((value.modality === undefined || (!("modality" in value) || typeof value.modality === "string")) && (value.tokenCount === undefined || (!("tokenCount" in value) || Number.isInteger(value.tokenCount))))));
 const check_50 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (((value.message === undefined || (!("message" in value) || typeof value.message === "string")) && (value.modelStage === undefined || (!("modelStage" in value) || typeof value.modelStage === "string"))) && (value.retirementTime === undefined || (!("retirementTime" in value) || typeof value.retirementTime === "string")))));
 const check_51 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ("error" in value && ((typeof value.error === "object" && value.error !== null && !(Array.isArray(value.error))) && ((((value.error.message === undefined || (!("message" in value.error) || typeof value.error.message === "string")) && (value.error.type === undefined || (!("type" in value.error) || typeof value.error.type === "string"))) && (value.error.param === undefined || (!("param" in value.error) || (typeof value.error.param === "string" || value.error.param === null)))) && (value.error.code === undefined || (!("code" in value.error) || ((typeof value.error.code === "string" || Number.isInteger(value.error.code)) || value.error.code === null))))))));
-const check_52 = ((value) => (check_51(value) || check_44(value)));
+const check_52 = ((value) => check_46(value));
 const check_53 = ((value) => (check_51(value) || check_44(value)));
 const check_54 = ((value) => (check_51(value) || check_44(value)));
 const check_55 = ((value) => (check_51(value) || check_44(value)));
+const check_56 = ((value) => (check_51(value) || check_44(value)));
 export const AttributionSourceId = check_1
 export const AudioTranscription = check_4
 export const Blob = check_6
@@ -107,7 +108,8 @@ export const V1mainMediaResolution = check_15
 export const VideoMetadata = check_14
 export const Web = check_32
 export const WordInfo = check_5
-export const generateContentResponse4XX = check_52
-export const generateContentResponse5XX = check_53
-export const streamGenerateContentResponse4XX = check_54
-export const streamGenerateContentResponse5XX = check_55
+export const generateContentResponse200 = check_52
+export const generateContentResponse4XX = check_53
+export const generateContentResponse5XX = check_54
+export const streamGenerateContentResponse4XX = check_55
+export const streamGenerateContentResponse5XX = check_56

@@ -57,6 +57,9 @@ const check_53 = ((value) => ((typeof value === "object" && value !== null && !(
 const check_54 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_196, unique_197) => ((External[83].test(unique_196) || false))) && (((value.mode === undefined || (!("mode" in value) || (typeof value.mode === "string" && ((((value.mode === "MODE_UNSPECIFIED" || value.mode === "AUTO") || value.mode === "ANY") || value.mode === "NONE") || value.mode === "VALIDATED")))) && (value.allowedFunctionNames === undefined || (!("allowedFunctionNames" in value) || (Array.isArray(value.allowedFunctionNames) && value.allowedFunctionNames.every((unique_198, index) => (typeof unique_198 === "string")))))) && (value.streamFunctionCallArguments === undefined || (!("streamFunctionCallArguments" in value) || typeof value.streamFunctionCallArguments === "boolean"))))));
 const check_55 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_199, unique_200) => ((External[84].test(unique_199) || false))) && ((value.latLng === undefined || (!("latLng" in value) || check_56(value.latLng))) && (value.languageCode === undefined || (!("languageCode" in value) || typeof value.languageCode === "string"))))));
 const check_56 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_201, unique_202) => ((External[85].test(unique_201) || false))) && ((value.longitude === undefined || (!("longitude" in value) || Number.isFinite(value.longitude))) && (value.latitude === undefined || (!("latitude" in value) || Number.isFinite(value.latitude)))))));
+const check_57 = ((value) => check_23(value));
+const check_58 = ((value) => check_24(value));
+const check_59 = ((value) => check_24(value));
 export const AudioResponseFormat = check_1
 export const AudioTranscription = check_2
 export const AudioTranscriptionConfig = check_4
@@ -113,3 +116,6 @@ export const VideoMetadata = check_13
 export const VoiceConfig = check_31
 export const WebSearch = check_51
 export const WordInfo = check_3
+export const countTokensRequest = check_57
+export const generateContentRequest = check_58
+export const streamGenerateContentRequest = check_59

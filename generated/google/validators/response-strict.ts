@@ -54,6 +54,20 @@ const check_50 = ((value) => ((typeof value === "object" && value !== null && !(
 const check_51 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (((value.message === undefined || (!("message" in value) || typeof value.message === "string")) && (value.modelStage === undefined || (!("modelStage" in value) || (typeof value.modelStage === "string" && (((((((value.modelStage === "MODEL_STAGE_UNSPECIFIED" || value.modelStage === "UNSTABLE_EXPERIMENTAL") || value.modelStage === "EXPERIMENTAL") || value.modelStage === "PREVIEW") || value.modelStage === "STABLE") || value.modelStage === "LEGACY") || value.modelStage === "DEPRECATED") || value.modelStage === "RETIRED"))))) && (value.retirementTime === undefined || (!("retirementTime" in value) || typeof value.retirementTime === "string")))));
 const check_52 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ((value.models === undefined || (!("models" in value) || (Array.isArray(value.models) && value.models.every((unique_35, index) => (check_53(unique_35)))))) && (value.nextPageToken === undefined || (!("nextPageToken" in value) || typeof value.nextPageToken === "string")))));
 const check_53 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ((((((((((((((value.version === undefined || (!("version" in value) || typeof value.version === "string")) && (value.thinking === undefined || (!("thinking" in value) || typeof value.thinking === "boolean"))) && (value.name === undefined || (!("name" in value) || typeof value.name === "string"))) && (value.maxTemperature === undefined || (!("maxTemperature" in value) || Number.isFinite(value.maxTemperature)))) && (value.baseModelId === undefined || (!("baseModelId" in value) || typeof value.baseModelId === "string"))) && (value.topP === undefined || (!("topP" in value) || Number.isFinite(value.topP)))) && (value.topK === undefined || (!("topK" in value) || Number.isInteger(value.topK)))) && (value.outputTokenLimit === undefined || (!("outputTokenLimit" in value) || Number.isInteger(value.outputTokenLimit)))) && (value.displayName === undefined || (!("displayName" in value) || typeof value.displayName === "string"))) && (value.inputTokenLimit === undefined || (!("inputTokenLimit" in value) || Number.isInteger(value.inputTokenLimit)))) && (value.temperature === undefined || (!("temperature" in value) || Number.isFinite(value.temperature)))) && (value.description === undefined || (!("description" in value) || typeof value.description === "string"))) && (value.supportedGenerationMethods === undefined || (!("supportedGenerationMethods" in value) || (Array.isArray(value.supportedGenerationMethods) && value.supportedGenerationMethods.every((unique_36, index) => (typeof unique_36 === "string")))))) && (value.modelStage === undefined || (!("modelStage" in value) || typeof value.modelStage === "string")))));
+const check_54 = ((value) => check_44(value));
+const check_55 = ((value) => check_46(value));
+const check_56 = ((value) => check_46(value));
+const check_57 = ((value) => check_48(value));
+const check_58 = ((value) => check_46(value));
+const check_59 = ((value) => check_46(value));
+const check_60 = ((value) => check_53(value));
+const check_61 = ((value) => check_46(value));
+const check_62 = ((value) => check_46(value));
+const check_63 = ((value) => check_52(value));
+const check_64 = ((value) => check_46(value));
+const check_65 = ((value) => check_46(value));
+const check_66 = ((value) => check_46(value));
+const check_67 = ((value) => check_46(value));
 export const AttributionSourceId = check_1
 export const AudioTranscription = check_4
 export const Blob = check_6
@@ -107,3 +121,17 @@ export const V1mainMediaResolution = check_15
 export const VideoMetadata = check_14
 export const Web = check_32
 export const WordInfo = check_5
+export const countTokensResponse200 = check_54
+export const countTokensResponse4XX = check_55
+export const countTokensResponse5XX = check_56
+export const generateContentResponse200 = check_57
+export const generateContentResponse4XX = check_58
+export const generateContentResponse5XX = check_59
+export const getModelResponse200 = check_60
+export const getModelResponse4XX = check_61
+export const getModelResponse5XX = check_62
+export const listModelsResponse200 = check_63
+export const listModelsResponse4XX = check_64
+export const listModelsResponse5XX = check_65
+export const streamGenerateContentResponse4XX = check_66
+export const streamGenerateContentResponse5XX = check_67

@@ -53,12 +53,14 @@ const check_49 = ((value) => ((typeof value === "object" && value !== null && !(
 const check_50 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (((value.message === undefined || (!("message" in value) || typeof value.message === "string")) && (value.modelStage === undefined || (!("modelStage" in value) || typeof value.modelStage === "string"))) && (value.retirementTime === undefined || (!("retirementTime" in value) || typeof value.retirementTime === "string")))));
 const check_51 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ("error" in value && ((typeof value.error === "object" && value.error !== null && !(Array.isArray(value.error))) && ((((value.error.message === undefined || (!("message" in value.error) || typeof value.error.message === "string")) && (value.error.type === undefined || (!("type" in value.error) || typeof value.error.type === "string"))) && (value.error.param === undefined || (!("param" in value.error) || (typeof value.error.param === "string" || value.error.param === null)))) && (value.error.code === undefined || (!("code" in value.error) || ((typeof value.error.code === "string" || Number.isInteger(value.error.code)) || value.error.code === null))))))));
 const check_52 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ("data" in value && ((value.object === undefined || (!("object" in value) || typeof value.object === "string")) && (Array.isArray(value.data) && value.data.every((unique_31, index) => (((typeof unique_31 === "object" && unique_31 !== null && !(Array.isArray(unique_31))) && ("id" in unique_31 && (((typeof unique_31.id === "string" && (unique_31.object === undefined || (!("object" in unique_31) || typeof unique_31.object === "string"))) && (unique_31.owned_by === undefined || (!("owned_by" in unique_31) || typeof unique_31.owned_by === "string"))) && (unique_31.created === undefined || (!("created" in unique_31) || Number.isInteger(unique_31.created)))))))))))));
-const check_53 = ((value) => (check_51(value) || check_44(value)));
+const check_53 = ((value) => check_46(value));
 const check_54 = ((value) => (check_51(value) || check_44(value)));
 const check_55 = ((value) => (check_51(value) || check_44(value)));
-const check_56 = ((value) => (check_51(value) || check_44(value)));
+const check_56 = ((value) => check_52(value));
 const check_57 = ((value) => (check_51(value) || check_44(value)));
 const check_58 = ((value) => (check_51(value) || check_44(value)));
+const check_59 = ((value) => (check_51(value) || check_44(value)));
+const check_60 = ((value) => (check_51(value) || check_44(value)));
 export const AttributionSourceId = check_1
 export const AudioTranscription = check_4
 export const Blob = check_6
@@ -111,9 +113,11 @@ export const V1mainMediaResolution = check_15
 export const VideoMetadata = check_14
 export const Web = check_32
 export const WordInfo = check_5
-export const generateContentResponse4XX = check_53
-export const generateContentResponse5XX = check_54
-export const listModelsResponse4XX = check_55
-export const listModelsResponse5XX = check_56
-export const streamGenerateContentResponse4XX = check_57
-export const streamGenerateContentResponse5XX = check_58
+export const generateContentResponse200 = check_53
+export const generateContentResponse4XX = check_54
+export const generateContentResponse5XX = check_55
+export const listModelsResponse200 = check_56
+export const listModelsResponse4XX = check_57
+export const listModelsResponse5XX = check_58
+export const streamGenerateContentResponse4XX = check_59
+export const streamGenerateContentResponse5XX = check_60

@@ -57,6 +57,8 @@ const check_53 = ((value) => ((typeof value === "object" && value !== null && !(
 const check_54 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_149, unique_150) => ((External[61].test(unique_149) || false))) && true)));
 const check_55 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_200, unique_201) => ((External[84].test(unique_200) || false))) && (((value.functionCallingConfig === undefined || (!("functionCallingConfig" in value) || check_25(value.functionCallingConfig))) && (value.includeServerSideToolInvocations === undefined || (!("includeServerSideToolInvocations" in value) || typeof value.includeServerSideToolInvocations === "boolean"))) && (value.retrievalConfig === undefined || (!("retrievalConfig" in value) || check_56(value.retrievalConfig)))))));
 const check_56 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (Object.getOwnPropertyNames(value).every((unique_202, unique_203) => ((External[85].test(unique_202) || false))) && ((value.latLng === undefined || (!("latLng" in value) || check_47(value.latLng))) && (value.languageCode === undefined || (!("languageCode" in value) || typeof value.languageCode === "string"))))));
+const check_57 = ((value) => check_50(value));
+const check_58 = ((value) => check_50(value));
 export const AudioResponseFormat = check_1
 export const AudioTranscription = check_2
 export const AudioTranscriptionConfig = check_4
@@ -113,3 +115,5 @@ export const VideoMetadata = check_13
 export const VoiceConfig = check_34
 export const WebSearch = check_45
 export const WordInfo = check_3
+export const generateContentRequest = check_57
+export const streamGenerateContentRequest = check_58

@@ -50,6 +50,11 @@ const check_46 = ((value) => ((typeof value === "object" && value !== null && !(
 const check_47 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ((value.modality === undefined || (!("modality" in value) || typeof value.modality === "string")) && (value.tokenCount === undefined || (!("tokenCount" in value) || Number.isInteger(value.tokenCount))))));
 const check_48 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (((value.message === undefined || (!("message" in value) || typeof value.message === "string")) && (value.modelStage === undefined || (!("modelStage" in value) || typeof value.modelStage === "string"))) && (value.retirementTime === undefined || (!("retirementTime" in value) || typeof value.retirementTime === "string")))));
 const check_49 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ("error" in value && (typeof value.error === "string" || ((typeof value.error === "object" && value.error !== null && !(Array.isArray(value.error))) && ((value.error.message === undefined || (!("message" in value.error) || typeof value.error.message === "string")) && (value.error.request_id === undefined || (!("request_id" in value.error) || typeof value.error.request_id === "string"))))))));
+const check_50 = ((value) => check_44(value));
+const check_51 = ((value) => check_49(value));
+const check_52 = ((value) => check_49(value));
+const check_53 = ((value) => check_49(value));
+const check_54 = ((value) => check_49(value));
 export const AttributionSourceId = check_1
 export const AudioTranscription = check_4
 export const Blob = check_6
@@ -99,3 +104,8 @@ export const V1mainMediaResolution = check_15
 export const VideoMetadata = check_14
 export const Web = check_32
 export const WordInfo = check_5
+export const generateContentResponse200 = check_50
+export const generateContentResponse4XX = check_51
+export const generateContentResponse5XX = check_52
+export const streamGenerateContentResponse4XX = check_53
+export const streamGenerateContentResponse5XX = check_54

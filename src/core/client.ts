@@ -1,0 +1,265 @@
+/**
+ * The transport every provider shares, on openapi-fetch: auth, base URL, retries, timeouts, aborts, error
+ * mapping, response unwrapping and validation. A provider only supplies a {@link Dialect}.
+ */
+import createFetchClient, { type Client } from 'openapi-fetch'
+import type { Dialect, Route } from './dialect.ts'
+import {
+  ConfigurationError,
+  ConnectionError,
+  GeminiGatewayError,
+  MalformedResponseError,
+  RequestValidationError,
+  ResponseValidationError,
+  TimeoutError,
+  UserAbortError,
+  errorFromResponse,
+  errorInBody,
+  malformedResponseError,
+} from './errors.ts'
+import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
+import { streamChunks } from './stream.ts'
+import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
+import { issuesOf, type ResponseValidation } from './validate.ts'
+
+/** Options every provider's client takes. */
+export interface ClientOptions {
+  /** Defaults from the provider's environment variable (e.g. `GEMINI_API_KEY`). */
+  apiKey?: string
+  /** Defaults to the provider's documented host. A trailing `/` or `/v1beta` is fine. */
+  baseUrl?: string
+  /** A custom fetch (proxies, tests). Defaults to the global one at call time. */
+  fetch?: typeof globalThis.fetch
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>
+  /** Retries after 408, 409, 429, 5xx, connection errors and timeouts. Default 2. */
+  maxRetries?: number
+  /** Per attempt: time to the whole body (unary), or to the headers and between chunks (streams). Default 60 s. */
+  timeoutMs?: number
+  /** `tolerant` (default) passes unknown fields and enum values; `strict` reports unknown enum values; `off` skips. */
+  responseValidation?: ResponseValidation
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000
+
+/** The methods every provider's client has; providers without an operation omit it from their type. */
+export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = {}> {
+  readonly provider: Dialect['name']
+  /** Generates the whole answer. Throws a GeminiGatewayError on any failure; never returns an empty success. */
+  generateContent(params: GenerateContentParams<Documented> & Extra, options?: CallOptions): Promise<GenerateContentResponse>
+  /** Yields each chunk as it arrives; throws when the stream carries an error or ends before its final chunk. Leaving the loop early cancels the request. */
+  streamGenerateContent(params: GenerateContentParams<Documented> & Extra, options?: CallOptions): AsyncGenerator<GenerateContentResponse>
+  countTokens(params: CountTokensParams<Documented>, options?: CallOptions): Promise<CountTokensResponse>
+  listModels(options?: CallOptions & { pageSize?: number }): AsyncGenerator<Model>
+  getModel(model: string, options?: CallOptions): Promise<Model>
+  /** The openapi-fetch client typed with this provider's own paths (auth and base URL applied). */
+  readonly raw: Client<Paths>
+}
+
+/** Strips a trailing slash and a trailing version segment, since every route starts with its version. */
+export function normalizeBaseUrl(url: string): string {
+  let u = url.trim().replace(/\/+$/, '')
+  u = u.replace(/\/(v1beta|v1)$/, '')
+  return u
+}
+
+/** Model ids are written bare in paths; callers may pass Google's `models/` form. */
+export function bareModel(model: string): string {
+  return model.startsWith('models/') ? model.slice('models/'.length) : model
+}
+
+function envKey(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  return env?.[name] || undefined
+}
+
+interface Attempt { response: Response; body: ReadableStream<Uint8Array> | null }
+
+export function createGatewayClient<Paths extends {}, Documented extends string, Extra extends object = {}>(dialect: Dialect, options: ClientOptions = {}): GatewayClient<Paths, Documented, Extra> {
+  const apiKey = options.apiKey ?? envKey(dialect.envKey)
+  if (!apiKey) {
+    throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}`, { provider: dialect.name })
+  }
+  const secrets = [apiKey]
+  const baseUrl = normalizeBaseUrl(options.baseUrl ?? dialect.defaultBaseUrl)
+  if (!/^https?:\/\//.test(baseUrl)) throw new ConfigurationError(`${dialect.name}: baseUrl must start with http:// or https://`, { provider: dialect.name })
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
+  const validation = options.responseValidation ?? 'tolerant'
+  const authHeaders: Record<string, string> = dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
+  const raw = createFetchClient<Paths>({
+    baseUrl,
+    headers: { ...options.headers, ...authHeaders },
+    // Resolved per call so that a test or polyfill may replace the global fetch later.
+    fetch: (input: Request) => (options.fetch ?? globalThis.fetch)(input),
+  })
+  const provider = dialect.name
+
+  /** One HTTP exchange with retries; resolves with a 2xx response whose body is unread. */
+  async function send(route: Route, init: { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }, call: CallOptions, stream: boolean): Promise<Attempt & { done: () => void; signal: AbortSignal; timeoutMs: number }> {
+    const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    for (let attempt = 0; ; attempt++) {
+      if (call.signal?.aborted) throw abortError(call.signal)
+      const controller = new AbortController()
+      let timedOut = false
+      const onAbort = (): void => controller.abort(call.signal?.reason)
+      call.signal?.addEventListener('abort', onAbort, { once: true })
+      const timer = setTimeout(() => { timedOut = true; controller.abort() }, timeoutMs)
+      const done = (): void => { clearTimeout(timer); call.signal?.removeEventListener('abort', onAbort) }
+      let failure: GeminiGatewayError
+      try {
+        const result = await (raw as any)[route.method](route.path, {
+          params: { path: init.path, query: init.query },
+          body: init.body,
+          headers: call.headers,
+          parseAs: 'stream',
+          signal: controller.signal,
+        })
+        const response: Response = result.response
+        if (response.ok) {
+          // Unary bodies stay under the timeout until read; a stream's idle timer takes over after headers.
+          if (stream) done()
+          return { response, body: result.data ?? null, done, signal: controller.signal, timeoutMs }
+        }
+        done()
+        const bodyText = typeof result.error === 'string' ? result.error : result.error === undefined ? '' : JSON.stringify(result.error)
+        failure = errorFromResponse({ status: response.status, headers: response.headers, bodyText, provider, secrets })
+      } catch (cause) {
+        done()
+        if (call.signal?.aborted) throw abortError(call.signal)
+        failure = timedOut
+          ? new TimeoutError(`${provider}: no response within ${timeoutMs} ms`, { provider, timeoutMs, cause, secrets })
+          : new ConnectionError(`${provider}: connection failed: ${(cause as Error)?.message ?? cause}`, { provider, cause, secrets })
+      }
+      if (attempt >= maxRetries || !isRetryableError(failure)) throw failure
+      await sleep(retryDelayMs(attempt + 1, failure.headers, { details: failure.details }), call.signal).catch(() => { throw abortError(call.signal!) })
+    }
+  }
+
+  function abortError(signal: AbortSignal): UserAbortError {
+    return new UserAbortError(`${provider}: aborted by the caller`, { provider, cause: signal.reason, secrets })
+  }
+
+  /** Reads a unary 2xx body as JSON: empty, HTML and invalid JSON become typed errors; disguised errors throw. */
+  async function readJson(attempt: Attempt & { done: () => void; signal: AbortSignal; timeoutMs: number }, call: CallOptions): Promise<unknown> {
+    const { response } = attempt
+    let text: string
+    try {
+      text = await response.text()
+    } catch (cause) {
+      if (call.signal?.aborted) throw abortError(call.signal)
+      if (attempt.signal.aborted) throw new TimeoutError(`${provider}: body not complete within ${attempt.timeoutMs} ms`, { provider, timeoutMs: attempt.timeoutMs, cause, secrets })
+      throw new ConnectionError(`${provider}: connection lost while reading the body`, { provider, cause, secrets })
+    } finally {
+      attempt.done()
+    }
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch (cause) {
+      throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, cause })
+    }
+    const disguised = errorInBody(body, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
+    if (disguised) throw disguised
+    return body
+  }
+
+  async function validateResponse(name: string, body: unknown, response: Response): Promise<void> {
+    if (validation === 'off') return
+    const set = validation === 'strict' ? dialect.validators.responseStrict : dialect.validators.response
+    const issues = await issuesOf(set, name, body)
+    if (issues.length) throw new ResponseValidationError(issues, body, { provider, status: response.status, headers: response.headers, secrets })
+  }
+
+  async function validateRequest(operationId: string, body: unknown): Promise<void> {
+    const issues = await issuesOf(dialect.validators.request, `${operationId}Request`, body)
+    if (issues.length) throw new RequestValidationError(issues, { provider, secrets })
+  }
+
+  /** A generate response must say something: candidates or a prompt verdict. An empty object is no answer. */
+  function requireAnswer(body: any, response: Response): GenerateContentResponse {
+    if (!body || typeof body !== 'object' || Array.isArray(body) || (body.candidates === undefined && body.promptFeedback === undefined)) {
+      throw new MalformedResponseError(`${provider}: ${response.status}: response has neither candidates nor promptFeedback`, {
+        provider, status: response.status, headers: response.headers, rawBody: JSON.stringify(body), secrets,
+      })
+    }
+    return body
+  }
+
+  function wireRequest(params: GenerateContentParams<Documented> & Extra): { model: string; body: Record<string, unknown> } {
+    const { model, ...rest } = params
+    if (typeof model !== 'string' || !model) throw new RequestValidationError([{ path: '/model', message: 'must be a non-empty string' }], { provider, secrets })
+    return { model: bareModel(model), body: dialect.toWire ? dialect.toWire(rest) : rest }
+  }
+
+  function unsupported(op: string): never {
+    throw new ConfigurationError(`${provider}: ${op} is not offered by this provider`, { provider })
+  }
+
+  const client: GatewayClient<Paths, Documented, Extra> = {
+    provider,
+    raw,
+
+    async generateContent(params, call = {}) {
+      const route = dialect.routes.generate
+      const { model, body } = wireRequest(params)
+      await validateRequest(route.operationId, body)
+      const attempt = await send(route, { path: { model, ...route.pathParams }, body }, call, false)
+      const json = await readJson(attempt, call)
+      await validateResponse(`${route.operationId}Response200`, json, attempt.response)
+      const canonical = dialect.fromWire ? dialect.fromWire(json) : json
+      return requireAnswer(canonical, attempt.response)
+    },
+
+    async *streamGenerateContent(params, call = {}) {
+      const route = dialect.routes.stream ?? unsupported('streamGenerateContent')
+      const { model, body } = wireRequest(params)
+      await validateRequest(route.operationId, body)
+      const attempt = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, true)
+      yield* streamChunks({
+        response: attempt.response,
+        body: attempt.body,
+        provider,
+        secrets,
+        signal: call.signal,
+        idleTimeoutMs: attempt.timeoutMs,
+        validate: (chunk) => validateResponse('GenerateContentResponse', chunk, attempt.response),
+        fromWire: dialect.fromWire,
+      })
+    },
+
+    async countTokens(params, call = {}) {
+      const route = dialect.routes.countTokens ?? unsupported('countTokens')
+      const { model, ...body } = params
+      await validateRequest(route.operationId, body)
+      const attempt = await send(route, { path: { model: bareModel(model) }, body }, call, false)
+      const json = await readJson(attempt, call)
+      await validateResponse(`${route.operationId}Response200`, json, attempt.response)
+      return json as CountTokensResponse
+    },
+
+    async *listModels(call = {}) {
+      const route = dialect.routes.listModels ?? unsupported('listModels')
+      let pageToken: string | undefined
+      do {
+        const query: Record<string, string | number> = {}
+        if (call.pageSize) query.pageSize = call.pageSize
+        if (pageToken) query.pageToken = pageToken
+        const attempt = await send(route, { query }, call, false)
+        const json = await readJson(attempt, call)
+        await validateResponse(`${route.operationId}Response200`, json, attempt.response)
+        const page = dialect.modelsFromWire ? dialect.modelsFromWire(json) : (json as { models?: Model[]; nextPageToken?: string })
+        yield* page.models ?? []
+        pageToken = page.nextPageToken || undefined
+      } while (pageToken)
+    },
+
+    async getModel(model, call = {}) {
+      const route = dialect.routes.getModel ?? unsupported('getModel')
+      const attempt = await send(route, { path: { model: bareModel(model) } }, call, false)
+      const json = await readJson(attempt, call)
+      await validateResponse(`${route.operationId}Response200`, json, attempt.response)
+      return json as Model
+    },
+  }
+  return client
+}

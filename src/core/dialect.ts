@@ -1,0 +1,62 @@
+/**
+ * What a provider file supplies to the shared client: its generated metadata and validators, and how its
+ * wire format differs from Google's. Core knows no provider; each provider file builds one of these.
+ */
+import type { ProviderName } from './errors.ts'
+import type { GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
+import type { ValidatorSet } from './validate.ts'
+
+export interface Route { method: string; path: string }
+
+export interface Dialect {
+  name: ProviderName
+  /** Environment variable the key defaults from. */
+  envKey: string
+  defaultBaseUrl: string
+  /** Where the key goes: a named header, or `Authorization: Bearer`. */
+  auth: { kind: 'bearer' } | { kind: 'header'; name: string }
+  validators: { request: ValidatorSet; response: ValidatorSet; responseStrict: ValidatorSet }
+  /** Operation ids (as validator names use them) and their routes. */
+  routes: {
+    generate: Route & { operationId: string; pathParams?: Record<string, string> }
+    stream?: Route & { operationId: string; pathParams?: Record<string, string> }
+    countTokens?: Route & { operationId: string }
+    listModels?: Route & { operationId: string }
+    getModel?: Route & { operationId: string }
+  }
+  /** Canonical request body → wire body (nordlys's snake_case). Identity when absent. */
+  toWire?: (body: Omit<GenerateContentParams, 'model'>) => Record<string, unknown>
+  /** Wire success body → canonical response (apimart's envelope). Identity when absent. */
+  fromWire?: (body: unknown) => unknown
+  /** Wire model list → canonical models and the next page token (infinityblue's OpenAI-style list). */
+  modelsFromWire?: (body: unknown) => { models: Model[]; nextPageToken?: string | undefined }
+}
+
+export type { GenerateContentResponse }
+
+/** The generated `index.ts` of a provider (base URL, auth, routes), as far as the dialect needs it. */
+export interface GeneratedMeta {
+  provider: string
+  defaultBaseUrl: string
+  auth: Dialect['auth']
+  routes: Record<string, { method: string; path: string; inferred: boolean }>
+}
+
+/** Looks up an operation the provider's spec must have; a missing one is a generator or overlay bug. */
+export function route(meta: GeneratedMeta, operationId: string): Route & { operationId: string } {
+  const r = meta.routes[operationId]
+  if (!r) throw new Error(`${meta.provider}: the spec has no operation ${operationId}`)
+  return { method: r.method, path: r.path, operationId }
+}
+
+/** The routes named the canonical way, for every provider whose spec keeps Google's operation ids. */
+export function canonicalRoutes(meta: GeneratedMeta): Dialect['routes'] {
+  const has = (id: string) => id in meta.routes
+  return {
+    generate: route(meta, 'generateContent'),
+    ...(has('streamGenerateContent') && { stream: route(meta, 'streamGenerateContent') }),
+    ...(has('countTokens') && { countTokens: route(meta, 'countTokens') }),
+    ...(has('listModels') && { listModels: route(meta, 'listModels') }),
+    ...(has('getModel') && { getModel: route(meta, 'getModel') }),
+  }
+}

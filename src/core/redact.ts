@@ -1,0 +1,80 @@
+/**
+ * Secret scrubbing for anything that may end up in logs: error messages, raw bodies, headers, details.
+ * @module
+ * @internal
+ */
+
+/** What a redacted secret is replaced with. */
+export const REDACTED = '[REDACTED]'
+
+/** Containers nested deeper than this are replaced by {@link TOO_DEEP} when redacting values. */
+export const MAX_REDACT_DEPTH = 64
+
+/** Stands in for a subtree deeper than {@link MAX_REDACT_DEPTH}: we cannot vouch it is clean. */
+export const TOO_DEEP = '[omitted: nested too deep]'
+
+/**
+ * The forms in which each secret may appear, longest first so that a secret that contains another
+ * is replaced whole.
+ */
+function secretForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>()
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret === '') continue
+    forms.add(secret)
+    // Keys also travel in URLs (`?key=`), percent-encoded.
+    try {
+      forms.add(encodeURIComponent(secret))
+    } catch {
+      // Lone surrogates cannot be encoded; the raw form is still covered.
+    }
+    // And inside JSON string literals, where `"` and `\` and `/` may be escaped.
+    const jsonForm = JSON.stringify(secret).slice(1, -1)
+    forms.add(jsonForm)
+    forms.add(jsonForm.replaceAll('/', '\\/'))
+  }
+  return [...forms].sort((a, b) => b.length - a.length)
+}
+
+/**
+ * Replaces every occurrence of each non-empty secret (raw, URL-encoded and JSON-escaped) with
+ * `[REDACTED]`. Empty strings in `secrets` are ignored.
+ *
+ * @example redactSecrets('bad key AIza123', ['AIza123']) // 'bad key [REDACTED]'
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  if (secrets.length === 0 || text === '') return text
+  let out = text
+  // split/join: a literal replacement with no regex escaping to get wrong.
+  for (const form of secretForms(secrets)) out = out.split(form).join(REDACTED)
+  return out
+}
+
+/** Defines an own, enumerable property even for keys like `__proto__` (plain assignment would set the prototype). */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+/**
+ * Returns a copy of a JSON-like value with every string (and every object key) redacted.
+ * Subtrees deeper than {@link MAX_REDACT_DEPTH} become {@link TOO_DEEP}. Non-JSON values
+ * (functions, class instances other than arrays and plain objects) are returned as they are.
+ */
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
+  if (!secrets.some((s) => typeof s === 'string' && s !== '')) return value
+  return walk(value, secrets, 0) as T
+}
+
+function walk(value: unknown, secrets: readonly string[], depth: number): unknown {
+  if (typeof value === 'string') return redactSecrets(value, secrets)
+  if (value === null || typeof value !== 'object') return value
+  if (depth >= MAX_REDACT_DEPTH) return TOO_DEEP
+  if (Array.isArray(value)) return value.map((item) => walk(item, secrets, depth + 1))
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return value
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    defineOwn(out, redactSecrets(key, secrets), walk((value as Record<string, unknown>)[key], secrets, depth + 1))
+  }
+  return out
+}

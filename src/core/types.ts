@@ -1,0 +1,38 @@
+/** The canonical (Google dialect) types every provider's client speaks, from the generated google types. */
+import type { components } from '../../generated/google/types.ts'
+
+type Schemas = components['schemas']
+export type Content = Schemas['Content']
+export type Part = Schemas['Part']
+export type FunctionCall = Schemas['FunctionCall']
+export type GenerationConfig = Schemas['GenerationConfig']
+export type GenerateContentResponse = Schemas['GenerateContentResponse']
+export type Candidate = Schemas['Candidate']
+export type UsageMetadata = Schemas['UsageMetadata']
+export type CountTokensResponse = Schemas['CountTokensResponse']
+export type Model = Schemas['Model']
+/** The request body in Google's dialect, without the `model` field (the model goes in the path). */
+export type GenerateContentBody = Omit<Schemas['GenerateContentRequest'], 'model'>
+
+/** A model id: the provider's documented ids autocomplete, any other string is accepted. */
+export type ModelName<Documented extends string> = Documented | `models/${Documented}` | (string & {})
+
+/** What `generateContent` and `streamGenerateContent` take: the body plus the model. */
+export type GenerateContentParams<Documented extends string = string> = GenerateContentBody & {
+  /** With or without the `models/` prefix. */
+  model: ModelName<Documented>
+}
+
+export type CountTokensParams<Documented extends string = string> = Omit<Schemas['CountTokensRequest'], never> & {
+  model: ModelName<Documented>
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call (and a stream's body); the error thrown is a `UserAbortError`. */
+  signal?: AbortSignal
+  /** Overrides the client's timeout for this call. */
+  timeoutMs?: number
+  /** Extra headers for this call. */
+  headers?: Record<string, string>
+}

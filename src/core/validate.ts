@@ -1,0 +1,26 @@
+/**
+ * Runs the precompiled validators from generated/<provider>/validators and, only when a value fails, loads
+ * the schemas behind them to say where (TypeBox's interpreter: no code is built at run time).
+ */
+import type { ValidationIssue } from './errors.ts'
+
+export type Check = (value: unknown) => boolean
+/** One variant's checks by name, and a loader for its schemas (only needed to explain a failure). */
+export interface ValidatorSet {
+  checks: Record<string, Check>
+  schemas: () => Promise<{ default: Record<string, unknown> }>
+}
+
+export type ResponseValidation = 'tolerant' | 'strict' | 'off'
+
+/** The JSON-pointer paths and messages of everything wrong with `value`; empty when it passes. */
+export async function issuesOf(set: ValidatorSet, name: string, value: unknown): Promise<ValidationIssue[]> {
+  const check = set.checks[name]
+  if (!check) throw new Error(`no validator named ${name}`)
+  if (check(value)) return []
+  const [{ Errors }, { default: context }] = await Promise.all([import('typebox/schema'), set.schemas()])
+  const [, errors] = Errors(context as any, { $ref: name } as any, value)
+  const issues = errors.map((e) => ({ path: e.instancePath, message: e.message ?? e.keyword }))
+  // The interpreter and the precompiled check agree; a fallback keeps a failure from reading as "no issues".
+  return issues.length ? issues : [{ path: '', message: `does not match ${name}` }]
+}

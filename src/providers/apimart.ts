@@ -1,0 +1,45 @@
+/** apimart: Bearer auth, one `{method}` path for both methods, and a documented `{code, data}` envelope. */
+import * as meta from '../../generated/apimart/index.ts'
+import type { paths } from '../../generated/apimart/types.ts'
+import * as request from '../../generated/apimart/validators/request.ts'
+import * as responseStrict from '../../generated/apimart/validators/response-strict.ts'
+import * as response from '../../generated/apimart/validators/response.ts'
+import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
+import { route, type Dialect } from '../core/dialect.ts'
+
+/**
+ * Unwraps `{code: 200, data, usageMetadata}` (token counts live outside `data`); a bare response passes
+ * through. A non-200 `code` never gets here: the transport turns it into an error first.
+ */
+export function unwrapEnvelope(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || !('code' in body) || !('data' in body)) return body
+  const { data, usageMetadata } = body as { data?: Record<string, unknown>; usageMetadata?: unknown }
+  return { ...data, ...(usageMetadata !== undefined && { usageMetadata }) }
+}
+
+const generate = route(meta, 'generate')
+
+export const apimartDialect: Dialect = {
+  name: 'apimart',
+  envKey: 'APIMART_API_KEY',
+  defaultBaseUrl: meta.defaultBaseUrl,
+  auth: meta.auth,
+  routes: {
+    generate: { ...generate, pathParams: { method: 'generateContent' } },
+    stream: { ...generate, pathParams: { method: 'streamGenerateContent' } },
+  },
+  fromWire: unwrapEnvelope,
+  validators: {
+    request: { checks: request, schemas: () => import('../../generated/apimart/validators/request-schemas.ts') },
+    response: { checks: response, schemas: () => import('../../generated/apimart/validators/response-schemas.ts') },
+    responseStrict: { checks: responseStrict, schemas: () => import('../../generated/apimart/validators/response-strict-schemas.ts') },
+  },
+}
+
+export type ApimartModel = meta.DocumentedModel
+export type ApimartClient = Omit<GatewayClient<paths, ApimartModel>, 'countTokens' | 'getModel' | 'listModels'>
+
+/** A client for apimart. The key defaults from `APIMART_API_KEY`. */
+export function createApimartClient(options: ClientOptions = {}): ApimartClient {
+  return createGatewayClient(apimartDialect, options)
+}

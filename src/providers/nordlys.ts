@@ -1,0 +1,66 @@
+/**
+ * nordlys: `X-API-Key`, and a snake_case body whose `generation_config` has the Gen AI SDK's shape. Its
+ * server drops camelCase keys silently, so the canonical request is translated here, and router fields
+ * (`provider_order`, `models`...) are typed on this client alone.
+ */
+import * as meta from '../../generated/nordlys/index.ts'
+import type { components, paths } from '../../generated/nordlys/types.ts'
+import * as request from '../../generated/nordlys/validators/request.ts'
+import * as responseStrict from '../../generated/nordlys/validators/response-strict.ts'
+import * as response from '../../generated/nordlys/validators/response.ts'
+import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
+import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
+import type { GenerateContentBody } from '../core/types.ts'
+
+type Wire = components['schemas']['NordlysGenerateContentRequest']
+/** The router fields nordlys adds to a request (snake_case, as on the wire). */
+export type NordlysRouting = Omit<Wire, 'contents' | 'generation_config' | 'safety_settings' | 'system_instruction' | 'tool_config' | 'tools'>
+
+// Canonical top-level fields that nordlys reads from inside generation_config instead.
+const MOVED = ['systemInstruction', 'safetySettings', 'tools', 'toolConfig', 'cachedContent'] as const
+
+/** Canonical request → nordlys wire body. Unknown canonical fields stay, so strict validation names them. */
+export function toNordlysWire(body: GenerateContentBody & NordlysRouting): Record<string, unknown> {
+  const { contents, generationConfig, ...rest } = body as Record<string, any>
+  const config: Record<string, unknown> = { ...generationConfig }
+  for (const key of MOVED) {
+    if (rest[key] !== undefined) config[key] = rest[key]
+    delete rest[key]
+  }
+  return { contents, ...(Object.keys(config).length > 0 && { generation_config: config }), ...rest }
+}
+
+/** nordlys wire body → canonical request and routing fields (the inverse of {@link toNordlysWire}). */
+export function fromNordlysWire(wire: Record<string, unknown>): GenerateContentBody & NordlysRouting {
+  const { contents, generation_config, ...rest } = wire as Record<string, any>
+  const out: Record<string, unknown> = { contents, ...rest }
+  const config: Record<string, unknown> = { ...generation_config }
+  for (const key of MOVED) {
+    if (config[key] !== undefined) out[key] = config[key]
+    delete config[key]
+  }
+  if (generation_config !== undefined && Object.keys(config).length > 0) out.generationConfig = config
+  return out as GenerateContentBody & NordlysRouting
+}
+
+export const nordlysDialect: Dialect = {
+  name: 'nordlys',
+  envKey: 'NORDLYS_API_KEY',
+  defaultBaseUrl: meta.defaultBaseUrl,
+  auth: meta.auth,
+  routes: canonicalRoutes(meta),
+  toWire: toNordlysWire as Dialect['toWire'],
+  validators: {
+    request: { checks: request, schemas: () => import('../../generated/nordlys/validators/request-schemas.ts') },
+    response: { checks: response, schemas: () => import('../../generated/nordlys/validators/response-schemas.ts') },
+    responseStrict: { checks: responseStrict, schemas: () => import('../../generated/nordlys/validators/response-strict-schemas.ts') },
+  },
+}
+
+export type NordlysModel = meta.DocumentedModel
+export type NordlysClient = Omit<GatewayClient<paths, NordlysModel, NordlysRouting>, 'countTokens' | 'getModel' | 'listModels'>
+
+/** A client for the nordlys router. The key defaults from `NORDLYS_API_KEY`. */
+export function createNordlysClient(options: ClientOptions = {}): NordlysClient {
+  return createGatewayClient(nordlysDialect, options)
+}
