@@ -1,0 +1,14 @@
+/**
+ * The five dialects by provider name.
+ * @internal
+ */
+import type { Dialect } from '../dialect.ts'
+import type { MockProvider } from '../types.ts'
+import { anyfast } from './anyfast.ts'
+import { apimart } from './apimart.ts'
+import { google } from './google.ts'
+import { infinityblue } from './infinityblue.ts'
+import { nordlys } from './nordlys.ts'
+
+/** Dialect of each provider. */
+export const DIALECTS: Record<MockProvider, Dialect> = { google, infinityblue, anyfast, apimart, nordlys }

@@ -1,0 +1,64 @@
+// Small helpers shared by the local-gateway tests: real HTTP with global fetch, nothing mocked.
+import { MOCK_API_KEY, type MockGateway, type MockProvider } from '../../src/mock/index.ts'
+
+export const KEY = MOCK_API_KEY
+export const CONTENTS = [{ role: 'user', parts: [{ text: 'Where is Google headquartered?' }] }]
+
+/** The header that carries the key in each dialect. */
+export function authHeaders(provider: MockProvider, key = KEY): Record<string, string> {
+  if (provider === 'google') return { 'x-goog-api-key': key }
+  if (provider === 'nordlys') return { 'x-api-key': key }
+  return { authorization: `Bearer ${key}` }
+}
+
+/** Path of a generate call; `stream` adds `?alt=sse`. */
+export function generatePath(model = 'gemini-2.5-flash', stream = false): string {
+  return stream ? `/v1beta/models/${model}:streamGenerateContent?alt=sse` : `/v1beta/models/${model}:generateContent`
+}
+
+/** POSTs JSON (or a raw string) with the dialect's auth unless `headers` overrides it. */
+export function post(
+  gw: MockGateway,
+  path: string,
+  body: unknown = { contents: CONTENTS },
+  headers: Record<string, string> = authHeaders(gw.provider),
+  init: RequestInit = {},
+): Promise<Response> {
+  return fetch(`${gw.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...init,
+  })
+}
+
+/** GETs with the dialect's auth. */
+export function get(gw: MockGateway, path: string, headers: Record<string, string> = authHeaders(gw.provider)): Promise<Response> {
+  return fetch(`${gw.url}${path}`, { headers })
+}
+
+/** Reads a body chunk by chunk, as the client's decoder will see it. */
+export async function readChunks(res: Response): Promise<string[]> {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  const chunks: string[] = []
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return chunks
+    chunks.push(decoder.decode(value, { stream: true }))
+  }
+}
+
+/** `data:` payloads of an SSE body (any line end), `[DONE]` excluded, each parsed. */
+export function sseEvents(raw: string): Array<Record<string, unknown>> {
+  return raw
+    .split(/\r\n\r\n|\n\n/)
+    .map((block) => block.trim())
+    .filter((block) => block.startsWith('data: ') && block !== 'data: [DONE]')
+    .map((block) => JSON.parse(block.slice(6)) as Record<string, unknown>)
+}
+
+/** True when some candidate in the events carries a finishReason. */
+export function hasFinishReason(events: Array<Record<string, unknown>>): boolean {
+  return events.some((e) => Array.isArray(e.candidates) && e.candidates.some((c: { finishReason?: unknown }) => c.finishReason !== undefined))
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest'
+import { MOCK_PROVIDERS, withMockGateway, type MockProvider } from '../../src/mock/index.ts'
+import { authHeaders, CONTENTS, generatePath, get, post } from './helpers.ts'
+
+describe('google routes', () => {
+  it('pages GET /v1beta/models with pageSize=2 until nextPageToken is absent', async () => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      const names: string[] = []
+      let token: string | undefined
+      let pages = 0
+      do {
+        const q = new URLSearchParams({ pageSize: '2', ...(token ? { pageToken: token } : {}) })
+        const res = await get(gw, `/v1beta/models?${q}`)
+        expect(res.status).toBe(200)
+        const page = (await res.json()) as { models: Array<{ name: string }>; nextPageToken?: string }
+        expect(page.models.length).toBeLessThanOrEqual(2)
+        names.push(...page.models.map((m) => m.name))
+        token = page.nextPageToken
+        if (token !== undefined) expect(token).not.toBe('')
+        pages++
+      } while (token !== undefined && pages < 50)
+      expect(pages).toBe(5)
+      expect(names).toHaveLength(10)
+      expect(new Set(names).size).toBe(10)
+      expect(names).toContain('models/gemini-2.5-flash')
+    })
+  })
+
+  it('lists everything on one page by default, without nextPageToken', async () => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      const body = (await (await get(gw, '/v1beta/models')).json()) as Record<string, unknown>
+      expect(body.models).toHaveLength(10)
+      expect('nextPageToken' in body).toBe(false)
+    })
+  })
+
+  it('rejects a garbage pageToken with INVALID_ARGUMENT', async () => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      const res = await get(gw, '/v1beta/models?pageToken=bogus')
+      expect(res.status).toBe(400)
+      expect(await res.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } })
+    })
+  })
+
+  it('gets one model by bare id, and 404s an unknown one in Gemini shape', async () => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      const ok = await get(gw, '/v1beta/models/gemini-2.5-flash')
+      expect(ok.status).toBe(200)
+      expect(await ok.json()).toMatchObject({ name: 'models/gemini-2.5-flash', supportedGenerationMethods: expect.arrayContaining(['generateContent']) })
+      const missing = await get(gw, '/v1beta/models/gemini-9-ultra')
+      expect(missing.status).toBe(404)
+      expect(await missing.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } })
+    })
+  })
+
+  it('answers countTokens with the recorded CountTokensResponse', async () => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      const res = await post(gw, '/v1beta/models/gemini-2.5-flash:countTokens')
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ totalTokens: 11, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 11 }] })
+    })
+  })
+
+  it.each([
+    ['models/ prefix inside the path', 'POST', '/v1beta/models/models/gemini-2.5-flash:generateContent'],
+    ['models/ prefix on a model GET', 'GET', '/v1beta/models/models/gemini-2.5-flash'],
+    ['doubled version segment', 'POST', '/v1beta/v1beta/models/gemini-2.5-flash:generateContent'],
+    ['v1 instead of v1beta', 'POST', '/v1/models/gemini-2.5-flash:generateContent'],
+    ['unknown method', 'POST', '/v1beta/models/gemini-2.5-flash:embedContent'],
+    ['GET on a POST method', 'GET', '/v1beta/models/gemini-2.5-flash:generateContent'],
+    ['trailing slash', 'GET', '/v1beta/models/'],
+  ])('404s %s with Google’s HTML page, before checking the key', async (_name, method, path) => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      const res = await fetch(`${gw.url}${path}`, { method, ...(method === 'POST' ? { body: JSON.stringify({ contents: CONTENTS }) } : {}) })
+      expect(res.status).toBe(404)
+      expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8')
+      expect(await res.text()).toContain(`The requested URL <code>${path}</code> was not found`)
+    })
+  })
+})
+
+describe('infinityblue routes', () => {
+  it('lists its three models OpenAI-style at GET /v1/models', async () => {
+    await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
+      const res = await get(gw, '/v1/models')
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { object: string; data: Array<{ id: string; object: string; owned_by: string }> }
+      expect(body.object).toBe('list')
+      expect(body.data.map((m) => m.id).sort()).toEqual(['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3.1-pro-preview'])
+      for (const m of body.data) expect(m).toEqual({ id: m.id, object: 'model', owned_by: 'google' })
+    })
+  })
+
+  it('requires the key for /v1/models too', async () => {
+    await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
+      expect((await get(gw, '/v1/models', {})).status).toBe(401)
+    })
+  })
+})
+
+/** Paths each relay does not serve. */
+const RELAY_MISSING: Array<[string, string]> = [
+  ['POST', '/v1beta/models/gemini-2.5-flash:countTokens'],
+  ['GET', '/v1beta/models'],
+  ['GET', '/v1beta/models/gemini-2.5-flash'],
+  ['POST', '/v1beta/v1beta/models/gemini-2.5-flash:generateContent'],
+  ['POST', '/v1beta/models/models/gemini-2.5-flash:generateContent'],
+]
+
+describe.each(['infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s routes', (provider) => {
+  it.each(['generateContent', 'streamGenerateContent?alt=sse', 'streamGenerateContent'])('serves POST :%s', async (method) => {
+    await withMockGateway({ provider }, async (gw) => {
+      const res = await post(gw, `/v1beta/models/gemini-2.5-flash:${method}`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain(method.startsWith('stream') ? 'text/event-stream' : 'application/json')
+      await res.text()
+    })
+  })
+
+  it.each(RELAY_MISSING)('404s %s %s', async (method, path) => {
+    await withMockGateway({ provider }, async (gw) => {
+      const res = await fetch(`${gw.url}${path}`, {
+        method,
+        headers: authHeaders(provider),
+        ...(method === 'POST' ? { body: JSON.stringify({ contents: CONTENTS }) } : {}),
+      })
+      expect(res.status).toBe(404)
+      const body = (await res.json()) as Record<string, unknown>
+      if (provider === 'apimart') expect(body).toEqual({ code: 404, msg: 'Not Found', data: null })
+      else if (provider === 'nordlys') expect(body).toMatchObject({ error: { message: `Cannot ${method} ${path}`, request_id: expect.stringMatching(/^req_/) } })
+      else expect(body).toEqual({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: '', code: '' } })
+    })
+  })
+})
+
+describe('anyfast model enum', () => {
+  it('routes its ten documented models', async () => {
+    await withMockGateway({ provider: 'anyfast' }, async (gw) => {
+      for (const model of ['gemini-2.0-flash', 'gemini-3-pro-image-preview', 'gemini-3.1-flash-lite-preview']) {
+        const res = await post(gw, generatePath(model))
+        expect(res.status).toBe(200)
+        await res.text()
+      }
+    })
+  })
+
+  it('answers 503 model_not_found for any other model', async () => {
+    await withMockGateway({ provider: 'anyfast' }, async (gw) => {
+      const res = await post(gw, generatePath('gemini-1.5-pro'))
+      expect(res.status).toBe(503)
+      expect(await res.json()).toEqual({
+        error: { message: 'No available channel for model gemini-1.5-pro', type: 'new_api_error', param: '', code: 'model_not_found' },
+      })
+    })
+  })
+})
+
+const WITHOUT_ENUM = MOCK_PROVIDERS.filter((p): p is Exclude<MockProvider, 'anyfast'> => p !== 'anyfast')
+
+describe.each(WITHOUT_ENUM)('%s: any model name is accepted (no enum)', (provider) => {
+  it('serves a model it has never heard of', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      const res = await post(gw, generatePath('gemini-next-experimental'))
+      expect(res.status).toBe(200)
+      await res.text()
+    })
+  })
+})

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest'
+import { MOCK_PROVIDERS, withMockGateway, type FailureScenario, type MockGateway, type MockProvider } from '../../src/mock/index.ts'
+import { authHeaders, generatePath, hasFinishReason, post, sseEvents } from './helpers.ts'
+
+type ErrorScenario = Extract<FailureScenario, 'rate-limit' | 'overloaded' | 'server-error' | 'error-200' | 'unknown-model' | 'auth'>
+
+const STATUS: Record<ErrorScenario, Record<MockProvider, number>> = {
+  'rate-limit': { google: 429, infinityblue: 429, anyfast: 429, apimart: 429, nordlys: 429 },
+  overloaded: { google: 503, infinityblue: 503, anyfast: 503, apimart: 503, nordlys: 503 },
+  'server-error': { google: 500, infinityblue: 500, anyfast: 500, apimart: 500, nordlys: 500 },
+  'error-200': { google: 200, infinityblue: 200, anyfast: 200, apimart: 200, nordlys: 200 },
+  'unknown-model': { google: 404, infinityblue: 503, anyfast: 503, apimart: 404, nordlys: 404 },
+  auth: { google: 400, infinityblue: 401, anyfast: 401, apimart: 401, nordlys: 401 },
+}
+
+/** Google status names by scenario. */
+const GOOGLE_STATUS: Record<ErrorScenario, [number, string]> = {
+  'rate-limit': [429, 'RESOURCE_EXHAUSTED'],
+  overloaded: [503, 'UNAVAILABLE'],
+  'server-error': [500, 'INTERNAL'],
+  'error-200': [500, 'INTERNAL'],
+  'unknown-model': [404, 'NOT_FOUND'],
+  auth: [400, 'INVALID_ARGUMENT'],
+}
+
+/** The error body has the dialect's shape. */
+function expectShape(provider: MockProvider, scenario: ErrorScenario, text: string, contentType: string | null) {
+  const body = JSON.parse(text) as Record<string, any>
+  switch (provider) {
+    case 'google': {
+      const [code, status] = GOOGLE_STATUS[scenario]
+      expect(contentType).toBe('application/json; charset=UTF-8')
+      expect(text).toMatch(/^\{\n {2}"error": \{\n {4}"code": /) // pretty, keys in Google's order
+      expect(text.endsWith('}\n')).toBe(true)
+      expect(Object.keys(body.error).slice(0, 3)).toEqual(['code', 'message', 'status'])
+      expect(body.error).toMatchObject({ code, status, message: expect.any(String) })
+      return
+    }
+    case 'infinityblue':
+    case 'anyfast':
+      expect(Object.keys(body.error)).toEqual(['message', 'type', 'param', 'code'])
+      expect(body.error.message).toEqual(expect.any(String))
+      expect(['string', 'number']).toContain(typeof body.error.code)
+      return
+    case 'apimart':
+      expect(Object.keys(body)).toEqual(['code', 'msg', 'data'])
+      expect(body.data).toBeNull()
+      expect(body.code).toBe(scenario === 'error-200' ? 503 : STATUS[scenario].apimart)
+      return
+    case 'nordlys':
+      if (scenario === 'auth') expect(body).toEqual({ error: 'Authentication required' })
+      else expect(body.error).toEqual({ message: expect.any(String), request_id: expect.stringMatching(/^req_/) })
+  }
+}
+
+const ERROR_SCENARIOS = Object.keys(STATUS) as ErrorScenario[]
+
+describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
+  it.each(ERROR_SCENARIOS)('%s via fail(): status and body shape', async (scenario) => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail(scenario)
+      const res = await post(gw, generatePath())
+      expect(res.status).toBe(STATUS[scenario][provider])
+      expectShape(provider, scenario, await res.text(), res.headers.get('content-type'))
+      // Only the next request fails.
+      expect((await post(gw, generatePath())).status).toBe(200)
+    })
+  })
+
+  it.each(ERROR_SCENARIOS)('%s via x-mock-scenario header', async (scenario) => {
+    await withMockGateway({ provider }, async (gw) => {
+      const res = await post(gw, generatePath(), undefined, { ...authHeaders(provider), 'x-mock-scenario': scenario })
+      expect(res.status).toBe(STATUS[scenario][provider])
+      expectShape(provider, scenario, await res.text(), res.headers.get('content-type'))
+    })
+  })
+
+  it('rate-limit sends Retry-After: 1', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('rate-limit')
+      const res = await post(gw, generatePath())
+      expect(res.headers.get('retry-after')).toBe('1')
+      const body = (await res.json()) as { error?: { details?: unknown[] } }
+      if (provider === 'google') {
+        expect(body.error?.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' })
+      }
+    })
+  })
+
+  it('bad-gateway-html is a 502 nginx page', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('bad-gateway-html')
+      const res = await post(gw, generatePath())
+      expect(res.status).toBe(502)
+      expect(res.headers.get('content-type')).toBe('text/html')
+      expect(await res.text()).toContain('<center><h1>502 Bad Gateway</h1></center>')
+    })
+  })
+
+  it('envelope-error is HTTP 200 with an error envelope', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('envelope-error')
+      const res = await post(gw, generatePath())
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({ code: 500, msg: 'upstream error', data: null })
+    })
+  })
+
+  it('reset destroys the socket before any header', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('reset')
+      await expect(post(gw, generatePath())).rejects.toThrow(TypeError)
+    })
+  })
+
+  it('stall sends 200 headers and then nothing', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('stall', 2)
+      const unary = await post(gw, generatePath(), undefined, undefined, { signal: AbortSignal.timeout(300) })
+      expect(unary.status).toBe(200)
+      await expect(unary.text()).rejects.toMatchObject({ name: 'TimeoutError' })
+      const stream = await post(gw, generatePath('gemini-2.5-flash', true), undefined, undefined, { signal: AbortSignal.timeout(300) })
+      expect(stream.headers.get('content-type')).toContain('text/event-stream')
+      await expect(stream.text()).rejects.toMatchObject({ name: 'TimeoutError' })
+    })
+  })
+
+  it('stream-cut on a unary call: half the JSON, then a dead socket', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('stream-cut')
+      const res = await post(gw, generatePath())
+      expect(res.status).toBe(200)
+      await expect(res.text()).rejects.toThrow()
+    })
+  })
+
+  it('stream-error-midway on a unary call answers the overloaded error', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('stream-error-midway')
+      expect((await post(gw, generatePath())).status).toBe(503)
+    })
+  })
+})
+
+const streamPath = generatePath('gemini-2.5-flash', true)
+const rawStream = async (gw: MockGateway) => {
+  const res = await post(gw, streamPath)
+  expect(res.status).toBe(200)
+  return res.text()
+}
+
+describe('stream-error-midway per dialect', () => {
+  it('google: two events, then bare pretty JSON without data: framing', async () => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      gw.fail('stream-error-midway')
+      const raw = await rawStream(gw)
+      const [first, second, tail] = raw.split('\r\n\r\n')
+      expect(first?.startsWith('data: {')).toBe(true)
+      expect(second?.startsWith('data: {')).toBe(true)
+      expect(tail).toMatch(/^\{\n {2}"error": \{\n {4}"code": 503,/)
+      expect(JSON.parse(tail ?? '')).toMatchObject({ error: { code: 503, status: 'UNAVAILABLE' } })
+    })
+  })
+
+  it.each(['infinityblue', 'anyfast', 'apimart'] as const)('%s: a data: {"error":...} event and no [DONE]', async (provider) => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('stream-error-midway')
+      const raw = await rawStream(gw)
+      const events = sseEvents(raw)
+      expect(events).toHaveLength(3)
+      expect(events[2]).toHaveProperty('error')
+      expect(raw.endsWith('}\n\n')).toBe(true)
+      expect(raw).not.toContain('[DONE]')
+      expect(hasFinishReason(events)).toBe(false)
+    })
+  })
+
+  it('nordlys: the stream just ends after two events', async () => {
+    await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+      gw.fail('stream-error-midway')
+      const events = sseEvents(await rawStream(gw))
+      expect(events).toHaveLength(2)
+      expect(events.some((e) => 'error' in e)).toBe(false)
+      expect(hasFinishReason(events)).toBe(false)
+    })
+  })
+})
+
+describe.each(MOCK_PROVIDERS)('%s stream-cut', (provider) => {
+  it('ends the stream normally without the final chunk', async () => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('stream-cut')
+      const raw = await rawStream(gw)
+      const events = sseEvents(raw)
+      expect(events).toHaveLength(2)
+      expect(hasFinishReason(events)).toBe(false)
+      // new-api relays still close with [DONE]: a [DONE] does not prove the answer is complete.
+      expect(raw.includes('[DONE]')).toBe(provider === 'infinityblue' || provider === 'anyfast')
+    })
+  })
+})
+
+describe('errors before a stream starts', () => {
+  it('google: plain pretty JSON labelled text/event-stream', async () => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      gw.fail('overloaded')
+      const res = await post(gw, streamPath)
+      expect(res.status).toBe(503)
+      expect(res.headers.get('content-type')).toBe('text/event-stream')
+      const text = await res.text()
+      expect(text.startsWith('{\n  "error"')).toBe(true)
+      expect(JSON.parse(text)).toMatchObject({ error: { code: 503, status: 'UNAVAILABLE' } })
+    })
+  })
+
+  it.each(['infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s: plain JSON with the error status', async (provider) => {
+    await withMockGateway({ provider }, async (gw) => {
+      gw.fail('server-error')
+      const res = await post(gw, streamPath)
+      expect(res.status).toBe(500)
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      expectShape(provider, 'server-error', await res.text(), res.headers.get('content-type'))
+    })
+  })
+})
+
+describe('new-api error codes', () => {
+  it('uses a number for one scenario and a string for another', async () => {
+    await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
+      gw.fail('rate-limit')
+      gw.fail('overloaded')
+      const a = (await (await post(gw, generatePath())).json()) as { error: { code: unknown } }
+      const b = (await (await post(gw, generatePath())).json()) as { error: { code: unknown } }
+      expect(a.error.code).toBe(429)
+      expect(b.error.code).toBe('bad_response_status_code')
+    })
+  })
+})
