@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { Script } from 'node:vm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { externalResources, loadSpecs, pageTitle, PROVIDERS, REDOC_ASSET, renderIndexPage, renderProviderPage, ROOT } from '../../scripts/docs.ts'
+import { describeProviders, type OpenAPIDoc } from '../../scripts/provider-table.ts'
+
+const DOCS = join(ROOT, 'docs')
+let specs: Awaited<ReturnType<typeof loadSpecs>>
+let scratch: string
+
+beforeAll(async () => {
+  // The real `npm run docs` entry point, once; it takes a few seconds.
+  await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/docs.ts'], { cwd: ROOT, timeout: 90_000 })
+  specs = await loadSpecs()
+  scratch = await mkdtemp(join(tmpdir(), 'docs-test-'))
+}, 120_000)
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true })
+})
+
+/** Every operation summary in a bundle, read straight from its paths. */
+function summaries(doc: OpenAPIDoc): string[] {
+  return Object.values(doc.paths ?? {}).flatMap((item) =>
+    Object.values(item).flatMap((op) =>
+      op && typeof op === 'object' && typeof (op as { summary?: unknown }).summary === 'string' ? [(op as { summary: string }).summary] : [],
+    ),
+  )
+}
+
+describe('npm run docs', () => {
+  describe.each([...PROVIDERS])('docs/%s.html', (provider) => {
+    it('exists, carries its title and every operation summary of its bundle', async () => {
+      const html = await readFile(join(DOCS, `${provider}.html`), 'utf8')
+      const bundle = specs.bundles[provider]
+      if (!bundle) throw new Error(`no bundle for ${provider}`)
+      const expected = summaries(bundle)
+      expect(expected.length).toBeGreaterThan(0)
+      for (const summary of expected) expect(html).toContain(summary)
+      expect(html).toContain(`<title>${pageTitle(provider, bundle)}</title>`)
+    })
+
+    it('loads nothing from the network', async () => {
+      const html = await readFile(join(DOCS, `${provider}.html`), 'utf8')
+      expect(html).not.toMatch(/<script[^>]*src="http/i)
+      expect(html).not.toMatch(/<link[^>]*href="http/i)
+      expect(html).not.toMatch(/url\(\s*["']?http/i)
+      expect(externalResources(html)).toEqual([])
+      expect(html).toContain(`<script src="${REDOC_ASSET}"></script>`)
+      expect(html).toContain('"disableTelemetry":true')
+    })
+  })
+
+  it('ships the Redoc script locally, as a classic script without CDN images', async () => {
+    const asset = await readFile(join(DOCS, REDOC_ASSET), 'utf8')
+    expect(() => new Script(asset)).not.toThrow()
+    expect(asset).not.toMatch(/cdn\.redoc\.ly|cdn\.redocly\.com\/redoc\//)
+    expect(asset).toContain('globalThis.__redocStandalone = {')
+  })
+
+  it('writes an index that links all five pages and equals a fresh render', async () => {
+    const html = await readFile(join(DOCS, 'index.html'), 'utf8')
+    for (const p of PROVIDERS) {
+      expect(html).toContain(`href="${p}.html"`)
+      expect((await stat(join(DOCS, `${p}.html`))).size).toBeGreaterThan(10_000)
+    }
+    expect(html).toContain('<table class="compare">')
+    expect(externalResources(html)).toEqual([])
+    expect(html).toBe(renderIndexPage(describeProviders(specs.bundles, specs.overlays)))
+  })
+
+  it('renders a page to the same bytes twice', async () => {
+    const again = join(scratch, 'google.html')
+    await renderProviderPage('google', pageTitle('google', specs.bundles['google']), again)
+    expect(await readFile(again, 'utf8')).toBe(await readFile(join(DOCS, 'google.html'), 'utf8'))
+  }, 60_000)
+})
