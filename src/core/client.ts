@@ -206,7 +206,10 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       const attempt = await send(route, { path: { model, ...route.pathParams }, body }, call, false)
       const json = await readJson(attempt, call)
       await validateResponse(`${route.operationId}Response200`, json, attempt.response)
-      const canonical = dialect.fromWire ? dialect.fromWire(json) : json
+      if (!dialect.fromWire) return requireAnswer(json, attempt.response)
+      // The wire schema may accept a wrapper or a bare body; what the caller gets must be a response.
+      const canonical = dialect.fromWire(json)
+      await validateResponse('GenerateContentResponse', canonical, attempt.response)
       return requireAnswer(canonical, attempt.response)
     },
 

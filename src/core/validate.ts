@@ -11,6 +11,8 @@ export interface ValidatorSet {
   schemas: () => Promise<{ default: Record<string, unknown> }>
 }
 
+const MAX_LISTED = 8
+
 export type ResponseValidation = 'tolerant' | 'strict' | 'off'
 
 /** The JSON-pointer paths and messages of everything wrong with `value`; empty when it passes. */
@@ -21,6 +23,8 @@ export async function issuesOf(set: ValidatorSet, name: string, value: unknown):
   const [{ Errors }, { default: context }] = await Promise.all([import('typebox/schema'), set.schemas()])
   const [, errors] = Errors(context as any, { $ref: name } as any, value)
   const issues = errors.map((e) => ({ path: e.instancePath, message: e.message ?? e.keyword }))
+  // TypeBox stops collecting at 8 errors (a guard against hostile input); say so rather than look complete.
+  if (issues.length >= MAX_LISTED) issues.push({ path: '', message: `further issues may exist: at most ${MAX_LISTED} are listed` })
   // The interpreter and the precompiled check agree; a fallback keeps a failure from reading as "no issues".
   return issues.length ? issues : [{ path: '', message: `does not match ${name}` }]
 }

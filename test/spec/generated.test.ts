@@ -1,0 +1,118 @@
+/**
+ * generated/ is what the spec produces, says so in every file, the overlays all hit something, and the specs
+ * lint clean under recommended-strict.
+ */
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import YAML from 'yaml'
+import { unmatchedActions } from '../../scripts/lib/overlay-check.ts'
+import { PROVIDERS, ROOT, ROOT_DIR, readJSON, walk } from './helpers.ts'
+
+const run = promisify(execFile)
+const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' }
+
+/** Runs a command in the repository; resolves with its exit code and output instead of throwing. */
+async function exec(cmd: string, args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(cmd, args, { cwd: ROOT_DIR, env, timeout, maxBuffer: 16 * 1024 * 1024 })
+    return { code: 0, stdout, stderr }
+  } catch (e) {
+    const err = e as { code?: number | string; stdout?: string; stderr?: string; message: string }
+    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: `${err.stderr ?? ''}\n${err.message}` }
+  }
+}
+
+const overlays = readdirSync(new URL('spec/overlays/', ROOT)).filter((f) => f.endsWith('.yaml')).sort()
+
+describe('generated/', () => {
+  it('is what the spec produces (scripts/generate.ts --check exits 0)', async () => {
+    const result = await exec('npx', ['tsx', 'scripts/generate.ts', '--check'], 60_000)
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    expect(result.stdout).toMatch(/up to date/)
+  }, 60_000)
+
+  describe.each(PROVIDERS)('generated/%s/', (provider) => {
+    const dir = new URL(`generated/${provider}/`, ROOT)
+    const files = walk(dir)
+    const spec = provider === 'google' ? 'spec/openapi.yaml' : `spec/openapi.yaml + spec/overlays/${provider}.yaml`
+    const bundle = readJSON<Record<string, unknown>>(new URL('openapi.json', dir))
+    const { 'x-generated': note, ...doc } = bundle
+    const bundleHash = createHash('sha256').update(JSON.stringify(doc, null, 2)).digest('hex')
+
+    it('holds the bundle, types, schemas, index and six validator files', () => {
+      expect(files).toEqual(
+        [
+          'index.ts', 'openapi.json', 'schemas.ts', 'types.ts',
+          'validators/request-schemas.ts', 'validators/request.ts',
+          'validators/response-schemas.ts', 'validators/response-strict-schemas.ts', 'validators/response-strict.ts', 'validators/response.ts',
+        ].sort(),
+      )
+    })
+
+    it.each(files)('%s starts with a line saying it is generated, from which spec, and the bundle sha256', (file) => {
+      const first = readFileSync(new URL(file, dir), 'utf8').split('\n')[0]!
+      if (file === 'openapi.json') expect(first).toMatch(/^\{ "x-generated": "/)
+      else expect(first).toMatch(/^\/\/ /)
+      expect(first).toMatch(/\bgenerated\b/i)
+      expect(first).toContain(`from ${spec} (`)
+      const hash = first.match(/sha256:([0-9a-f]{16,64})\b/)?.[1]
+      expect(hash, 'a sha256 in the first line').toBeDefined()
+      // The hash is the bundle's: the openapi.json content without its x-generated note.
+      expect(bundleHash.startsWith(hash!)).toBe(true)
+    })
+
+    it('openapi.json is the bundle with its note first', () => {
+      expect(Object.keys(bundle)[0]).toBe('x-generated')
+      expect(typeof note).toBe('string')
+      expect(doc).toHaveProperty('openapi')
+      expect(doc).toHaveProperty('paths')
+    })
+  })
+})
+
+describe('overlay actions all match something in the canonical bundle', () => {
+  const google = readJSON(new URL('generated/google/openapi.json', ROOT))
+
+  it('finds the four gateway overlays', () => {
+    expect(overlays).toEqual(['anyfast.yaml', 'apimart.yaml', 'infinityblue.yaml', 'nordlys.yaml'])
+  })
+
+  it.each(overlays)('%s: unmatchedActions() is empty', (file) => {
+    expect(unmatchedActions(google, fileURLToPath(new URL(`spec/overlays/${file}`, ROOT)))).toEqual([])
+  })
+
+  it.each(overlays)("%s plus an action targeting $.paths['/nope']: that action is reported", (file) => {
+    const overlay = YAML.parse(readFileSync(new URL(`spec/overlays/${file}`, ROOT), 'utf8'))
+    const n = overlay.actions.length + 1
+    overlay.actions.push({ target: "$.paths['/nope']", description: 'A path no spec has.', remove: true })
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-overlay-'))
+    try {
+      const copy = path.join(dir, file)
+      writeFileSync(copy, YAML.stringify(overlay))
+      const problems = unmatchedActions(google, copy)
+      expect(problems).toHaveLength(1)
+      expect(problems[0]).toContain(copy)
+      expect(problems[0]).toContain(`action ${n} `)
+      expect(problems[0]).toContain("$.paths['/nope']")
+      expect(problems[0]).toContain('A path no spec has.')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('redocly lint (recommended-strict)', () => {
+  it('passes for the canonical spec, every bundle and every overlay', async () => {
+    const files = ['spec/openapi.yaml', ...PROVIDERS.map((p) => `generated/${p}/openapi.json`), ...overlays.map((f) => `spec/overlays/${f}`)]
+    const result = await exec('npx', ['redocly', 'lint', ...files], 60_000)
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    for (const f of files) expect(result.stdout + result.stderr).toContain(`validating ${f}`)
+    expect(result.stdout + result.stderr).not.toMatch(/\d+ (errors?|warnings?)\b/)
+  }, 60_000)
+})
