@@ -93,6 +93,17 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     fetch: (input: Request) => (options.fetch ?? globalThis.fetch)(input),
   })
   const provider = dialect.name
+  // openapi-fetch parses error bodies as JSON; errors keep the text exactly as the server sent it.
+  const errorText = new WeakMap<Response, string>()
+  raw.use({
+    async onResponse({ response }) {
+      if (response.ok) return undefined
+      const text = await response.text()
+      const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
+      errorText.set(copy, text)
+      return copy
+    },
+  })
 
   /** One HTTP exchange with retries; resolves with a 2xx response whose body is unread. */
   async function send(route: Route, init: { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }, call: CallOptions, stream: boolean): Promise<Attempt & { done: () => void; signal: AbortSignal; timeoutMs: number }> {
@@ -121,7 +132,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
           return { response, body: result.data ?? null, done, signal: controller.signal, timeoutMs }
         }
         done()
-        const bodyText = typeof result.error === 'string' ? result.error : result.error === undefined ? '' : JSON.stringify(result.error)
+        const bodyText = errorText.get(response) ?? ''
         failure = errorFromResponse({ status: response.status, headers: response.headers, bodyText, provider, secrets })
       } catch (cause) {
         done()

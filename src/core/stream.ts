@@ -32,6 +32,16 @@ export function isFinalChunk(chunk: GenerateContentResponse): boolean {
   return Boolean(chunk.promptFeedback?.blockReason) || (chunk.candidates ?? []).some((c) => c.finishReason !== undefined && c.finishReason !== 'FINISH_REASON_UNSPECIFIED')
 }
 
+/**
+ * Whether the stream is complete after `chunk`. A finishReason can come mid-stream (server-side tool calls
+ * finish one turn, then the answer goes on), so new content after it reopens the answer; a trailing chunk
+ * with only usage keeps it complete.
+ */
+function settles(chunk: GenerateContentResponse, complete: boolean): boolean {
+  if (isFinalChunk(chunk)) return true
+  return complete && !(chunk.candidates ?? []).some((c) => c.content?.parts?.length)
+}
+
 /** Wraps a body so that each read must arrive within `ms`; a stall aborts with a TimeoutError. */
 function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number, onStall: () => void): ReadableStream<Uint8Array> {
   const reader = body.getReader()
@@ -85,7 +95,7 @@ export async function* streamChunks(input: StreamInput): AsyncGenerator<Generate
       const chunk = (input.fromWire ? input.fromWire(parsed) : parsed) as GenerateContentResponse
       await input.validate(chunk)
       count++
-      if (isFinalChunk(chunk)) final = true
+      final = settles(chunk, final)
       yield chunk
     }
   } catch (error) {
@@ -114,7 +124,7 @@ async function* jsonBodyChunks(text: string, input: StreamInput): AsyncGenerator
   for (const item of items) {
     const chunk = (input.fromWire ? input.fromWire(item) : item) as GenerateContentResponse
     await input.validate(chunk)
-    if (isFinalChunk(chunk)) final = true
+    final = settles(chunk, final)
     yield chunk
   }
   if (!final) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
