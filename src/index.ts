@@ -44,3 +44,4 @@ export { isFinalChunk } from './core/stream.ts'
 export { createAnyfastClient, createApimartClient, createGoogleClient, createInfinityblueClient, createNordlysClient }
 export type { AnyfastClient, ApimartClient, GoogleClient, InfinityblueClient, NordlysClient }
 export type { NordlysRouting } from './providers/nordlys.ts'
+export * from './failover.ts'

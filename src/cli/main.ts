@@ -1,0 +1,393 @@
+#!/usr/bin/env node
+/**
+ * The `gemini-gateways` command: `ask` a model through Google or a gateway, list `models`, or serve the local
+ * `mock` gateway. {@link main} takes its arguments and streams as parameters, so tests run it in-process.
+ * @module
+ */
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import type { Dialect } from '../core/dialect.ts'
+import { ConfigurationError, UserAbortError } from '../core/errors.ts'
+import { mergeChunks, text } from '../core/response.ts'
+import type { CallOptions, GenerateContentParams, GenerateContentResponse, Model } from '../core/types.ts'
+import { createClient, providers, type Provider } from '../index.ts'
+import { anyfastDialect } from '../providers/anyfast.ts'
+import { apimartDialect } from '../providers/apimart.ts'
+import { googleDialect } from '../providers/google.ts'
+import { infinityblueDialect } from '../providers/infinityblue.ts'
+import { nordlysDialect } from '../providers/nordlys.ts'
+import { packageInfo } from './package-info.ts'
+import { startProgress, type CliOutput } from './progress.ts'
+
+export type { CliOutput } from './progress.ts'
+
+/** What {@link main} reads and writes instead of `process`. */
+export interface CliIO {
+  stdout: CliOutput
+  stderr: CliOutput
+  /** Where API keys are read from. */
+  env: Record<string, string | undefined>
+  /** Read by `ask -`. */
+  stdin?: AsyncIterable<string | Uint8Array>
+  /** Aborting it cancels a request in flight (exit 130) and stops `mock` (exit 0). Defaults to SIGINT/SIGTERM for `mock`. */
+  signal?: AbortSignal
+}
+
+/** Exit codes of {@link main}. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const
+
+const DEFAULT_PROVIDER: Provider = 'google'
+const DEFAULT_MODEL = 'gemini-2.5-flash'
+
+// The dialects are where each provider's key variable and operations are defined; reading them keeps the CLI in step.
+const DIALECTS: Record<Provider, Dialect> = {
+  google: googleDialect,
+  infinityblue: infinityblueDialect,
+  anyfast: anyfastDialect,
+  apimart: apimartDialect,
+  nordlys: nordlysDialect,
+}
+
+const OPTIONS = {
+  provider: { type: 'string', short: 'p' },
+  model: { type: 'string', short: 'm' },
+  stream: { type: 'boolean', short: 's' },
+  json: { type: 'boolean' },
+  system: { type: 'string' },
+  'base-url': { type: 'string' },
+  mock: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const
+
+type OptionName = keyof typeof OPTIONS
+type Values = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean }
+
+const COMMANDS = {
+  ask: ['provider', 'model', 'stream', 'json', 'system', 'base-url', 'mock'],
+  models: ['provider', 'json', 'base-url', 'mock'],
+  mock: ['provider', 'port', 'host'],
+} as const satisfies Record<string, readonly OptionName[]>
+type Command = keyof typeof COMMANDS
+
+/** The text `--help` prints. */
+export function usage(): string {
+  const keys = providers.map((p) => `${p} ${DIALECTS[p].envKey}`).join(', ')
+  const lists = providers.filter(hasModelList).join(', ')
+  return `gemini-gateways ${packageInfo().version}: Gemini generateContent through Google or a gateway that resells it
+
+Usage:
+  gemini-gateways ask <prompt> [-p P] [-m M] [--stream] [--json] [--system TEXT] [--base-url URL | --mock]
+  gemini-gateways models [-p P] [--json] [--base-url URL | --mock]
+  gemini-gateways mock [-p P] [--port N] [--host H]
+  gemini-gateways --help | --version
+
+Commands:
+  ask       send one prompt and print the answer (a prompt of - is read from stdin)
+  models    list the model ids a provider serves (${lists})
+  mock      serve the local gateway (a fake provider on loopback) until Ctrl-C
+
+Options:
+  -p, --provider P    ${providers.join(', ')} (default ${DEFAULT_PROVIDER})
+  -m, --model M       model id (default ${DEFAULT_MODEL})
+  -s, --stream        print the answer as it arrives
+      --json          print the response JSON (with --stream: one chunk per line)
+      --system TEXT   system instruction
+      --base-url URL  send requests to URL instead of the provider's host
+      --mock          answer from an in-process local gateway: no key, no network
+      --port N        mock: port to listen on (default 0: any free port)
+      --host H        mock: interface to bind (default 127.0.0.1)
+  -h, --help          show this help
+  -v, --version       print the version
+
+API keys come from the environment: ${keys}.
+
+Exit codes: 0 success, 1 the request failed (API, HTTP or network error), 2 usage or setup error, 130 interrupted.
+`
+}
+
+/** A mistake in the command line or the setup: one line on stderr, exit 2. */
+class UsageError extends Error {}
+
+/**
+ * Runs the CLI with `argv` (arguments after the script name) and returns the exit code. Never throws, never prints a
+ * stack: failures are one `error: ...` line on stderr.
+ */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  let secret: string | undefined
+  try {
+    const { command, values, prompt } = parse(argv)
+    if (values.help) {
+      io.stdout.write(usage())
+      return EXIT.ok
+    }
+    if (values.version) {
+      io.stdout.write(`${packageInfo().version}\n`)
+      return EXIT.ok
+    }
+    if (command === undefined) {
+      io.stderr.write(usage())
+      return EXIT.usage
+    }
+    const provider = providerOf(values)
+    if (command === 'mock') return await serveMock(provider, values, io)
+    if (command === 'models' && !hasModelList(provider)) {
+      throw new UsageError(`${provider} has no model list (providers with one: ${providers.filter(hasModelList).join(', ')})`)
+    }
+    const target = await connect(provider, values, io)
+    secret = target.key
+    try {
+      return command === 'ask' ? await ask(target.client, provider, values, prompt, io) : await listModels(target.client, values, io)
+    } finally {
+      await target.close()
+    }
+  } catch (error) {
+    io.stderr.write(errorLine(error, secret))
+    if (error instanceof UsageError || error instanceof ConfigurationError) return EXIT.usage
+    if (error instanceof UserAbortError) return EXIT.interrupted
+    return EXIT.failed
+  }
+}
+
+function parse(argv: string[]): { command: Command | undefined; values: Values; prompt: string[] } {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see gemini-gateways --help)`)
+  }
+  const values = parsed.values as Values
+  const [name, ...rest] = parsed.positionals
+  if (values.help || values.version) return { command: undefined, values, prompt: [] }
+  if (name === undefined) return { command: undefined, values, prompt: [] }
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}" (expected ${Object.keys(COMMANDS).join(', ')}; see gemini-gateways --help)`)
+  const command = name as Command
+  const allowed: readonly OptionName[] = COMMANDS[command]
+  for (const option of Object.keys(values) as OptionName[]) {
+    if (!allowed.includes(option)) throw new UsageError(`--${option} does not apply to ${command} (see gemini-gateways --help)`)
+  }
+  if (command === 'ask' && rest.join('').trim() === '') throw new UsageError('ask needs a prompt, e.g. gemini-gateways ask "Hello" (or - to read it from stdin)')
+  if (command !== 'ask' && rest.length > 0) throw new UsageError(`${command} takes no arguments, got "${rest.join(' ')}"`)
+  if (values.mock && values['base-url'] !== undefined) throw new UsageError('--mock and --base-url do not go together: --mock starts its own gateway')
+  return { command, values, prompt: rest }
+}
+
+function providerOf(values: Values): Provider {
+  const name = values.provider ?? DEFAULT_PROVIDER
+  if (!(providers as readonly string[]).includes(name)) throw new UsageError(`unknown provider "${name}" (expected one of ${providers.join(', ')})`)
+  return name as Provider
+}
+
+function hasModelList(provider: Provider): boolean {
+  return DIALECTS[provider].routes.listModels !== undefined
+}
+
+/** The operations the CLI uses, common to every provider's client (`listModels` where the provider has it). */
+interface CliClient {
+  generateContent(params: GenerateContentParams, options?: CallOptions): Promise<GenerateContentResponse>
+  streamGenerateContent(params: GenerateContentParams, options?: CallOptions): AsyncGenerator<GenerateContentResponse>
+  listModels?(options?: CallOptions): AsyncGenerator<Model>
+}
+
+interface Target {
+  client: CliClient
+  key: string
+  close(): Promise<void>
+}
+
+/** A client for the real provider (key from the environment), or for an in-process local gateway with `--mock`. */
+async function connect(provider: Provider, values: Values, io: CliIO): Promise<Target> {
+  if (values.mock) {
+    // Loaded on demand: most runs never need the gateway.
+    const { MOCK_API_KEY, startMockGateway } = await import('../mock/index.ts')
+    const gateway = await startMockGateway({ provider })
+    const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gateway.url }) as unknown as CliClient
+    return { client, key: MOCK_API_KEY, close: () => gateway.close() }
+  }
+  const variable = DIALECTS[provider].envKey
+  const key = io.env[variable]?.trim()
+  if (!key) {
+    throw new UsageError(`no API key for ${provider}: set ${variable}, or try the local gateway: add --mock, or run gemini-gateways mock --provider ${provider}`)
+  }
+  const client = createClient({ provider, apiKey: key, ...(values['base-url'] !== undefined && { baseUrl: values['base-url'] }) }) as unknown as CliClient
+  return { client, key, close: async () => {} }
+}
+
+async function ask(client: CliClient, provider: Provider, values: Values, words: string[], io: CliIO): Promise<number> {
+  const prompt = words.length === 1 && words[0] === '-' ? await readAll(io.stdin) : words.join(' ')
+  if (prompt.trim() === '') throw new UsageError('the prompt read from stdin is empty')
+  const model = values.model ?? DEFAULT_MODEL
+  const request: GenerateContentParams = {
+    model,
+    contents: [{ role: 'user', parts: [{ text: prompt }] }],
+    ...(values.system !== undefined && { systemInstruction: { parts: [{ text: values.system }] } }),
+  }
+  const call: CallOptions = io.signal ? { signal: io.signal } : {}
+  const progress = startProgress(io.stderr, `waiting for ${provider} (${model})…`)
+  // Set while stdout holds text without its final newline: an error line must not be glued to it.
+  let openLine = false
+  try {
+    if (!values.stream) {
+      const response = await client.generateContent(request, call)
+      progress.stop()
+      if (values.json) {
+        io.stdout.write(`${JSON.stringify(response, null, 2)}\n`)
+        return EXIT.ok
+      }
+      const answer = text(response)
+      if (answer === '') return explainEmpty(response, provider, io)
+      io.stdout.write(answer.endsWith('\n') ? answer : `${answer}\n`)
+      return EXIT.ok
+    }
+    const chunks: GenerateContentResponse[] = []
+    let printed = false
+    for await (const chunk of client.streamGenerateContent(request, call)) {
+      chunks.push(chunk)
+      if (values.json) {
+        progress.stop()
+        io.stdout.write(`${JSON.stringify(chunk)}\n`)
+        continue
+      }
+      const piece = text(chunk)
+      if (piece === '') continue
+      progress.stop()
+      io.stdout.write(piece)
+      printed = true
+      openLine = !piece.endsWith('\n')
+    }
+    progress.stop()
+    if (values.json) return EXIT.ok
+    if (!printed) return explainEmpty(mergeChunks(chunks), provider, io)
+    if (openLine) io.stdout.write('\n')
+    return EXIT.ok
+  } catch (error) {
+    progress.stop()
+    if (openLine) io.stdout.write('\n')
+    throw error
+  }
+}
+
+/** An answer without text is not an error unless the prompt was blocked; either way, say why on stderr. */
+function explainEmpty(response: GenerateContentResponse, provider: Provider, io: CliIO): number {
+  const blocked = response.promptFeedback?.blockReason
+  if (blocked !== undefined) {
+    io.stderr.write(`error: ${provider}: the prompt was blocked (${blocked})\n`)
+    return EXIT.failed
+  }
+  const reason = response.candidates?.[0]?.finishReason
+  io.stderr.write(`note: ${provider}: the answer has no text${reason === undefined ? '' : ` (finishReason ${reason})`}\n`)
+  return EXIT.ok
+}
+
+async function listModels(client: CliClient, values: Values, io: CliIO): Promise<number> {
+  if (!client.listModels) throw new UsageError('this provider has no model list')
+  const models: Model[] = []
+  for await (const model of client.listModels()) models.push(model)
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(models, null, 2)}\n`)
+    return EXIT.ok
+  }
+  // Bare ids: what --model takes.
+  for (const model of models) io.stdout.write(`${(model.name ?? '').replace(/^models\//, '')}\n`)
+  return EXIT.ok
+}
+
+async function serveMock(provider: Provider, values: Values, io: CliIO): Promise<number> {
+  const port = portOf(values.port)
+  const { MOCK_API_KEY, startMockGateway } = await import('../mock/index.ts')
+  let gateway
+  try {
+    gateway = await startMockGateway({ provider, port, ...(values.host !== undefined && { host: values.host }) })
+  } catch (error) {
+    throw new Error(`mock: ${(error as Error).message}`)
+  }
+  const variable = DIALECTS[provider].envKey
+  io.stdout.write(
+    `local ${provider} gateway listening on ${gateway.url}\n` +
+      `key: ${MOCK_API_KEY}\n` +
+      `try: ${variable}=${MOCK_API_KEY} gemini-gateways ask "Hello" --provider ${provider} --base-url ${gateway.url}\n`,
+  )
+  io.stderr.write('press Ctrl-C to stop\n')
+  await stopRequested(io.signal)
+  await gateway.close()
+  io.stderr.write('local gateway stopped\n')
+  return EXIT.ok
+}
+
+function portOf(text: string | undefined): number {
+  if (text === undefined) return 0
+  const port = Number(text)
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${text}"`)
+  return port
+}
+
+/** Resolves when `signal` aborts, or without one on SIGINT/SIGTERM. */
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal) {
+      if (signal.aborted) resolve()
+      else signal.addEventListener('abort', () => resolve(), { once: true })
+      return
+    }
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+}
+
+async function readAll(stdin: AsyncIterable<string | Uint8Array> | undefined): Promise<string> {
+  if (!stdin) return ''
+  const decoder = new TextDecoder()
+  let out = ''
+  for await (const chunk of stdin) out += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
+  return out + decoder.decode()
+}
+
+/** One line, no stack; the key is scrubbed even if some message kept it. */
+function errorLine(error: unknown, secret: string | undefined): string {
+  if (error instanceof UserAbortError) return 'interrupted\n'
+  let message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim()
+  if (secret) message = message.split(secret).join('[REDACTED]')
+  return `error: ${message || 'unknown error'}\n`
+}
+
+function isDirectRun(): boolean {
+  const entry = process.argv[1]
+  if (entry === undefined) return false
+  try {
+    // realpath: npm installs the bin as a symlink.
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isDirectRun()) {
+  const controller = new AbortController()
+  // `once`: a second Ctrl-C falls back to Node's default and kills the process.
+  const stop = (): void => controller.abort()
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  // `gemini-gateways models | head -1` closes the pipe early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw error
+  })
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    // Lazy: touching process.stdin creates a handle, and only `ask -` reads it.
+    stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
+    signal: controller.signal,
+  })
+  process.off('SIGINT', stop)
+  process.off('SIGTERM', stop)
+}
