@@ -5,8 +5,7 @@
  *
  * @example
  * ```ts
- * import { createClient, text } from 'gemini-gateways'
- * import { createFailoverClient } from 'gemini-gateways'
+ * import { createClient, createFailoverClient, text } from 'gemini-gateways'
  *
  * const ai = createFailoverClient([
  *   createClient({ provider: 'google', maxRetries: 1 }),
