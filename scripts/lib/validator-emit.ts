@@ -1,13 +1,13 @@
 /**
- * Precompiles the validators with TypeBox's schema compiler at generate time, so that no code is built at
- * run time (no `new Function`): they run under a strict Content-Security-Policy and on edge runtimes.
+ * The validation schemas behind the precompiled checks (emitted by check-emit.ts at generate time; no code
+ * is built at run time, so they run under a strict Content-Security-Policy and on edge runtimes).
  *
  * Three variants, each with one check function per schema:
  * - request: strict; objects reject unknown keys and enums are closed (be strict in what you send).
  * - response: tolerant; unknown keys pass and string enums accept values no spec lists yet.
  * - responseStrict: unknown keys pass, enums are closed (reports values the spec does not know).
  */
-import { Build } from 'typebox/schema'
+import { emitChecks } from './check-emit.ts'
 import { flattenAllOf, refName, type JsonSchema } from './json-schema.ts'
 
 export type Variant = 'request' | 'response' | 'responseStrict'
@@ -36,29 +36,8 @@ export function emitValidators(schemas: Record<string, JsonSchema>, names: strin
   const all = { ...schemas, ...extra }
   const context: Record<string, JsonSchema> = {}
   for (const n of Object.keys(all).sort()) context[n] = validationSchema(all[n]!, all, variant)
-  const exported = [...names, ...Object.keys(extra)].sort()
-  const build = Build(context as any, { anyOf: exported.map((n) => ({ $ref: n })) } as any)
-  // Unknown-key checks compile to regular expressions, which serialise as literals; anything else (format
-  // functions) would need run-time code, so it is dropped from the validation schema instead.
-  const { identifier, variables } = build.External()
-  const bad = variables.filter((v) => !(v instanceof RegExp))
-  if (bad.length) throw new Error(`${variant}: validators need run-time externals (${bad.map(String).join(', ')})`)
-  if (build.UseUnevaluated()) throw new Error(`${variant}: unevaluated keywords need a run-time context`)
-  const [root, ...rest] = build.Functions()
-  // The root is `check_0 = (value) => (check_a(value) || check_b(value) ...)`, one call per exported name, in order.
-  const calls = [...root!.matchAll(/(check_\d+)\(value\)/g)].map((m) => m[1]!)
-  if (calls.length !== exported.length) throw new Error(`${variant}: expected ${exported.length} entry checks, found ${calls.length}`)
-  const body = rest.join(';\n')
-  const imports = [body.includes('Guard.') ? `import { Guard } from 'typebox/guard'` : '', body.includes('Hashing.') ? `import { Hashing } from 'typebox/system'` : ''].filter(Boolean)
-  const code = [
-    header,
-    '// @ts-nocheck: precompiled by TypeBox; the typed surface is in index.ts.',
-    ...imports,
-    variables.length ? `const ${identifier} = [${variables.map(String).join(', ')}]` : '',
-    body + ';',
-    ...exported.map((n, i) => `export const ${n} = ${calls[i]}`),
-    '',
-  ].join('\n')
+  const exported = [...names, ...Object.keys(extra)]
+  const code = [header, '// @ts-nocheck: plain checks emitted by scripts/lib/check-emit.ts; the typed surface is in index.ts.', emitChecks(context, exported)].join('\n')
   const ctx = [header, `/** The ${variant} validation schemas, for reporting where a value fails (only loaded on failure). */`, `export default ${JSON.stringify(context)}`, ''].join('\n')
   return { code, context: ctx }
 }

@@ -231,7 +231,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
       parts.push(JSON.stringify(s.body))
       headers['content-type'] ??= 'application/json'
     }
-    parts.push(...(s.chunks ?? []))
+    for (const chunk of s.chunks ?? []) parts.push(chunk) // a spread overflows the stack at ~150k chunks
     res.writeHead(s.status ?? 200, headers)
     res.flushHeaders()
     if (s.reset === 'after-headers') return destroyAfterFlush(res)
@@ -327,6 +327,11 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
   }
 
   const server = createServer((req, res) => {
+    // Any page may call the gateway from a browser: every answer is readable cross-origin (errors too).
+    res.setHeader('access-control-allow-origin', '*')
+    res.setHeader('access-control-expose-headers', '*')
+    // A preflight is the browser's question, not the client's request: not recorded, no key, queue untouched.
+    if (req.method === 'OPTIONS') return preflight(req, res)
     handle(req, res).catch((err: unknown) => {
       if (signal.aborted || res.destroyed) return // closing, or the client left
       if (!res.headersSent) {
@@ -381,6 +386,24 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name]
   return Array.isArray(value) ? value.join(', ') : value
+}
+
+/**
+ * Answers a CORS preflight: 204, any origin, the gateway's methods, and the request headers echoed back (a
+ * `*` would not cover `Authorization`, which the Bearer dialects send).
+ */
+function preflight(req: IncomingMessage, res: ServerResponse): void {
+  const headers: Record<string, string> = {
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': header(req, 'access-control-request-headers') ?? '*',
+    'access-control-max-age': '600',
+    vary: 'Access-Control-Request-Headers',
+  }
+  // Chromium's Private Network Access asks before a public page may reach loopback.
+  if (header(req, 'access-control-request-private-network') === 'true') headers['access-control-allow-private-network'] = 'true'
+  req.resume()
+  res.writeHead(204, headers)
+  res.end()
 }
 
 function mustHave<T>(fn: T | undefined, what: string): T {

@@ -1,0 +1,296 @@
+/**
+ * The package as a consumer gets it: `npm pack` (prepack builds), the tarball linted by publint and
+ * @arethetypeswrong/cli, installed into a fresh project, type-checked under TypeScript strict with
+ * moduleResolution node16 and bundler (the package's own .d.ts files checked too: skipLibCheck off), and run
+ * with node against the local gateway from the installed `gemini-gateways/mock`, in all five dialects.
+ *
+ * The pack runs in a copy of the working tree (tracked and untracked files, as git sees them), so that the
+ * prepack build never deletes the dist/ another command may be reading.
+ */
+import { spawn } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { publint } from 'publint'
+import { formatMessage } from 'publint/utils'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createClient, mergeChunks, providers, text } from '../../src/index.ts'
+import { MOCK_API_KEY, withMockGateway } from '../../src/mock/index.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown> }
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+/** Runs a command without a shell; npm's own variables from an outer `npm test` are not passed on. */
+function run(cmd: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)))
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c))
+    child.stderr.on('data', (c: Buffer) => (stderr += c))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+/** Throws with the command's output when it failed. */
+async function ok(cmd: string, args: string[], cwd: string, timeoutMs?: number): Promise<Run> {
+  const r = await run(cmd, args, cwd, timeoutMs)
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
+  return r
+}
+
+const REQUEST = { model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }], systemInstruction: { parts: [{ text: 'Be brief.' }] } }
+
+/** The consumer's code: every entry point, type-level checks, and calls to the local gateway. */
+const CONSUMER = `
+import { readFile } from 'node:fs/promises'
+import {
+  createClient, GeminiGatewayError, RequestValidationError, mergeChunks, providers, text,
+  type GenerateContentResponse, type GoogleClient, type NordlysClient, type Provider,
+} from 'gemini-gateways'
+import { createGoogleClient } from 'gemini-gateways/google'
+import { createInfinityblueClient } from 'gemini-gateways/infinityblue'
+import { createAnyfastClient } from 'gemini-gateways/anyfast'
+import { createApimartClient } from 'gemini-gateways/apimart'
+import { createNordlysClient } from 'gemini-gateways/nordlys'
+import { MOCK_API_KEY, startMockGateway, withMockGateway } from 'gemini-gateways/mock'
+import { google as googleChecks, nordlys as nordlysChecks, validate, validators, type ValidationIssue } from 'gemini-gateways/validators'
+import type { components, paths } from 'gemini-gateways/types/google'
+import type { components as NordlysComponents } from 'gemini-gateways/types/nordlys'
+import type { paths as ApimartPaths } from 'gemini-gateways/types/apimart'
+
+const request = ${JSON.stringify(REQUEST)}
+const contents = request.contents
+
+// Type level only (never called): what must and must not compile.
+export function typeChecks(google: GoogleClient, nordlys: NordlysClient): void {
+  void nordlys.generateContent({ model: 'gemini-3-pro-preview', contents, provider_order: ['google'] })
+  // @ts-expect-error router fields are typed on the nordlys client only
+  void google.generateContent({ model: 'gemini-2.5-flash', contents, provider_order: ['google'] })
+  void google.generateContent({ model: 'anything', contents })
+  void google.generateContent({ model: 'models/anything-else', contents })
+  // @ts-expect-error the model is required
+  void google.generateContent({ contents })
+  const fromFactory = createClient({ provider: 'nordlys', apiKey: 'k' })
+  void fromFactory.streamGenerateContent({ model: 'anything', contents, provider_order: ['google'] })
+  // @ts-expect-error nordlys serves no countTokens
+  void fromFactory.countTokens
+  void google.countTokens({ model: 'anything', contents })
+  // @ts-expect-error an unknown provider
+  createClient({ provider: 'openai', apiKey: 'k' })
+  // @ts-expect-error no check by that name
+  void validate(googleChecks.request, 'noSuchCheck', {})
+  const body: components['schemas']['GenerateContentRequest'] = { contents }
+  const wire: NordlysComponents['schemas']['NordlysGenerateContentRequest'] = { contents, provider_order: ['google'] }
+  type Post = paths['/v1beta/models/{model}:generateContent']['post']
+  const status: keyof Post['responses'] = 200
+  const apimartPath: keyof ApimartPaths = '/v1beta/models/{model}:{method}'
+  const issues: ValidationIssue[] = []
+  const isResponse: boolean = googleChecks.response.checks.GenerateContentResponse({})
+  void [body, wire, status, apimartPath, issues, isResponse]
+}
+
+const results: Record<string, unknown> = {}
+for (const provider of providers) {
+  const gw = await startMockGateway({ provider })
+  try {
+    const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gw.url, maxRetries: 0 })
+    const answer = await client.generateContent(request)
+    const chunks: GenerateContentResponse[] = []
+    for await (const chunk of client.streamGenerateContent(request)) chunks.push(chunk)
+    results[provider] = { unary: text(answer), stream: text(mergeChunks(chunks)), chunks: chunks.length, requests: gw.requests.length }
+  } finally {
+    await gw.close()
+  }
+}
+
+// Each provider entry, and one error class across entries (no second copy of core behind a subpath).
+const factories = { google: createGoogleClient, infinityblue: createInfinityblueClient, anyfast: createAnyfastClient, apimart: createApimartClient, nordlys: createNordlysClient }
+const entries: Record<string, unknown> = {}
+for (const provider of Object.keys(factories) as Provider[]) {
+  entries[provider] = await withMockGateway({ provider }, async (gw) => {
+    const client = factories[provider]({ apiKey: MOCK_API_KEY, baseUrl: gw.url, maxRetries: 0 })
+    const answer = text(await client.generateContent(request))
+    const wrong = factories[provider]({ apiKey: 'wrong-key', baseUrl: gw.url, maxRetries: 0 })
+    const error = await wrong.generateContent(request).catch((e: unknown) => e)
+    return { answer, provider: client.provider, errorIsGatewayError: error instanceof GeminiGatewayError, errorStatus: (error as GeminiGatewayError).status }
+  })
+}
+results.entries = entries
+
+results.routing = await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+  const nordlys = createNordlysClient({ apiKey: MOCK_API_KEY, baseUrl: gw.url })
+  await nordlys.generateContent({ ...request, provider_order: ['google'] })
+  return gw.requests[0]?.body
+})
+
+const bogus = await createClient({ provider: 'google', apiKey: 'k', baseUrl: 'http://127.0.0.1:9' })
+  .generateContent({ ...request, bogus: true } as typeof request)
+  .catch((e: unknown) => e)
+results.requestValidation = bogus instanceof RequestValidationError ? bogus.issues.map((i) => i.path) : String(bogus)
+
+results.validators = {
+  providers: Object.keys(validators),
+  valid: googleChecks.request.checks.generateContentRequest({ contents }),
+  nordlysValid: nordlysChecks.request.checks.generateContentRequest({ contents, provider_order: ['google'] }),
+  issues: (await validate(googleChecks.request, 'generateContentRequest', { contents, bogus: 1 })).map((i) => i.path),
+}
+
+const specUrl = new URL(import.meta.resolve('gemini-gateways/openapi/google.json'))
+const spec = JSON.parse(await readFile(specUrl, 'utf8')) as { openapi: string; paths: Record<string, unknown> }
+const nordlysSpec = (await import('gemini-gateways/openapi/nordlys.json', { with: { type: 'json' } })).default as { info: { title: string } }
+results.openapi = { version: spec.openapi, hasGenerate: '/v1beta/models/{model}:generateContent' in spec.paths, nordlysTitle: typeof nordlysSpec.info.title }
+
+// Only the exports map is reachable.
+const deep = 'gemini-gateways/dist/src/core/client.js'
+results.deepImport = await import(deep).then(() => 'resolved', (e: { code?: string }) => e.code)
+
+console.log(JSON.stringify(results))
+`
+
+const tsconfig = (options: Record<string, unknown>) =>
+  JSON.stringify({
+    compilerOptions: {
+      strict: true,
+      target: 'ES2022',
+      skipLibCheck: false, // the package's .d.ts files are checked too
+      resolveJsonModule: true,
+      types: ['node'],
+      ...options,
+    },
+    files: ['consumer.ts'],
+  }, null, 2)
+
+describe('the packed package, installed into a fresh project', () => {
+  let tmp: string
+  let app: string
+  let tarball: string
+  let packed: { files: { path: string; size: number }[]; size: number; unpackedSize: number }
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-consumer-'))
+    // A copy of the working tree as git sees it (tracked + untracked, minus ignored), with this repo's node_modules.
+    const stage = path.join(tmp, 'stage')
+    const listed = await ok('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], ROOT)
+    for (const file of listed.stdout.split('\0').filter(Boolean)) {
+      if (!existsSync(path.join(ROOT, file))) continue // deleted in the working tree
+      mkdirSync(path.dirname(path.join(stage, file)), { recursive: true })
+      cpSync(path.join(ROOT, file), path.join(stage, file))
+    }
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir')
+
+    const pack = await ok('npm', ['pack', '--json', '--pack-destination', tmp], stage, 180_000)
+    const json = pack.stdout.slice(pack.stdout.search(/^\[/m))
+    const [info] = JSON.parse(json) as [typeof packed & { filename: string }]
+    packed = info
+    tarball = path.join(tmp, info.filename)
+
+    app = path.join(tmp, 'app')
+    mkdirSync(app)
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2))
+    await ok('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], app, 180_000)
+    // TypeScript and Node's types from this repo, linked after the install (npm would prune them as extraneous).
+    mkdirSync(path.join(app, 'node_modules/@types'), { recursive: true })
+    symlinkSync(path.join(ROOT, 'node_modules/typescript'), path.join(app, 'node_modules/typescript'), 'dir')
+    symlinkSync(path.join(ROOT, 'node_modules/@types/node'), path.join(app, 'node_modules/@types/node'), 'dir')
+    writeFileSync(path.join(app, 'consumer.ts'), CONSUMER)
+    writeFileSync(path.join(app, 'tsconfig.node16.json'), tsconfig({ module: 'node16', moduleResolution: 'node16', lib: ['ES2022'], outDir: 'out' }))
+    writeFileSync(path.join(app, 'tsconfig.bundler.json'), tsconfig({ module: 'esnext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], noEmit: true }))
+  }, 300_000)
+
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true })
+  })
+
+  it('ships the build, the bundled specs, the recordings and the README; no sources, tests or spec sources', () => {
+    const files = packed.files.map((f) => f.path).sort()
+    console.log(`packed ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB (unpacked ${(packed.unpackedSize / 1024).toFixed(0)} kB)`)
+    expect(files).toEqual(expect.arrayContaining([
+      'package.json',
+      'README.md',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/validators.js',
+      'dist/src/mock/recordings/unary-success-basic-reply-short.json',
+      ...providers.flatMap((p) => [`dist/src/providers/${p}.js`, `generated/${p}/openapi.json`, `dist/generated/${p}/types.d.ts`]),
+    ]))
+    const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.+|generated\/[a-z]+\/openapi\.json)$/.test(f))
+    expect(stray).toEqual([])
+    expect(files.filter((f) => /\.(ts|map|tsbuildinfo)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([])
+    // TypeBox's schema modules (generated/<p>/schemas.ts, megabytes of .d.ts) are reachable from no entry.
+    expect(files.filter((f) => /^dist\/generated\/[a-z]+\/schemas\./.test(f))).toEqual([])
+  })
+
+  it('every target of the exports map is in the tarball', () => {
+    const files = new Set(packed.files.map((f) => f.path))
+    const targets = Object.values(PKG.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t as Record<string, string>)))
+    expect(targets.length).toBeGreaterThan(20)
+    expect(targets.map((t) => t.replace(/^\.\//, '')).filter((t) => !files.has(t))).toEqual([])
+  })
+
+  it('publint reports nothing (strict, every level)', async () => {
+    const bytes = readFileSync(tarball)
+    const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }, level: 'suggestion', strict: true })
+    expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg)}`)).toEqual([])
+  })
+
+  it('@arethetypeswrong/cli reports nothing (profile esm-only: no CommonJS build to resolve)', async () => {
+    const r = await run(path.join(ROOT, 'node_modules/.bin/attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii'], tmp)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    const problems = r.stdout.split('\n').filter((line) => /💀|❌|⚠️|🐛|🥴|👺|❗️/u.test(line) && !line.includes('(ignored'))
+    expect(problems, r.stdout).toEqual([])
+  }, 120_000)
+
+  it('type-checks under strict, module/moduleResolution node16 (and emits what the next test runs)', async () => {
+    const r = await run('node', [path.join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.node16.json'], app)
+    expect(r.stdout + r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  }, 120_000)
+
+  it('type-checks under strict, module esnext / moduleResolution bundler', async () => {
+    const r = await run('node', [path.join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.bundler.json'], app)
+    expect(r.stdout + r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  }, 120_000)
+
+  it('runs with node against the local gateway from the installed gemini-gateways/mock, in all five dialects', async () => {
+    expect(existsSync(path.join(app, 'out/consumer.js')), 'the node16 type-check emits out/consumer.js').toBe(true)
+    const r = await ok('node', ['out/consumer.js'], app, 60_000)
+    const results = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, any>
+
+    // The same calls through this repo's sources: the installed package must answer alike.
+    for (const provider of providers) {
+      const expected = await withMockGateway({ provider }, async (gw) => {
+        const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gw.url, maxRetries: 0 })
+        const unary = text(await client.generateContent(REQUEST))
+        const chunks = []
+        for await (const chunk of client.streamGenerateContent(REQUEST)) chunks.push(chunk)
+        return { unary, stream: text(mergeChunks(chunks)), chunks: chunks.length, requests: 2 }
+      })
+      expect(results[provider], provider).toEqual(expected)
+      expect(expected.unary.length).toBeGreaterThan(0)
+      expect(expected.chunks).toBeGreaterThan(1)
+      // A wrong key: Google answers 400 API_KEY_INVALID, the others 401.
+      expect(results.entries[provider], provider).toEqual({ answer: expected.unary, provider, errorIsGatewayError: true, errorStatus: provider === 'google' ? 400 : 401 })
+    }
+    expect(results.routing).toMatchObject({ provider_order: ['google'], generation_config: { systemInstruction: REQUEST.systemInstruction } })
+    expect(results.requestValidation).toEqual(['/bogus', ''])
+    expect(results.validators).toEqual({ providers: [...providers], valid: true, nordlysValid: true, issues: ['/bogus', ''] })
+    expect(results.openapi).toEqual({ version: expect.stringMatching(/^3\.1\./), hasGenerate: true, nordlysTitle: 'string' })
+    expect(results.deepImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
+    // The installed copy is the tarball's, with its dependencies from the registry, not this repo.
+    const installed = JSON.parse(readFileSync(path.join(app, 'node_modules/gemini-gateways/package.json'), 'utf8')) as { version: string }
+    expect(installed.version).toBe(PKG.version)
+    expect(existsSync(path.join(app, 'node_modules/openapi-fetch/package.json'))).toBe(true)
+    expect(existsSync(path.join(app, 'node_modules/typebox/package.json'))).toBe(true)
+  }, 120_000)
+})
