@@ -18,7 +18,7 @@ import {
   malformedResponseError,
 } from './errors.ts'
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
-import { streamChunks } from './stream.ts'
+import { deferredStream, streamChunks } from './stream.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import { issuesOf, type ResponseValidation } from './validate.ts'
 
@@ -73,7 +73,24 @@ function envKey(name: string): string | undefined {
   return env?.[name] || undefined
 }
 
-interface Attempt { response: Response; body: ReadableStream<Uint8Array> | null }
+/** A 2xx response whose body is unread, and the handles that end its exchange. */
+interface Exchange {
+  response: Response
+  body: ReadableStream<Uint8Array> | null
+  /** Clears the timeout and the caller's abort listener. */
+  done: () => void
+  abort: () => void
+  signal: AbortSignal
+  timeoutMs: number
+}
+
+/** What openapi-fetch builds for the internal client: the URL and init, handed to fetch as they are. */
+class WireRequest {
+  readonly method: string
+  constructor(readonly url: string, readonly init: RequestInit) {
+    this.method = init.method ?? 'GET'
+  }
+}
 
 export function createGatewayClient<Paths extends {}, Documented extends string, Extra extends object = {}>(dialect: Dialect, options: ClientOptions = {}): GatewayClient<Paths, Documented, Extra> {
   const apiKey = options.apiKey ?? envKey(dialect.envKey)
@@ -86,18 +103,25 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   const validation = options.responseValidation ?? 'tolerant'
   const authHeaders: Record<string, string> = dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
-  const raw = createFetchClient<Paths>({
-    baseUrl,
-    headers: { ...options.headers, ...authHeaders },
-    // Resolved per call so that a test or polyfill may replace the global fetch later.
-    fetch: (input: Request) => (options.fetch ?? globalThis.fetch)(input),
-  })
+  const headers = { ...options.headers, ...authHeaders }
+  const fetchImpl = (input: Request | string, init?: RequestInit): Promise<Response> => (options.fetch ?? globalThis.fetch)(input, init)
+  /** The public openapi-fetch client: standard `Request`s, so users' middleware works as documented. */
+  const raw = createFetchClient<Paths>({ baseUrl, headers, fetch: (request: Request) => fetchImpl(request) })
   const provider = dialect.name
-  // openapi-fetch parses error bodies as JSON; errors keep the text exactly as the server sent it.
+  // errors keep the body text exactly as the server sent it (openapi-fetch would hand it over parsed).
   const errorText = new WeakMap<Response, string>()
-  raw.use({
-    async onResponse({ response }) {
-      if (response.ok) return undefined
+  /**
+   * The client the wrapper itself calls: the same openapi-fetch, but given a plain object for its `Request`
+   * and a fetch that sends `url, init` directly, so no `Request` is built twice per call (fetch builds one).
+   */
+  const wire = createFetchClient<Paths>({
+    baseUrl,
+    headers,
+    Request: WireRequest as unknown as typeof Request,
+    fetch: async (request: Request) => {
+      const { url, init } = request as unknown as WireRequest
+      const response = await fetchImpl(url, init)
+      if (response.ok) return response
       const text = await response.text()
       const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
       errorText.set(copy, text)
@@ -106,7 +130,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   })
 
   /** One HTTP exchange with retries; resolves with a 2xx response whose body is unread. */
-  async function send(route: Route, init: { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }, call: CallOptions, stream: boolean): Promise<Attempt & { done: () => void; signal: AbortSignal; timeoutMs: number }> {
+  async function send(route: Route, init: { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }, call: CallOptions, stream: boolean): Promise<Exchange> {
     const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     for (let attempt = 0; ; attempt++) {
       if (call.signal?.aborted) throw abortError(call.signal)
@@ -118,7 +142,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       const done = (): void => { clearTimeout(timer); call.signal?.removeEventListener('abort', onAbort) }
       let failure: GeminiGatewayError
       try {
-        const result = await (raw as any)[route.method](route.path, {
+        const result = await (wire as any)[route.method](route.path, {
           params: { path: init.path, query: init.query },
           body: init.body,
           headers: call.headers,
@@ -129,7 +153,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
         if (response.ok) {
           // Unary bodies stay under the timeout until read; a stream's idle timer takes over after headers.
           if (stream) done()
-          return { response, body: result.data ?? null, done, signal: controller.signal, timeoutMs }
+          return { response, body: result.data ?? null, done, signal: controller.signal, timeoutMs, abort: () => controller.abort() }
         }
         done()
         const bodyText = errorText.get(response) ?? ''
@@ -151,7 +175,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   }
 
   /** Reads a unary 2xx body as JSON: empty, HTML and invalid JSON become typed errors; disguised errors throw. */
-  async function readJson(attempt: Attempt & { done: () => void; signal: AbortSignal; timeoutMs: number }, call: CallOptions): Promise<unknown> {
+  async function readJson(attempt: Exchange, call: CallOptions): Promise<unknown> {
     const { response } = attempt
     let text: string
     try {
@@ -174,16 +198,22 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     return body
   }
 
-  async function validateResponse(name: string, body: unknown, response: Response): Promise<void> {
-    if (validation === 'off') return
+  /** `undefined` when the body passes (no promise on the hot path); else a promise that rejects with the issues. */
+  function checkResponse(name: string, body: unknown, response: Response): Promise<void> | undefined {
+    if (validation === 'off') return undefined
     const set = validation === 'strict' ? dialect.validators.responseStrict : dialect.validators.response
-    const issues = await issuesOf(set, name, body)
-    if (issues.length) throw new ResponseValidationError(issues, body, { provider, status: response.status, headers: response.headers, secrets })
+    if (set.checks[name]?.(body)) return undefined
+    return issuesOf(set, name, body).then((issues) => {
+      if (issues.length) throw new ResponseValidationError(issues, body, { provider, status: response.status, headers: response.headers, secrets })
+    })
   }
 
-  async function validateRequest(operationId: string, body: unknown): Promise<void> {
-    const issues = await issuesOf(dialect.validators.request, `${operationId}Request`, body)
-    if (issues.length) throw new RequestValidationError(issues, { provider, secrets })
+  function checkRequest(operationId: string, body: unknown): Promise<void> | undefined {
+    const name = `${operationId}Request`
+    if (dialect.validators.request.checks[name]?.(body)) return undefined
+    return issuesOf(dialect.validators.request, name, body).then((issues) => {
+      if (issues.length) throw new RequestValidationError(issues, { provider, secrets })
+    })
   }
 
   /** A generate response must say something: candidates or a prompt verdict. An empty object is no answer. */
@@ -213,41 +243,45 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     async generateContent(params, call = {}) {
       const route = dialect.routes.generate
       const { model, body } = wireRequest(params)
-      await validateRequest(route.operationId, body)
+      await checkRequest(route.operationId, body)
       const attempt = await send(route, { path: { model, ...route.pathParams }, body }, call, false)
       const json = await readJson(attempt, call)
-      await validateResponse(`${route.operationId}Response200`, json, attempt.response)
+      await checkResponse(`${route.operationId}Response200`, json, attempt.response)
       if (!dialect.fromWire) return requireAnswer(json, attempt.response)
       // The wire schema may accept a wrapper or a bare body; what the caller gets must be a response.
       const canonical = dialect.fromWire(json)
-      await validateResponse('GenerateContentResponse', canonical, attempt.response)
+      await checkResponse('GenerateContentResponse', canonical, attempt.response)
       return requireAnswer(canonical, attempt.response)
     },
 
-    async *streamGenerateContent(params, call = {}) {
-      const route = dialect.routes.stream ?? unsupported('streamGenerateContent')
-      const { model, body } = wireRequest(params)
-      await validateRequest(route.operationId, body)
-      const attempt = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, true)
-      yield* streamChunks({
-        response: attempt.response,
-        body: attempt.body,
-        provider,
-        secrets,
-        signal: call.signal,
-        idleTimeoutMs: attempt.timeoutMs,
-        validate: (chunk) => validateResponse('GenerateContentResponse', chunk, attempt.response),
-        fromWire: dialect.fromWire,
+    streamGenerateContent(params, call = {}) {
+      // Nothing happens until the first next(), as with a generator; then the chunks come straight from the stream.
+      return deferredStream(async () => {
+        const route = dialect.routes.stream ?? unsupported('streamGenerateContent')
+        const { model, body } = wireRequest(params)
+        await checkRequest(route.operationId, body)
+        const attempt = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, true)
+        return streamChunks({
+          response: attempt.response,
+          body: attempt.body,
+          provider,
+          secrets,
+          signal: call.signal,
+          idleTimeoutMs: attempt.timeoutMs,
+          abort: attempt.abort,
+          check: (chunk) => checkResponse('GenerateContentResponse', chunk, attempt.response),
+          fromWire: dialect.fromWire,
+        })
       })
     },
 
     async countTokens(params, call = {}) {
       const route = dialect.routes.countTokens ?? unsupported('countTokens')
       const { model, ...body } = params
-      await validateRequest(route.operationId, body)
+      await checkRequest(route.operationId, body)
       const attempt = await send(route, { path: { model: bareModel(model) }, body }, call, false)
       const json = await readJson(attempt, call)
-      await validateResponse(`${route.operationId}Response200`, json, attempt.response)
+      await checkResponse(`${route.operationId}Response200`, json, attempt.response)
       return json as CountTokensResponse
     },
 
@@ -260,7 +294,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
         if (pageToken) query.pageToken = pageToken
         const attempt = await send(route, { query }, call, false)
         const json = await readJson(attempt, call)
-        await validateResponse(`${route.operationId}Response200`, json, attempt.response)
+        await checkResponse(`${route.operationId}Response200`, json, attempt.response)
         const page = dialect.modelsFromWire ? dialect.modelsFromWire(json) : (json as { models?: Model[]; nextPageToken?: string })
         yield* page.models ?? []
         pageToken = page.nextPageToken || undefined
@@ -271,7 +305,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       const route = dialect.routes.getModel ?? unsupported('getModel')
       const attempt = await send(route, { path: { model: bareModel(model) } }, call, false)
       const json = await readJson(attempt, call)
-      await validateResponse(`${route.operationId}Response200`, json, attempt.response)
+      await checkResponse(`${route.operationId}Response200`, json, attempt.response)
       return json as Model
     },
   }

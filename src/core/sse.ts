@@ -28,6 +28,8 @@ export interface SSEEvent {
 export interface DecodeSSEOptions {
   /** Aborting stops iteration by throwing `signal.reason`, and cancels the body. */
   signal?: AbortSignal
+  /** Called after every read from the body (bytes arrived), e.g. to keep an idle timer from firing. */
+  onRead?: () => void
 }
 
 const LF = 10
@@ -341,6 +343,7 @@ const CLOSED = 2 // nothing more to yield
 class EventIterator {
   readonly #body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
   readonly #signal: AbortSignal | undefined
+  readonly #onRead: (() => void) | undefined
   #source: Source | undefined = undefined
   // ignoreBOM keeps a leading BOM in the text so splitLines alone decides to drop it.
   readonly #text = new TextDecoder('utf-8', { ignoreBOM: true })
@@ -359,9 +362,10 @@ class EventIterator {
   /** Dispatches the pending event at end of body. */
   readonly #sinkFlush: () => void
 
-  constructor(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, signal: AbortSignal | undefined) {
+  constructor(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, signal: AbortSignal | undefined, onRead?: () => void) {
     this.#body = body
     this.#signal = signal
+    this.#onRead = onRead
     const events = newEventState()
     const queue = this.#queue
     this.#sink = (text, start, end) => {
@@ -420,6 +424,7 @@ class EventIterator {
         } else {
           result = await source.next()
         }
+        this.#onRead?.()
         // The queue is always drained when a read is issued, so reuse it.
         queue.length = 0
         this.#head = 0
@@ -531,6 +536,6 @@ export function decodeSSE(
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   options?: DecodeSSEOptions,
 ): AsyncGenerator<SSEEvent> {
-  const it: AsyncGenerator<SSEEvent> = new EventIterator(body, options?.signal)
+  const it: AsyncGenerator<SSEEvent> = new EventIterator(body, options?.signal, options?.onRead)
   return it
 }

@@ -13,7 +13,7 @@ import {
   streamErrorFromEvent,
   type ProviderName,
 } from './errors.ts'
-import { decodeSSE } from './sse.ts'
+import { decodeSSE, type SSEEvent } from './sse.ts'
 import type { GenerateContentResponse } from './types.ts'
 
 export interface StreamInput {
@@ -21,9 +21,14 @@ export interface StreamInput {
   body: ReadableStream<Uint8Array> | null
   provider: ProviderName
   secrets: readonly string[]
+  /** The caller's signal: aborting ends the stream with a UserAbortError. */
   signal: AbortSignal | undefined
+  /** No bytes for this long ends the stream with a TimeoutError. */
   idleTimeoutMs: number
-  validate: (chunk: unknown) => Promise<void>
+  /** Aborts the HTTP exchange (used when the stream stalls). */
+  abort: () => void
+  /** Validates a chunk: `undefined` when it passes (the fast path), else a promise that rejects. */
+  check: (chunk: unknown) => Promise<void> | undefined
   fromWire: ((body: unknown) => unknown) | undefined
 }
 
@@ -42,75 +47,131 @@ function settles(chunk: GenerateContentResponse, complete: boolean): boolean {
   return complete && !(chunk.candidates ?? []).some((c) => c.content?.parts?.length)
 }
 
-/** Wraps a body so that each read must arrive within `ms`; a stall aborts with a TimeoutError. */
-function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number, onStall: () => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader()
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const stalled = new Promise<never>((_, reject) => { timer = setTimeout(() => { onStall(); reject(new Error('stalled')) }, ms) })
-      try {
-        const { done, value } = await Promise.race([reader.read(), stalled])
-        if (done) controller.close()
-        else controller.enqueue(value)
-      } catch (error) {
-        reader.cancel(error).catch(() => {})
-        controller.error(error)
-      } finally {
-        clearTimeout(timer)
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason)
-    },
-  })
+/** The chunks of a streamed answer, as they arrive. */
+export function streamChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
+  const { response, provider, secrets } = input
+  if (!input.body) throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' })
+  // A gateway that ignored alt=sse answers one JSON body (or Google's JSON array form): handle it whole.
+  if ((response.headers.get('content-type') ?? '').includes('json')) return jsonBodyChunks(input)
+  return new ChunkIterator(input, input.body)
 }
 
-export async function* streamChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
-  const { response, provider, secrets, signal } = input
-  const common = { provider, headers: response.headers, secrets }
-  if (!input.body) throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' })
-  const contentType = response.headers.get('content-type') ?? ''
-  if (contentType.includes('json')) {
-    // A gateway that ignored alt=sse: one JSON body (or Google's JSON array form). Handle it whole.
-    yield* jsonBodyChunks(await response.text(), input)
-    return
+type Result = IteratorResult<GenerateContentResponse, undefined>
+const DONE: Result = { done: true, value: undefined }
+
+/**
+ * Hand-written rather than an `async function*`: a generator costs several promise hops per chunk, and
+ * here a chunk that passes its check is handed on in the same tick its event was decoded.
+ */
+class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined> {
+  readonly #input: StreamInput
+  readonly #events: AsyncGenerator<SSEEvent>
+  #count = 0
+  #complete = false
+  #finished = false
+  #stalled = false
+  #lastRead = Date.now()
+  #timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(input: StreamInput, body: ReadableStream<Uint8Array>) {
+    this.#input = input
+    this.#events = decodeSSE(body, { ...(input.signal && { signal: input.signal }), onRead: () => { this.#lastRead = Date.now() } })
+    this.#timer = setTimeout(this.#tick, input.idleTimeoutMs)
   }
-  let stalled = false
-  const body = withIdleTimeout(input.body, input.idleTimeoutMs, () => { stalled = true })
-  let final = false
-  let count = 0
-  try {
-    for await (const event of decodeSSE(body, signal ? { signal } : {})) {
+
+  /** One timer per stream, re-armed for the time left, rather than one per read. */
+  readonly #tick = (): void => {
+    const idle = Date.now() - this.#lastRead
+    if (idle < this.#input.idleTimeoutMs) {
+      this.#timer = setTimeout(this.#tick, this.#input.idleTimeoutMs - idle)
+      return
+    }
+    this.#stalled = true
+    this.#input.abort()
+  }
+
+  next(): Promise<Result> {
+    if (this.#finished) return Promise.resolve(DONE)
+    return this.#events.next().then(this.#onEvent, this.#onFailure)
+  }
+
+  readonly #onEvent = (result: IteratorResult<SSEEvent>): Result | Promise<Result> => {
+    try {
+      if (result.done) {
+        this.#stop()
+        if (!this.#complete) {
+          throw new IncompleteStreamError(`${this.#input.provider}: stream ended after ${this.#count} chunk(s) without a final chunk (no finishReason): the answer is cut off`, this.#common())
+        }
+        return DONE
+      }
+      const event = result.value
       let parsed: unknown
       try {
         parsed = JSON.parse(event.data)
       } catch (cause) {
-        if (event.bare) continue // stray text between events (proxies, keep-alives): not part of the answer
-        throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason: `event ${count + 1} is not JSON`, cause })
+        if (event.bare) return this.next() // stray text between events (proxies, keep-alives): not part of the answer
+        const { response, provider, secrets } = this.#input
+        throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason: `event ${this.#count + 1} is not JSON`, cause })
       }
-      const streamError = streamErrorFromEvent(parsed, { ...common, rawText: event.data })
+      const streamError = streamErrorFromEvent(parsed, { ...this.#common(), rawText: event.data })
       if (streamError) throw streamError
-      if (event.bare) continue
-      const chunk = (input.fromWire ? input.fromWire(parsed) : parsed) as GenerateContentResponse
-      await input.validate(chunk)
-      count++
-      final = settles(chunk, final)
-      yield chunk
+      if (event.bare) return this.next()
+      const chunk = (this.#input.fromWire ? this.#input.fromWire(parsed) : parsed) as GenerateContentResponse
+      const pending = this.#input.check(chunk)
+      if (pending) return pending.then(() => this.#emit(chunk), this.#onFailure)
+      return this.#emit(chunk)
+    } catch (error) {
+      return this.#onFailure(error)
     }
-  } catch (error) {
-    if (signal?.aborted) throw new UserAbortError(`${provider}: aborted by the caller`, { ...common, cause: signal.reason })
-    if (stalled) throw new TimeoutError(`${provider}: stream stalled: no data for ${input.idleTimeoutMs} ms after ${count} chunk(s)`, { ...common, timeoutMs: input.idleTimeoutMs })
-    if (error instanceof GeminiGatewayError) throw error
-    throw new ConnectionError(`${provider}: connection lost after ${count} chunk(s)`, { ...common, cause: error })
   }
-  if (!final) {
-    throw new IncompleteStreamError(`${provider}: stream ended after ${count} chunk(s) without a final chunk (no finishReason): the answer is cut off`, common)
+
+  #emit(chunk: GenerateContentResponse): Result {
+    this.#count++
+    this.#complete = settles(chunk, this.#complete)
+    return { done: false, value: chunk }
+  }
+
+  /** Every failure leaves as a typed error, and the body is cancelled. */
+  readonly #onFailure = async (error: unknown): Promise<never> => {
+    const { provider, signal, idleTimeoutMs } = this.#input
+    this.#stop()
+    await this.#events.return(undefined).catch(() => {})
+    if (signal?.aborted) throw new UserAbortError(`${provider}: aborted by the caller`, { ...this.#common(), cause: signal.reason })
+    if (this.#stalled) throw new TimeoutError(`${provider}: stream stalled: no data for ${idleTimeoutMs} ms after ${this.#count} chunk(s)`, { ...this.#common(), timeoutMs: idleTimeoutMs })
+    if (error instanceof GeminiGatewayError) throw error
+    throw new ConnectionError(`${provider}: connection lost after ${this.#count} chunk(s)`, { ...this.#common(), cause: error })
+  }
+
+  #common() {
+    return { provider: this.#input.provider, headers: this.#input.response.headers, secrets: this.#input.secrets }
+  }
+
+  #stop(): void {
+    this.#finished = true
+    clearTimeout(this.#timer)
+  }
+
+  /** Leaving a `for await` early lands here: stop the timer and cancel the body. */
+  async return(): Promise<Result> {
+    this.#stop()
+    await this.#events.return(undefined)
+    return DONE
+  }
+
+  async throw(error?: unknown): Promise<Result> {
+    this.#stop()
+    await this.#events.return(undefined)
+    throw error
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
   }
 }
 
-async function* jsonBodyChunks(text: string, input: StreamInput): AsyncGenerator<GenerateContentResponse> {
+async function* jsonBodyChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
   const { response, provider, secrets } = input
+  const text = await response.text()
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -119,13 +180,52 @@ async function* jsonBodyChunks(text: string, input: StreamInput): AsyncGenerator
   }
   const disguised = errorInBody(parsed, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
   if (disguised) throw disguised
-  const items = Array.isArray(parsed) ? parsed : [parsed]
-  let final = false
-  for (const item of items) {
+  let complete = false
+  for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
     const chunk = (input.fromWire ? input.fromWire(item) : item) as GenerateContentResponse
-    await input.validate(chunk)
-    final = settles(chunk, final)
+    await input.check(chunk)
+    complete = settles(chunk, complete)
     yield chunk
   }
-  if (!final) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
+  if (!complete) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
+}
+
+/**
+ * An async iterator whose source is set up on the first `next()` (validate, send, wait for headers), then
+ * called directly: one promise hop per chunk after that, as the stream itself.
+ */
+export function deferredStream<T>(start: () => Promise<AsyncGenerator<T>>): AsyncGenerator<T, undefined> {
+  let source: AsyncGenerator<T> | undefined
+  let starting: Promise<AsyncGenerator<T>> | undefined
+  let closed = false
+  const open = (): Promise<AsyncGenerator<T>> =>
+    (starting ??= start().then((s) => {
+      source = s
+      return s
+    }))
+  const it: AsyncGenerator<T, undefined> = {
+    next: () => {
+      if (source) return source.next() as Promise<IteratorResult<T, undefined>>
+      if (closed) return Promise.resolve({ done: true, value: undefined })
+      return open().then((s) => s.next() as Promise<IteratorResult<T, undefined>>, (error) => {
+        closed = true
+        throw error
+      })
+    },
+    return: async () => {
+      closed = true
+      if (source) await source.return(undefined)
+      else if (starting) await starting.then((s) => s.return(undefined)).catch(() => {})
+      return { done: true, value: undefined }
+    },
+    throw: async (error?: unknown) => {
+      closed = true
+      if (source) await source.return(undefined)
+      throw error
+    },
+    [Symbol.asyncIterator]() {
+      return it
+    },
+  }
+  return it
 }
