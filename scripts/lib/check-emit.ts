@@ -57,10 +57,10 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
 
   const typeExpr = (type: string, node: JsonSchema, x: string): string => {
     switch (type) {
-      case 'string': return [`typeof ${x} === "string"`, ...bounds(node, `${x}.length`, 'minLength', 'maxLength')].join(' && ')
+      case 'string': return [`isString(${x})`, ...bounds(node, `${x}.length`, 'minLength', 'maxLength')].join(' && ')
       case 'integer': return [`Number.isInteger(${x})`, ...bounds(node, x, 'minimum', 'maximum')].join(' && ')
       case 'number': return [`Number.isFinite(${x})`, ...bounds(node, x, 'minimum', 'maximum')].join(' && ')
-      case 'boolean': return `typeof ${x} === "boolean"`
+      case 'boolean': return `isBoolean(${x})`
       case 'null': return `${x} === null`
       case 'array': {
         const items = node.items && Object.keys(node.items).length ? `, ${fnFor(node.items)}` : ''
@@ -83,9 +83,15 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
     if (types.length !== 1 || types[0] !== 'object' || node.anyOf || node.enum) return `return ${expr(node, 'v')}`
     const props: Record<string, JsonSchema> = node.properties ?? {}
     const extra = node.additionalProperties
-    const cases = Object.entries(props).map(([k, s]) => {
+    // Keys with the same check share one case body (smaller code; gzip likes it too).
+    const byTest = new Map<string, string[]>()
+    for (const [k, s] of Object.entries(props)) {
       const test = expr(s, 'x')
-      return test === 'true' ? `case ${JSON.stringify(k)}: break` : `case ${JSON.stringify(k)}: if (!(${test})) return false; break`
+      byTest.set(test, [...(byTest.get(test) ?? []), k])
+    }
+    const cases = [...byTest].map(([test, keys]) => {
+      const labels = keys.map((k) => `case ${JSON.stringify(k)}:`).join(' ')
+      return test === 'true' ? `${labels} break` : `${labels} if (!(${test})) return false; break`
     })
     const fallback = extra === false
       ? 'default: return false'
@@ -102,6 +108,8 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
   const exports = [...exported].sort().map((name) => `export { ${fnForName(name)} as ${name} }`)
   return [
     'const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v)',
+    'const isString = (v) => typeof v === "string"',
+    'const isBoolean = (v) => typeof v === "boolean"',
     'const all = (a, f) => { for (let i = 0; i < a.length; i++) if (!f(a[i])) return false; return true }',
     ...sets,
     ...fns,

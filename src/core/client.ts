@@ -13,14 +13,15 @@ import {
   ResponseValidationError,
   TimeoutError,
   UserAbortError,
-  errorFromResponse,
-  errorInBody,
-  malformedResponseError,
+  findBodyError,
 } from './errors.ts'
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
 import { deferredStream, streamChunks } from './stream.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
-import { issuesOf, type ResponseValidation } from './validate.ts'
+import { issuesOf, onDemand, type ResponseValidation } from './validate.ts'
+
+/** Reading an error body in every gateway's shape is only needed when something failed: load it then. */
+export const errorBodies = () => import('./error-bodies.ts')
 
 /** Options every provider's client takes. */
 export interface ClientOptions {
@@ -157,7 +158,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
         }
         done()
         const bodyText = errorText.get(response) ?? ''
-        failure = errorFromResponse({ status: response.status, headers: response.headers, bodyText, provider, secrets })
+        failure = (await errorBodies()).errorFromResponse({ status: response.status, headers: response.headers, bodyText, provider, secrets })
       } catch (cause) {
         done()
         if (call.signal?.aborted) throw abortError(call.signal)
@@ -191,17 +192,24 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     try {
       body = JSON.parse(text)
     } catch (cause) {
-      throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, cause })
+      throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, cause })
     }
-    const disguised = errorInBody(body, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
-    if (disguised) throw disguised
+    if (findBodyError(body) !== undefined) {
+      const disguised = (await errorBodies()).errorInBody(body, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
+      if (disguised) throw disguised
+    }
     return body
   }
+
+  // Request checks load with the first request; strict response checks only for clients that ask for them.
+  const requestSet = onDemand(dialect.validators.request)
+  const strictSet = onDemand(dialect.validators.responseStrict)
 
   /** `undefined` when the body passes (no promise on the hot path); else a promise that rejects with the issues. */
   function checkResponse(name: string, body: unknown, response: Response): Promise<void> | undefined {
     if (validation === 'off') return undefined
-    const set = validation === 'strict' ? dialect.validators.responseStrict : dialect.validators.response
+    const set = validation === 'strict' ? strictSet.current() : dialect.validators.response
+    if (!set) return strictSet.ready().then(() => checkResponse(name, body, response))
     if (set.checks[name]?.(body)) return undefined
     return issuesOf(set, name, body).then((issues) => {
       if (issues.length) throw new ResponseValidationError(issues, body, { provider, status: response.status, headers: response.headers, secrets })
@@ -210,8 +218,10 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
 
   function checkRequest(operationId: string, body: unknown): Promise<void> | undefined {
     const name = `${operationId}Request`
-    if (dialect.validators.request.checks[name]?.(body)) return undefined
-    return issuesOf(dialect.validators.request, name, body).then((issues) => {
+    const set = requestSet.current()
+    if (!set) return requestSet.ready().then(() => checkRequest(operationId, body))
+    if (set.checks[name]?.(body)) return undefined
+    return issuesOf(set, name, body).then((issues) => {
       if (issues.length) throw new RequestValidationError(issues, { provider, secrets })
     })
   }

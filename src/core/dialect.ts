@@ -4,7 +4,7 @@
  */
 import type { ProviderName } from './errors.ts'
 import type { GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
-import type { ValidatorSet } from './validate.ts'
+import type { LazyValidatorSet, ValidatorSet } from './validate.ts'
 
 export interface Route { method: string; path: string }
 
@@ -15,7 +15,8 @@ export interface Dialect {
   defaultBaseUrl: string
   /** Where the key goes: a named header, or `Authorization: Bearer`. */
   auth: { kind: 'bearer' } | { kind: 'header'; name: string }
-  validators: { request: ValidatorSet; response: ValidatorSet; responseStrict: ValidatorSet }
+  /** Response checks run on every answer, so they load with the provider; the others load on first use. */
+  validators: { request: LazyValidatorSet; response: ValidatorSet; responseStrict: LazyValidatorSet }
   /** Operation ids (as validator names use them) and their routes. */
   routes: {
     generate: Route & { operationId: string; pathParams?: Record<string, string> }

@@ -7,12 +7,14 @@ import {
   GeminiGatewayError,
   IncompleteStreamError,
   TimeoutError,
+  StreamError,
   UserAbortError,
-  errorInBody,
-  malformedResponseError,
-  streamErrorFromEvent,
+  findBodyError,
   type ProviderName,
 } from './errors.ts'
+
+type ErrorBodies = typeof import('./error-bodies.ts')
+const errorBodies = (): Promise<ErrorBodies> => import('./error-bodies.ts')
 import { decodeSSE, type SSEEvent } from './sse.ts'
 import type { GenerateContentResponse } from './types.ts'
 
@@ -50,7 +52,7 @@ function settles(chunk: GenerateContentResponse, complete: boolean): boolean {
 /** The chunks of a streamed answer, as they arrive. */
 export function streamChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
   const { response, provider, secrets } = input
-  if (!input.body) throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' })
+  if (!input.body) return failedStream((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' }))
   // A gateway that ignored alt=sse answers one JSON body (or Google's JSON array form): handle it whole.
   if ((response.headers.get('content-type') ?? '').includes('json')) return jsonBodyChunks(input)
   return new ChunkIterator(input, input.body)
@@ -111,10 +113,13 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
       } catch (cause) {
         if (event.bare) return this.next() // stray text between events (proxies, keep-alives): not part of the answer
         const { response, provider, secrets } = this.#input
-        throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason: `event ${this.#count + 1} is not JSON`, cause })
+        const reason = `event ${this.#count + 1} is not JSON`
+        return this.#failWith((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason, cause }))
       }
-      const streamError = streamErrorFromEvent(parsed, { ...this.#common(), rawText: event.data })
-      if (streamError) throw streamError
+      if (findBodyError(parsed) !== undefined) {
+        const common = { ...this.#common(), rawText: event.data }
+        return this.#failWith((b) => b.streamErrorFromEvent(parsed, common) ?? new StreamError(`${common.provider}: stream error`, common))
+      }
       if (event.bare) return this.next()
       const chunk = (this.#input.fromWire ? this.#input.fromWire(parsed) : parsed) as GenerateContentResponse
       const pending = this.#input.check(chunk)
@@ -123,6 +128,11 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
     } catch (error) {
       return this.#onFailure(error)
     }
+  }
+
+  /** Fails with an error built by the (lazily loaded) error-body reader. */
+  #failWith(build: (bodies: ErrorBodies) => GeminiGatewayError): Promise<never> {
+    return errorBodies().then((b) => this.#onFailure(build(b)), this.#onFailure)
   }
 
   #emit(chunk: GenerateContentResponse): Result {
@@ -169,6 +179,10 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
   }
 }
 
+async function* failedStream(build: (bodies: ErrorBodies) => GeminiGatewayError): AsyncGenerator<GenerateContentResponse> {
+  throw build(await errorBodies())
+}
+
 async function* jsonBodyChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
   const { response, provider, secrets } = input
   const text = await response.text()
@@ -176,9 +190,9 @@ async function* jsonBodyChunks(input: StreamInput): AsyncGenerator<GenerateConte
   try {
     parsed = JSON.parse(text)
   } catch (cause) {
-    throw malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, reason: 'expected an event stream', cause })
+    throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, reason: 'expected an event stream', cause })
   }
-  const disguised = errorInBody(parsed, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
+  const disguised = findBodyError(parsed) !== undefined && (await errorBodies()).errorInBody(parsed, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
   if (disguised) throw disguised
   let complete = false
   for (const item of Array.isArray(parsed) ? parsed : [parsed]) {

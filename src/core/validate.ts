@@ -13,6 +13,12 @@ export interface ValidatorSet {
 
 const MAX_LISTED = 8
 
+/** A set whose checks load on first use (the strict response checks: only `responseValidation: 'strict'` needs them). */
+export interface LazyValidatorSet {
+  load: () => Promise<Record<string, Check>>
+  schemas: ValidatorSet['schemas']
+}
+
 export type ResponseValidation = 'tolerant' | 'strict' | 'off'
 
 /** The JSON-pointer paths and messages of everything wrong with `value`; empty when it passes. */
@@ -27,4 +33,14 @@ export async function issuesOf(set: ValidatorSet, name: string, value: unknown):
   if (issues.length >= MAX_LISTED) issues.push({ path: '', message: `further issues may exist: at most ${MAX_LISTED} are listed` })
   // The interpreter and the precompiled check agree; a fallback keeps a failure from reading as "no issues".
   return issues.length ? issues : [{ path: '', message: `does not match ${name}` }]
+}
+
+/** Loads a lazy set once; `current()` is the loaded set, or undefined until `ready()` has resolved. */
+export function onDemand(lazy: LazyValidatorSet): { current: () => ValidatorSet | undefined; ready: () => Promise<ValidatorSet> } {
+  let set: ValidatorSet | undefined
+  let loading: Promise<ValidatorSet> | undefined
+  return {
+    current: () => set,
+    ready: () => (loading ??= lazy.load().then((checks) => (set = { checks, schemas: lazy.schemas }))),
+  }
 }

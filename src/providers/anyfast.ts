@@ -1,8 +1,6 @@
 /** anyfast: Bearer auth, non-empty `contents` (its spec's minItems, checked before sending), ten documented models. */
 import * as meta from '../../generated/anyfast/index.ts'
 import type { paths } from '../../generated/anyfast/types.ts'
-import * as request from '../../generated/anyfast/validators/request.ts'
-import * as responseStrict from '../../generated/anyfast/validators/response-strict.ts'
 import * as response from '../../generated/anyfast/validators/response.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
@@ -14,9 +12,9 @@ export const anyfastDialect: Dialect = {
   auth: meta.auth,
   routes: canonicalRoutes(meta),
   validators: {
-    request: { checks: request, schemas: () => import('../../generated/anyfast/validators/request-schemas.ts') },
+    request: { load: () => import('../../generated/anyfast/validators/request.ts'), schemas: () => import('../../generated/anyfast/validators/request-schemas.ts') },
     response: { checks: response, schemas: () => import('../../generated/anyfast/validators/response-schemas.ts') },
-    responseStrict: { checks: responseStrict, schemas: () => import('../../generated/anyfast/validators/response-strict-schemas.ts') },
+    responseStrict: { load: () => import('../../generated/anyfast/validators/response-strict.ts'), schemas: () => import('../../generated/anyfast/validators/response-strict-schemas.ts') },
   },
 }
 

@@ -1,8 +1,6 @@
 /** apimart: Bearer auth, one `{method}` path for both methods, and a documented `{code, data}` envelope. */
 import * as meta from '../../generated/apimart/index.ts'
 import type { paths } from '../../generated/apimart/types.ts'
-import * as request from '../../generated/apimart/validators/request.ts'
-import * as responseStrict from '../../generated/apimart/validators/response-strict.ts'
 import * as response from '../../generated/apimart/validators/response.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { route, type Dialect } from '../core/dialect.ts'
@@ -30,9 +28,9 @@ export const apimartDialect: Dialect = {
   },
   fromWire: unwrapEnvelope,
   validators: {
-    request: { checks: request, schemas: () => import('../../generated/apimart/validators/request-schemas.ts') },
+    request: { load: () => import('../../generated/apimart/validators/request.ts'), schemas: () => import('../../generated/apimart/validators/request-schemas.ts') },
     response: { checks: response, schemas: () => import('../../generated/apimart/validators/response-schemas.ts') },
-    responseStrict: { checks: responseStrict, schemas: () => import('../../generated/apimart/validators/response-strict-schemas.ts') },
+    responseStrict: { load: () => import('../../generated/apimart/validators/response-strict.ts'), schemas: () => import('../../generated/apimart/validators/response-strict-schemas.ts') },
   },
 }
 

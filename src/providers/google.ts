@@ -1,8 +1,6 @@
 /** Google's own endpoint: the canonical dialect, `x-goog-api-key`, every operation. */
 import * as meta from '../../generated/google/index.ts'
 import type { paths } from '../../generated/google/types.ts'
-import * as request from '../../generated/google/validators/request.ts'
-import * as responseStrict from '../../generated/google/validators/response-strict.ts'
 import * as response from '../../generated/google/validators/response.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
@@ -14,9 +12,9 @@ export const googleDialect: Dialect = {
   auth: meta.auth,
   routes: canonicalRoutes(meta),
   validators: {
-    request: { checks: request, schemas: () => import('../../generated/google/validators/request-schemas.ts') },
+    request: { load: () => import('../../generated/google/validators/request.ts'), schemas: () => import('../../generated/google/validators/request-schemas.ts') },
     response: { checks: response, schemas: () => import('../../generated/google/validators/response-schemas.ts') },
-    responseStrict: { checks: responseStrict, schemas: () => import('../../generated/google/validators/response-strict-schemas.ts') },
+    responseStrict: { load: () => import('../../generated/google/validators/response-strict.ts'), schemas: () => import('../../generated/google/validators/response-strict-schemas.ts') },
   },
 }
 

@@ -1,8 +1,6 @@
 /** infinityblue: Bearer auth; its model list is OpenAI style at `/v1/models`. */
 import * as meta from '../../generated/infinityblue/index.ts'
 import type { paths } from '../../generated/infinityblue/types.ts'
-import * as request from '../../generated/infinityblue/validators/request.ts'
-import * as responseStrict from '../../generated/infinityblue/validators/response-strict.ts'
 import * as response from '../../generated/infinityblue/validators/response.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
@@ -23,9 +21,9 @@ export const infinityblueDialect: Dialect = {
   routes: canonicalRoutes(meta),
   modelsFromWire,
   validators: {
-    request: { checks: request, schemas: () => import('../../generated/infinityblue/validators/request-schemas.ts') },
+    request: { load: () => import('../../generated/infinityblue/validators/request.ts'), schemas: () => import('../../generated/infinityblue/validators/request-schemas.ts') },
     response: { checks: response, schemas: () => import('../../generated/infinityblue/validators/response-schemas.ts') },
-    responseStrict: { checks: responseStrict, schemas: () => import('../../generated/infinityblue/validators/response-strict-schemas.ts') },
+    responseStrict: { load: () => import('../../generated/infinityblue/validators/response-strict.ts'), schemas: () => import('../../generated/infinityblue/validators/response-strict-schemas.ts') },
   },
 }
 

@@ -5,8 +5,6 @@
  */
 import * as meta from '../../generated/nordlys/index.ts'
 import type { components, paths } from '../../generated/nordlys/types.ts'
-import * as request from '../../generated/nordlys/validators/request.ts'
-import * as responseStrict from '../../generated/nordlys/validators/response-strict.ts'
 import * as response from '../../generated/nordlys/validators/response.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
@@ -51,9 +49,9 @@ export const nordlysDialect: Dialect = {
   routes: canonicalRoutes(meta),
   toWire: toNordlysWire as Dialect['toWire'],
   validators: {
-    request: { checks: request, schemas: () => import('../../generated/nordlys/validators/request-schemas.ts') },
+    request: { load: () => import('../../generated/nordlys/validators/request.ts'), schemas: () => import('../../generated/nordlys/validators/request-schemas.ts') },
     response: { checks: response, schemas: () => import('../../generated/nordlys/validators/response-schemas.ts') },
-    responseStrict: { checks: responseStrict, schemas: () => import('../../generated/nordlys/validators/response-strict-schemas.ts') },
+    responseStrict: { load: () => import('../../generated/nordlys/validators/response-strict.ts'), schemas: () => import('../../generated/nordlys/validators/response-strict-schemas.ts') },
   },
 }
 

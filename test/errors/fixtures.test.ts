@@ -3,18 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import {
-  APIStatusError,
-  BadRequestError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  StreamError,
-  errorFromResponse,
-  errorInBody,
-  streamErrorFromEvent,
-} from '../../src/core/errors.ts'
+import { APIStatusError, BadRequestError, InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError, StreamError } from '../../src/core/errors.ts'
+import { errorFromResponse, errorInBody, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
 import { retryDelayFromBody } from '../../src/core/retry.ts'
 
 const ROOT = new URL('../../../shared/fixtures/real/', import.meta.url)

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  APIStatusError,
-  AuthenticationError,
-  BadRequestError,
-  InternalServerError,
-  NotFoundError,
-  RateLimitError,
-  UnprocessableEntityError,
-  errorFromResponse,
-} from '../../src/core/errors.ts'
+import { APIStatusError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError, UnprocessableEntityError } from '../../src/core/errors.ts'
+import { errorFromResponse } from '../../src/core/error-bodies.ts'
 
 const googleQuota = {
   error: {

@@ -1,13 +1,7 @@
 // Hostile or broken bodies: the factories never throw, never pollute prototypes, stay small.
 import { describe, expect, it } from 'vitest'
-import {
-  APIStatusError,
-  InternalServerError,
-  MAX_RAW_BODY_LENGTH,
-  errorFromResponse,
-  errorInBody,
-  streamErrorFromEvent,
-} from '../../src/core/errors.ts'
+import { APIStatusError, InternalServerError, MAX_RAW_BODY_LENGTH } from '../../src/core/errors.ts'
+import { errorFromResponse, errorInBody, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
 
 describe('prototype pollution', () => {
   const hostile = [

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  ConnectionError,
-  IncompleteStreamError,
-  StreamError,
-  TimeoutError,
-  UserAbortError,
-  errorFromResponse,
-} from '../../src/core/errors.ts'
+import { ConnectionError, IncompleteStreamError, StreamError, TimeoutError, UserAbortError } from '../../src/core/errors.ts'
+import { errorFromResponse } from '../../src/core/error-bodies.ts'
 import {
   DEFAULT_MAX_RETRIES,
   MAX_RETRY_AFTER_MS,
