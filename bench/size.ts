@@ -93,7 +93,9 @@ export async function runSize(): Promise<SectionResult> {
       const split = await bundle(e.entry, { platform: e.name.includes('genai') ? 'browser' : 'neutral', splitting: true, outdir: path.join(tmp, `split-${rows.length}`) })
       if (e.name.includes('providers/google.ts')) { googleMeta = one.metafile; googleSplit = split.metafile }
       rows.push([e.name, kb(one.bytes), kb(one.gzip), `${kb(split.gzip)} (+ ${kb(split.lazyGzip)} lazy)`])
-      if (e.target) targets.push({ label: `4. ${e.name} ≤ 15 KB gzip`, met: one.gzip <= TARGET_GZIP, detail: `${kb(one.gzip)} single file; ${kb(split.gzip)} entry chunk with --splitting` })
+      // The target is what an app loads up front (entry plus static chunks); the on-demand chunks and the
+      // single-file figure (esbuild inlines dynamic imports there) are reported beside it.
+      if (e.target) targets.push({ label: `4. ${e.name} ≤ 15 KB gzip up front`, met: split.gzip <= TARGET_GZIP, detail: `${kb(split.gzip)} up front (+ ${kb(split.lazyGzip)} on demand); ${kb(one.gzip)} as one file with dynamic imports inlined` })
     }
     const tables: Table[] = [{ headers: ['entry', 'minified', 'gzip -9', 'gzip, --splitting: entry chunk (+ lazy chunks)'], rows }]
     if (googleMeta) {
