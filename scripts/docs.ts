@@ -1,6 +1,8 @@
 /**
  * `npm run docs`: renders one Redoc page per provider from `generated/<provider>/openapi.json` into
- * `docs/<provider>.html`, plus `docs/index.html` with the comparison table and each gateway's quirks.
+ * `docs/<provider>.html`, `docs/index.html` with the comparison table and a summary of each gateway's
+ * quirks, `docs/quirks.html` with every quirk and what the client does about it (scripts/docs/quirks.ts),
+ * and the TypeScript API reference in `docs/api/` (TypeDoc, scripts/docs/api-reference.ts).
  *
  * The output is deterministic and works offline (also from `file://`): Redocly's page imports Redoc from
  * its CDN, so the bundle shipped inside `@redocly/cli` is copied to `docs/assets/` as a classic script, its
@@ -22,6 +24,13 @@ import {
   type OverlayDoc,
   type ProviderSummary,
 } from './provider-table.ts'
+import { API_DIR, type ApiReferenceResult } from './docs/api-reference.ts'
+import { QUIRK_GROUP_IDS, QUIRK_GROUPS } from './docs/quirk-groups.ts'
+import { groupAnchor, groupQuirks, QUIRKS_PAGE, renderQuirksPage } from './docs/quirks.ts'
+import { externalResources } from './docs/offline.ts'
+import { CSS } from './docs/style.ts'
+
+export { externalResources }
 
 const run = promisify(execFile)
 
@@ -106,19 +115,6 @@ export function toClassicScript(moduleSource: string): string {
   return source
 }
 
-/** Resource references a browser would fetch from the network when loading `html`. */
-export function externalResources(html: string): string[] {
-  const patterns = [
-    /<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]+/gi,
-    /<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]+/gi,
-    /<(?:img|iframe|source|video|audio|embed)\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]+/gi,
-    /url\(\s*["']?(?:https?:)?\/\/[^)]+\)/gi,
-    /@import\s+(?:url\()?\s*["']?(?:https?:)?\/\/[^;]+/gi,
-    /\bimport\s*(?:[\w{},*\s]+from\s*)?["'](?:https?:)?\/\/[^"']+["']/g,
-  ]
-  return patterns.flatMap((p) => html.match(p) ?? [])
-}
-
 /**
  * Makes a Redocly `build-docs` page load Redoc from `assets/` instead of its CDN and checks that nothing
  * else is fetched from the network.
@@ -156,54 +152,29 @@ export async function renderProviderPage(provider: string, title: string, outFil
   }
 }
 
-const CSS = `
-:root { color-scheme: light dark; --fg: #1d1f23; --bg: #fff; --muted: #5d636e; --line: #d8dbe0; --accent: #0b57d0; --tag: #f3e8c6; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6e8eb; --bg: #15171a; --muted: #9aa1ab; --line: #33373d; --accent: #8ab4f8; --tag: #4a3f1c; } }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; padding: 1.5rem; max-width: 80rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; } h2 { font-size: 1.25rem; margin-top: 2rem; } h3 { font-size: 1.05rem; margin-bottom: .25rem; }
-a { color: var(--accent); } p.lead { color: var(--muted); margin-top: 0; }
-code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-nav ul { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; padding: 0; list-style: none; }
-.scroll { overflow-x: auto; }
-table.compare { border-collapse: collapse; width: 100%; min-width: 60rem; table-layout: fixed; }
-table.compare thead th:first-child { width: 11rem; }
-table.compare code { overflow-wrap: anywhere; }
-table.compare th, table.compare td { border: 1px solid var(--line); padding: .4rem .55rem; vertical-align: top; text-align: left; }
-table.compare thead th { position: sticky; top: 0; background: var(--bg); }
-table.compare tbody th { white-space: nowrap; }
-table.compare ul { margin: 0; padding-left: 1rem; }
-.op-id, .none, .target { color: var(--muted); }
-.tag { display: inline-block; padding: 0 .35rem; border-radius: .25rem; font-size: 12px; background: var(--tag); }
-ol.quirks li { margin-bottom: .35rem; } .target { font-size: 12px; }
-`
-
-/** Escapes text and renders its Markdown code spans, as the overlay descriptions use them. */
-function inlineCode(text: string): string {
-  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
-}
-
 /**
- * Renders `docs/index.html`: links to every provider page, the comparison table, and each gateway's
- * quirks (its overlay action descriptions). Self-contained; no timestamps.
+ * Renders `docs/index.html`: links to every provider page, the quirks page and the API reference, the
+ * comparison table, and per gateway how many of its overlay actions fall in each quirk group (each count
+ * links to that group on the quirks page). Self-contained; no timestamps.
  */
-export function renderIndexPage(summaries: ProviderSummary[]): string {
+export function renderIndexPage(summaries: ProviderSummary[], overlays: Record<string, OverlayDoc | undefined>): string {
   const links = summaries
     .map((s) => `<li><a href="${escapeHtml(s.provider)}.html">${escapeHtml(s.provider)}</a> <span class="op-id">${escapeHtml(s.title)}</span></li>`)
     .join('\n')
-  const quirks = summaries
-    .filter((s) => s.gateway !== null)
-    .map(
-      (s) =>
-        `<section id="quirks-${escapeHtml(s.provider)}">\n<h3><a href="${escapeHtml(s.provider)}.html">${escapeHtml(s.provider)}</a></h3>\n<ol class="quirks">\n` +
-        s.quirks
-          .map(
-            (q) =>
-              `<li>${inlineCode(q.description)} <span class="target">${escapeHtml(q.kind)} <code>${escapeHtml(q.target)}</code></span></li>`,
-          )
-          .join('\n') +
-        '\n</ol>\n</section>',
-    )
-    .join('\n')
+  const gateways = summaries.flatMap((s) => {
+    const overlay = overlays[s.provider]
+    return s.gateway !== null && overlay ? [{ summary: s, quirks: groupQuirks(s.provider, overlay) }] : []
+  })
+  const used = QUIRK_GROUP_IDS.filter((id) => gateways.some((g) => g.quirks.groups.some((x) => x.id === id)))
+  const head = used.map((id) => `<th scope="col">${escapeHtml(QUIRK_GROUPS[id].title)}</th>`).join('')
+  const rows = gateways.map(({ summary, quirks }) => {
+    const p = escapeHtml(summary.provider)
+    const cells = used.map((id) => {
+      const n = quirks.groups.find((x) => x.id === id)?.quirks.length ?? 0
+      return n === 0 ? '<td><span class="none">0</span></td>' : `<td><a href="${QUIRKS_PAGE}#${escapeHtml(groupAnchor(summary.provider, id))}">${n}</a></td>`
+    })
+    return `<tr id="quirks-${p}"><th scope="row"><a href="${QUIRKS_PAGE}#${p}">${p}</a></th>${cells.join('')}</tr>`
+  })
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -218,13 +189,24 @@ export function renderIndexPage(summaries: ProviderSummary[]): string {
 <nav><ul>
 ${links}
 </ul></nav>
+<nav><ul>
+<li><a href="${QUIRKS_PAGE}">Gateway quirks</a> <span class="op-id">every overlay action, grouped, and what the client does about it</span></li>
+<li><a href="${API_DIR}/index.html">TypeScript API reference</a> <span class="op-id">the client, the provider entry points and the local gateway</span></li>
+</ul></nav>
 <h2>How they differ</h2>
 <div class="scroll">
 ${renderComparisonTable(summaries)}
 </div>
 <h2>Quirks</h2>
-<p class="lead">Each gateway's overlay actions, with the reason each one exists.</p>
-${quirks}
+<p class="lead">How many overlay actions each gateway has, by what they change; <a href="${QUIRKS_PAGE}">the quirks page</a> lists them with the reason each one exists and what the client does about it.</p>
+<div class="scroll">
+<table class="compare counts">
+<thead><tr><th></th>${head}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</div>
 </body>
 </html>
 `
@@ -246,38 +228,68 @@ async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise
   return results
 }
 
+/**
+ * Runs scripts/docs/api-reference.ts in its own process: TypeDoc is CPU-bound and synchronous for seconds,
+ * and in this process it would hold up the Redocly children's callbacks; beside them it overlaps. Whatever
+ * TypeDoc logs is passed on; the result is the last line of its output.
+ */
+async function buildApiReferenceInChild(root: string, apiDir: string): Promise<ApiReferenceResult> {
+  const { stdout, stderr } = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/docs/api-reference.ts'), root, apiDir], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  })
+  const lines = stdout.trimEnd().split('\n')
+  const last = lines.pop() ?? ''
+  if (lines.length > 0 || stderr.trim()) process.stderr.write([...lines, stderr.trimEnd()].filter(Boolean).join('\n') + '\n')
+  return JSON.parse(last) as ApiReferenceResult
+}
+
 /** What one docs build wrote. */
 export interface DocsBuildResult {
+  /** Every page and asset, and the API reference folder as one entry. */
   files: { file: string; bytes: number }[]
+  api: ApiReferenceResult
   millis: number
 }
 
 /**
- * Builds every page into `outDir` (default `docs/`): the Redoc pages, one process per core, then the
- * shared Redoc script and the index page.
+ * Builds everything into `outDir` (default `docs/`): the Redoc pages, one process per core, while TypeDoc
+ * renders the API reference in another; then the shared Redoc script, the quirks page and the index.
  */
 export async function buildDocs(outDir = join(ROOT, 'docs'), root = ROOT): Promise<DocsBuildResult> {
   const started = performance.now()
   await mkdir(join(outDir, 'assets'), { recursive: true })
   const { bundles, overlays } = await loadSpecs(root)
   const asset = toClassicScript(localizeRedocBundle(await readFile(REDOC_BUNDLE, 'utf8')))
-  const pages = await mapPool([...PROVIDERS], availableParallelism(), async (p) => {
-    const file = join(outDir, `${p}.html`)
-    return { file, bytes: Buffer.byteLength(await renderProviderPage(p, pageTitle(p, bundles[p]), file, root)) }
-  })
+  const apiDir = join(outDir, API_DIR)
+  const [pages, api] = await Promise.all([
+    mapPool([...PROVIDERS], availableParallelism(), async (p) => {
+      const file = join(outDir, `${p}.html`)
+      return { file, bytes: Buffer.byteLength(await renderProviderPage(p, pageTitle(p, bundles[p]), file, root)) }
+    }),
+    buildApiReferenceInChild(root, apiDir),
+  ])
   const assetFile = join(outDir, REDOC_ASSET)
   await writeFile(assetFile, asset)
-  const index = renderIndexPage(describeProviders(bundles, overlays))
-  const indexFile = join(outDir, 'index.html')
-  await writeFile(indexFile, index)
-  return {
-    files: [...pages, { file: assetFile, bytes: Buffer.byteLength(asset) }, { file: indexFile, bytes: Buffer.byteLength(index) }],
-    millis: performance.now() - started,
+  const summaries = describeProviders(bundles, overlays)
+  const written: { file: string; bytes: number }[] = [...pages, { file: assetFile, bytes: Buffer.byteLength(asset) }]
+  for (const [name, html] of [
+    [QUIRKS_PAGE, renderQuirksPage(summaries, overlays)],
+    ['index.html', renderIndexPage(summaries, overlays)],
+  ] as const) {
+    const left = externalResources(html)
+    if (left.length > 0) throw new Error(`${name} loads from the network: ${left.join(', ')}`)
+    const file = join(outDir, name)
+    await writeFile(file, html)
+    written.push({ file, bytes: Buffer.byteLength(html) })
   }
+  written.push({ file: `${apiDir}/`, bytes: api.bytes })
+  return { files: written, api, millis: performance.now() - started }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await buildDocs()
   for (const f of result.files) console.log(`${relative(ROOT, f.file).padEnd(32)} ${(f.bytes / 1024).toFixed(0).padStart(6)} KiB`)
+  console.log(`(${API_DIR}/: ${result.api.files} files by TypeDoc in ${(result.api.millis / 1000).toFixed(1)} s)`)
   console.log(`docs built in ${(result.millis / 1000).toFixed(1)} s`)
 }

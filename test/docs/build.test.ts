@@ -7,6 +7,8 @@ import { Script } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { externalResources, loadSpecs, pageTitle, PROVIDERS, REDOC_ASSET, renderIndexPage, renderProviderPage, ROOT } from '../../scripts/docs.ts'
 import { describeProviders, type OpenAPIDoc } from '../../scripts/provider-table.ts'
+import { API_DIR, API_ENTRY_POINTS, buildApiReference, listFiles, typedocOptions } from '../../scripts/docs/api-reference.ts'
+import { QUIRKS_PAGE, renderQuirksPage } from '../../scripts/docs/quirks.ts'
 
 const DOCS = join(ROOT, 'docs')
 let specs: Awaited<ReturnType<typeof loadSpecs>>
@@ -70,8 +72,40 @@ describe('npm run docs', () => {
     }
     expect(html).toContain('<table class="compare">')
     expect(externalResources(html)).toEqual([])
-    expect(html).toBe(renderIndexPage(describeProviders(specs.bundles, specs.overlays)))
+    expect(html).toBe(renderIndexPage(describeProviders(specs.bundles, specs.overlays), specs.overlays))
   })
+
+  it('writes the quirks page, equal to a fresh render', async () => {
+    const html = await readFile(join(DOCS, QUIRKS_PAGE), 'utf8')
+    expect(html).toBe(renderQuirksPage(describeProviders(specs.bundles, specs.overlays), specs.overlays))
+    expect(externalResources(html)).toEqual([])
+  })
+
+  it('writes the API reference: an index, a page per entry point, nothing from the network', async () => {
+    const files = await listFiles(join(DOCS, API_DIR))
+    expect(files).toContain('index.html')
+    for (const name of Object.values(API_ENTRY_POINTS)) expect(files).toContain(`modules/${name.replace(/\//g, '_')}.html`)
+    for (const page of ['functions/gemini-gateways.createClient.html', 'interfaces/gemini-gateways.ClientOptions.html', 'classes/gemini-gateways.RateLimitError.html']) {
+      expect(files).toContain(page)
+    }
+    for (const f of files.filter((x) => x.endsWith('.html'))) {
+      const html = await readFile(join(DOCS, API_DIR, f), 'utf8')
+      expect(externalResources(html), f).toEqual([])
+      expect(html, f).not.toContain(ROOT) // no absolute paths of this machine
+    }
+    const index = await readFile(join(DOCS, API_DIR, 'index.html'), 'utf8')
+    for (const name of Object.values(API_ENTRY_POINTS)) expect(index).toContain(`>${name}</a>`)
+  })
+
+  it('builds the API reference without source links or timestamps, to the same bytes twice', async () => {
+    const options = typedocOptions(ROOT, scratch)
+    expect(options).toMatchObject({ disableSources: true, cacheBust: false, hideGenerator: true, excludePrivate: true })
+    const again = join(scratch, 'api')
+    await buildApiReference(ROOT, again)
+    const files = await listFiles(again)
+    expect(files).toEqual(await listFiles(join(DOCS, API_DIR)))
+    for (const f of files) expect((await readFile(join(again, f))).equals(await readFile(join(DOCS, API_DIR, f))), f).toBe(true)
+  }, 90_000)
 
   it('renders a page to the same bytes twice', async () => {
     const again = join(scratch, 'google.html')

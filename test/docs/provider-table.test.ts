@@ -187,12 +187,18 @@ describe('renderComparisonTable and the index page', () => {
     }
   })
 
-  it('links all five pages and shows every gateway quirk', () => {
-    const html = renderIndexPage(Object.values(byName))
+  it('links all five pages, the quirks page and the API reference, and counts every gateway quirk', () => {
+    const html = renderIndexPage(Object.values(byName), overlays)
     for (const p of PROVIDERS) expect(html).toContain(`<a href="${p}.html">${p}</a>`)
+    expect(html).toContain('<a href="quirks.html">Gateway quirks</a>')
+    expect(html).toContain('<a href="api/index.html">TypeScript API reference</a>')
     for (const p of PROVIDERS.filter((x) => x !== 'google')) {
       expect(html).toContain(`id="quirks-${p}"`)
-      expect(html).toContain('Not documented by ' + p)
+      expect(html).toContain(`<a href="quirks.html#${p}">${p}</a>`)
+      // Counts per group add up to the overlay's described actions.
+      const row = new RegExp(`<tr id="quirks-${p}">(.*?)</tr>`).exec(html)?.[1] ?? ''
+      const counts = [...row.matchAll(/<td>(?:<a [^>]*>|<span class="none">)(\d+)</g)].map((m) => Number(m[1]))
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(get(p).quirks.length)
     }
     expect(html).not.toContain('id="quirks-google"')
     expect(externalResources(html)).toEqual([])

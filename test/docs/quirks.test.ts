@@ -1,0 +1,138 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { externalResources, loadSpecs, PROVIDERS } from '../../scripts/docs.ts'
+import { classifyAction, QUIRK_GROUP_IDS, QUIRK_GROUPS, schemaGroup } from '../../scripts/docs/quirk-groups.ts'
+import { clientSentence, groupAnchor, groupQuirks, inlineCode, renderQuirksPage } from '../../scripts/docs/quirks.ts'
+import { describeProviders, escapeHtml, type OverlayDoc, type ProviderSummary } from '../../scripts/provider-table.ts'
+
+let overlays: Record<string, OverlayDoc | undefined>
+let summaries: ProviderSummary[]
+let html: string
+const GATEWAYS = PROVIDERS.filter((p) => p !== 'google')
+
+beforeAll(async () => {
+  const specs = await loadSpecs()
+  overlays = specs.overlays
+  summaries = describeProviders(specs.bundles, specs.overlays)
+  html = renderQuirksPage(summaries, overlays)
+})
+
+const overlayOf = (p: string): OverlayDoc => {
+  const o = overlays[p]
+  if (!o) throw new Error(`no overlay for ${p}`)
+  return o
+}
+const summaryOf = (p: string): ProviderSummary => {
+  const s = summaries.find((x) => x.provider === p)
+  if (!s) throw new Error(`no summary for ${p}`)
+  return s
+}
+
+describe('classifyAction', () => {
+  it.each([
+    ['$.info', undefined, ['docs']],
+    ["$.tags[?@.name == 'Tokens']", undefined, ['docs']],
+    ['$.servers', undefined, ['host']],
+    ['$', { servers: [] }, ['host']],
+    ['$', { security: [] }, ['auth']],
+    ['$.security', undefined, ['auth']],
+    ['$.components.securitySchemes.googApiKey', undefined, ['auth']],
+    ['$.components.parameters.Model', {}, ['models']],
+    ["$.paths['/v1beta/models']", undefined, ['paths']],
+    ['$.paths', { '/v1/models': {} }, ['paths']],
+    ['$.components.requestBodies.GenerateContent', undefined, ['body']],
+    ['$.components.schemas.GenerateContentRequest', {}, ['body']],
+    ['$.components.schemas.GenerateContentResponse.properties', {}, ['envelope']],
+    ['$.components.responses.Error', undefined, ['errors']],
+    ['$.components.schemas', { ApimartEnvelope: {}, ApimartErrorEnvelope: {}, OpenAIErrorResponse: {} }, ['envelope', 'errors']],
+    ['$.components.schemas', { OpenAIModelList: {}, OpenAIErrorResponse: {} }, ['models', 'errors']],
+    ['$.components.schemas', { Widget: {} }, ['other']],
+    ['$.webhooks', {}, ['other']],
+  ] as const)('%s %j → %j', (target, update, groups) => {
+    expect(classifyAction({ target, update })).toEqual(groups)
+  })
+
+  it('sorts component schemas by name, errors before envelopes', () => {
+    expect(schemaGroup('ApimartErrorEnvelope')).toBe('errors')
+    expect(schemaGroup('NordlysGenerationConfig')).toBe('body')
+    expect(schemaGroup('GenerateContentResponse')).toBe('envelope')
+  })
+})
+
+describe('the real overlays', () => {
+  it('sorts every described action into a named group (none left in "other"), in overlay order', () => {
+    for (const p of GATEWAYS) {
+      const grouped = groupQuirks(p, overlayOf(p))
+      expect(grouped.groups.map((g) => g.id)).not.toContain('other')
+      const listed = grouped.groups.flatMap((g) => g.quirks)
+      expect(listed).toHaveLength(summaryOf(p).quirks.length)
+      // Within a group, overlay order is kept.
+      for (const g of grouped.groups) {
+        const order = g.quirks.map((q) => overlayOf(p).actions.findIndex((a) => a.target === q.target && a.description?.trim() === q.description))
+        expect(order).toEqual([...order].sort((a, b) => a - b))
+      }
+    }
+  })
+
+  it('has auth, host, paths and errors quirks for every gateway; the envelope for apimart; the body for nordlys', () => {
+    for (const p of GATEWAYS) {
+      const ids = groupQuirks(p, overlayOf(p)).groups.map((g) => g.id)
+      expect(ids).toEqual(expect.arrayContaining(['auth', 'host', 'paths', 'errors', 'models']))
+    }
+    const apimart = groupQuirks('apimart', overlayOf('apimart'))
+    expect(apimart.groups.find((g) => g.id === 'envelope')?.quirks[0]).toMatchObject({ target: '$.components.schemas', groups: ['envelope', 'errors'] })
+    expect(groupQuirks('nordlys', overlayOf('nordlys')).groups.find((g) => g.id === 'body')?.quirks.map((q) => q.target)).toContain(
+      '$.components.requestBodies.GenerateContent',
+    )
+  })
+
+  it('has a client sentence for every group, placeholders filled, gateway-specific where the client differs', () => {
+    for (const id of QUIRK_GROUP_IDS) expect(QUIRK_GROUPS[id].client.length).toBeGreaterThan(20)
+    for (const p of GATEWAYS) {
+      for (const id of QUIRK_GROUP_IDS) expect(clientSentence(id, summaryOf(p))).not.toMatch(/\{(provider|auth|baseUrl)\}/)
+    }
+    expect(clientSentence('auth', summaryOf('nordlys'))).toContain('(X-API-Key)')
+    expect(clientSentence('auth', summaryOf('apimart'))).toContain('(Authorization: Bearer)')
+    expect(clientSentence('host', summaryOf('nordlys'))).toContain('`https://api.nordlyslabs.com`')
+    expect(clientSentence('envelope', summaryOf('apimart'))).toMatch(/unwraps/)
+    expect(clientSentence('body', summaryOf('nordlys'))).toMatch(/generation_config/)
+    expect(clientSentence('body', summaryOf('anyfast'))).toMatch(/RequestValidationError/)
+  })
+})
+
+describe('renderQuirksPage', () => {
+  it('shows every gateway, with every described action: its reason, kind and target', () => {
+    for (const p of GATEWAYS) {
+      expect(html).toContain(`<section class="gateway" id="${p}">`)
+      expect(html).toContain(`<a href="${p}.html">`)
+      for (const a of overlayOf(p).actions) {
+        if (!a.description?.trim()) continue
+        expect(html).toContain(inlineCode(a.description.trim()))
+        expect(html).toContain(`${a.remove ? 'remove' : 'update'} <code>${escapeHtml(a.target)}</code>`)
+      }
+      for (const g of groupQuirks(p, overlayOf(p)).groups) {
+        expect(html).toContain(`id="${groupAnchor(p, g.id)}"`)
+        expect(html).toContain(inlineCode(clientSentence(g.id, summaryOf(p))))
+      }
+    }
+    expect(html).not.toContain('id="google"')
+    expect(html).toContain('<a href="index.html">')
+  })
+
+  it('is self-contained and escapes what it shows', () => {
+    expect(externalResources(html)).toEqual([])
+    expect(html).not.toMatch(/<script|<link|<img/)
+    const evil: OverlayDoc = {
+      overlay: '1.0.0',
+      info: { title: 'x', version: '1' },
+      actions: [{ target: "$.paths['<img src=x>']", description: 'Uses `<b>` & "quotes".', remove: true }],
+    }
+    const summary = { ...summaryOf('anyfast'), provider: 'evil', gateway: 'evil' }
+    const page = renderQuirksPage([summary], { evil })
+    expect(page).not.toContain('<img src=x>')
+    expect(page).toContain('<code>&#60;b&#62;</code> &#38; &#34;quotes&#34;.')
+  })
+
+  it('fails for a gateway without an overlay', () => {
+    expect(() => renderQuirksPage([summaryOf('anyfast')], {})).toThrow(/no overlay/)
+  })
+})
