@@ -44,12 +44,12 @@ export interface ClientOptions {
 export const DEFAULT_TIMEOUT_MS = 60_000
 
 /** The methods every provider's client has; providers without an operation omit it from their type. */
-export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = {}> {
+export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = {}, Omitted extends keyof GenerateContentParams = never> {
   readonly provider: Dialect['name']
   /** Generates the whole answer. Throws a GeminiGatewayError on any failure; never returns an empty success. */
-  generateContent(params: GenerateContentParams<Documented> & Extra, options?: CallOptions): Promise<GenerateContentResponse>
+  generateContent(params: Omit<GenerateContentParams<Documented>, Omitted> & Extra, options?: CallOptions): Promise<GenerateContentResponse>
   /** Yields each chunk as it arrives; throws when the stream carries an error or ends before its final chunk. Leaving the loop early cancels the request. */
-  streamGenerateContent(params: GenerateContentParams<Documented> & Extra, options?: CallOptions): AsyncGenerator<GenerateContentResponse>
+  streamGenerateContent(params: Omit<GenerateContentParams<Documented>, Omitted> & Extra, options?: CallOptions): AsyncGenerator<GenerateContentResponse>
   countTokens(params: CountTokensParams<Documented>, options?: CallOptions): Promise<CountTokensResponse>
   listModels(options?: CallOptions & { pageSize?: number }): AsyncGenerator<Model>
   getModel(model: string, options?: CallOptions): Promise<Model>
@@ -74,15 +74,26 @@ function envKey(name: string): string | undefined {
   return env?.[name] || undefined
 }
 
-/** A 2xx response whose body is unread, and the handles that end its exchange. */
+/** A streaming 2xx response whose body is unread, and the handle that ends its exchange. */
 interface Exchange {
   response: Response
   body: ReadableStream<Uint8Array> | null
-  /** Clears the timeout and the caller's abort listener. */
-  done: () => void
   abort: () => void
-  signal: AbortSignal
   timeoutMs: number
+}
+
+interface RouteInit { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }
+
+function isPromptVerdict(feedback: { blockReason?: unknown; blockReasonMessage?: unknown } | undefined): boolean {
+  return feedback?.blockReason !== undefined || feedback?.blockReasonMessage !== undefined
+}
+
+/** Errors from decompressing a body (zlib, brotli): the bytes are wrong, not the connection. */
+function isDecodingError(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (typeof e.code === 'string' && /^(Z_|ERR_ZLIB|ERR_BROTLI|ERR__ERROR_FORMAT)/.test(e.code)) return true
+  }
+  return false
 }
 
 /** What openapi-fetch builds for the internal client: the URL and init, handed to fetch as they are. */
@@ -107,7 +118,9 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   const headers = { ...options.headers, ...authHeaders }
   const fetchImpl = (input: Request | string, init?: RequestInit): Promise<Response> => (options.fetch ?? globalThis.fetch)(input, init)
   /** The public openapi-fetch client: standard `Request`s, so users' middleware works as documented. */
-  const raw = createFetchClient<Paths>({ baseUrl, headers, fetch: (request: Request) => fetchImpl(request) })
+  // Redirects are not followed: fetch strips Authorization on a cross-origin hop, but not x-goog-api-key or
+  // X-API-Key. A 3xx surfaces as an APIStatusError instead.
+  const raw = createFetchClient<Paths>({ baseUrl, headers, redirect: 'manual', fetch: (request: Request) => fetchImpl(request) })
   const provider = dialect.name
   // errors keep the body text exactly as the server sent it (openapi-fetch would hand it over parsed).
   const errorText = new WeakMap<Response, string>()
@@ -118,6 +131,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   const wire = createFetchClient<Paths>({
     baseUrl,
     headers,
+    redirect: 'manual',
     Request: WireRequest as unknown as typeof Request,
     fetch: async (request: Request) => {
       const { url, init } = request as unknown as WireRequest
@@ -130,8 +144,14 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     },
   })
 
-  /** One HTTP exchange with retries; resolves with a 2xx response whose body is unread. */
-  async function send(route: Route, init: { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }, call: CallOptions, stream: boolean): Promise<Exchange> {
+  /**
+   * One HTTP exchange with retries. Unary: the 2xx body is read inside the attempt, so a reset or a stall
+   * while reading is retried like one before the headers. Stream: resolves at the headers, body unread (a
+   * stream is never retried once it has started).
+   */
+  function send(route: Route, init: RouteInit, call: CallOptions, stream: true): Promise<Exchange>
+  function send(route: Route, init: RouteInit, call: CallOptions, stream: false): Promise<{ response: Response; text: string }>
+  async function send(route: Route, init: RouteInit, call: CallOptions, stream: boolean): Promise<Exchange | { response: Response; text: string }> {
     const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     for (let attempt = 0; ; attempt++) {
       if (call.signal?.aborted) throw abortError(call.signal)
@@ -142,6 +162,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       const timer = setTimeout(() => { timedOut = true; controller.abort() }, timeoutMs)
       const done = (): void => { clearTimeout(timer); call.signal?.removeEventListener('abort', onAbort) }
       let failure: GeminiGatewayError
+      let readingBody = false
       try {
         const result = await (wire as any)[route.method](route.path, {
           params: { path: init.path, query: init.query },
@@ -151,10 +172,15 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
           signal: controller.signal,
         })
         const response: Response = result.response
+        if (response.ok && stream) {
+          done() // the stream's own idle timer takes over
+          return { response, body: result.data ?? null, timeoutMs, abort: () => controller.abort() }
+        }
         if (response.ok) {
-          // Unary bodies stay under the timeout until read; a stream's idle timer takes over after headers.
-          if (stream) done()
-          return { response, body: result.data ?? null, done, signal: controller.signal, timeoutMs, abort: () => controller.abort() }
+          readingBody = true
+          const text = await response.text()
+          done()
+          return { response, text }
         }
         done()
         const bodyText = errorText.get(response) ?? ''
@@ -162,9 +188,13 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       } catch (cause) {
         done()
         if (call.signal?.aborted) throw abortError(call.signal)
+        if (isDecodingError(cause)) {
+          // A body that cannot be decompressed will not decode on a second try either.
+          throw new MalformedResponseError(`${provider}: the response body could not be decoded (${(cause as Error)?.message ?? cause})`, { provider, cause, secrets })
+        }
         failure = timedOut
-          ? new TimeoutError(`${provider}: no response within ${timeoutMs} ms`, { provider, timeoutMs, cause, secrets })
-          : new ConnectionError(`${provider}: connection failed: ${(cause as Error)?.message ?? cause}`, { provider, cause, secrets })
+          ? new TimeoutError(`${provider}: ${readingBody ? 'body not complete' : 'no response'} within ${timeoutMs} ms`, { provider, timeoutMs, cause, secrets })
+          : new ConnectionError(`${provider}: ${readingBody ? 'connection lost while reading the body' : 'connection failed'}: ${(cause as Error)?.message ?? cause}`, { provider, cause, secrets })
       }
       if (attempt >= maxRetries || !isRetryableError(failure)) throw failure
       await sleep(retryDelayMs(attempt + 1, failure.headers, { details: failure.details }), call.signal).catch(() => { throw abortError(call.signal!) })
@@ -175,19 +205,8 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     return new UserAbortError(`${provider}: aborted by the caller`, { provider, cause: signal.reason, secrets })
   }
 
-  /** Reads a unary 2xx body as JSON: empty, HTML and invalid JSON become typed errors; disguised errors throw. */
-  async function readJson(attempt: Exchange, call: CallOptions): Promise<unknown> {
-    const { response } = attempt
-    let text: string
-    try {
-      text = await response.text()
-    } catch (cause) {
-      if (call.signal?.aborted) throw abortError(call.signal)
-      if (attempt.signal.aborted) throw new TimeoutError(`${provider}: body not complete within ${attempt.timeoutMs} ms`, { provider, timeoutMs: attempt.timeoutMs, cause, secrets })
-      throw new ConnectionError(`${provider}: connection lost while reading the body`, { provider, cause, secrets })
-    } finally {
-      attempt.done()
-    }
+  /** Parses a unary 2xx body: empty, HTML and invalid JSON become typed errors; disguised errors throw. */
+  async function readJson({ response, text }: { response: Response; text: string }): Promise<unknown> {
     let body: unknown
     try {
       body = JSON.parse(text)
@@ -226,11 +245,16 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     })
   }
 
-  /** A generate response must say something: candidates or a prompt verdict. An empty object is no answer. */
-  function requireAnswer(body: any, response: Response): GenerateContentResponse {
-    if (!body || typeof body !== 'object' || Array.isArray(body) || (body.candidates === undefined && body.promptFeedback === undefined)) {
-      throw new MalformedResponseError(`${provider}: ${response.status}: response has neither candidates nor promptFeedback`, {
-        provider, status: response.status, headers: response.headers, rawBody: JSON.stringify(body), secrets,
+  /**
+   * A generate response must say something: at least one candidate, or a verdict on the prompt (a block
+   * reason or its message). `{}`, `{"candidates": []}` and an empty promptFeedback are no answer.
+   */
+  function requireAnswer(body: any, response: Response, text: string): GenerateContentResponse {
+    const answered = body && typeof body === 'object' && !Array.isArray(body) &&
+      ((Array.isArray(body.candidates) && body.candidates.length > 0) || isPromptVerdict(body.promptFeedback))
+    if (!answered) {
+      throw new MalformedResponseError(`${provider}: ${response.status}: the response holds no answer (no candidates and no blocked prompt)`, {
+        provider, status: response.status, headers: response.headers, rawBody: text, secrets,
       })
     }
     return body
@@ -254,14 +278,14 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       const route = dialect.routes.generate
       const { model, body } = wireRequest(params)
       await checkRequest(route.operationId, body)
-      const attempt = await send(route, { path: { model, ...route.pathParams }, body }, call, false)
-      const json = await readJson(attempt, call)
-      await checkResponse(`${route.operationId}Response200`, json, attempt.response)
-      if (!dialect.fromWire) return requireAnswer(json, attempt.response)
+      const answer = await send(route, { path: { model, ...route.pathParams }, body }, call, false)
+      const json = await readJson(answer)
+      await checkResponse(`${route.operationId}Response200`, json, answer.response)
+      if (!dialect.fromWire) return requireAnswer(json, answer.response, answer.text)
       // The wire schema may accept a wrapper or a bare body; what the caller gets must be a response.
       const canonical = dialect.fromWire(json)
-      await checkResponse('GenerateContentResponse', canonical, attempt.response)
-      return requireAnswer(canonical, attempt.response)
+      await checkResponse('GenerateContentResponse', canonical, answer.response)
+      return requireAnswer(canonical, answer.response, answer.text)
     },
 
     streamGenerateContent(params, call = {}) {
@@ -289,33 +313,39 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       const route = dialect.routes.countTokens ?? unsupported('countTokens')
       const { model, ...body } = params
       await checkRequest(route.operationId, body)
-      const attempt = await send(route, { path: { model: bareModel(model) }, body }, call, false)
-      const json = await readJson(attempt, call)
-      await checkResponse(`${route.operationId}Response200`, json, attempt.response)
+      const answer = await send(route, { path: { model: bareModel(model) }, body }, call, false)
+      const json = await readJson(answer)
+      await checkResponse(`${route.operationId}Response200`, json, answer.response)
       return json as CountTokensResponse
     },
 
     async *listModels(call = {}) {
       const route = dialect.routes.listModels ?? unsupported('listModels')
       let pageToken: string | undefined
+      const seen = new Set<string>()
       do {
         const query: Record<string, string | number> = {}
         if (call.pageSize) query.pageSize = call.pageSize
         if (pageToken) query.pageToken = pageToken
-        const attempt = await send(route, { query }, call, false)
-        const json = await readJson(attempt, call)
-        await checkResponse(`${route.operationId}Response200`, json, attempt.response)
+        const answer = await send(route, { query }, call, false)
+        const json = await readJson(answer)
+        await checkResponse(`${route.operationId}Response200`, json, answer.response)
         const page = dialect.modelsFromWire ? dialect.modelsFromWire(json) : (json as { models?: Model[]; nextPageToken?: string })
         yield* page.models ?? []
         pageToken = page.nextPageToken || undefined
+        if (pageToken !== undefined) {
+          // A server that hands out the same token again would page forever.
+          if (seen.has(pageToken)) throw new MalformedResponseError(`${provider}: the model list repeated a page token; stopping`, { provider, status: answer.response.status, secrets })
+          seen.add(pageToken)
+        }
       } while (pageToken)
     },
 
     async getModel(model, call = {}) {
       const route = dialect.routes.getModel ?? unsupported('getModel')
-      const attempt = await send(route, { path: { model: bareModel(model) } }, call, false)
-      const json = await readJson(attempt, call)
-      await checkResponse(`${route.operationId}Response200`, json, attempt.response)
+      const answer = await send(route, { path: { model: bareModel(model) } }, call, false)
+      const json = await readJson(answer)
+      await checkResponse(`${route.operationId}Response200`, json, answer.response)
       return json as Model
     },
   }

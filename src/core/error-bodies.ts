@@ -3,6 +3,7 @@
  * client imports it dynamically when a response is an error), so it costs nothing on the success path.
  */
 import { APIStatusError, type APIStatusErrorOptions, AuthenticationError, BadRequestError, ConflictError, type HeadersInput, InternalServerError, MAX_RAW_BODY_LENGTH, MalformedResponseError, NotFoundError, PermissionDeniedError, type ProviderName, RateLimitError, StreamError, UnprocessableEntityError, findBodyError, getHeader, isPresent, isRecord, oneLine, own, withProvider } from './errors.ts'
+import { redactSecrets, redactValue } from './redact.ts'
 
 /** Codes and request ids are identifiers: anything longer is junk, cut it. */
 const MAX_ID_LENGTH = 200
@@ -89,7 +90,8 @@ interface BodyInfo {
 export function errorFromResponse(input: ResponseInput & { bodyText: string }): APIStatusError {
   try {
     const status = validStatus(input.status) ?? 0
-    const info = describeBodyText(input.bodyText)
+    // Redact before describing: the description cuts text, and a key cut in half would escape redaction.
+    const info = describeBodyText(redactSecrets(input.bodyText, input.secrets ?? []))
     return buildStatusError(status, status, info, input, input.bodyText)
   } catch (cause) {
     // Unreachable in practice; the promise is "never throws", so degrade instead.
@@ -124,7 +126,7 @@ export function errorInBody(
     const found = findBodyError(body)
     if (found === undefined) return undefined
     const httpStatus = validStatus(input.status) ?? 200
-    const info = describeJson(found)
+    const info = describeJson(redactValue(found, input.secrets ?? [], { keys: false }))
     const status = claimedStatus(info) ?? httpStatus
     return buildStatusError(status, httpStatus, info, input, input.bodyText ?? safeStringify(body))
   } catch {
@@ -143,7 +145,7 @@ export function streamErrorFromEvent(
   try {
     const found = findBodyError(event)
     if (found === undefined) return undefined
-    const info = describeJson(found)
+    const info = describeJson(redactValue(found, input.secrets ?? [], { keys: false }))
     const status = claimedStatus(info)
     const head = status === undefined ? 'stream error' : `stream error ${status}${codeLabel(info.code, status)}`
     return new StreamError(withProvider(input.provider, `${head}: ${info.text}`), {
@@ -169,7 +171,7 @@ export function malformedResponseError(
   input: ResponseInput & { bodyText: string; reason?: string | undefined; cause?: unknown },
 ): MalformedResponseError {
   const status = validStatus(input.status) ?? 0
-  const info = describeBodyText(input.bodyText)
+  const info = describeBodyText(redactSecrets(input.bodyText, input.secrets ?? []))
   const what = input.reason ?? 'expected a JSON body'
   return new MalformedResponseError(withProvider(input.provider, `${status}: ${what}, got: ${info.text}`), {
     provider: input.provider,

@@ -60,21 +60,21 @@ function defineOwn(target: Record<string, unknown>, key: string, value: unknown)
  * Subtrees deeper than {@link MAX_REDACT_DEPTH} become {@link TOO_DEEP}. Non-JSON values
  * (functions, class instances other than arrays and plain objects) are returned as they are.
  */
-export function redactValue<T>(value: T, secrets: readonly string[]): T {
+export function redactValue<T>(value: T, secrets: readonly string[], options: { keys?: boolean } = {}): T {
   if (!secrets.some((s) => typeof s === 'string' && s !== '')) return value
-  return walk(value, secrets, 0) as T
+  return walk(value, secrets, 0, options.keys ?? true) as T
 }
 
-function walk(value: unknown, secrets: readonly string[], depth: number): unknown {
+function walk(value: unknown, secrets: readonly string[], depth: number, keys: boolean): unknown {
   if (typeof value === 'string') return redactSecrets(value, secrets)
   if (value === null || typeof value !== 'object') return value
   if (depth >= MAX_REDACT_DEPTH) return TOO_DEEP
-  if (Array.isArray(value)) return value.map((item) => walk(item, secrets, depth + 1))
+  if (Array.isArray(value)) return value.map((item) => walk(item, secrets, depth + 1, keys))
   const proto: unknown = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) return value
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(value)) {
-    defineOwn(out, redactSecrets(key, secrets), walk((value as Record<string, unknown>)[key], secrets, depth + 1))
+    defineOwn(out, keys ? redactSecrets(key, secrets) : key, walk((value as Record<string, unknown>)[key], secrets, depth + 1, keys))
   }
   return out
 }

@@ -53,9 +53,54 @@ function settles(chunk: GenerateContentResponse, complete: boolean): boolean {
 export function streamChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
   const { response, provider, secrets } = input
   if (!input.body) return failedStream((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' }))
+  const type = response.headers.get('content-type') ?? ''
   // A gateway that ignored alt=sse answers one JSON body (or Google's JSON array form): handle it whole.
-  if ((response.headers.get('content-type') ?? '').includes('json')) return jsonBodyChunks(input)
+  if (type.includes('json')) return jsonBodyChunks(input, input.body)
+  // A proxy's HTML page is no stream: say so, with its title.
+  if (type.includes('html')) {
+    return notAStream(input, input.body)
+  }
   return new ChunkIterator(input, input.body)
+}
+
+/**
+ * Reads a whole body under the stream's rules: no bytes for `idleTimeoutMs` is a TimeoutError, the caller's
+ * abort a UserAbortError, a broken connection a ConnectionError.
+ */
+async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Promise<string> {
+  const { provider, signal, idleTimeoutMs } = input
+  const common = { provider, headers: input.response.headers, secrets: input.secrets }
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let stalled = false
+  const onAbort = (): void => { reader.cancel(signal?.reason).catch(() => {}) }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    for (;;) {
+      timer = setTimeout(() => { stalled = true; input.abort(); reader.cancel().catch(() => {}) }, idleTimeoutMs)
+      const { done, value } = await reader.read()
+      clearTimeout(timer)
+      if (signal?.aborted) throw signal.reason
+      if (stalled) throw new Error('stalled')
+      if (done) return text + decoder.decode()
+      text += decoder.decode(value, { stream: true })
+    }
+  } catch (error) {
+    if (signal?.aborted) throw new UserAbortError(`${provider}: aborted by the caller`, { ...common, cause: signal.reason })
+    if (stalled) throw new TimeoutError(`${provider}: no data for ${idleTimeoutMs} ms`, { ...common, timeoutMs: idleTimeoutMs })
+    throw new ConnectionError(`${provider}: connection lost while reading the body`, { ...common, cause: error })
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+async function* notAStream(input: StreamInput, body: ReadableStream<Uint8Array>): AsyncGenerator<GenerateContentResponse> {
+  const text = await readAll(input, body)
+  const { response, provider, secrets } = input
+  throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, reason: 'expected an event stream' })
 }
 
 type Result = IteratorResult<GenerateContentResponse, undefined>
@@ -69,6 +114,8 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
   readonly #input: StreamInput
   readonly #events: AsyncGenerator<SSEEvent>
   #count = 0
+  /** The first text that was not SSE, kept to describe a body that turned out not to be a stream at all. */
+  #firstBare: string | undefined
   #complete = false
   #finished = false
   #stalled = false
@@ -101,6 +148,11 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
     try {
       if (result.done) {
         this.#stop()
+        if (this.#count === 0 && this.#firstBare !== undefined) {
+          const { response, provider, secrets } = this.#input
+          const bodyText = this.#firstBare
+          return this.#failWith((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText, provider, secrets, reason: 'expected an event stream' }))
+        }
         if (!this.#complete) {
           throw new IncompleteStreamError(`${this.#input.provider}: stream ended after ${this.#count} chunk(s) without a final chunk (no finishReason): the answer is cut off`, this.#common())
         }
@@ -111,7 +163,10 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
       try {
         parsed = JSON.parse(event.data)
       } catch (cause) {
-        if (event.bare) return this.next() // stray text between events (proxies, keep-alives): not part of the answer
+        if (event.bare) {
+          this.#firstBare ??= event.data
+          return this.next() // stray text between events (proxies, keep-alives): not part of the answer
+        }
         const { response, provider, secrets } = this.#input
         const reason = `event ${this.#count + 1} is not JSON`
         return this.#failWith((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason, cause }))
@@ -120,7 +175,10 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
         const common = { ...this.#common(), rawText: event.data }
         return this.#failWith((b) => b.streamErrorFromEvent(parsed, common) ?? new StreamError(`${common.provider}: stream error`, common))
       }
-      if (event.bare) return this.next()
+      if (event.bare) {
+        this.#firstBare ??= event.data
+        return this.next()
+      }
       const chunk = (this.#input.fromWire ? this.#input.fromWire(parsed) : parsed) as GenerateContentResponse
       const pending = this.#input.check(chunk)
       if (pending) return pending.then(() => this.#emit(chunk), this.#onFailure)
@@ -183,9 +241,9 @@ async function* failedStream(build: (bodies: ErrorBodies) => GeminiGatewayError)
   throw build(await errorBodies())
 }
 
-async function* jsonBodyChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
+async function* jsonBodyChunks(input: StreamInput, body: ReadableStream<Uint8Array>): AsyncGenerator<GenerateContentResponse> {
   const { response, provider, secrets } = input
-  const text = await response.text()
+  const text = await readAll(input, body)
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

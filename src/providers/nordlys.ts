@@ -14,6 +14,12 @@ type Wire = components['schemas']['NordlysGenerateContentRequest']
 /** The router fields nordlys adds to a request (snake_case, as on the wire). */
 export type NordlysRouting = Omit<Wire, 'contents' | 'generation_config' | 'safety_settings' | 'system_instruction' | 'tool_config' | 'tools'>
 
+/**
+ * Canonical fields nordlys's wire format has no place for (neither top level nor generation_config): the
+ * nordlys client's types leave them out, and sending them anyway is a RequestValidationError, never a silent drop.
+ */
+export const NORDLYS_UNSUPPORTED = ['serviceTier', 'store'] as const
+
 // Canonical top-level fields that nordlys reads from inside generation_config instead.
 const MOVED = ['systemInstruction', 'safetySettings', 'tools', 'toolConfig', 'cachedContent'] as const
 
@@ -56,7 +62,7 @@ export const nordlysDialect: Dialect = {
 }
 
 export type NordlysModel = meta.DocumentedModel
-export type NordlysClient = Omit<GatewayClient<paths, NordlysModel, NordlysRouting>, 'countTokens' | 'getModel' | 'listModels'>
+export type NordlysClient = Omit<GatewayClient<paths, NordlysModel, NordlysRouting, (typeof NORDLYS_UNSUPPORTED)[number]>, 'countTokens' | 'getModel' | 'listModels'>
 
 /** A client for the nordlys router. The key defaults from `NORDLYS_API_KEY`. */
 export function createNordlysClient(options: ClientOptions = {}): NordlysClient {

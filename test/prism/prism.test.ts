@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, mergeChunks, text, type GenerateContentResponse, type Provider } from '../../src/index.ts'
+import { MalformedResponseError, createClient, mergeChunks, text, type GenerateContentResponse, type Model, type Provider } from '../../src/index.ts'
 import { createGoogleClient } from '../../src/providers/google.ts'
 import { createInfinityblueClient } from '../../src/providers/infinityblue.ts'
 import { createNordlysClient } from '../../src/providers/nordlys.ts'
@@ -204,14 +204,16 @@ describe.each(PROVIDERS)('%s against Prism serving its spec', { timeout: 60_000 
     })
 
     it('listModels with pageSize: accepted, example validates', async () => {
-      // Prism's static example always carries a nextPageToken, so the pager would follow it forever: take three pages.
+      // Prism's static example carries the same nextPageToken on every page: the client follows it once, sees
+      // it repeat, and stops with a MalformedResponseError rather than paging forever.
       const seen = recordingFetch()
-      const models = []
-      for await (const model of google(seen.fetch).listModels({ pageSize: 2 })) {
-        models.push(model)
-        if (models.length === 3) break
-      }
-      expectAccepted(seen.exchanges, 3)
+      const models: Model[] = []
+      const failure = await (async () => {
+        for await (const model of google(seen.fetch).listModels({ pageSize: 2 })) models.push(model)
+      })().then(() => undefined, (error: unknown) => error)
+      expect(failure).toBeInstanceOf(MalformedResponseError)
+      expect(String((failure as Error).message)).toMatch(/repeated a page token/)
+      expectAccepted(seen.exchanges, 2)
       expect(models.every((m) => typeof m.name === 'string' && m.name.startsWith('models/'))).toBe(true)
       const urls = seen.exchanges.map((e) => new URL(e.url))
       expect(urls.every((u) => u.searchParams.get('pageSize') === '2')).toBe(true)
