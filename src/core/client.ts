@@ -16,7 +16,7 @@ import {
   findBodyError,
 } from './errors.ts'
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
-import { deferredStream, streamChunks } from './stream.ts'
+import { deferredStream, isPromptVerdict, streamChunks } from './stream.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import { issuesOf, onDemand, type ResponseValidation } from './validate.ts'
 
@@ -83,10 +83,6 @@ interface Exchange {
 }
 
 interface RouteInit { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }
-
-function isPromptVerdict(feedback: { blockReason?: unknown; blockReasonMessage?: unknown } | undefined): boolean {
-  return feedback?.blockReason !== undefined || feedback?.blockReasonMessage !== undefined
-}
 
 /** Errors from decompressing a body (zlib, brotli): the bytes are wrong, not the connection. */
 function isDecodingError(error: unknown): boolean {
@@ -246,8 +242,8 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   }
 
   /**
-   * A generate response must say something: at least one candidate, or a verdict on the prompt (a block
-   * reason or its message). `{}`, `{"candidates": []}` and an empty promptFeedback are no answer.
+   * A generate response must say something: at least one candidate, or a verdict on the prompt (see
+   * isPromptVerdict). `{}`, `{"candidates": []}` and an empty promptFeedback are no answer.
    */
   function requireAnswer(body: any, response: Response, text: string): GenerateContentResponse {
     const answered = body && typeof body === 'object' && !Array.isArray(body) &&

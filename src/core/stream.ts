@@ -34,9 +34,20 @@ export interface StreamInput {
   fromWire: ((body: unknown) => unknown) | undefined
 }
 
-/** A chunk that ends the answer: a candidate with a finish reason, or a blocked prompt. */
+/**
+ * A verdict on the prompt: a block reason, or (as one recorded response shows) only a non-empty message
+ * saying why. Either way the caller gets an answer to read, not an empty success.
+ */
+export function isPromptVerdict(feedback: GenerateContentResponse['promptFeedback']): boolean {
+  if (!feedback) return false
+  const reason = feedback.blockReason as string | undefined
+  if (reason !== undefined && reason !== 'BLOCK_REASON_UNSPECIFIED') return true
+  return typeof feedback.blockReasonMessage === 'string' && feedback.blockReasonMessage.trim() !== ''
+}
+
+/** A chunk that ends the answer: a candidate with a finish reason, or a verdict on the prompt. */
 export function isFinalChunk(chunk: GenerateContentResponse): boolean {
-  return Boolean(chunk.promptFeedback?.blockReason) || (chunk.candidates ?? []).some((c) => c.finishReason !== undefined && c.finishReason !== 'FINISH_REASON_UNSPECIFIED')
+  return isPromptVerdict(chunk.promptFeedback) || (chunk.candidates ?? []).some((c) => c.finishReason !== undefined && c.finishReason !== 'FINISH_REASON_UNSPECIFIED')
 }
 
 /**

@@ -402,11 +402,17 @@ function expectTyped(label: string, result: Settled): void {
   expect(e instanceof GeminiGatewayError, `${label}: threw ${e?.name}: ${e?.message}`).toBe(true)
 }
 
+/**
+ * A verdict on the prompt: a block reason other than UNSPECIFIED, or a non-empty block message alone (the
+ * client returns those: the recorded firebase response unary-failure-only-prompt-feedback.json is one).
+ */
+const verdict = (f: GenerateContentResponse['promptFeedback']) =>
+  (f?.blockReason !== undefined && f.blockReason !== 'BLOCK_REASON_UNSPECIFIED') || (typeof f?.blockReasonMessage === 'string' && f.blockReasonMessage.trim() !== '')
 /** A prompt verdict or a candidate: what makes a unary answer an answer. */
-const answers = (r: GenerateContentResponse | undefined) => (r?.candidates?.length ?? 0) > 0 || r?.promptFeedback?.blockReason !== undefined
-/** A stream succeeds only once a final chunk (a finish reason or a block) has arrived. */
+const answers = (r: GenerateContentResponse | undefined) => (r?.candidates?.length ?? 0) > 0 || verdict(r?.promptFeedback)
+/** A stream succeeds only once a final chunk (a finish reason or a verdict) has arrived. */
 const finished = (chunks: GenerateContentResponse[]) =>
-  chunks.some((c) => c.promptFeedback?.blockReason !== undefined || (c.candidates ?? []).some((k) => k.finishReason !== undefined && k.finishReason !== 'FINISH_REASON_UNSPECIFIED'))
+  chunks.some((c) => verdict(c.promptFeedback) || (c.candidates ?? []).some((k) => k.finishReason !== undefined && k.finishReason !== 'FINISH_REASON_UNSPECIFIED'))
 
 const exchanges = fc.tuple(statuses, contentTypes, anyBody, fc.array(anyBody, { maxLength: 4 }))
 
