@@ -72,6 +72,22 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc): Pro
     out[`${dir}/validators/${file}.ts`] = code
     out[`${dir}/validators/${file}-schemas.ts`] = context
   }
+  out[`${dir}/validators/index.ts`] = [
+    header,
+    `import * as response from './response.ts'`,
+    '',
+    '/**',
+    ' * The validator sets the client uses. Response checks run on every answer, so they load with the provider;',
+    ' * request checks load with the first request, strict checks only when asked for, and the schemas behind',
+    ' * each set only to explain a failure.',
+    ' */',
+    'export const validators = {',
+    `  request: { load: () => import('./request.ts'), schemas: () => import('./request-schemas.ts') },`,
+    `  response: { checks: response, schemas: () => import('./response-schemas.ts') },`,
+    `  responseStrict: { load: () => import('./response-strict.ts'), schemas: () => import('./response-strict-schemas.ts') },`,
+    '}',
+    '',
+  ].join('\n')
   return out
 }
 

@@ -1,7 +1,7 @@
 /** anyfast: Bearer auth, non-empty `contents` (its spec's minItems, checked before sending), ten documented models. */
 import * as meta from '../../generated/anyfast/index.ts'
 import type { paths } from '../../generated/anyfast/types.ts'
-import * as response from '../../generated/anyfast/validators/response.ts'
+import { validators } from '../../generated/anyfast/validators/index.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
 
@@ -11,11 +11,7 @@ export const anyfastDialect: Dialect = {
   defaultBaseUrl: meta.defaultBaseUrl,
   auth: meta.auth,
   routes: canonicalRoutes(meta),
-  validators: {
-    request: { load: () => import('../../generated/anyfast/validators/request.ts'), schemas: () => import('../../generated/anyfast/validators/request-schemas.ts') },
-    response: { checks: response, schemas: () => import('../../generated/anyfast/validators/response-schemas.ts') },
-    responseStrict: { load: () => import('../../generated/anyfast/validators/response-strict.ts'), schemas: () => import('../../generated/anyfast/validators/response-strict-schemas.ts') },
-  },
+  validators,
 }
 
 export type AnyfastModel = meta.DocumentedModel

@@ -1,7 +1,7 @@
 /** apimart: Bearer auth, one `{method}` path for both methods, and a documented `{code, data}` envelope. */
 import * as meta from '../../generated/apimart/index.ts'
 import type { paths } from '../../generated/apimart/types.ts'
-import * as response from '../../generated/apimart/validators/response.ts'
+import { validators } from '../../generated/apimart/validators/index.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { route, type Dialect } from '../core/dialect.ts'
 
@@ -27,11 +27,7 @@ export const apimartDialect: Dialect = {
     stream: { ...generate, pathParams: { method: 'streamGenerateContent' } },
   },
   fromWire: unwrapEnvelope,
-  validators: {
-    request: { load: () => import('../../generated/apimart/validators/request.ts'), schemas: () => import('../../generated/apimart/validators/request-schemas.ts') },
-    response: { checks: response, schemas: () => import('../../generated/apimart/validators/response-schemas.ts') },
-    responseStrict: { load: () => import('../../generated/apimart/validators/response-strict.ts'), schemas: () => import('../../generated/apimart/validators/response-strict-schemas.ts') },
-  },
+  validators,
 }
 
 export type ApimartModel = meta.DocumentedModel

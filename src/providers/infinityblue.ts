@@ -1,7 +1,7 @@
 /** infinityblue: Bearer auth; its model list is OpenAI style at `/v1/models`. */
 import * as meta from '../../generated/infinityblue/index.ts'
 import type { paths } from '../../generated/infinityblue/types.ts'
-import * as response from '../../generated/infinityblue/validators/response.ts'
+import { validators } from '../../generated/infinityblue/validators/index.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
 import type { Model } from '../core/types.ts'
@@ -20,11 +20,7 @@ export const infinityblueDialect: Dialect = {
   auth: meta.auth,
   routes: canonicalRoutes(meta),
   modelsFromWire,
-  validators: {
-    request: { load: () => import('../../generated/infinityblue/validators/request.ts'), schemas: () => import('../../generated/infinityblue/validators/request-schemas.ts') },
-    response: { checks: response, schemas: () => import('../../generated/infinityblue/validators/response-schemas.ts') },
-    responseStrict: { load: () => import('../../generated/infinityblue/validators/response-strict.ts'), schemas: () => import('../../generated/infinityblue/validators/response-strict-schemas.ts') },
-  },
+  validators,
 }
 
 export type InfinityblueModel = meta.DocumentedModel

@@ -5,7 +5,7 @@
  */
 import * as meta from '../../generated/nordlys/index.ts'
 import type { components, paths } from '../../generated/nordlys/types.ts'
-import * as response from '../../generated/nordlys/validators/response.ts'
+import { validators } from '../../generated/nordlys/validators/index.ts'
 import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
 import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
 import type { GenerateContentBody } from '../core/types.ts'
@@ -54,11 +54,7 @@ export const nordlysDialect: Dialect = {
   auth: meta.auth,
   routes: canonicalRoutes(meta),
   toWire: toNordlysWire as Dialect['toWire'],
-  validators: {
-    request: { load: () => import('../../generated/nordlys/validators/request.ts'), schemas: () => import('../../generated/nordlys/validators/request-schemas.ts') },
-    response: { checks: response, schemas: () => import('../../generated/nordlys/validators/response-schemas.ts') },
-    responseStrict: { load: () => import('../../generated/nordlys/validators/response-strict.ts'), schemas: () => import('../../generated/nordlys/validators/response-strict-schemas.ts') },
-  },
+  validators,
 }
 
 export type NordlysModel = meta.DocumentedModel
