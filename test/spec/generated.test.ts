@@ -45,11 +45,11 @@ describe('generated/', () => {
     const { 'x-generated': note, ...doc } = bundle
     const bundleHash = createHash('sha256').update(JSON.stringify(doc, null, 2)).digest('hex')
 
-    it('holds the bundle, types, schemas, index and six validator files', () => {
+    it('holds the bundle, types, schemas, index, six validator files and their index', () => {
       expect(files).toEqual(
         [
           'index.ts', 'openapi.json', 'schemas.ts', 'types.ts',
-          'validators/request-schemas.ts', 'validators/request.ts',
+          'validators/index.ts', 'validators/request-schemas.ts', 'validators/request.ts',
           'validators/response-schemas.ts', 'validators/response-strict-schemas.ts', 'validators/response-strict.ts', 'validators/response.ts',
         ].sort(),
       )
