@@ -14,14 +14,12 @@ import {
   TimeoutError,
   UserAbortError,
   findBodyError,
+  loadErrorBodies as errorBodies,
 } from './errors.ts'
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
 import { deferredStream, isPromptVerdict, streamChunks } from './stream.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import { issuesOf, onDemand, type ResponseValidation } from './validate.ts'
-
-/** Reading an error body in every gateway's shape is only needed when something failed: load it then. */
-export const errorBodies = () => import('./error-bodies.ts')
 
 /** Options every provider's client takes. */
 export interface ClientOptions {
@@ -87,7 +85,7 @@ interface RouteInit { path?: Record<string, string>; query?: Record<string, stri
 /** Errors from decompressing a body (zlib, brotli): the bytes are wrong, not the connection. */
 function isDecodingError(error: unknown): boolean {
   for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
-    if (typeof e.code === 'string' && /^(Z_|ERR_ZLIB|ERR_BROTLI|ERR__ERROR_FORMAT)/.test(e.code)) return true
+    if (typeof e.code === 'string' && /^(Z_|ERR_ZLIB|ERR_BROTLI)/.test(e.code)) return true
   }
   return false
 }

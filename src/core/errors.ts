@@ -301,6 +301,10 @@ export class ConfigurationError extends GeminiGatewayError {
   }
 }
 
+/** The module that reads error bodies in every gateway's shape: only needed once something failed, so loaded then. */
+export type ErrorBodies = typeof import('./error-bodies.ts')
+export const loadErrorBodies = (): Promise<ErrorBodies> => import('./error-bodies.ts')
+
 // ---------------------------------------------------------------------------------------------
 // Shared with error-bodies.ts (which is loaded only when a body must be read as an error)
 

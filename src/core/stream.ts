@@ -10,11 +10,10 @@ import {
   StreamError,
   UserAbortError,
   findBodyError,
+  loadErrorBodies as errorBodies,
+  type ErrorBodies,
   type ProviderName,
 } from './errors.ts'
-
-type ErrorBodies = typeof import('./error-bodies.ts')
-const errorBodies = (): Promise<ErrorBodies> => import('./error-bodies.ts')
 import { decodeSSE, type SSEEvent } from './sse.ts'
 import type { GenerateContentResponse } from './types.ts'
 
