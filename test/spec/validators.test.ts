@@ -156,9 +156,17 @@ describe('response validation', () => {
 describe('validators build no code at run time', () => {
   const validatorFiles = PROVIDERS.flatMap((p) =>
     readdirSync(new URL(`generated/${p}/validators/`, ROOT))
-      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts') // index.ts only wires the sets together (checked below)
       .map((f) => `generated/${p}/validators/${f}`),
   )
+
+  it.each(PROVIDERS)('%s: validators/index.ts imports nothing but its sibling check and schema modules', (p) => {
+    const source = readFileSync(new URL(`generated/${p}/validators/index.ts`, ROOT), 'utf8')
+    const specifiers = [...source.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map((m) => m[1])
+    expect(specifiers.length).toBeGreaterThan(0)
+    for (const s of specifiers) expect(s).toMatch(/^\.\/(request|response|response-strict)(-schemas)?\.ts$/)
+    expect(source).not.toMatch(/\bnew\s+Function\b|\bFunction\s*\(|\beval\s*\(/)
+  })
 
   it('finds six validator files per provider', () => {
     expect(validatorFiles).toHaveLength(PROVIDERS.length * 6)
