@@ -10,7 +10,7 @@ import createFetchClient from 'openapi-fetch'
 import type { paths } from '../../generated/google/types.ts'
 import * as request from '../../generated/google/validators/request.ts'
 import * as response from '../../generated/google/validators/response.ts'
-import { errorInBody, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
+import { findBodyError } from '../../src/core/errors.ts'
 import { decodeSSE } from '../../src/core/sse.ts'
 import { isFinalChunk, streamChunks } from '../../src/core/stream.ts'
 import { issuesOf } from '../../src/core/validate.ts'
@@ -117,27 +117,6 @@ async function unaryLadder(): Promise<void> {
   }))
 }
 
-/** withIdleTimeout from src/core/stream.ts, copied (it is not exported) to time it alone. */
-function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number): ReadableStream<Uint8Array> {
-  const reader = body.getReader()
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const stalled = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('stalled')), ms) })
-      try {
-        const { done, value } = await Promise.race([reader.read(), stalled])
-        if (done) controller.close()
-        else controller.enqueue(value)
-      } catch (error) {
-        reader.cancel(error).catch(() => {})
-        controller.error(error)
-      } finally {
-        clearTimeout(timer)
-      }
-    },
-    cancel(reason) { return reader.cancel(reason) },
-  })
-}
 
 /** The stream as an in-memory body: one event per chunk (`perEvent`), or ~64 KB chunks like a burst read. */
 function memoryBody(perEvent: boolean): ReadableStream<Uint8Array> {
@@ -198,8 +177,8 @@ async function streamLadder(): Promise<void> {
       },
     },
     { name: 'S1 decodeSSE (src/core/sse.ts) + JSON.parse', run: async (mode: Mode) => { const res = await open(mode); let n = 0; for await (const e of decodeSSE(res.body!)) { JSON.parse(e.data); n++ } count(n) } },
-    { name: 'S2 S1 over withIdleTimeout(body) (stream.ts)', run: async (mode: Mode) => { const res = await open(mode); let n = 0; for await (const e of decodeSSE(withIdleTimeout(res.body!, 60_000))) { JSON.parse(e.data); n++ } count(n) } },
-    { name: 'S3 S2 + streamErrorFromEvent + sync check + isFinalChunk', run: async (mode: Mode) => { const res = await open(mode); let n = 0; for await (const e of decodeSSE(withIdleTimeout(res.body!, 60_000))) { const c = JSON.parse(e.data); if (streamErrorFromEvent(c, {})) throw new Error('x'); if (!checkSync(c)) throw new Error('invalid'); isFinalChunk(c); n++ } count(n) } },
+    { name: 'S2 S1 + onRead hook (what the idle timer listens to)', run: async (mode: Mode) => { const res = await open(mode); let n = 0; let last = 0; for await (const e of decodeSSE(res.body!, { onRead: () => { last = Date.now() } })) { JSON.parse(e.data); n++ } count(n + 0 * last) } },
+    { name: 'S3 S2 + findBodyError + sync check + isFinalChunk', run: async (mode: Mode) => { const res = await open(mode); let n = 0; for await (const e of decodeSSE(res.body!, { onRead: () => {} })) { const c = JSON.parse(e.data); if (findBodyError(c) !== undefined) throw new Error('x'); if (!checkSync(c)) throw new Error('invalid'); isFinalChunk(c); n++ } count(n) } },
     { name: 'S4 streamChunks() generator, validate = no-op async', run: (mode: Mode) => viaChunks(mode, async () => {}) },
     { name: 'S5 streamChunks(), validate = await issuesOf() as client.ts does', run: (mode: Mode) => viaChunks(mode, async (c) => { const i = await issuesOf(set, 'GenerateContentResponse', c); if (i.length) throw new Error('invalid') }) },
     { name: 'S6 client.streamGenerateContent (tolerant): + request, + yield* generator', run: async (mode: Mode) => { let n = 0; for await (const _ of client(mode).streamGenerateContent({ model: MODEL, ...body })) n++; count(n) } },
@@ -245,8 +224,8 @@ function micro(): void {
     ['request check generateContentRequest(body)', () => reqCheck(body)],
     ['response check generateContentResponse200(7.7 KB body)', () => resCheck(parsed)],
     ['response check GenerateContentResponse(stream chunk)', () => response.GenerateContentResponse(chunk)],
-    ['errorInBody(7.7 KB body)', () => errorInBody(parsed, { status: 200, provider: 'google', bodyText: text })],
-    ['streamErrorFromEvent(chunk)', () => streamErrorFromEvent(chunk, {})],
+    ['findBodyError(7.7 KB body) (what the client runs per answer)', () => findBodyError(parsed)],
+    ['findBodyError(chunk) (what the stream runs per event)', () => findBodyError(chunk)],
     ['isFinalChunk(chunk)', () => isFinalChunk(chunk)],
     ['new Headers() + 3 set() (one mergeHeaders)', () => { const h = new Headers(); h.set('content-type', 'application/json'); h.set('x-goog-api-key', 'k'); h.set('accept', '*/*'); return h }],
     ['new AbortController() + setTimeout + clearTimeout', () => { const c = new AbortController(); clearTimeout(setTimeout(() => c.abort(), 60_000)); return c }],
