@@ -15,6 +15,7 @@ import {
 import { createGoogleClient, type GoogleClient } from '../../src/providers/google.ts'
 import { startMockGateway, type MockGateway, type ScriptedResponse } from '../../src/mock/index.ts'
 import { CONTENTS, KEY, MODEL, caught, drain } from './helpers.ts'
+import { mulberry32 } from '../support/random.ts'
 
 const ROOT = new URL('../../../shared/fixtures/real/', import.meta.url)
 const FILES = readdirSync(ROOT, { withFileTypes: true })
@@ -73,16 +74,6 @@ const endsAnswer = (e: Record<string, any>): boolean =>
 // ---------------------------------------------------------------------------------------------
 // Splitting bodies at byte positions (seeded, so a failure reproduces)
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 function seedOf(text: string): number {
   let h = 2166136261
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619)

@@ -18,6 +18,7 @@ import { startMockGateway } from '../../src/mock/index.ts'
 import { NORDLYS_UNSUPPORTED, fromNordlysWire, toNordlysWire } from '../../src/providers/nordlys.ts'
 import { arbitraryOf, loadSpec, text } from './support/arbitraries.ts'
 import { MODEL, PROVIDERS, reportFigures, watchCrashes, type AnyClient } from './support/helpers.ts'
+import { mulberry32 } from '../support/random.ts'
 
 const crashes = watchCrashes()
 const counts = { requests: 0, roundTrips: 0, validatorRuns: 0, throughGateway: 0, splittings: 0, sseStreams: 0, garbageInputs: 0, responses: 0 }
@@ -272,17 +273,6 @@ async function decodeAll(chunks: Uint8Array[]): Promise<SSEEvent[]> {
   return out
 }
 
-/** mulberry32: a seeded PRNG, so a failing splitting can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Cuts `bytes` at random places: anywhere, including inside a UTF-8 sequence, a CRLF, or a field name. */
 function randomSplit(bytes: Uint8Array, random: () => number): Uint8Array[] {

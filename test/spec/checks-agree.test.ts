@@ -4,18 +4,10 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { Build } from 'typebox/schema'
 import { describe, expect, it } from 'vitest'
 import { PROVIDERS, REAL, parseRecording, schemaFor, walk } from './helpers.ts'
+import { mulberry32 } from '../support/random.ts'
 
 const VARIANTS = ['request', 'response', 'response-strict'] as const
 
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const REPLACEMENTS: unknown[] = [42, 1.5, 'text', '', null, true, [], {}, [1], { zz: 1 }, 'NEW_ENUM_VALUE', 'STOP', -1]
 
@@ -60,7 +52,7 @@ describe.each(PROVIDERS)('%s: emitted checks agree with TypeBox', (provider) => 
   it.each(VARIANTS)('%s', async (variant) => {
     const emitted: Record<string, (v: unknown) => boolean> = await import(`../../generated/${provider}/validators/${variant}.ts`)
     const { default: context } = await import(`../../generated/${provider}/validators/${variant}-schemas.ts`)
-    const random = prng(provider.length * 31 + variant.length)
+    const random = mulberry32(provider.length * 31 + variant.length)
     let compared = 0
     let rejected = 0
     for (const name of Object.keys(emitted).sort()) {

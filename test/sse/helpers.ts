@@ -1,4 +1,6 @@
 import { decodeSSE, type SSEEvent } from '../../src/core/sse.ts'
+import { mulberry32 } from '../support/random.ts'
+export { mulberry32 }
 
 export const encoder = new TextEncoder()
 
@@ -45,17 +47,6 @@ export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[
   return out
 }
 
-/** mulberry32: tiny seeded PRNG so random splittings are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A promise with its resolve exposed, to drive sources step by step. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
