@@ -3,6 +3,7 @@
  * a per-request scenario, the next queued item, or the dialect's default answer (routing → auth → body → recording).
  * @internal
  */
+import { setMaxListeners } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -89,6 +90,8 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
   // Aborted by close(): ends every pending delay, so no timer outlives the server.
   const lifetime = new AbortController()
   const { signal } = lifetime
+  // Every pending delay listens on it: hundreds of concurrent streams are normal, not a leak.
+  setMaxListeners(0, signal)
 
   const pause = (ms: number) => (ms > 0 ? sleep(ms, undefined, { signal }) : Promise.resolve())
 
