@@ -42,7 +42,7 @@ try {
   )
   const modelTurn = first.candidates?.[0]?.content
   const [call] = functionCalls(first)
-  if (!modelTurn || !call) throw new Error(`expected a function call, got: ${text(first)}`)
+  if (!modelTurn || !call?.name) throw new Error(`expected a function call, got: ${text(first)}`)
   const signed = modelTurn.parts?.find((p: Part) => p.functionCall && p.thoughtSignature)
   console.log(`thought summary: ${thoughts(first).split('\n')[0]}`)
   console.log(`function call: ${call.name}(${JSON.stringify(call.args ?? {})})`)
