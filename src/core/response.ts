@@ -41,8 +41,8 @@ function assembleParts(parts: readonly Part[]): Part[] {
 }
 
 /**
- * Folds streamed function-call pieces into parts. The pieces of one call follow each other (the previous
- * piece said `willContinue: true`); the assembled part sits where the call's first piece was and keeps that
+ * Folds streamed function-call pieces into parts. The pieces of one call follow each other: after a piece
+ * with `willContinue: true`, the next functionCall (whatever it carries) belongs to the same call; the assembled part sits where the call's first piece was and keeps that
  * piece's other fields (`thoughtSignature` verbatim); a later piece's signature fills in a missing one.
  */
 class CallParts {
@@ -50,7 +50,8 @@ class CallParts {
 
   /** Appends a copy of `part` to `out`, or folds it into the open call (whose part in `out` is rewritten). */
   push(out: Part[], part: Part): void {
-    if (!part.functionCall || !isCallPiece(part.functionCall)) {
+    // While a call is open (its last piece said willContinue), the next functionCall is its next piece.
+    if (!part.functionCall || (!isCallPiece(part.functionCall) && !this.current?.assembler.open)) {
       out.push(structuredClone(part))
       return
     }
