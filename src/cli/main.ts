@@ -17,6 +17,7 @@ import { apimartDialect } from '../providers/apimart.ts'
 import { googleDialect } from '../providers/google.ts'
 import { infinityblueDialect } from '../providers/infinityblue.ts'
 import { nordlysDialect } from '../providers/nordlys.ts'
+import { commandName, nearest } from './hints.ts'
 import { packageInfo } from './package-info.ts'
 import { startProgress, type CliOutput } from './progress.ts'
 
@@ -118,8 +119,9 @@ class UsageError extends Error {}
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   let secret: string | undefined
+  const cmd = commandName(io.env)
   try {
-    const { command, values, prompt } = parse(argv)
+    const { command, values, prompt } = parse(argv, cmd)
     if (values.help) {
       io.stdout.write(usage())
       return EXIT.ok
@@ -133,11 +135,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return EXIT.usage
     }
     const provider = providerOf(values)
-    if (command === 'mock') return await serveMock(provider, values, io)
+    if (command === 'mock') return await serveMock(provider, values, io, cmd)
     if (command === 'models' && !hasModelList(provider)) {
       throw new UsageError(`${provider} has no model list (providers with one: ${providers.filter(hasModelList).join(', ')})`)
     }
-    const target = await connect(provider, values, io)
+    const target = await connect(provider, values, io, cmd)
     secret = target.key
     try {
       return command === 'ask' ? await ask(target.client, provider, values, prompt, io) : await listModels(target.client, values, io)
@@ -152,27 +154,55 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-function parse(argv: string[]): { command: Command | undefined; values: Values; prompt: string[] } {
+function parse(argv: string[], cmd: string): { command: Command | undefined; values: Values; prompt: string[] } {
+  checkFlags(argv, cmd)
   let parsed
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see gemini-gateways --help)`)
+    throw new UsageError(`${(error as Error).message} (see ${cmd} --help)`)
   }
   const values = parsed.values as Values
   const [name, ...rest] = parsed.positionals
   if (values.help || values.version) return { command: undefined, values, prompt: [] }
   if (name === undefined) return { command: undefined, values, prompt: [] }
-  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}" (expected ${Object.keys(COMMANDS).join(', ')}; see gemini-gateways --help)`)
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}" (expected ${Object.keys(COMMANDS).join(', ')}; see ${cmd} --help)`)
   const command = name as Command
   const allowed: readonly OptionName[] = COMMANDS[command]
   for (const option of Object.keys(values) as OptionName[]) {
-    if (!allowed.includes(option)) throw new UsageError(`--${option} does not apply to ${command} (see gemini-gateways --help)`)
+    if (!allowed.includes(option)) throw new UsageError(`--${option} does not apply to ${command} (see ${cmd} --help)`)
   }
-  if (command === 'ask' && rest.join('').trim() === '') throw new UsageError('ask needs a prompt, e.g. gemini-gateways ask "Hello" (or - to read it from stdin)')
+  if (command === 'ask' && rest.join('').trim() === '') throw new UsageError(`ask needs a prompt, e.g. ${cmd} ask "Hello" (or - to read it from stdin)`)
   if (command !== 'ask' && rest.length > 0) throw new UsageError(`${command} takes no arguments, got "${rest.join(' ')}"`)
   if (values.mock && values['base-url'] !== undefined) throw new UsageError('--mock and --base-url do not go together: --mock starts its own gateway')
   return { command, values, prompt: rest }
+}
+
+/**
+ * Rejects an unknown flag before `parseArgs` does, naming the flags that exist and the nearest one
+ * (`--provder` → `--provider`). Stops at `--`: what follows is prompt text.
+ */
+function checkFlags(argv: string[], cmd: string): void {
+  const long = Object.keys(OPTIONS)
+  const short = Object.values(OPTIONS).flatMap((o) => ('short' in o ? [o.short] : []))
+  for (const arg of argv) {
+    if (arg === '--') return
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2).split('=')[0] ?? ''
+      if (long.includes(name)) continue
+      const guess = nearest(name, long)
+      throw new UsageError(
+        `unknown flag --${name}${guess ? ` (did you mean --${guess}?)` : ''}; flags: ${long.map((f) => `--${f}`).join(', ')} (see ${cmd} --help)`,
+      )
+    }
+    if (/^-[^-\d]/.test(arg)) {
+      // A cluster like -sp: every letter must be a short flag.
+      for (const letter of arg.slice(1)) {
+        if (short.includes(letter as never)) break // the rest may be the flag's value (-pnordlys)
+        throw new UsageError(`unknown flag -${letter}; short flags: ${short.map((f) => `-${f}`).join(', ')} (see ${cmd} --help)`)
+      }
+    }
+  }
 }
 
 function providerOf(values: Values): Provider {
@@ -199,7 +229,7 @@ interface Target {
 }
 
 /** A client for the real provider (key from the environment), or for an in-process local gateway with `--mock`. */
-async function connect(provider: Provider, values: Values, io: CliIO): Promise<Target> {
+async function connect(provider: Provider, values: Values, io: CliIO, cmd: string): Promise<Target> {
   if (values.mock) {
     // Loaded on demand: most runs never need the gateway.
     const { MOCK_API_KEY, startMockGateway } = await import('../mock/index.ts')
@@ -210,7 +240,7 @@ async function connect(provider: Provider, values: Values, io: CliIO): Promise<T
   const variable = DIALECTS[provider].envKey
   const key = io.env[variable]?.trim()
   if (!key) {
-    throw new UsageError(`no API key for ${provider}: set ${variable}, or try the local gateway: add --mock, or run gemini-gateways mock --provider ${provider}`)
+    throw new UsageError(`no API key for ${provider}: set ${variable}, or try the local gateway: add --mock, or run ${cmd} mock --provider ${provider}`)
   }
   const client = createClient({ provider, apiKey: key, ...(values['base-url'] !== undefined && { baseUrl: values['base-url'] }) }) as unknown as CliClient
   return { client, key, close: async () => {} }
@@ -226,7 +256,11 @@ async function ask(client: CliClient, provider: Provider, values: Values, words:
     ...(values.system !== undefined && { systemInstruction: { parts: [{ text: values.system }] } }),
   }
   const call: CallOptions = io.signal ? { signal: io.signal } : {}
-  const progress = startProgress(io.stderr, `waiting for ${provider} (${model})…`)
+  const progress = startProgress(
+    io.stderr,
+    `waiting for ${provider} (${model})…`,
+    values.stream ? `waiting for the first token from ${provider} (${model})…` : undefined,
+  )
   // Set while stdout holds text without its final newline: an error line must not be glued to it.
   let openLine = false
   try {
@@ -295,20 +329,28 @@ async function listModels(client: CliClient, values: Values, io: CliIO): Promise
   return EXIT.ok
 }
 
-async function serveMock(provider: Provider, values: Values, io: CliIO): Promise<number> {
+async function serveMock(provider: Provider, values: Values, io: CliIO, cmd: string): Promise<number> {
   const port = portOf(values.port)
   const { MOCK_API_KEY, startMockGateway } = await import('../mock/index.ts')
   let gateway
   try {
     gateway = await startMockGateway({ provider, port, ...(values.host !== undefined && { host: values.host }) })
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // A taken port or a host this machine does not have is the setup, not a failed request: exit 2, with the way out.
+    if (code === 'EADDRINUSE') {
+      throw new UsageError(`mock: port ${port} is already in use; pick another with --port, or let the system choose: ${cmd} mock --provider ${provider} --port 0`)
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'ENOTFOUND') {
+      throw new UsageError(`mock: cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code}); try ${cmd} mock --provider ${provider} --port 0`)
+    }
     throw new Error(`mock: ${(error as Error).message}`)
   }
   const variable = DIALECTS[provider].envKey
   io.stdout.write(
     `local ${provider} gateway listening on ${gateway.url}\n` +
       `key: ${MOCK_API_KEY}\n` +
-      `try: ${variable}=${MOCK_API_KEY} gemini-gateways ask "Hello" --provider ${provider} --base-url ${gateway.url}\n`,
+      `try: ${variable}=${MOCK_API_KEY} ${cmd} ask "Hello" --provider ${provider} --base-url ${gateway.url}\n`,
   )
   io.stderr.write('press Ctrl-C to stop\n')
   await stopRequested(io.signal)

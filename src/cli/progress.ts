@@ -17,12 +17,23 @@ const FRAME_MS = 80
 /** Carriage return, then erase to the end of the line: leaves the cursor where the spinner started. */
 const CLEAR = '\r\x1b[K'
 
-/** Draws `label` behind a spinner on `stream` until stopped. Does nothing unless `stream` is a terminal (pipes and logs stay clean). */
-export function startProgress(stream: CliOutput, label: string): Progress {
+/** From this wait on, the spinner also says how long it has waited, so a slow first token does not look like a hang. */
+export const SHOW_ELAPSED_MS = 1000
+
+/**
+ * Draws `label` behind a spinner on `stream` until stopped; once the wait is a second or more, `longLabel`
+ * (default `label`) and the seconds waited (`waiting for the first token… 12 s`). Does nothing unless `stream` is a terminal (pipes and
+ * logs stay clean).
+ */
+export function startProgress(stream: CliOutput, label: string, longLabel = label): Progress {
   if (stream.isTTY !== true) return { stop() {} }
   let frame = 0
+  const started = performance.now()
   const draw = (): void => {
-    stream.write(`\r${FRAMES[frame++ % FRAMES.length]} ${label}`)
+    const waited = performance.now() - started
+    const text = waited >= SHOW_ELAPSED_MS ? `${longLabel} ${Math.floor(waited / 1000)} s` : label
+    // The line only grows (the count gains digits), so a bare \r leaves no stale tail.
+    stream.write(`\r${FRAMES[frame++ % FRAMES.length]} ${text}`)
   }
   draw()
   const timer = setInterval(draw, FRAME_MS)

@@ -184,7 +184,7 @@ describe('no key', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe(
-      `error: no API key for ${provider}: set ${ENV_KEYS[provider]}, or try the local gateway: add --mock, or run gemini-gateways mock --provider ${provider}\n`,
+      `error: no API key for ${provider}: set ${ENV_KEYS[provider]}, or try the local gateway: add --mock, or run npx gemini-gateways mock --provider ${provider}\n`,
     )
   })
 
@@ -281,7 +281,7 @@ describe('usage', () => {
 
   it.each([
     [['ask'], 'error: ask needs a prompt'],
-    [['ask', 'hi', '--bogus'], "error: Unknown option '--bogus'"],
+    [['ask', 'hi', '--bogus'], 'error: unknown flag --bogus; flags: --provider, --model'],
     [['ask', 'hi', '-p', 'openai'], 'error: unknown provider "openai" (expected one of google, infinityblue, anyfast, apimart, nordlys)'],
     [['ask', 'hi', '--mock', '--base-url', 'http://127.0.0.1:1'], 'error: --mock and --base-url do not go together'],
     [['ask', 'hi', '--port', '80'], 'error: --port does not apply to ask'],
