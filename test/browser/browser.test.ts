@@ -1,11 +1,11 @@
 /**
  * The client in a real browser: `src/index.ts` bundled by esbuild for the browser, loaded by a page under a
- * strict Content-Security-Policy (no 'unsafe-eval') in headless Chromium (Debian's /usr/bin/chromium driven
- * by playwright-core), calling the local gateway in all five dialects: a request and a stream each, a request
+ * strict Content-Security-Policy (no 'unsafe-eval') in headless Chromium (the build @sparticuz/chromium ships
+ * on npm, driven by playwright-core: see test/support/browser.ts), calling the local gateway in all five dialects: a request and a stream each, a request
  * validation error (the lazy schema chunk and TypeBox's interpreter) and an HTTP error read cross-origin.
  * Every request the page makes must stay on 127.0.0.1.
  *
- * Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`): without it this test fails, it never skips.
+ * Needs nothing but `npm ci`; it never skips.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -14,12 +14,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, mergeChunks, providers, text, type Provider, type RequestValidationError } from '../../src/index.ts'
 import { MOCK_API_KEY, startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { launchChromium } from '../support/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const REQUEST = {
   model: 'gemini-2.5-flash',
@@ -115,13 +115,6 @@ async function serveStatic(dir: string): Promise<{ url: string; server: Server }
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
 }
 
-/** Fails (never skips) without the browser, so that CI cannot pass without it. */
-function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get update && apt-get install -y chromium)`)
-  }
-}
-
 /** The same calls from Node, against gateways of its own: what the page must have seen. */
 async function expectedFromNode(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {}
@@ -151,7 +144,6 @@ describe('the bundled client in headless Chromium', () => {
   const gateways = new Map<Provider, MockGateway>()
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) return // the tests below fail, naming what to install
     dir = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-browser-'))
     await build({
       entryPoints: { client: path.join(ROOT, 'src/index.ts') },
@@ -166,11 +158,7 @@ describe('the bundled client in headless Chromium', () => {
     writeFileSync(path.join(dir, 'index.html'), HTML)
     site = await serveStatic(dir)
     for (const provider of providers) gateways.set(provider, await startMockGateway({ provider }))
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    })
+    browser = await launchChromium()
   }, 60_000)
 
   afterAll(async () => {
@@ -180,12 +168,11 @@ describe('the bundled client in headless Chromium', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it(`finds Debian's chromium at ${CHROMIUM}`, () => {
-    requireChromium()
+  it('launches the Chromium packaged on npm (or GEMINI_GATEWAYS_CHROMIUM)', () => {
+    expect(browser?.version()).toMatch(/^\d+\./)
   })
 
   it('calls every dialect, streams, reports typed errors, and stays on 127.0.0.1', async () => {
-    requireChromium()
     const page = await browser!.newPage()
     const problems: string[] = []
     const requested: string[] = []

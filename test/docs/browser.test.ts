@@ -1,27 +1,26 @@
 /**
  * The docs site in a real browser: `buildDocs()` into a scratch folder, served by a tiny static server on
- * 127.0.0.1 and also opened from `file://`, every page loaded in headless Chromium (Debian's
- * /usr/bin/chromium driven by playwright-core). Each page must log no console error and throw nothing, make
+ * 127.0.0.1 and also opened from `file://`, every page loaded in headless Chromium (the build
+ * @sparticuz/chromium ships on npm, driven by playwright-core: see test/support/browser.ts). Each page must log no console error and throw nothing, make
  * every request to 127.0.0.1 or `file://` (plus in-memory `data:`/`blob:` URLs), and show its content: on a
  * Redoc page every operation summary of that provider's bundle. A screenshot of each page goes to
  * os.tmpdir()/gemini-gateways-docs-screenshots/.
  *
- * Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`): without it this test fails, it never skips.
+ * Needs nothing but `npm ci`; it never skips.
  */
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDocs, loadSpecs, PROVIDERS } from '../../scripts/docs.ts'
 import { API_ENTRY_POINTS } from '../../scripts/docs/api-reference.ts'
 import type { OpenAPIDoc } from '../../scripts/provider-table.ts'
+import { launchChromium } from '../support/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = join(tmpdir(), 'gemini-gateways-docs-screenshots')
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -59,27 +58,13 @@ function serve(root: string): Promise<Server> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: this test needs Debian's Chromium (apt-get install -y chromium); it does not skip`)
-  }
   out = await mkdtemp(join(tmpdir(), 'docs-browser-'))
   await buildDocs(out)
   bundles = (await loadSpecs()).bundles
   server = await serve(out)
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   await mkdir(SCREENSHOTS, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  browser = await launchChromium()
 }, 240_000)
 
 afterAll(async () => {
