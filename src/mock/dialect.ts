@@ -110,6 +110,7 @@ export const REQUEST_FIELDS = [
   'model',
   'serviceTier',
   'store',
+  'continuationToken',
 ] as const
 
 /** Content type the Go relays send with JSON. */

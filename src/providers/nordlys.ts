@@ -18,7 +18,7 @@ export type NordlysRouting = Omit<Wire, 'contents' | 'generation_config' | 'safe
  * Canonical fields nordlys's wire format has no place for (neither top level nor generation_config): the
  * nordlys client's types leave them out, and sending them anyway is a RequestValidationError, never a silent drop.
  */
-export const NORDLYS_UNSUPPORTED = ['serviceTier', 'store'] as const
+export const NORDLYS_UNSUPPORTED = ['serviceTier', 'store', 'continuationToken'] as const
 
 // Canonical top-level fields that nordlys reads from inside generation_config instead.
 const MOVED = ['systemInstruction', 'safetySettings', 'tools', 'toolConfig', 'cachedContent'] as const

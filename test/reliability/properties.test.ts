@@ -58,7 +58,7 @@ describe('properties: canonical requests', () => {
 
   // An empty `generationConfig: {}` says nothing and has no wire form (the mapping omits it, as the server would
   // ignore it), so the inverse cannot restore it: x carries either no generationConfig or a non-empty one.
-  // serviceTier and store have no place on nordlys's wire (NORDLYS_UNSUPPORTED): its client type leaves them
+  // serviceTier, store and continuationToken have no place on nordlys's wire (NORDLYS_UNSUPPORTED): its client type leaves them
   // out and rejects them before sending (test/client/providers.test.ts), so nordlys requests never carry them.
   const withRouting = fc.tuple(canonical(), routing).map(([body, route]) => {
     const x: Record<string, unknown> = { ...body, ...route }
