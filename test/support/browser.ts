@@ -10,7 +10,7 @@
  *
  * Override: GEMINI_GATEWAYS_CHROMIUM=/path/to/chromium (e.g. Debian's /usr/bin/chromium) launches that instead.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inflate } from '@sparticuz/chromium'
@@ -76,8 +76,23 @@ export async function chromiumExecutable(): Promise<{ executablePath: string; en
     return { executablePath: override, env: {} }
   }
   const dir = await unpackedChromium()
-  // The package's fonts (with their fonts.conf), so pages render the same with or without system fonts.
-  return { executablePath: path.join(dir, 'chromium'), env: { FONTCONFIG_PATH: path.join(dir, 'fonts') } }
+  // The package's fonts, so pages render the same with or without system fonts.
+  return { executablePath: path.join(dir, 'chromium'), env: { FONTCONFIG_FILE: fontConfig(dir) } }
+}
+
+/**
+ * A fontconfig file naming the package's unpacked fonts. The package's own fonts.conf lists Lambda's
+ * folders (/var/task/fonts, /tmp/fonts...), where nothing was unpacked: with it every glyph is blank and
+ * screenshots show empty boxes. Written beside the fonts, through a rename so parallel workers never read half a file.
+ */
+export function fontConfig(dir: string): string {
+  const file = path.join(dir, 'fonts-local.conf')
+  const conf = `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`
+  if (existsSync(file) && readFileSync(file, 'utf8') === conf) return file
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, conf)
+  renameSync(tmp, file)
+  return file
 }
 
 /** Launches headless Chromium for a test. Fails (never skips) when it cannot. */
