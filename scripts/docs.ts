@@ -19,7 +19,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { Script } from 'node:vm'
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
 import {
   describeProviders,
   escapeHtml,
@@ -32,7 +32,7 @@ import { API_DIR, API_ENTRY_POINTS, type ApiReferenceResult } from './docs/api-r
 import { recordExchanges } from './docs/exchanges.ts'
 import { collectFields, renderFieldsPage, SCHEMAS_SECTION, type ErrorClassPage } from './docs/fields.ts'
 import { FIELDS_PAGE, insertNavBar, navLinks, REDOC_NAV_CSS, renderNavBar, type NavLink } from './docs/nav.ts'
-import { renderWireTable, withCodeSamples } from './docs/samples.ts'
+import { renderWireTable, SAMPLE_LANGUAGES, withCodeSamples } from './docs/samples.ts'
 import * as api from '../src/index.ts'
 import { QUIRK_GROUP_IDS, QUIRK_GROUPS } from './docs/quirk-groups.ts'
 import { groupAnchor, groupQuirks, QUIRKS_PAGE, renderQuirksPage } from './docs/quirks.ts'
@@ -142,6 +142,15 @@ export function localizePage(html: string): string {
   return out
 }
 
+/**
+ * Redoc's options for the provider pages: every schema in a section of its own (the fields index links to
+ * them), and the code samples' languages (Redoc shows only samples in languages it is told about).
+ */
+export const REDOC_OPTIONS = {
+  schemaDefinitionsTagName: SCHEMAS_SECTION,
+  codeSamples: { languages: SAMPLE_LANGUAGES },
+}
+
 /** The site's nav links. */
 export const NAV: NavLink[] = navLinks(PROVIDERS, QUIRKS_PAGE, `${API_DIR}/index.html`)
 
@@ -154,9 +163,11 @@ export async function renderProviderPage(provider: string, doc: OpenAPIDoc, titl
   // Redocly writes beside the target first, so a page that fails the offline check never lands in docs/.
   const raw = `${outFile}.redocly.tmp`
   const spec = `${outFile}.spec.tmp.json`
+  const config = `${outFile}.redocly.tmp.yaml`
   try {
     await writeFile(spec, JSON.stringify(doc))
-    await run(REDOCLY_BIN, ['build-docs', spec, '-o', raw, '--title', title, `--openapi.schemaDefinitionsTagName=${SCHEMAS_SECTION}`], {
+    await writeFile(config, stringifyYaml({ openapi: REDOC_OPTIONS }))
+    await run(REDOCLY_BIN, ['build-docs', spec, '-o', raw, '--title', title, '--config', config], {
       cwd: root,
       // Telemetry off keeps the CLI from phoning home and writes `disableTelemetry: true` into the page,
       // so the page sends no traces either; fixing it also keeps the bytes independent of the caller's env.
@@ -166,8 +177,7 @@ export async function renderProviderPage(provider: string, doc: OpenAPIDoc, titl
     await writeFile(outFile, html)
     return html
   } finally {
-    await rm(raw, { force: true })
-    await rm(spec, { force: true })
+    for (const f of [raw, spec, config]) await rm(f, { force: true })
   }
 }
 

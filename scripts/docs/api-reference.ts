@@ -73,6 +73,8 @@ export interface ApiReferenceResult {
 export function typedocOptions(root: string, out: string): TypeDocOptions {
   return {
     name: API_TITLE,
+    // Flat module list: with folders, `gemini-gateways/x` nest under a folder named like the root module, so the name shows twice.
+    navigation: { includeFolders: false },
     entryPoints: Object.keys(API_ENTRY_POINTS).map((p) => join(root, p)),
     tsconfig: join(root, 'scripts/docs/tsconfig.api.json'),
     out,

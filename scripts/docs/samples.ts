@@ -107,17 +107,17 @@ interface Spelling {
 const TS: Spelling = { key: (k) => (IDENTIFIER.test(k) ? k : `'${k}'`), string: (s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` }
 const JSON_SPELLING: Spelling = { key: (k) => JSON.stringify(k), string: (s) => JSON.stringify(s) }
 
-/** A value as a literal, on one line when it fits in 72 characters, else one member per line (two-space indents). */
-function literal(value: unknown, spell: Spelling, indent = ''): string {
+/** A value as a literal, on one line when it fits in `width` characters, else one member per line (two-space indents). */
+function literal(value: unknown, spell: Spelling, indent = '', width = 72): string {
   const inner = `${indent}  `
   if (typeof value === 'string') return spell.string(value)
   const fit = (open: string, items: string[], close: string, pad: string): string => {
     const flat = `${open}${pad}${items.join(', ')}${pad}${close}`
-    return flat.length <= 72 && !flat.includes('\n') ? flat : `${open}\n${items.map((i) => inner + i).join(',\n')}${spell === TS ? ',' : ''}\n${indent}${close}`
+    return flat.length + indent.length <= width && !flat.includes('\n') ? flat : `${open}\n${items.map((i) => inner + i).join(',\n')}${spell === TS ? ',' : ''}\n${indent}${close}`
   }
-  if (Array.isArray(value)) return value.length === 0 ? '[]' : fit('[', value.map((v) => literal(v, spell, inner)), ']', '')
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : fit('[', value.map((v) => literal(v, spell, inner, width)), ']', '')
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => `${spell.key(k)}: ${literal(v, spell, inner)}`)
+    const entries = Object.entries(value).map(([k, v]) => `${spell.key(k)}: ${literal(v, spell, inner, width)}`)
     return entries.length === 0 ? '{}' : fit('{', entries, '}', ' ')
   }
   return JSON.stringify(value)
@@ -126,10 +126,10 @@ function literal(value: unknown, spell: Spelling, indent = ''): string {
 /** A value as a TypeScript literal: unquoted keys, single-quoted strings. */
 export const tsLiteral = (value: unknown): string => literal(value, TS)
 /** A value as JSON, laid out like {@link tsLiteral}: short members on one line. */
-export const compactJson = (value: unknown): string => literal(value, JSON_SPELLING)
+export const compactJson = (value: unknown, width = 72): string => literal(value, JSON_SPELLING, '', width)
 
-/** The TypeScript sample of a call: createClient for the provider, the call with its arguments, and a use of the result. */
-export function typescriptSample(provider: Provider, call: SampleCall): string {
+/** The statements of a call and a use of its result. */
+function typescriptCall(call: SampleCall): string {
   const args = call.args.map((a) => tsLiteral(a)).join(', ')
   const body: Record<SampleCall['method'], string> = {
     generateContent: `const response = await client.generateContent(${args})\nconsole.log(text(response))`,
@@ -138,13 +138,22 @@ export function typescriptSample(provider: Provider, call: SampleCall): string {
     listModels: `for await (const model of client.listModels(${args})) {\n  console.log(model.name)\n}`,
     getModel: `const model = await client.getModel(${args})\nconsole.log(model.inputTokenLimit)`,
   }
-  const imports = call.method === 'generateContent' || call.method === 'streamGenerateContent' ? 'createClient, text' : 'createClient'
+  return body[call.method]
+}
+
+/**
+ * The TypeScript sample of one or more calls: the import, createClient for the provider, then each call
+ * and a use of its result (under a comment naming the method when there are several).
+ */
+export function typescriptSample(provider: Provider, calls: SampleCall[]): string {
+  const usesText = calls.some((c) => c.method === 'generateContent' || c.method === 'streamGenerateContent')
+  const parts = calls.map((c) => (calls.length > 1 ? `\n// ${c.method}\n` : '') + typescriptCall(c))
   return [
-    `import { ${imports} } from 'gemini-gateways'`,
+    `import { createClient${usesText ? ', text' : ''} } from 'gemini-gateways'`,
     '',
     `// The key is read from ${DIALECTS[provider].envKey}.`,
     `const client = createClient({ provider: '${provider}' })`,
-    body[call.method],
+    ...parts,
     '',
   ].join('\n')
 }
@@ -156,16 +165,30 @@ export interface CodeSample {
   source: string
 }
 
-/** Every operation's samples, by operationId; an operation several calls share (apimart's) gets a pair per call. */
+/**
+ * The sample languages, in the order Redoc's selector lists them (the first is shown first). Redoc drops
+ * any sample whose label is not in this list, so each operation has exactly one sample per language.
+ */
+export const SAMPLE_LANGUAGES = [
+  { lang: 'TypeScript', label: 'TypeScript' },
+  { lang: 'curl', label: 'curl' },
+] as const
+
+/**
+ * Every operation's samples, by operationId: one TypeScript and one curl sample. An operation that several
+ * client methods share (apimart's one `{method}` path) shows each call in turn, under a comment naming it.
+ */
 export function codeSamples(exchanges: Exchange[], bundle: OpenAPIDoc): Map<string, CodeSample[]> {
   const byOp = new Map<string, Exchange[]>()
   for (const x of exchanges) byOp.set(x.operationId, [...(byOp.get(x.operationId) ?? []), x])
   const out = new Map<string, CodeSample[]>()
   for (const [op, list] of byOp) {
-    const suffix = (x: Exchange): string => (list.length > 1 ? ` (${x.call.method})` : '')
+    const joined = (comment: string, source: (x: Exchange) => string): string =>
+      list.length === 1 ? source(list[0] as Exchange) : list.map((x) => `${comment} ${x.call.method}\n${source(x)}`).join('\n')
+    const [ts, curl] = SAMPLE_LANGUAGES
     out.set(op, [
-      ...list.map((x) => ({ lang: 'TypeScript', label: `TypeScript${suffix(x)}`, source: typescriptSample(x.provider, x.call) })),
-      ...list.map((x) => ({ lang: 'Shell', label: `curl${suffix(x)}`, source: curlSample(x, bundle) })),
+      { ...ts, source: typescriptSample((list[0] as Exchange).provider, list.map((x) => x.call)) },
+      { ...curl, source: joined('#', (x) => curlSample(x, bundle)) },
     ])
   }
   return out
@@ -209,7 +232,7 @@ export function renderWireTable(providers: readonly string[], exchanges: Record<
 ${row('Request', (c) => pre(`${c.wire.method} ${c.wire.target}`))}
 ${row('Host', (c) => pre(new URL(c.wire.url).host))}
 ${row('Auth header', (c) => pre(c.wire.headers.filter(([, v]) => v.includes(`$${DIALECTS[c.p as Provider].envKey}`)).map(([n, v]) => `${n}: ${v}`).join('\n')))}
-${row('Body', (c) => pre(compactJson(c.wire.body)))}
+${row('Body', (c) => pre(compactJson(c.wire.body, 30)))}
 ${row('Answer', (c) => pre(responseOutline(c.x).replace(/^# → /, '')))}
 </tbody>
 </table>`

@@ -16,6 +16,7 @@ table.compare th, table.compare td { border: 1px solid var(--line); padding: .4r
 table.compare thead th { position: sticky; top: 0; background: var(--bg); }
 table.compare tbody th { white-space: nowrap; }
 table.compare ul { margin: 0; padding-left: 1rem; }
+table.wire pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font: 12px/1.35 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 table.compare.counts { min-width: 0; width: auto; table-layout: auto; }
 table.compare.counts thead th:first-child { width: auto; }
 table.counts td { text-align: center; min-width: 4.5rem; }
