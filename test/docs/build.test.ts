@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Script } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { externalResources, loadSpecs, pageTitle, PROVIDERS, REDOC_ASSET, renderIndexPage, renderProviderPage, ROOT } from '../../scripts/docs.ts'
+import { externalResources, loadSpecs, pageTitle, PROVIDERS, REDOC_ASSET, renderIndexPage, renderProviderPage, ROOT, withSiteNav } from '../../scripts/docs.ts'
+import { recordExchanges, type Exchange } from '../../scripts/docs/exchanges.ts'
+import { renderWireTable, withCodeSamples } from '../../scripts/docs/samples.ts'
 import { describeProviders, type OpenAPIDoc } from '../../scripts/provider-table.ts'
 import { API_DIR, API_ENTRY_POINTS, buildApiReference, listFiles, typedocOptions } from '../../scripts/docs/api-reference.ts'
 import { QUIRKS_PAGE, renderQuirksPage } from '../../scripts/docs/quirks.ts'
@@ -13,11 +15,14 @@ import { QUIRKS_PAGE, renderQuirksPage } from '../../scripts/docs/quirks.ts'
 const DOCS = join(ROOT, 'docs')
 let specs: Awaited<ReturnType<typeof loadSpecs>>
 let scratch: string
+/** Recorded afresh here: equal pages prove the exchanges (and so the samples) are the same on every build. */
+let exchanges: Record<string, Exchange[]>
 
 beforeAll(async () => {
   // The real `npm run docs` entry point, once; it takes a few seconds.
   await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/docs.ts'], { cwd: ROOT, timeout: 90_000 })
   specs = await loadSpecs()
+  exchanges = await recordExchanges(PROVIDERS, specs.bundles)
   scratch = await mkdtemp(join(tmpdir(), 'docs-test-'))
 }, 120_000)
 
@@ -72,12 +77,12 @@ describe('npm run docs', () => {
     }
     expect(html).toContain('<table class="compare">')
     expect(externalResources(html)).toEqual([])
-    expect(html).toBe(renderIndexPage(describeProviders(specs.bundles, specs.overlays), specs.overlays))
+    expect(html).toBe(renderIndexPage(describeProviders(specs.bundles, specs.overlays), specs.overlays, renderWireTable(PROVIDERS, exchanges, specs.bundles)))
   })
 
   it('writes the quirks page, equal to a fresh render', async () => {
     const html = await readFile(join(DOCS, QUIRKS_PAGE), 'utf8')
-    expect(html).toBe(renderQuirksPage(describeProviders(specs.bundles, specs.overlays), specs.overlays))
+    expect(html).toBe(withSiteNav(QUIRKS_PAGE, renderQuirksPage(describeProviders(specs.bundles, specs.overlays), specs.overlays)))
     expect(externalResources(html)).toEqual([])
   })
 
@@ -109,7 +114,8 @@ describe('npm run docs', () => {
 
   it('renders a page to the same bytes twice', async () => {
     const again = join(scratch, 'google.html')
-    await renderProviderPage('google', pageTitle('google', specs.bundles['google']), again)
+    const google = specs.bundles['google'] as OpenAPIDoc
+    await renderProviderPage('google', withCodeSamples(google, exchanges['google'] ?? []), pageTitle('google', google), again)
     expect(await readFile(again, 'utf8')).toBe(await readFile(join(DOCS, 'google.html'), 'utf8'))
   }, 60_000)
 })
