@@ -135,6 +135,11 @@ export async function buildApiReference(root: string, outDir: string, nav: NavLi
     if (!name) throw new Error(`typedoc named a module ${mod.name}; expected one of ${[...byDefaultName.keys()].join(', ')}`)
     mod.name = name
   }
+  // TypeDoc sorted the modules by their old names (generated/ before src/); list them as package.json does.
+  const order = Object.values(API_ENTRY_POINTS)
+  const byExportOrder = (a: { name: string }, b: { name: string }): number => order.indexOf(a.name) - order.indexOf(b.name)
+  project.children?.sort(byExportOrder)
+  for (const group of project.groups ?? []) group.children.sort(byExportOrder)
   app.validate(project)
   if (app.logger.hasErrors()) throw new Error('typedoc reported errors (see above)')
   const classes: ApiReferenceResult['classes'] = []

@@ -69,7 +69,7 @@ export function shape(value: unknown, depth = 1): string {
   return JSON.stringify(value)
 }
 
-/** What the gateway answered, in one comment line: status, type and the body's outline (the first event of a stream). */
+/** What the gateway answered, in one line: status, type and the body's outline (the first event of a stream). */
 export function responseOutline(exchange: Exchange): string {
   const { status, contentType, body } = exchange.response
   const type = contentType.split(';')[0]?.trim() ?? ''
@@ -84,7 +84,7 @@ export function responseOutline(exchange: Exchange): string {
       outline = `${body.length} bytes`
     }
   }
-  return `# → ${status} ${type}: ${outline}`
+  return `${status} ${type}: ${outline}`
 }
 
 /** The curl command for an exchange, plus a comment with what the gateway answered. */
@@ -94,7 +94,7 @@ export function curlSample(exchange: Exchange, bundle: OpenAPIDoc): string {
   if (exchange.call.method === 'streamGenerateContent') lines[0] += ' -N'
   for (const [name, value] of wire.headers) lines.push(`  -H ${value.includes('$') ? shellDouble(`${name}: ${value}`) : shellQuote(`${name}: ${value}`)}`)
   if (wire.body !== undefined) lines.push(`  -d ${shellQuote(compactJson(wire.body))}`)
-  return `${lines.join(' \\\n')}\n${responseOutline(exchange)}\n`
+  return `${lines.join(' \\\n')}\n# Answer: ${responseOutline(exchange)}\n`
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
@@ -233,7 +233,7 @@ ${row('Request', (c) => pre(`${c.wire.method} ${c.wire.target}`))}
 ${row('Host', (c) => pre(new URL(c.wire.url).host))}
 ${row('Auth header', (c) => pre(c.wire.headers.filter(([, v]) => v.includes(`$${DIALECTS[c.p as Provider].envKey}`)).map(([n, v]) => `${n}: ${v}`).join('\n')))}
 ${row('Body', (c) => pre(compactJson(c.wire.body, 30)))}
-${row('Answer', (c) => pre(responseOutline(c.x).replace(/^# → /, '')))}
+${row('Answer', (c) => pre(responseOutline(c.x)))}
 </tbody>
 </table>`
 }

@@ -169,7 +169,7 @@ describe('code samples', () => {
     const urls = parseCurls(curl.source).map((c) => c.url)
     expect(urls).toEqual(['https://api.apimart.ai/v1beta/models/gemini-2.5-flash:generateContent', 'https://api.apimart.ai/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse'])
     // The envelope shows in the answer's outline.
-    expect(curl.source).toContain('# → 200 application/json: {"code":200,"data":{…}')
+    expect(curl.source).toContain('# Answer: 200 application/json: {"code":200,"data":{…}')
   })
 
   it.each([...PROVIDERS])('%s: each curl sample, replayed against the local gateway, is accepted and arrives as the client request did', async (p) => {
