@@ -139,6 +139,7 @@ export async function buildApiReference(root: string, outDir: string, nav: NavLi
   const order = Object.values(API_ENTRY_POINTS)
   const byExportOrder = (a: { name: string }, b: { name: string }): number => order.indexOf(a.name) - order.indexOf(b.name)
   project.children?.sort(byExportOrder)
+  project.childrenIncludingDocuments?.sort(byExportOrder)
   for (const group of project.groups ?? []) group.children.sort(byExportOrder)
   app.validate(project)
   if (app.logger.hasErrors()) throw new Error('typedoc reported errors (see above)')
