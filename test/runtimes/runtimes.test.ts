@@ -152,6 +152,21 @@ async function installEngines(): Promise<void> {
   await ok('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], ENGINES, 300_000)
 }
 
+/** The consumer project: the packed package installed, the probe next to it, and the probe bundled as a Worker. */
+async function prepareApp(tmp: string): Promise<string> {
+  const { tarball } = await packPackage(tmp)
+  const app = await installConsumer(tmp, tarball)
+  for (const f of readdirSync(PROBE_DIR)) copyFileSync(path.join(PROBE_DIR, f), path.join(app, f))
+  // workerd takes one module: the Worker bundled as a Worker would be deployed (workerd/worker/browser conditions).
+  const { metafile } = await build({
+    entryPoints: [path.join(app, 'worker.js')], outfile: path.join(app, 'worker.bundle.js'), absWorkingDir: app,
+    bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'], metafile: true, logLevel: 'silent',
+  })
+  writeFileSync(path.join(app, 'worker.meta.json'), JSON.stringify(metafile))
+  return app
+}
+
 /** Starts one local gateway per dialect, in this process. */
 async function startGateways(): Promise<MockGateway[]> {
   return Promise.all(providers.map((provider) => startMockGateway({ provider })))
@@ -185,17 +200,7 @@ let workerdVersion = ''
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'gg-runtimes-'))
-  const engines = existsSync(BIN.node22) && existsSync(BIN.node24) ? Promise.resolve() : installEngines()
-  const { tarball } = await packPackage(tmp)
-  app = await installConsumer(tmp, tarball)
-  for (const f of readdirSync(PROBE_DIR)) copyFileSync(path.join(PROBE_DIR, f), path.join(app, f))
-  // workerd takes one module: the Worker bundled as a Worker would be deployed (workerd/worker/browser conditions).
-  await build({
-    entryPoints: [path.join(app, 'worker.js')], outfile: path.join(app, 'worker.bundle.js'), absWorkingDir: app,
-    bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'], metafile: true, logLevel: 'silent',
-  }).then(({ metafile }) => writeFileSync(path.join(app, 'worker.meta.json'), JSON.stringify(metafile)))
-  await engines
+  ;[app] = await Promise.all([prepareApp(tmp), existsSync(BIN.node22) && existsSync(BIN.node24) ? undefined : installEngines()])
   workerdVersion = (await ok(BIN.workerd, ['--version'], tmp)).stdout.trim().replace(/^workerd\s*/, '')
 
   const own = await startGateways()
