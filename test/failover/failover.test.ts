@@ -135,7 +135,7 @@ describe('generateContent', () => {
   })
 
   it.each([
-    { scenario: 'auth', Class: BadRequestError, status: 400 }, // google answers a bad key with 400 INVALID_ARGUMENT
+    { scenario: 'auth', Class: AuthenticationError, status: 400 }, // google answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID
     { scenario: 'unknown-model', Class: NotFoundError, status: 404 },
   ] as const)('A $scenario ($status): no failover, A’s error is thrown as is', async ({ scenario, Class, status }) => {
     a.fail(scenario)
@@ -273,7 +273,8 @@ describe('streamGenerateContent', () => {
     a.fail('auth')
     const ai = createFailoverClient([client('google', a), client('infinityblue', b)])
     const { chunks, error } = await drainFailing(ai.streamGenerateContent(params))
-    expect(error).toBeInstanceOf(BadRequestError)
+    expect(error).toBeInstanceOf(AuthenticationError)
+    expect((error as GeminiGatewayError).status).toBe(400)
     expect(chunks).toHaveLength(0)
     expect(b.requests).toHaveLength(0)
   })
