@@ -15,6 +15,7 @@ import {
   GeminiGatewayError,
   IncompleteStreamError,
   InternalServerError,
+  ModelUnavailableError,
   NotFoundError,
   RateLimitError,
   RequestValidationError,
@@ -306,6 +307,9 @@ describe('isFailoverError', () => {
     expect(isFailoverError(new InternalServerError('x', { status: 502 }))).toBe(true)
     expect(isFailoverError(new ConnectionError('x'))).toBe(true)
     expect(isFailoverError(new StreamError('x', { status: 503 }))).toBe(true)
+    // No channel for the model on this relay: another provider may serve it, whatever status the relay gave.
+    expect(isFailoverError(new ModelUnavailableError('x', { status: 503 }))).toBe(true)
+    expect(isFailoverError(new ModelUnavailableError('x', { status: 404 }))).toBe(true)
     expect(isFailoverError(new StreamError('x', { status: 400 }))).toBe(false)
     expect(isFailoverError(new BadRequestError('x', { status: 400 }))).toBe(false)
     expect(isFailoverError(new RequestValidationError([]))).toBe(false)
