@@ -8,6 +8,7 @@ import {
   ConfigurationError,
   GeminiGatewayError,
   InternalServerError,
+  ModelUnavailableError,
   NotFoundError,
   RateLimitError,
   RequestValidationError,
@@ -61,7 +62,7 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'error-200': [InternalServerError, 500],
     'envelope-error': [InternalServerError, 500],
     'unknown-model': [NotFoundError, 404],
-    auth: [BadRequestError, 400], // Google answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID
+    auth: [AuthenticationError, 400], // Google answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID: the same class as a relay's 401
   },
   infinityblue: {
     'rate-limit': [RateLimitError, 429],
@@ -70,7 +71,7 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'bad-gateway-html': [InternalServerError, 502],
     'error-200': [InternalServerError, 503], // OpenAI-shaped body at HTTP 200 claiming code 503
     'envelope-error': [InternalServerError, 500],
-    'unknown-model': [InternalServerError, 503], // new-api: 503 model_not_found (no channel serves it)
+    'unknown-model': [ModelUnavailableError, 503], // new-api: 503 model_not_found (no channel serves it)
     auth: [AuthenticationError, 401],
   },
   anyfast: {
@@ -80,7 +81,7 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'bad-gateway-html': [InternalServerError, 502],
     'error-200': [InternalServerError, 503],
     'envelope-error': [InternalServerError, 500],
-    'unknown-model': [InternalServerError, 503],
+    'unknown-model': [ModelUnavailableError, 503],
     auth: [AuthenticationError, 401],
   },
   apimart: {
@@ -135,12 +136,11 @@ describe.each(PROVIDERS)('%s', (provider) => {
   it('wrong key: the typed auth error, without the key in message or body', async () => {
     const client = createClient({ provider, apiKey: WRONG_KEY, baseUrl: gw.url, maxRetries: 0 })
     const error = await caught(client.generateContent({ model: MODEL, contents: CONTENTS }))
+    expect(error).toBeInstanceOf(AuthenticationError)
     if (provider === 'google') {
-      expect(error).toBeInstanceOf(BadRequestError)
       expect(error.status).toBe(400)
       expect(error.code).toBe('INVALID_ARGUMENT')
     } else {
-      expect(error).toBeInstanceOf(AuthenticationError)
       expect(error.status).toBe(401)
     }
     expect(error.provider).toBe(provider)

@@ -76,23 +76,17 @@ export async function chromiumExecutable(): Promise<{ executablePath: string; en
     return { executablePath: override, env: {} }
   }
   const dir = await unpackedChromium()
-  // The package's fonts, so pages render the same with or without system fonts.
-  return { executablePath: path.join(dir, 'chromium'), env: { FONTCONFIG_FILE: fontConfig(dir) } }
-}
-
-/**
- * A fontconfig file naming the package's unpacked fonts. The package's own fonts.conf lists Lambda's
- * folders (/var/task/fonts, /tmp/fonts...), where nothing was unpacked: with it every glyph is blank and
- * screenshots show empty boxes. Written beside the fonts, through a rename so parallel workers never read half a file.
- */
-export function fontConfig(dir: string): string {
-  const file = path.join(dir, 'fonts-local.conf')
-  const conf = `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`
-  if (existsSync(file) && readFileSync(file, 'utf8') === conf) return file
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, conf)
-  renameSync(tmp, file)
-  return file
+  // The package's fonts, so pages render the same with or without system fonts. Its own fonts.conf names Lambda's
+  // folders (/tmp/fonts, /var/task/fonts), where nothing is unpacked here: without this file no font is found and
+  // every line of text lays out zero pixels high, i.e. invisible.
+  const conf = path.join(dir, 'fonts.local.conf')
+  if (!existsSync(conf)) {
+    const xml = `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`
+    const staging = `${conf}.${process.pid}`
+    writeFileSync(staging, xml)
+    renameSync(staging, conf) // atomic: parallel workers never read half a file
+  }
+  return { executablePath: path.join(dir, 'chromium'), env: { FONTCONFIG_FILE: conf } }
 }
 
 /** Launches headless Chromium for a test. Fails (never skips) when it cannot. */
