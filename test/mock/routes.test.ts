@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MOCK_PROVIDERS, withMockGateway, type MockProvider } from '../../src/mock/index.ts'
+import { withMockGateway } from '../../src/mock/index.ts'
 import { authHeaders, CONTENTS, generatePath, get, post } from './helpers.ts'
 
 describe('google routes', () => {
