@@ -1,6 +1,7 @@
 /**
  * The HTTP side of the local gateway: a real `node:http` server on loopback that records each request, then serves
- * a per-request scenario, the next queued item, or the dialect's default answer (routing → auth → body → recording).
+ * a per-request scenario, the next queued item, or the dialect's default answer (routing → auth → body → model →
+ * roles → recording).
  * @internal
  */
 import { setMaxListeners } from 'node:events'

@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
 
 /** Link targets in markdown: `[text](target "title")`, `![alt](target)`, `[ref]: target`, and HTML href/src; code excluded. */
-export function linkTargets(markdown: string): string[] {
+function linkTargets(markdown: string): string[] {
   const prose = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '')
   const targets = [
     ...[...prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+["'(][^)]*)?\)/g)].map((m) => m[1]!),
@@ -30,7 +30,7 @@ export function linkTargets(markdown: string): string[] {
 }
 
 /** A link a reader's browser resolves against the package: no scheme, not protocol-relative, not a bare #anchor. */
-export function isRelative(target: string): boolean {
+function isRelative(target: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('//') && !target.startsWith('#')
 }
 
