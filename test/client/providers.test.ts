@@ -23,7 +23,8 @@ import { startMockGateway, type FailureScenario, type MockGateway } from '../../
 import { CONTENTS, ENV_KEYS, KEY, MODEL, PROVIDERS, WRONG_KEY, caught, clientFor, observingFetch } from './helpers.ts'
 
 const recording = (name: string) => JSON.parse(readFileSync(new URL(`../../src/mock/recordings/${name}`, import.meta.url), 'utf8'))
-const DEFAULT_UNARY = recording('unary-success-basic-reply-short.json')
+/** The default answer as served to a request for MODEL: the recording, with the model asked for in modelVersion. */
+const DEFAULT_UNARY = { ...recording('unary-success-basic-reply-short.json'), modelVersion: MODEL }
 const DEFAULT_TEXT = "Google's headquarters, also known as the Googleplex, is located in **Mountain View, California**.\n"
 
 /** The header that must carry the key, and its exact value. */
