@@ -1,7 +1,7 @@
 // What each dialect of the local gateway serves, what it answers for a model it does not serve, which model its
 // answers name, and which roles it refuses: over real HTTP, then through the real client.
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, BadRequestError, GeminiGatewayError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
+import { APIStatusError, BadRequestError, GeminiGatewayError, ModelUnavailableError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
 import { MOCK_PROVIDERS, withMockGateway, type MockGateway, type MockProvider } from '../../src/mock/index.ts'
 import { caught, clientFor, drain, KEY } from '../client/helpers.ts'
 import { authHeaders, CONTENTS, generatePath, post, sseEvents } from './helpers.ts'
@@ -182,6 +182,7 @@ describe.each(MOCK_PROVIDERS)('%s through the client', (provider) => {
     expect(error).toBeInstanceOf(APIStatusError)
     expect(error.provider).toBe(provider)
     if (provider === 'infinityblue' || provider === 'anyfast') {
+      expect(error).toBeInstanceOf(ModelUnavailableError)
       expect(error.status).toBe(503)
       expect(error.code).toBe('model_not_found')
       expect(error.requestId).toMatch(/^\d{31}$/)
