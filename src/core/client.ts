@@ -3,6 +3,8 @@
  * mapping, response unwrapping and validation. A provider only supplies a {@link Dialect}.
  */
 import createFetchClient, { type Client } from 'openapi-fetch'
+// Per runtime (package.json "imports"): on Node and Bun, a fetch without the runtime's own 300 s waits.
+import { defaultFetch } from '#fetch'
 import type { Dialect, Route } from './dialect.ts'
 import {
   ConfigurationError,
@@ -25,11 +27,14 @@ export interface ClientOptions {
   apiKey?: string
   /** Defaults to the provider's documented host. A trailing `/` or `/v1beta` is fine. */
   baseUrl?: string
-  /** A custom fetch (proxies, tests). Defaults to the global one at call time. */
+  /**
+   * A custom fetch (proxies, tests). Defaults to the global one at call time; on Node, to the undici package's fetch
+   * with no headers/body timeout of its own, and on Bun to its fetch with `timeout: false`, so `timeoutMs` is the limit.
+   */
   fetch?: typeof globalThis.fetch
   /** Extra headers sent with every request. */
   headers?: Record<string, string>
-  /** Retries after 408, 409, 429, 5xx, connection errors, and timeouts of calls other than generations. Default 2. */
+  /** Retries after 408, 409, 429, 5xx, connection errors and timeouts; a generation only when its connection was never made. Default 2. */
   maxRetries?: number
   /**
    * Generations, per attempt: time to the whole body (generateContent), or to the headers and between chunks
@@ -128,7 +133,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   const validation = options.responseValidation ?? 'tolerant'
   const authHeaders: Record<string, string> = dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
   const headers = { ...options.headers, ...authHeaders }
-  const fetchImpl = (input: Request | string, init?: RequestInit): Promise<Response> => (options.fetch ?? globalThis.fetch)(input, init)
+  const fetchImpl = (input: Request | string, init?: RequestInit): Promise<Response> => (options.fetch ?? defaultFetch)(input, init)
   /** The public openapi-fetch client: standard `Request`s, so users' middleware works as documented. */
   // Redirects are not followed: fetch strips Authorization on a cross-origin hop, but not x-goog-api-key or
   // X-API-Key. A 3xx surfaces as an APIStatusError instead.
@@ -158,7 +163,8 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
 
   /**
    * One HTTP exchange with retries. Unary: the 2xx body is read inside the attempt, so a reset while reading is
-   * retried like one before the headers. A generation's timeout is not retried (see isRetryableError). Stream:
+   * retried like one before the headers, for quick calls; a generation that was sent is never sent again, neither
+   * after its timeout nor after a lost connection (see isRetryableError). Stream:
    * resolves at the headers, body unread (a stream is never retried once it has started).
    */
   function send(route: Route, init: RouteInit, call: CallOptions, kind: 'stream'): Promise<Exchange>

@@ -2,7 +2,7 @@
  * Reads error bodies in every shape the gateways send and builds the matching error. Loaded on demand (the
  * client imports it dynamically when a response is an error), so it costs nothing on the success path.
  */
-import { APIStatusError, type APIStatusErrorOptions, AuthenticationError, BadRequestError, ConflictError, ConnectionError, type HeadersInput, InternalServerError, MAX_RAW_BODY_LENGTH, MalformedResponseError, ModelUnavailableError, NotFoundError, PermissionDeniedError, type ProviderName, RateLimitError, StreamError, TimeoutError, UnprocessableEntityError, findBodyError, getHeader, isPresent, isRecord, oneLine, own, raiseHint, withProvider } from './errors.ts'
+import { APIStatusError, type APIStatusErrorOptions, AuthenticationError, BadRequestError, ConflictError, ConnectionError, type HeadersInput, InternalServerError, MAX_RAW_BODY_LENGTH, MalformedResponseError, ModelUnavailableError, NotFoundError, PermissionDeniedError, type ProviderName, RateLimitError, StreamError, TimeoutError, UnprocessableEntityError, findBodyError, getHeader, isPresent, isRecord, neverConnected, oneLine, own, raiseHint, withProvider } from './errors.ts'
 import { redactSecrets, redactValue } from './redact.ts'
 
 /** Codes and request ids are identifiers: anything longer is junk, cut it. */
@@ -457,13 +457,6 @@ export interface TransportFailure {
   elapsedMs?: number | undefined
 }
 
-/** Failures that mean no connection was ever made: nothing was sent, so nothing can have been billed. */
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED',
-])
-
 const EXPLAIN: Record<string, string> = {
   ECONNREFUSED: 'connection refused: nothing listens on that port',
   ENOTFOUND: 'the host name does not resolve',
@@ -520,7 +513,7 @@ export function transportError(f: TransportFailure): ConnectionError | TimeoutEr
   const why = code === undefined ? message : `${code} (${EXPLAIN[code] ?? message})`
   const where = address === undefined ? '' : ` ${f.phase === 'response' ? 'to' : 'from'} ${address}`
   const what =
-    code !== undefined && CONNECT_CODES.has(code) ? `cannot connect${address === undefined ? '' : ` to ${address}`}`
+    neverConnected(code) ? `cannot connect${address === undefined ? '' : ` to ${address}`}`
     : f.phase === 'response' ? `connection${where} failed`
     : f.phase === 'body' || f.chunks === undefined ? `connection lost while reading the body${where}`
     : `connection lost${chunks}${where}`

@@ -203,6 +203,22 @@ export class ModelUnavailableError extends APIStatusError {
 }
 
 /**
+ * Failures that mean no connection was ever made (DNS, refused, unreachable, connect timeout, TLS handshake): nothing
+ * was sent, so nothing can have been billed. A reset or a close comes after the request may have gone out.
+ */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED',
+])
+
+/** True when a {@link ConnectionError}'s `code` says the connection was never made (see CONNECT_CODES), TLS handshake failures included. */
+export function neverConnected(code: string | number | undefined): boolean {
+  return typeof code === 'string' && (CONNECT_CODES.has(code) || /^ERR_SSL_/.test(code))
+}
+
+/**
  * The request never got an HTTP response, or lost its connection (DNS, refused, TLS, reset...). `code` is the
  * system's reason (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`...) when the runtime gives one; the fetch error is in `cause`.
  */
@@ -424,7 +440,7 @@ function normalizeHeaders(headers: HeadersInput, secrets: readonly string[]): Re
     })
   }
   try {
-    if (typeof Headers !== 'undefined' && headers instanceof Headers) headers.forEach((value, name) => put(name, value))
+    if (isHeaders(headers)) headers.forEach((value, name) => put(name, value))
     else if (isRecord(headers)) for (const name of Object.keys(headers)) put(name, headers[name])
   } catch {
     // Exotic header objects: keep what we got.
@@ -432,11 +448,19 @@ function normalizeHeaders(headers: HeadersInput, secrets: readonly string[]): Re
   return out
 }
 
+/**
+ * A `Headers` of any fetch implementation: on Node the client's responses carry the undici package's, which is not
+ * the global class (so no `instanceof`).
+ */
+function isHeaders(headers: unknown): headers is Headers {
+  return isRecord(headers) && typeof headers.get === 'function' && typeof headers.forEach === 'function'
+}
+
 /** Reads one header, case-insensitively, from either header form. */
 export function getHeader(headers: HeadersInput | undefined, name: string): string | undefined {
   if (headers === undefined || headers === null) return undefined
   try {
-    if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? undefined
+    if (isHeaders(headers)) return headers.get(name) ?? undefined
     if (!isRecord(headers)) return undefined
     const wanted = name.toLowerCase()
     for (const key of Object.keys(headers)) {

@@ -10,6 +10,7 @@ import {
   ModelUnavailableError,
   TimeoutError,
   getHeader,
+  neverConnected,
   type HeadersInput,
 } from './errors.ts'
 
@@ -30,20 +31,22 @@ export function isRetryableStatus(status: number): boolean {
 /** What the failed call was. */
 export interface RetryContext {
   /**
-   * A generation (generateContent, streamGenerateContent): its timeout is not retried, since the request was sent
-   * and the model may still be generating, and billing, an answer that a retry would pay for again.
+   * A generation (generateContent, streamGenerateContent) is never sent twice: its timeout is not retried, nor a
+   * connection lost after the request may have gone out (a reset, a close, also while reading a 2xx body), since the
+   * model may still be generating, and billing, an answer that a retry would pay for again. Only a connection that
+   * was never made (refused, DNS, unreachable, TLS: see {@link neverConnected}) is retried.
    */
   generation?: boolean | undefined
 }
 
 /**
- * True for errors worth retrying: connection failures, timeouts (except a generation's, see {@link RetryContext}),
+ * True for errors worth retrying: connection failures and timeouts (for a generation, only a connection never made: see {@link RetryContext}),
  * and {@link APIStatusError}s whose status {@link isRetryableStatus}, except {@link ModelUnavailableError} (the relay
  * has no channel for the model; asking again will not find one). Stream errors, validation errors and aborts are not retried.
  */
 export function isRetryableError(error: unknown, context: RetryContext = {}): boolean {
   if (error instanceof TimeoutError) return !context.generation
-  if (error instanceof ConnectionError) return true
+  if (error instanceof ConnectionError) return !context.generation || neverConnected(error.code)
   if (error instanceof ModelUnavailableError) return false
   if (error instanceof APIStatusError) return isRetryableStatus(error.status)
   return false
