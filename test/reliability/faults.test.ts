@@ -6,7 +6,7 @@ import { getEventListeners, setMaxListeners } from 'node:events'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BadRequestError, ConnectionError, GeminiGatewayError, RateLimitError, TimeoutError, UserAbortError, type ClientOptions, type Provider } from '../../src/index.ts'
+import { BadRequestError, ConnectionError, GeminiGatewayError, RateLimitError, TimeoutError, UserAbortError, type ClientOptions, type GatewayClient, type Provider } from '../../src/index.ts'
 import { startMockGateway, type MockGateway, type MockGatewayOptions } from '../../src/mock/index.ts'
 import {
   chunk,
@@ -17,6 +17,7 @@ import {
   guard,
   JSON_HEADERS,
   leakKinds,
+  MODEL,
   OK_JSON,
   outcome,
   params,
@@ -94,6 +95,9 @@ async function deadPort(): Promise<number> {
 /** The transport (send, retry, backoff) is shared by all providers: its two slowest checks run on two of them. */
 const TRANSPORT_SAMPLE: readonly Provider[] = ['google', 'nordlys']
 
+/** google's quick calls (AnyClient has only the generations). */
+const quick = (client: AnyClient) => client as unknown as Pick<GatewayClient, 'countTokens' | 'getModel'>
+
 const okStream = (n = 3) => sse(Array.from({ length: n }, (_, i) => chunk(`c${i} `, i === n - 1)))
 const okTexts = (n = 3) => Array.from({ length: n }, (_, i) => `c${i} `)
 
@@ -128,10 +132,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
     figures.survived++
   })
 
-  if (TRANSPORT_SAMPLE.includes(provider)) it('reset before headers on every attempt: ConnectionError after exactly 1 + maxRetries requests', async () => {
+  // Quick calls (countTokens, getModel, listModels) only on google: the other dialects have none or one.
+  if (provider === 'google') it('a quick call reset before headers on every attempt: ConnectionError after exactly 1 + maxRetries requests', async () => {
     await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
       gw.enqueue({ reset: 'before-headers' }, { reset: 'before-headers' }, { reset: 'before-headers' })
-      const result = await guard(outcome(() => client.generateContent(params())), 10_000, 'reset')
+      const result = await guard(outcome(() => quick(client).countTokens(params())), 10_000, 'reset')
       const error = typedError(result)
       expect(error).toBeInstanceOf(ConnectionError)
       expect(gw.requests.length).toBe(3)
@@ -141,25 +146,43 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
     })
   })
 
-  it('reset before headers once, then success: the retry answers (unary)', async () => {
+  if (provider === 'google') it('a quick call reset before headers once, then success: the retry answers', async () => {
     await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
-      gw.enqueue({ reset: 'before-headers' }, { headers: JSON_HEADERS, body: OK_JSON })
-      const result = await guard(outcome(() => client.generateContent(params())), 10_000, 'reset then ok')
+      gw.enqueue({ reset: 'before-headers' })
+      const result = await guard(outcome(() => quick(client).countTokens(params())), 10_000, 'reset then ok')
       expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
-      if (result.ok) expect(textOf(result.value)).toBe('Hello there.')
+      if (result.ok) expect(result.value.totalTokens).toBeGreaterThan(0)
       expect(gw.requests.length).toBe(2)
       figures.retriesObserved++
     })
   })
 
-  if (TRANSPORT_SAMPLE.includes(provider)) it('reset before headers once, then success: the retry answers (stream)', async () => {
+  it('a generation reset before headers is never sent again: ConnectionError after 1 request, though maxRetries allows 2', async () => {
+    await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
+      gw.enqueue({ reset: 'before-headers' }, { headers: JSON_HEADERS, body: OK_JSON })
+      const result = await guard(outcome(() => client.generateContent(params())), 10_000, 'reset')
+      const error = typedError(result)
+      expect(error).toBeInstanceOf(ConnectionError)
+      expect(error.message).toMatch(/connection to 127\.0\.0\.1:\d+ failed: (UND_ERR_SOCKET|ECONNRESET)/)
+      expect(gw.requests.length).toBe(1)
+      // The client still works: the next call gets the answer queued after the reset.
+      const next = await guard(outcome(() => client.generateContent(params())), 10_000, 'next call')
+      expect(next.ok, next.ok ? '' : String(next.error)).toBe(true)
+      if (next.ok) expect(textOf(next.value)).toBe('Hello there.')
+      expect(gw.requests.length).toBe(2)
+    })
+  })
+
+  if (TRANSPORT_SAMPLE.includes(provider)) it('a stream reset before headers is never sent again: ConnectionError after 1 request', async () => {
     await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
       gw.enqueue({ reset: 'before-headers' }, { headers: SSE_HEADERS, chunks: okStream() })
-      const { chunks, outcome: result } = await guard(drainStream(client.streamGenerateContent(params())), 10_000, 'stream reset then ok')
-      expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
-      expect(chunks.map(textOf)).toEqual(okTexts())
-      expect(gw.requests.length).toBe(2)
-      figures.retriesObserved++
+      const { chunks, outcome: result } = await guard(drainStream(client.streamGenerateContent(params())), 10_000, 'stream reset')
+      expect(typedError(result)).toBeInstanceOf(ConnectionError)
+      expect(chunks).toEqual([])
+      expect(gw.requests.length).toBe(1)
+      const again = await guard(drainStream(client.streamGenerateContent(params())), 10_000, 'next stream')
+      expect(again.outcome.ok, again.outcome.ok ? '' : String(again.outcome.error)).toBe(true)
+      expect(again.chunks.map(textOf)).toEqual(okTexts())
     })
   })
 
@@ -173,12 +196,23 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
     })
   })
 
-  it('reset mid-body (unary) is a connection error, so it is retried (documented: "Retries after ... connection errors")', async () => {
+  it('reset mid-body (unary) of a generation: the answer was being sent, so it is not asked for again (1 request, maxRetries 1)', async () => {
     await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
       gw.enqueue({ headers: JSON_HEADERS, body: OK_JSON, reset: 'mid-body' }, { headers: JSON_HEADERS, body: OK_JSON })
-      const result = await guard(outcome(() => client.generateContent(params())), 10_000, 'mid-body then ok')
+      const error = typedError(await guard(outcome(() => client.generateContent(params())), 10_000, 'mid-body'))
+      expect(error).toBeInstanceOf(ConnectionError)
+      expect(error.message).toMatch(/connection lost|body/i)
+      expect(gw.requests.length, 'requests: the failed attempt only').toBe(1)
+    })
+  })
+
+  if (provider === 'google') it('reset mid-body of a quick call is retried (documented: "Retries after ... connection errors")', async () => {
+    await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
+      gw.enqueue({ headers: JSON_HEADERS, body: OK_JSON, reset: 'mid-body' })
+      const result = await guard(outcome(() => quick(client).getModel(MODEL)), 10_000, 'mid-body then ok')
       expect(gw.requests.length, 'requests: the failed attempt and its retry').toBe(2)
       expect(result.ok, result.ok ? '' : `${(result.error as Error).name}: ${(result.error as Error).message}`).toBe(true)
+      if (result.ok) expect(result.value.name).toBe(`models/${MODEL}`)
       figures.retriesObserved++
     })
   })
@@ -258,10 +292,19 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
     })
   })
 
-  it('an error status whose body is cut by a reset: ConnectionError, retried like any connection failure', async () => {
+  it('an error status whose body is cut by a reset: ConnectionError; a generation is not sent again', async () => {
     await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
       gw.enqueue({ status: 503, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: 503, message: 'overloaded, please retry' } }), reset: 'mid-body' }, { headers: JSON_HEADERS, body: OK_JSON })
       const result = await guard(outcome(() => client.generateContent(params())), 5_000, 'reset error body')
+      expect(typedError(result)).toBeInstanceOf(ConnectionError)
+      expect(gw.requests.length).toBe(1)
+    })
+  })
+
+  if (provider === 'google') it('an error status whose body is cut by a reset: a quick call is retried like any connection failure', async () => {
+    await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
+      gw.enqueue({ status: 503, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: 503, message: 'overloaded, please retry' } }), reset: 'mid-body' })
+      const result = await guard(outcome(() => quick(client).countTokens(params())), 5_000, 'reset error body')
       expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
       expect(gw.requests.length).toBe(2)
       figures.retriesObserved++

@@ -35,8 +35,19 @@ describe('isRetryableError', () => {
   it('does not retry a generation that timed out: it was sent, and may be generating (and billing) an answer', () => {
     expect(isRetryableError(new TimeoutError(), { generation: true })).toBe(false)
     expect(isRetryableError(new TimeoutError(), { generation: false })).toBe(true)
-    // A connection failure is retried on generations too.
-    expect(isRetryableError(new ConnectionError(), { generation: true })).toBe(true)
+  })
+  it('retries a generation only when its connection was never made; a quick call after any connection failure', () => {
+    const never = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER']
+    for (const code of never) {
+      expect(isRetryableError(new ConnectionError('x', { code }), { generation: true }), code).toBe(true)
+      expect(isRetryableError(new ConnectionError('x', { code }), { generation: false }), code).toBe(true)
+    }
+    // Lost after the request may have gone out (or no code: a browser's "Failed to fetch" says nothing more).
+    for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ETIMEDOUT', undefined]) {
+      expect(isRetryableError(new ConnectionError('x', { code }), { generation: true }), String(code)).toBe(false)
+      expect(isRetryableError(new ConnectionError('x', { code }), { generation: false }), String(code)).toBe(true)
+      expect(isRetryableError(new ConnectionError('x', { code })), String(code)).toBe(true)
+    }
   })
   it('does not retry a relay without a channel for the model, whatever its status', () => {
     for (const status of [503, 500, 429]) {
