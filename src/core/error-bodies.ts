@@ -2,7 +2,7 @@
  * Reads error bodies in every shape the gateways send and builds the matching error. Loaded on demand (the
  * client imports it dynamically when a response is an error), so it costs nothing on the success path.
  */
-import { APIStatusError, type APIStatusErrorOptions, AuthenticationError, BadRequestError, ConflictError, ConnectionError, type HeadersInput, InternalServerError, MAX_RAW_BODY_LENGTH, MalformedResponseError, ModelUnavailableError, NotFoundError, PermissionDeniedError, type ProviderName, RateLimitError, StreamError, TimeoutError, UnprocessableEntityError, findBodyError, getHeader, isPresent, isRecord, neverConnected, oneLine, own, raiseHint, withProvider } from './errors.ts'
+import { APIStatusError, type APIStatusErrorOptions, AuthenticationError, BadRequestError, ConflictError, ConnectionError, type HeadersInput, InternalServerError, MAX_RAW_BODY_LENGTH, MalformedResponseError, ModelUnavailableError, NotFoundError, PermissionDeniedError, type ProviderName, RateLimitError, StreamError, TimeoutError, UnprocessableEntityError, findBodyError, getHeader, isPresent, isRecord, oneLine, own, raiseHint, withProvider } from './errors.ts'
 import { redactSecrets, redactValue } from './redact.ts'
 
 /** Codes and request ids are identifiers: anything longer is junk, cut it. */
@@ -457,6 +457,22 @@ export interface TransportFailure {
   elapsedMs?: number | undefined
 }
 
+/**
+ * Failures that mean no connection was ever made (DNS, refused, unreachable, connect timeout, TLS handshake): nothing
+ * was sent, so nothing can have been billed. A reset or a close comes after the request may have gone out.
+ */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED',
+])
+
+/** True when a {@link ConnectionError}'s `code` says the connection was never made (see CONNECT_CODES), TLS handshake failures included. */
+function neverConnected(code: string | number | undefined): boolean {
+  return typeof code === 'string' && (CONNECT_CODES.has(code) || /^ERR_SSL_/.test(code))
+}
+
 const EXPLAIN: Record<string, string> = {
   ECONNREFUSED: 'connection refused: nothing listens on that port',
   ENOTFOUND: 'the host name does not resolve',
@@ -512,12 +528,13 @@ export function transportError(f: TransportFailure): ConnectionError | TimeoutEr
   }
   const why = code === undefined ? message : `${code} (${EXPLAIN[code] ?? message})`
   const where = address === undefined ? '' : ` ${f.phase === 'response' ? 'to' : 'from'} ${address}`
+  const connected = f.phase === 'response' && neverConnected(code) ? false : undefined
   const what =
-    neverConnected(code) ? `cannot connect${address === undefined ? '' : ` to ${address}`}`
+    connected === false ? `cannot connect${address === undefined ? '' : ` to ${address}`}`
     : f.phase === 'response' ? `connection${where} failed`
     : f.phase === 'body' || f.chunks === undefined ? `connection lost while reading the body${where}`
     : `connection lost${chunks}${where}`
-  return new ConnectionError(withProvider(f.provider, `${what}: ${why}`), { ...common, code, address })
+  return new ConnectionError(withProvider(f.provider, `${what}: ${why}`), { ...common, code, address, connected })
 }
 
 /** `host:port` of a base URL, the default port written out. */

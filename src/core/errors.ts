@@ -203,31 +203,21 @@ export class ModelUnavailableError extends APIStatusError {
 }
 
 /**
- * Failures that mean no connection was ever made (DNS, refused, unreachable, connect timeout, TLS handshake): nothing
- * was sent, so nothing can have been billed. A reset or a close comes after the request may have gone out.
- */
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED',
-])
-
-/** True when a {@link ConnectionError}'s `code` says the connection was never made (see CONNECT_CODES), TLS handshake failures included. */
-export function neverConnected(code: string | number | undefined): boolean {
-  return typeof code === 'string' && (CONNECT_CODES.has(code) || /^ERR_SSL_/.test(code))
-}
-
-/**
  * The request never got an HTTP response, or lost its connection (DNS, refused, TLS, reset...). `code` is the
  * system's reason (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`...) when the runtime gives one; the fetch error is in `cause`.
  */
 export class ConnectionError extends GeminiGatewayError {
   /** The `host:port` the client was talking to (never a path or query). */
   readonly address: string | undefined
-  constructor(message?: string, options: GeminiGatewayErrorOptions & { address?: string | undefined } = {}) {
+  /**
+   * `false` when `code` says no connection was ever made (refused, DNS, unreachable, TLS): nothing was sent. Otherwise
+   * `undefined`: the request may have reached the server (a reset, a close, or a runtime that does not say).
+   */
+  readonly connected: false | undefined
+  constructor(message?: string, options: GeminiGatewayErrorOptions & { address?: string | undefined; connected?: false | undefined } = {}) {
     super(message ?? withProvider(options.provider, 'connection error' + causeSuffix(options.cause)), options)
     this.address = options.address
+    this.connected = options.connected
   }
   static {
     setName(this, 'ConnectionError')

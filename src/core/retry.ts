@@ -10,7 +10,6 @@ import {
   ModelUnavailableError,
   TimeoutError,
   getHeader,
-  neverConnected,
   type HeadersInput,
 } from './errors.ts'
 
@@ -34,7 +33,7 @@ export interface RetryContext {
    * A generation (generateContent, streamGenerateContent) is never sent twice: its timeout is not retried, nor a
    * connection lost after the request may have gone out (a reset, a close, also while reading a 2xx body), since the
    * model may still be generating, and billing, an answer that a retry would pay for again. Only a connection that
-   * was never made (refused, DNS, unreachable, TLS: see {@link neverConnected}) is retried.
+   * was never made (refused, DNS, unreachable, TLS: {@link ConnectionError.connected} is `false`) is retried.
    */
   generation?: boolean | undefined
 }
@@ -46,7 +45,7 @@ export interface RetryContext {
  */
 export function isRetryableError(error: unknown, context: RetryContext = {}): boolean {
   if (error instanceof TimeoutError) return !context.generation
-  if (error instanceof ConnectionError) return !context.generation || neverConnected(error.code)
+  if (error instanceof ConnectionError) return !context.generation || error.connected === false
   if (error instanceof ModelUnavailableError) return false
   if (error instanceof APIStatusError) return isRetryableStatus(error.status)
   return false

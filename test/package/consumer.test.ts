@@ -15,7 +15,7 @@ import { createClient, mergeChunks, providers, text } from '../../src/index.ts'
 import { MOCK_API_KEY, withMockGateway } from '../../src/mock/index.ts'
 import { installConsumer, ok, packPackage, type PackedInfo, ROOT, run } from '../support/packed-package.ts'
 
-const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown> }
+const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown>; imports: Record<string, unknown> }
 
 const REQUEST = { model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }], systemInstruction: { parts: [{ text: 'Be brief.' }] } }
 
@@ -174,17 +174,18 @@ describe('the packed package, installed into a fresh project', () => {
       'dist/src/mock/recordings/unary-success-basic-reply-short.json',
       ...providers.flatMap((p) => [`dist/src/providers/${p}.js`, `generated/${p}/openapi.json`, `dist/generated/${p}/types.d.ts`]),
     ]))
-    const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.+|generated\/[a-z]+\/openapi\.json)$/.test(f))
+    // src/platform: the per-runtime fetch modules of package.json "imports" (#fetch), plain JavaScript shipped as written.
+    const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.+|generated\/[a-z]+\/openapi\.json|src\/platform\/[a-z-]+\.(js|d\.ts))$/.test(f))
     expect(stray).toEqual([])
     expect(files.filter((f) => /\.(ts|map|tsbuildinfo)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([])
     // TypeBox's schema modules (generated/<p>/schemas.ts, megabytes of .d.ts) are reachable from no entry.
     expect(files.filter((f) => /^dist\/generated\/[a-z]+\/schemas\./.test(f))).toEqual([])
   })
 
-  it('every target of the exports map is in the tarball', () => {
+  it('every target of the exports and imports maps is in the tarball', () => {
     const files = new Set(packed.files.map((f) => f.path))
-    const targets = Object.values(PKG.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t as Record<string, string>)))
-    expect(targets.length).toBeGreaterThan(20)
+    const targets = [...Object.values(PKG.exports), ...Object.values(PKG.imports)].flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t as Record<string, string>)))
+    expect(targets.length).toBeGreaterThan(26)
     expect(targets.map((t) => t.replace(/^\.\//, '')).filter((t) => !files.has(t))).toEqual([])
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConnectionError, IncompleteStreamError, ModelUnavailableError, StreamError, TimeoutError, UserAbortError } from '../../src/core/errors.ts'
-import { errorFromResponse } from '../../src/core/error-bodies.ts'
+import { errorFromResponse, transportError } from '../../src/core/error-bodies.ts'
 import {
   DEFAULT_MAX_RETRIES,
   MAX_RETRY_AFTER_MS,
@@ -37,17 +37,30 @@ describe('isRetryableError', () => {
     expect(isRetryableError(new TimeoutError(), { generation: false })).toBe(true)
   })
   it('retries a generation only when its connection was never made; a quick call after any connection failure', () => {
+    // As the client builds them: from what fetch threw (undici puts the system code in `cause.code`), before the headers.
+    const failed = (code: string | undefined) =>
+      transportError({ provider: 'google', baseUrl: 'https://gateway.example', secrets: [], phase: 'response', attempts: 1, cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }) })
     const never = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER']
     for (const code of never) {
-      expect(isRetryableError(new ConnectionError('x', { code }), { generation: true }), code).toBe(true)
-      expect(isRetryableError(new ConnectionError('x', { code }), { generation: false }), code).toBe(true)
+      const error = failed(code)
+      expect(error, code).toBeInstanceOf(ConnectionError)
+      expect((error as ConnectionError).connected, code).toBe(false)
+      expect(isRetryableError(error, { generation: true }), code).toBe(true)
+      expect(isRetryableError(error, { generation: false }), code).toBe(true)
     }
-    // Lost after the request may have gone out (or no code: a browser's "Failed to fetch" says nothing more).
+    // Lost after the request may have gone out, or no code (a browser's "Failed to fetch" says nothing more).
     for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ETIMEDOUT', undefined]) {
-      expect(isRetryableError(new ConnectionError('x', { code }), { generation: true }), String(code)).toBe(false)
-      expect(isRetryableError(new ConnectionError('x', { code }), { generation: false }), String(code)).toBe(true)
-      expect(isRetryableError(new ConnectionError('x', { code })), String(code)).toBe(true)
+      const error = failed(code)
+      expect(error, String(code)).toBeInstanceOf(ConnectionError)
+      expect((error as ConnectionError).connected, String(code)).toBeUndefined()
+      expect(isRetryableError(error, { generation: true }), String(code)).toBe(false)
+      expect(isRetryableError(error, { generation: false }), String(code)).toBe(true)
+      expect(isRetryableError(error), String(code)).toBe(true)
     }
+    // A reset while reading a 2xx body: the answer was being sent.
+    const midBody = transportError({ provider: 'google', baseUrl: 'https://gateway.example', secrets: [], phase: 'body', attempts: 1, cause: Object.assign(new Error('terminated'), { code: 'ECONNRESET' }) })
+    expect(isRetryableError(midBody, { generation: true })).toBe(false)
+    expect(isRetryableError(midBody, { generation: false })).toBe(true)
   })
   it('does not retry a relay without a channel for the model, whatever its status', () => {
     for (const status of [503, 500, 429]) {
