@@ -1,7 +1,14 @@
 // On Node, with no `fetch` option, the client sends through the undici package's fetch and an Agent whose own
 // headersTimeout and bodyTimeout (300 s each in Node's built-in fetch) are off, so timeoutMs is the only limit.
-// The 300 s case itself would take 5 minutes: these show the limits are ours (the Agent's options, our timer firing
-// with our message, requests really going through that Agent), over real HTTP on loopback.
+// The 300 s case itself would take 5 minutes, and Node's built-in fetch has no switch to shorten its limits: these
+// show the limits are ours (the Agent's options, our timer firing with our message, requests really going through
+// that Agent), over real HTTP on loopback. Bun's limit can be shortened (BUN_CONFIG_HTTP_IDLE_TIMEOUT), so there the
+// real case runs: a client with default options outwaits Bun's idle timer, and a plain fetch is cut by it.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultFetch as resolved } from '#fetch'
 import { createClient, text, TimeoutError } from '../../src/index.ts'
@@ -113,4 +120,46 @@ describe('the default fetch on Node', () => {
       await gw.close()
     }
   })
+})
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const BUN = path.join(ROOT, 'node_modules/@oven/bun-linux-x64/bin/bun')
+
+describe('the default fetch on Bun', () => {
+  it("outwaits Bun's idle timeout (shortened to 3 s here; 300 s by default), which cuts a plain fetch", async () => {
+    // The answer comes after 12 s: Bun's idle timer checks coarsely, a 3 s limit fires between 3 and 9 s.
+    const gw = await startMockGateway({ provider: 'google', apiKey: KEY, latencyMs: 12_000 })
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-bun-'))
+    try {
+      const script = path.join(dir, 'long-wait.ts')
+      writeFileSync(script, `
+        import { createClient, text } from ${JSON.stringify(path.join(ROOT, 'src/index.ts'))}
+        const call = (fetch?: typeof globalThis.fetch) => {
+          const started = Date.now()
+          const client = createClient({ provider: 'google', apiKey: ${JSON.stringify(KEY)}, baseUrl: ${JSON.stringify(gw.url)}, maxRetries: 0, ...(fetch && { fetch }) })
+          return client.generateContent({ model: ${JSON.stringify(MODEL)}, contents: ${JSON.stringify(CONTENTS)} }).then(
+            (answer) => ({ ok: true, text: text(answer), ms: Date.now() - started }),
+            (error) => ({ ok: false, name: error.name, message: error.message, ms: Date.now() - started }),
+          )
+        }
+        const [ours, plain] = await Promise.all([call(), call((input, init) => globalThis.fetch(input, init))])
+        console.log(JSON.stringify({ ours, plain }))
+      `)
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(BUN, [script], { cwd: ROOT, timeout: 60_000, env: { ...process.env, BUN_CONFIG_HTTP_IDLE_TIMEOUT: '3' } }, (error, out, err) =>
+          error ? reject(new Error(`bun: ${error.message}\n${err}`)) : resolve(out)),
+      )
+      const { ours, plain } = JSON.parse(stdout.trim().split('\n').at(-1)!)
+      expect(ours).toMatchObject({ ok: true, text: DEFAULT_TEXT })
+      expect(ours.ms).toBeGreaterThanOrEqual(11_950)
+      // Bun's own timer, not ours: its TimeoutError reaches the client as a lost connection.
+      expect(plain).toMatchObject({ ok: false, name: 'ConnectionError' })
+      expect(plain.message).toMatch(/^google: connection to 127\.0\.0\.1:\d+ failed: The operation timed out\.$/)
+      expect(plain.ms).toBeLessThan(11_000)
+      expect(gw.requests).toHaveLength(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await gw.close()
+    }
+  }, 60_000)
 })
