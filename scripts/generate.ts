@@ -15,6 +15,7 @@ import openapiTS, { astToString } from 'openapi-typescript'
 import YAML from 'yaml'
 import { operationBodies, reachable, type OpenAPIDoc } from './lib/json-schema.ts'
 import { unmatchedActions } from './lib/overlay-check.ts'
+import { emitRequestNames } from './lib/names-emit.ts'
 import { emitProviderIndex } from './lib/provider-meta.ts'
 import { emitTypeBox } from './lib/typebox-emit.ts'
 import { emitValidators } from './lib/validator-emit.ts'
@@ -71,6 +72,8 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc): Pro
     const { code, context } = emitValidators(schemas, names, extra, variant, header)
     out[`${dir}/validators/${file}.ts`] = code
     out[`${dir}/validators/${file}-schemas.ts`] = context
+    // The canonical (Google) request's field names: every client reads snake_case spellings with them.
+    if (variant === 'request' && name === 'google') out[`${dir}/validators/request-names.ts`] = emitRequestNames(schemas, names, extra, header)
   }
   out[`${dir}/validators/index.ts`] = [
     header,

@@ -20,6 +20,7 @@ export interface LazyValidatorSet {
 }
 
 export type ResponseValidation = 'tolerant' | 'strict' | 'off'
+export type RequestValidation = 'strict' | 'off'
 
 /** The JSON-pointer paths and messages of everything wrong with `value`; empty when it passes. */
 export async function issuesOf(set: ValidatorSet, name: string, value: unknown): Promise<ValidationIssue[]> {
