@@ -73,7 +73,7 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc): Pro
     out[`${dir}/validators/${file}.ts`] = code
     out[`${dir}/validators/${file}-schemas.ts`] = context
     // The canonical (Google) request's field names: every client reads snake_case spellings with them.
-    if (variant === 'request' && name === 'google') out[`${dir}/validators/request-names.ts`] = emitRequestNames(schemas, names, extra, header)
+    if (variant === 'request' && name === 'google') out[`${dir}/request-names.ts`] = emitRequestNames(schemas, names, extra, header)
   }
   out[`${dir}/validators/index.ts`] = [
     header,

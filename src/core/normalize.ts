@@ -9,7 +9,7 @@
  * Unknown names are left in place so validation reports them.
  */
 
-/** The generated table (generated/google/validators/request-names.ts). */
+/** The generated table (generated/google/request-names.ts). */
 export interface NameTable {
   roots: Record<string, string>
   messages: Record<string, string>
@@ -107,5 +107,5 @@ export function normalizeRequest(table: NameTable, bodyName: string, body: unkno
 let canonical: Promise<NameTable> | undefined
 /** The canonical (Google) request names every provider's client reads, loaded with the first request. */
 export function canonicalNames(): Promise<NameTable> {
-  return (canonical ??= import('../../generated/google/validators/request-names.ts'))
+  return (canonical ??= import('../../generated/google/request-names.ts'))
 }

@@ -3,6 +3,7 @@
  * the schemas behind them to say where (TypeBox's interpreter: no code is built at run time).
  */
 import type { ValidationIssue } from './errors.ts'
+import { explain } from './explain.ts'
 
 export type Check = (value: unknown) => boolean
 /** One variant's checks by name, and a loader for its schemas (only needed to explain a failure). */
@@ -29,7 +30,7 @@ export async function issuesOf(set: ValidatorSet, name: string, value: unknown):
   if (check(value)) return []
   const [{ Errors }, { default: context }] = await Promise.all([import('typebox/schema'), set.schemas()])
   const [, errors] = Errors(context as any, { $ref: name } as any, value)
-  const issues = errors.map((e) => ({ path: e.instancePath, message: e.message ?? e.keyword }))
+  const issues = explain(errors, context as Record<string, Record<string, any>>, name, value)
   // TypeBox stops collecting at 8 errors (a guard against hostile input); say so rather than look complete.
   if (issues.length >= MAX_LISTED) issues.push({ path: '', message: `further issues may exist: at most ${MAX_LISTED} are listed` })
   // The interpreter and the precompiled check agree; a fallback keeps a failure from reading as "no issues".

@@ -51,6 +51,8 @@ describe('generated/', () => {
           'index.ts', 'openapi.json', 'schemas.ts', 'types.ts',
           'validators/index.ts', 'validators/request-schemas.ts', 'validators/request.ts',
           'validators/response-schemas.ts', 'validators/response-strict-schemas.ts', 'validators/response-strict.ts', 'validators/response.ts',
+          // The canonical request's field names (for snake_case spellings), from Google's spec only.
+          ...(provider === 'google' ? ['request-names.ts'] : []),
         ].sort(),
       )
     })
