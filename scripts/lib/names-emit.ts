@@ -3,8 +3,9 @@
  * of a field (`response_mime_type` for `responseMimeType`) at any depth without loading the schemas.
  *
  * One entry a message: its fields separated by spaces, each `name` (a value passed as it is: scalars, enums,
- * free-form JSON), `name:Message` (a message, or a list of them), `name:{Message` (a map whose values are
- * messages; the keys are user data) or `name:^` (an enum of upper-case names, sent upper-cased: Schema `type`).
+ * objects of user data), `name:*` (any JSON value, where `null` is data, as for google.protobuf.Value),
+ * `name:Message` (a message, or a list of them), `name:{Message` (a map whose values are messages; the keys
+ * are user data) or `name:^` (an enum of upper-case names, sent upper-cased: Schema `type`).
  * Inline object schemas become messages named `Parent.field`.
  */
 import { flattenAllOf, refName, type JsonSchema } from './json-schema.ts'
@@ -33,7 +34,9 @@ export function requestNameTable(schemas: Record<string, JsonSchema>, names: str
       const kind = fieldKind(values, `${owner}.*`)
       return kind.startsWith(':') && kind !== ':^' ? `:{${kind.slice(1)}` : ''
     }
-    return isCaseFreeEnum(s) ? ':^' : ''
+    if (isCaseFreeEnum(s)) return ':^'
+    // No type at all: any JSON value (`example`, `default`, `parametersJsonSchema`).
+    return s.type === undefined && s.enum === undefined && s.const === undefined && s.anyOf === undefined ? ':*' : ''
   }
   const add = (name: string, schema: JsonSchema): void => {
     if (name in table) return

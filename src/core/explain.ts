@@ -60,7 +60,7 @@ function unknownField(key: string, known: string[]): string {
   let best: string | undefined
   let bestScore = Infinity
   for (const k of known) {
-    const d = fold(k) === fold(key) ? 0 : distance(key.toLowerCase(), k.toLowerCase())
+    const d = distance(fold(key), fold(k))
     if (d < bestScore) [best, bestScore] = [k, d]
   }
   if (best !== undefined && bestScore <= Math.max(2, Math.floor(key.length / 3))) return `unknown field "${key}" (did you mean "${best}"?)`

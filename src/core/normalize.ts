@@ -1,7 +1,7 @@
 /**
  * Reads a request the way Google's endpoint reads proto JSON, so the client never refuses what Google accepts:
  * - every field may be spelled snake_case (`response_mime_type`) as well as camelCase, at any depth;
- * - `null` for a message field means absent;
+ * - `null` for a field means absent (except where any JSON value goes: `example`, `default`);
  * - Schema `type` names may be in any case (`"object"`).
  * The result is the canonical camelCase body the gateways decode (they drop names they do not know).
  * Free-form values (`args`, `response` of a function, JSON Schemas, Schema `properties` keys, `enum`,
@@ -15,7 +15,7 @@ export interface NameTable {
   messages: Record<string, string>
 }
 
-type Field = { name: string; kind: 'value' } | { name: string; kind: 'message' | 'map'; type: string } | { name: string; kind: 'upper' }
+type Field = { name: string; kind: 'value' | 'any' } | { name: string; kind: 'message' | 'map'; type: string } | { name: string; kind: 'upper' }
 /** One message's fields under every spelling a caller may use. */
 type Message = Map<string, Field>
 
@@ -37,8 +37,9 @@ function compile(table: NameTable): Map<string, Message> {
       const field: Field =
         kind === undefined ? { name, kind: 'value' }
           : kind === '^' ? { name, kind: 'upper' }
-            : kind.startsWith('{') ? { name, kind: 'map', type: kind.slice(1) }
-              : { name, kind: 'message', type: kind }
+            : kind === '*' ? { name, kind: 'any' }
+              : kind.startsWith('{') ? { name, kind: 'map', type: kind.slice(1) }
+                : { name, kind: 'message', type: kind }
       fields.set(name, field)
       if (!fields.has(snakeCase(name))) fields.set(snakeCase(name), field)
     }
@@ -76,7 +77,8 @@ export function normalizeRequest(table: NameTable, bodyName: string, body: unkno
         out[key] = v
         continue
       }
-      if (v === null) continue // proto JSON: null is the field's default, i.e. absent
+      // proto JSON: null is the field's default, i.e. absent; where any JSON value goes, null is a value.
+      if (v === null && field.kind !== 'any') continue
       // Both spellings at once: the canonical one wins, the other stays so validation reports the clash.
       if (key !== field.name && value[field.name] !== undefined && value[field.name] !== null) {
         out[key] = v
@@ -90,6 +92,7 @@ export function normalizeRequest(table: NameTable, bodyName: string, body: unkno
   const convert = (v: unknown, field: Field): unknown => {
     switch (field.kind) {
       case 'value':
+      case 'any':
         return v
       case 'upper':
         return typeof v === 'string' ? v.toUpperCase() : v

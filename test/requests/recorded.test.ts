@@ -28,6 +28,8 @@ function recorded(): Recorded[] {
 // What the test itself knows of proto JSON, independent of src/core/normalize.ts: these values are data
 // (never renamed, nulls kept), Schema objects have upper-case `type`s and user-named `properties`.
 const FREE_FORM = new Set(['args', 'parametersJsonSchema', 'responseJsonSchema', 'example', 'default', 'enum', 'labels', 'metadata'])
+/** Fields that take any JSON value (google.protobuf.Value): there null is a value, elsewhere it means absent. */
+const ANY_VALUE = new Set(['parametersJsonSchema', 'responseJsonSchema', 'example', 'default'])
 const SCHEMA_FIELDS = new Set(['parameters', 'responseSchema'])
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 
@@ -37,8 +39,8 @@ function expected(value: unknown, schema = false, owner = ''): unknown {
   if (typeof value !== 'object' || value === null) return value
   const out: Record<string, unknown> = {}
   for (const [rawKey, v] of Object.entries(value)) {
-    if (v === null) continue
     const key = camel(rawKey)
+    if (v === null && !ANY_VALUE.has(key)) continue
     if (FREE_FORM.has(key)) out[key] = v
     // A function's result is a Struct; a declaration's `response` is a Schema.
     else if (key === 'response') out[key] = owner === 'functionDeclarations' ? expected(v, true) : v
