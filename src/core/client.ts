@@ -19,7 +19,7 @@ import {
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
 import { deferredStream, isPromptVerdict, streamChunks } from './stream.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
-import { canonicalNames, normalizeRequest } from './normalize.ts'
+import type { NameTable } from './normalize.ts'
 import { issuesOf, onDemand, type RequestValidation, type ResponseValidation } from './validate.ts'
 
 /** Options every provider's client takes. */
@@ -220,7 +220,8 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     return body
   }
 
-  // Request checks load with the first request; strict response checks only for clients that ask for them.
+  // The request names and checks load with the first request; strict response checks only for clients that ask for them.
+  let normalizer: Promise<[NameTable, typeof import('./normalize.ts')]> | undefined
   const requestSet = onDemand(dialect.validators.request)
   const strictSet = onDemand(dialect.validators.responseStrict)
 
@@ -265,7 +266,8 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   async function wireRequest(params: { model: string }, bodyName: string, mapToWire = true): Promise<{ model: string; body: Record<string, unknown> }> {
     const { model, ...rest } = params
     if (typeof model !== 'string' || !model) throw new RequestValidationError([{ path: '/model', message: 'must be a non-empty string' }], { provider, secrets })
-    const canonical = normalizeRequest(await canonicalNames(), bodyName, rest) as Omit<GenerateContentParams, 'model'>
+    const [names, { normalizeRequest }] = await (normalizer ??= Promise.all([dialect.validators.names(), import('./normalize.ts')]))
+    const canonical = normalizeRequest(names, bodyName, rest) as Omit<GenerateContentParams, 'model'>
     return { model: bareModel(model), body: mapToWire && dialect.toWire ? dialect.toWire(canonical) : canonical }
   }
 

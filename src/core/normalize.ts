@@ -9,7 +9,7 @@
  * Unknown names are left in place so validation reports them.
  */
 
-/** The generated table (generated/google/request-names.ts). */
+/** The generated table (generated/<provider>/validators/request-names.ts: the canonical request's, the same for every provider). */
 export interface NameTable {
   roots: Record<string, string>
   messages: Record<string, string>
@@ -105,10 +105,4 @@ export function normalizeRequest(table: NameTable, bodyName: string, body: unkno
   }
 
   return message(body, root)
-}
-
-let canonical: Promise<NameTable> | undefined
-/** The canonical (Google) request names every provider's client reads, loaded with the first request. */
-export function canonicalNames(): Promise<NameTable> {
-  return (canonical ??= import('../../generated/google/request-names.ts'))
 }

@@ -3,7 +3,6 @@
  * the schemas behind them to say where (TypeBox's interpreter: no code is built at run time).
  */
 import type { ValidationIssue } from './errors.ts'
-import { explain } from './explain.ts'
 
 export type Check = (value: unknown) => boolean
 /** One variant's checks by name, and a loader for its schemas (only needed to explain a failure). */
@@ -28,7 +27,7 @@ export async function issuesOf(set: ValidatorSet, name: string, value: unknown):
   const check = set.checks[name]
   if (!check) throw new Error(`no validator named ${name}`)
   if (check(value)) return []
-  const [{ Errors }, { default: context }] = await Promise.all([import('typebox/schema'), set.schemas()])
+  const [{ Errors }, { default: context }, { explain }] = await Promise.all([import('typebox/schema'), set.schemas(), import('./explain.ts')])
   const [, errors] = Errors(context as any, { $ref: name } as any, value)
   const issues = explain(errors, context as Record<string, Record<string, any>>, name, value)
   // TypeBox stops collecting at 8 errors (a guard against hostile input); say so rather than look complete.

@@ -167,12 +167,13 @@ describe('validators build no code at run time', () => {
     const source = readFileSync(new URL(`generated/${p}/validators/index.ts`, ROOT), 'utf8')
     const specifiers = [...source.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map((m) => m[1])
     expect(specifiers.length).toBeGreaterThan(0)
-    for (const s of specifiers) expect(s).toMatch(/^\.\/(request|response|response-strict)(-schemas)?\.ts$/)
+    for (const s of specifiers) expect(s).toMatch(/^\.\/((request|response|response-strict)(-schemas)?|request-names)\.ts$/)
     expect(source).not.toMatch(/\bnew\s+Function\b|\bFunction\s*\(|\beval\s*\(/)
   })
 
-  it('finds six validator files per provider', () => {
-    expect(validatorFiles).toHaveLength(PROVIDERS.length * 6)
+  it('finds seven validator files per provider (three checks, their schemas, the request names)', () => {
+    expect(validatorFiles).toHaveLength(PROVIDERS.length * 7)
+    for (const p of PROVIDERS) expect(validatorFiles).toContain(`generated/${p}/validators/request-names.ts`)
   })
 
   it.each(validatorFiles)('%s has no new Function, Function( or eval(', (file) => {
