@@ -40,6 +40,8 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
     if (node.$ref) return `${fnForName(node.$ref)}(${x})`
     const parts: string[] = []
     if (node.anyOf) parts.push(`(${node.anyOf.map((m: JsonSchema) => expr(m, x)).join(' || ')})`)
+    // A bare `required` (an alternative of an object's anyOf): those keys are present.
+    if (Array.isArray(node.required) && !node.properties && !node.type) parts.push(`(${node.required.map((k: string) => `${x}[${JSON.stringify(k)}] !== undefined`).join(' && ')})`)
     if (Array.isArray(node.enum)) {
       if (node.enum.length > SET_THRESHOLD) {
         const set = `E${sets.length}`
@@ -80,7 +82,8 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
   /** The statements of a function checking `v` against `node`. */
   const body = (node: JsonSchema): string => {
     const types = typesOf(node)
-    if (types.length !== 1 || types[0] !== 'object' || node.anyOf || node.enum) return `return ${expr(node, 'v')}`
+    // An object with properties may add alternatives (`anyOf` of `required`s); checked after its fields.
+    if (types.length !== 1 || types[0] !== 'object' || (node.anyOf && !node.properties) || node.enum) return `return ${expr(node, 'v')}`
     const props: Record<string, JsonSchema> = node.properties ?? {}
     const extra = node.additionalProperties
     // Keys with the same check share one case body (smaller code; gzip likes it too).
@@ -102,7 +105,8 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
       ? `for (const k in v) { const x = v[k]; if (x === undefined) continue; switch (k) { ${[...cases, fallback].filter(Boolean).join('; ')} } }`
       : ''
     const required = (node.required ?? []).map((k: string) => `if (v[${JSON.stringify(k)}] === undefined) return false`)
-    return ['if (!isObject(v)) return false', loop, ...required, 'return true'].filter(Boolean).join('; ')
+    const alternatives = node.anyOf ? [`if (!(${node.anyOf.map((m: JsonSchema) => expr(m, 'v')).join(' || ')})) return false`] : []
+    return ['if (!isObject(v)) return false', loop, ...required, ...alternatives, 'return true'].filter(Boolean).join('; ')
   }
 
   const exports = [...exported].sort().map((name) => `export { ${fnForName(name)} as ${name} }`)

@@ -28,6 +28,9 @@ export function validationSchema(schema: JsonSchema, schemas: Record<string, Jso
     else out[k] = v
   }
   if (variant === 'request' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false
+  // `x-requires-one-of: [a, b]`: at least one of those keys is present (Schema: `type` or `anyOf`).
+  const oneOf = s['x-requires-one-of']
+  if (Array.isArray(oneOf) && !out.anyOf) out.anyOf = oneOf.map((k: string) => ({ required: [k] }))
   return out
 }
 

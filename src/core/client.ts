@@ -19,7 +19,8 @@ import {
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
 import { deferredStream, isPromptVerdict, streamChunks } from './stream.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
-import { issuesOf, onDemand, type ResponseValidation } from './validate.ts'
+import type { NameTable } from './normalize.ts'
+import { issuesOf, onDemand, type RequestValidation, type ResponseValidation } from './validate.ts'
 
 /** Options every provider's client takes. */
 export interface ClientOptions {
@@ -45,6 +46,11 @@ export interface ClientOptions {
   quickTimeoutMs?: number
   /** `tolerant` (default) passes unknown fields and enum values; `strict` reports unknown enum values; `off` skips. */
   responseValidation?: ResponseValidation
+  /**
+   * `strict` (default) refuses a request Google or the gateway would reject or silently drop, before sending;
+   * `off` sends it unchecked. Either way snake_case names, `null` fields and Schema type case are normalised.
+   */
+  requestValidation?: RequestValidation
 }
 
 /** Generations: 10 minutes per attempt, as openai-node and anthropic-sdk-typescript give theirs. */
@@ -240,7 +246,8 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     return body
   }
 
-  // Request checks load with the first request; strict response checks only for clients that ask for them.
+  // The request names and checks load with the first request; strict response checks only for clients that ask for them.
+  let normalizer: Promise<[NameTable, typeof import('./normalize.ts')]> | undefined
   const requestSet = onDemand(dialect.validators.request)
   const strictSet = onDemand(dialect.validators.responseStrict)
 
@@ -255,10 +262,11 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     })
   }
 
-  function checkRequest(operationId: string, body: unknown): Promise<void> | undefined {
+  function checkRequest(operationId: string, body: unknown, call: CallOptions): Promise<void> | undefined {
+    if ((call.requestValidation ?? options.requestValidation ?? 'strict') === 'off') return undefined
     const name = `${operationId}Request`
     const set = requestSet.current()
-    if (!set) return requestSet.ready().then(() => checkRequest(operationId, body))
+    if (!set) return requestSet.ready().then(() => checkRequest(operationId, body, call))
     if (set.checks[name]?.(body)) return undefined
     return issuesOf(set, name, body).then((issues) => {
       if (issues.length) throw new RequestValidationError(issues, { provider, secrets })
@@ -280,10 +288,13 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
     return body
   }
 
-  function wireRequest(params: GenerateContentParams<Documented> & Extra): { model: string; body: Record<string, unknown> } {
+  /** The canonical body (proto-JSON spellings read, see normalize.ts), then the dialect's wire form. */
+  async function wireRequest(params: { model: string }, bodyName: string, mapToWire = true): Promise<{ model: string; body: Record<string, unknown> }> {
     const { model, ...rest } = params
     if (typeof model !== 'string' || !model) throw new RequestValidationError([{ path: '/model', message: 'must be a non-empty string' }], { provider, secrets })
-    return { model: bareModel(model), body: dialect.toWire ? dialect.toWire(rest) : rest }
+    const [names, { normalizeRequest }] = await (normalizer ??= Promise.all([dialect.validators.names(), import('./normalize.ts')]))
+    const canonical = normalizeRequest(names, bodyName, rest) as Omit<GenerateContentParams, 'model'>
+    return { model: bareModel(model), body: mapToWire && dialect.toWire ? dialect.toWire(canonical) : canonical }
   }
 
   function unsupported(op: string): never {
@@ -296,8 +307,8 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
 
     async generateContent(params, call = {}) {
       const route = dialect.routes.generate
-      const { model, body } = wireRequest(params)
-      await checkRequest(route.operationId, body)
+      const { model, body } = await wireRequest(params, 'generateContentRequest')
+      await checkRequest(route.operationId, body, call)
       const answer = await send(route, { path: { model, ...route.pathParams }, body }, call, 'generate')
       const json = await readJson(answer)
       await checkResponse(`${route.operationId}Response200`, json, answer.response)
@@ -312,8 +323,8 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       // Nothing happens until the first next(), as with a generator; then the chunks come straight from the stream.
       return deferredStream(async () => {
         const route = dialect.routes.stream ?? unsupported('streamGenerateContent')
-        const { model, body } = wireRequest(params)
-        await checkRequest(route.operationId, body)
+        const { model, body } = await wireRequest(params, 'streamGenerateContentRequest')
+        await checkRequest(route.operationId, body, call)
         const attempt = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, 'stream')
         return streamChunks({
           response: attempt.response,
@@ -333,9 +344,9 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
 
     async countTokens(params, call = {}) {
       const route = dialect.routes.countTokens ?? unsupported('countTokens')
-      const { model, ...body } = params
-      await checkRequest(route.operationId, body)
-      const answer = await send(route, { path: { model: bareModel(model) }, body }, call, 'quick')
+      const { model, body } = await wireRequest(params, 'countTokensRequest', false)
+      await checkRequest(route.operationId, body, call)
+      const answer = await send(route, { path: { model }, body }, call, 'quick')
       const json = await readJson(answer)
       await checkResponse(`${route.operationId}Response200`, json, answer.response)
       return json as CountTokensResponse

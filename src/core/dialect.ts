@@ -4,6 +4,7 @@
  */
 import type { ProviderName } from './errors.ts'
 import type { GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
+import type { NameTable } from './normalize.ts'
 import type { LazyValidatorSet, ValidatorSet } from './validate.ts'
 
 export interface Route { method: string; path: string }
@@ -16,7 +17,7 @@ export interface Dialect {
   /** Where the key goes: a named header, or `Authorization: Bearer`. */
   auth: { kind: 'bearer' } | { kind: 'header'; name: string }
   /** Response checks run on every answer, so they load with the provider; the others load on first use. */
-  validators: { request: LazyValidatorSet; response: ValidatorSet; responseStrict: LazyValidatorSet }
+  validators: { request: LazyValidatorSet; response: ValidatorSet; responseStrict: LazyValidatorSet; names: () => Promise<NameTable> }
   /** Operation ids (as validator names use them) and their routes. */
   routes: {
     generate: Route & { operationId: string; pathParams?: Record<string, string> }

@@ -35,4 +35,6 @@ export interface CallOptions {
   timeoutMs?: number
   /** Extra headers for this call. */
   headers?: Record<string, string>
+  /** Overrides the client's `requestValidation` for this call (`off` sends the body unchecked). */
+  requestValidation?: 'strict' | 'off'
 }

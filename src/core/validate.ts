@@ -20,15 +20,16 @@ export interface LazyValidatorSet {
 }
 
 export type ResponseValidation = 'tolerant' | 'strict' | 'off'
+export type RequestValidation = 'strict' | 'off'
 
 /** The JSON-pointer paths and messages of everything wrong with `value`; empty when it passes. */
 export async function issuesOf(set: ValidatorSet, name: string, value: unknown): Promise<ValidationIssue[]> {
   const check = set.checks[name]
   if (!check) throw new Error(`no validator named ${name}`)
   if (check(value)) return []
-  const [{ Errors }, { default: context }] = await Promise.all([import('typebox/schema'), set.schemas()])
+  const [{ Errors }, { default: context }, { explain }] = await Promise.all([import('typebox/schema'), set.schemas(), import('./explain.ts')])
   const [, errors] = Errors(context as any, { $ref: name } as any, value)
-  const issues = errors.map((e) => ({ path: e.instancePath, message: e.message ?? e.keyword }))
+  const issues = explain(errors, context as Record<string, Record<string, any>>, name, value)
   // TypeBox stops collecting at 8 errors (a guard against hostile input); say so rather than look complete.
   if (issues.length >= MAX_LISTED) issues.push({ path: '', message: `further issues may exist: at most ${MAX_LISTED} are listed` })
   // The interpreter and the precompiled check agree; a fallback keeps a failure from reading as "no issues".

@@ -35,7 +35,8 @@ describe('request validation is strict', () => {
   it.each(requestSets)('%s rejects an unknown key, at its path', async (_p, set, name) => {
     const body = { contents: [{ role: 'user', parts: [{ text: 'Hello', bogus: true }] }] }
     expect(set.checks[name]!(body)).toBe(false)
-    expect(paths(await issuesOf(set, name, body))).toContain('/contents/0/parts/0/bogus')
+    // Named on the object that holds it, with the field's name.
+    expect(await issuesOf(set, name, body)).toContainEqual({ path: '/contents/0/parts/0', message: expect.stringMatching(/^unknown field "bogus"/) })
   })
 
   it.each(requestSets)('%s rejects a value of the wrong type, at its path', async (_p, set, name) => {
@@ -45,7 +46,9 @@ describe('request validation is strict', () => {
 
   it('rejects an unknown top-level key and a wrong-typed config value', async () => {
     const issues = await issuesOf(sets.googleRequest, 'generateContentRequest', { ...minimalRequest(), generationConfig: { temperature: 'hot' }, extra: 1 })
-    expect(paths(issues)).toEqual(expect.arrayContaining(['/generationConfig/temperature', '/extra']))
+    // An unknown field is named on the object that holds it.
+    expect(issues).toEqual(expect.arrayContaining([{ path: '', message: expect.stringMatching(/^unknown field "extra"/) }]))
+    expect(paths(issues)).toEqual(expect.arrayContaining(['/generationConfig/temperature', '']))
     const temperature = issues.find((i) => i.path === '/generationConfig/temperature')!
     expect(temperature.message).toMatch(/number/)
   })
@@ -55,7 +58,7 @@ describe('request validation is strict', () => {
     expect(await issuesOf(set, name, ok)).toEqual([])
     const bad = { ...ok, safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'NOPE' }] }
     const issues = await issuesOf(set, name, bad)
-    expect(issues).toEqual([{ path: '/safetySettings/0/threshold', message: expect.stringMatching(/allowed values/) }])
+    expect(issues).toEqual([{ path: '/safetySettings/0/threshold', message: expect.stringMatching(/^"NOPE" is not one of .*BLOCK_NONE/) }])
   })
 
   it('nordlys rejects a value outside a closed enum in its snake_case body', async () => {
@@ -100,7 +103,7 @@ describe('response validation', () => {
     const v = reply()
     v.candidates[0].finishReason = 'NEW_REASON_2027'
     expect(await tolerant(v)).toEqual([])
-    expect(await strict(v)).toEqual([{ path: '/candidates/0/finishReason', message: expect.stringMatching(/allowed values/) }])
+    expect(await strict(v)).toEqual([{ path: '/candidates/0/finishReason', message: expect.stringMatching(/^"NEW_REASON_2027" is not one of .*STOP/) }])
     expect(sets.googleResponseStrict.checks.generateContentResponse200(v)).toBe(false)
   })
 
@@ -164,12 +167,13 @@ describe('validators build no code at run time', () => {
     const source = readFileSync(new URL(`generated/${p}/validators/index.ts`, ROOT), 'utf8')
     const specifiers = [...source.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map((m) => m[1])
     expect(specifiers.length).toBeGreaterThan(0)
-    for (const s of specifiers) expect(s).toMatch(/^\.\/(request|response|response-strict)(-schemas)?\.ts$/)
+    for (const s of specifiers) expect(s).toMatch(/^\.\/((request|response|response-strict)(-schemas)?|request-names)\.ts$/)
     expect(source).not.toMatch(/\bnew\s+Function\b|\bFunction\s*\(|\beval\s*\(/)
   })
 
-  it('finds six validator files per provider', () => {
-    expect(validatorFiles).toHaveLength(PROVIDERS.length * 6)
+  it('finds seven validator files per provider (three checks, their schemas, the request names)', () => {
+    expect(validatorFiles).toHaveLength(PROVIDERS.length * 7)
+    for (const p of PROVIDERS) expect(validatorFiles).toContain(`generated/${p}/validators/request-names.ts`)
   })
 
   it.each(validatorFiles)('%s has no new Function, Function( or eval(', (file) => {

@@ -109,6 +109,9 @@ export function arbitraryOf(doc: OpenApiDoc, name: string, options: WalkOptions)
     const properties: Record<string, JsonSchema> = schema.properties ?? {}
     const names = Object.keys(properties).filter((n) => !omit.has(n))
     const required = new Set<string>([...(schema.required ?? []), ...(schemaName ? (options.require?.[schemaName] ?? []) : [])])
+    // `x-requires-one-of` (Schema: `type` or `anyOf`): always generating the first one keeps every value valid.
+    const oneOf = schema['x-requires-one-of']
+    if (Array.isArray(oneOf) && typeof oneOf[0] === 'string' && !oneOf.some((k) => required.has(k))) required.add(oneOf[0])
     if (names.length === 0) {
       const extra = schema.additionalProperties
       if (extra === undefined || extra === false || depth >= options.maxDepth) return fc.constant({})

@@ -1,0 +1,134 @@
+// What stays a RequestValidationError after normalising, how it reads, and `requestValidation: 'off'`;
+// every request goes over real HTTP to the local gateway.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createClient, RequestValidationError, type ClientOptions, type Provider } from '../../src/index.ts'
+import { startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { PROVIDERS, type AnyClient } from '../client/helpers.ts'
+
+const MODEL = 'gemini-2.5-flash'
+const KEY = 'gk-test-7f3a9c1e5b'
+const contents = [{ role: 'user', parts: [{ text: 'hi' }] }]
+
+const gateways = {} as Record<Provider, MockGateway>
+beforeAll(async () => {
+  for (const provider of PROVIDERS) gateways[provider] = await startMockGateway({ provider, apiKey: KEY })
+})
+afterAll(async () => {
+  for (const gw of Object.values(gateways)) await gw.close()
+})
+const clientFor = (provider: Provider, options: ClientOptions = {}) =>
+  createClient({ provider, apiKey: KEY, baseUrl: gateways[provider].url, maxRetries: 0, ...options }) as unknown as AnyClient
+
+/** The RequestValidationError a request is refused with (and that nothing was sent). */
+async function refusal(provider: Provider, body: Record<string, unknown>): Promise<RequestValidationError> {
+  const before = gateways[provider].requests.length
+  const error = await clientFor(provider).generateContent({ model: MODEL, ...body } as never).then(() => undefined, (e: unknown) => e)
+  expect(error).toBeInstanceOf(RequestValidationError)
+  expect(gateways[provider].requests.length, 'nothing is sent').toBe(before)
+  return error as RequestValidationError
+}
+
+describe('what stays an error, in words a user acts on', () => {
+  it.each(PROVIDERS)('%s: an unknown field is named on its object, with the nearest known name', async (provider) => {
+    const error = await refusal(provider, { contents: [{ role: 'user', parts: [{ txt: 'hi' }] }] })
+    expect(error.message).toBe(`${provider}: request failed validation: /contents/0/parts/0: unknown field "txt" (did you mean "text"?)`)
+    expect(error.issues).toEqual([{ path: '/contents/0/parts/0', message: 'unknown field "txt" (did you mean "text"?)' }])
+  })
+
+  it('a misspelt snake_case name gets the canonical name as its hint', async () => {
+    const error = await refusal('google', { contents, generation_config: { response_mime_typ: 'application/json' } })
+    expect(error.issues).toEqual([{ path: '/generationConfig', message: 'unknown field "response_mime_typ" (did you mean "responseMimeType"?)' }])
+  })
+
+  it('an unknown field far from every name lists the known ones when there are few', async () => {
+    const error = await refusal('google', { contents, generationConfig: { thinkingConfig: { depth: 3 } } })
+    expect(error.issues).toEqual([{ path: '/generationConfig/thinkingConfig', message: 'unknown field "depth"; known fields: includeThoughts, thinkingBudget, thinkingLevel' }])
+  })
+
+  it('the same field spelled twice is reported as such', async () => {
+    const error = await refusal('google', { contents, generationConfig: { responseMimeType: 'text/plain', response_mime_type: 'application/json' } })
+    expect(error.issues).toEqual([{ path: '/generationConfig', message: '"response_mime_type" repeats "responseMimeType" (the same field, spelled twice)' }])
+  })
+
+  it.each(PROVIDERS)('%s: a bad enum value lists the values allowed', async (provider) => {
+    const error = await refusal(provider, { contents, generationConfig: { thinkingConfig: { thinkingLevel: 'MAX' } } })
+    const path = provider === 'nordlys' ? '/generation_config/thinkingConfig/thinkingLevel' : '/generationConfig/thinkingConfig/thinkingLevel'
+    expect(error.issues).toEqual([{ path, message: expect.stringMatching(/^"MAX" is not one of (\w+, )*LOW, MEDIUM, HIGH\b/) }])
+    expect(error.message).toContain(`${path}: "MAX" is not one of`)
+    expect(error.message).not.toContain('THINKING_LEVEL_UNSPECIFIED')
+  })
+
+  it('an enum value in the wrong case gets the right one as its hint (enums other than Schema type are not case-folded)', async () => {
+    const error = await refusal('google', { contents, safetySettings: [{ category: 'harm_category_harassment', threshold: 'BLOCK_NONE' }] })
+    expect(error.issues).toEqual([{ path: '/safetySettings/0/category', message: expect.stringMatching(/^"harm_category_harassment" is not one of .* \(did you mean "HARM_CATEGORY_HARASSMENT"\?\)$/) }])
+  })
+
+  it('a wrong type says what was found', async () => {
+    const error = await refusal('google', { contents, generationConfig: { temperature: 'hot' } })
+    expect(error.issues).toEqual([{ path: '/generationConfig/temperature', message: 'must be number, not string' }])
+  })
+
+  it('a Schema type that is no type at all stays an error, in any case', async () => {
+    const error = await refusal('google', { contents, tools: [{ functionDeclarations: [{ name: 'f', parameters: { type: 'objekt' } }] }] })
+    expect(error.issues).toEqual([{ path: '/tools/0/functionDeclarations/0/parameters/type', message: expect.stringMatching(/^"OBJEKT" is not one of STRING, NUMBER, INTEGER, BOOLEAN, ARRAY, OBJECT/) }])
+  })
+
+  it('"schema is false" is never what an issue says', async () => {
+    const error = await refusal('apimart', { contents: [{ role: 'user', parts: [{ text: 'hi', bogus: 1, other: 2 }] }], extra: true })
+    expect(error.issues.length).toBeGreaterThan(0)
+    for (const issue of error.issues) expect(issue.message).not.toMatch(/schema is false|additional properties/)
+    expect(error.issues).toEqual(expect.arrayContaining([
+      { path: '', message: expect.stringMatching(/^unknown field "extra"/) },
+      { path: '/contents/0/parts/0', message: expect.stringMatching(/^unknown field "bogus"/) },
+      { path: '/contents/0/parts/0', message: expect.stringMatching(/^unknown field "other"/) },
+    ]))
+  })
+
+  it.each(['anyfast', 'apimart'] as const)('%s: empty contents stays an error (the gateway requires a turn)', async (provider) => {
+    const error = await refusal(provider, { contents: [] })
+    expect(error.issues).toEqual([{ path: '/contents', message: expect.stringMatching(/fewer than 1/) }])
+  })
+
+  it.each([['serviceTier', 'flex'], ['service_tier', 'flex'], ['store', true], ['continuation_token', 'dG9r']])('nordlys: %s, which it has no place for, is refused under any spelling', async (key, value) => {
+    const error = await refusal('nordlys', { contents, [key]: value })
+    expect(error.message).toMatch(/unknown field "(serviceTier|store|continuationToken)"/)
+  })
+
+  it('the other providers send serviceTier read from service_tier', async () => {
+    await clientFor('google').generateContent({ model: MODEL, contents, service_tier: 'flex' } as never)
+    expect(gateways.google.requests.at(-1)?.effective).toEqual({ serviceTier: 'flex' })
+  })
+})
+
+describe("requestValidation: 'off'", () => {
+  const unknownNested = { contents: [{ role: 'user', parts: [{ text: 'hi', customFlag: true }] }] }
+
+  it('on the client: a body strict validation refuses is sent, still normalised', async () => {
+    const gw = gateways.google
+    await clientFor('google', { requestValidation: 'off' }).generateContent({ model: MODEL, ...unknownNested, generation_config: { max_output_tokens: 8 } } as never)
+    expect(gw.requests.at(-1)?.body).toEqual({ ...unknownNested, generationConfig: { maxOutputTokens: 8 } })
+  })
+
+  it('per call: overrides the client, both ways', async () => {
+    const gw = gateways.infinityblue
+    const strict = clientFor('infinityblue')
+    await expect(strict.generateContent({ model: MODEL, ...unknownNested } as never)).rejects.toThrow(RequestValidationError)
+    await strict.generateContent({ model: MODEL, ...unknownNested } as never, { requestValidation: 'off' })
+    expect(gw.requests.at(-1)?.body).toEqual(unknownNested)
+    const off = clientFor('infinityblue', { requestValidation: 'off' })
+    await expect(off.generateContent({ model: MODEL, ...unknownNested } as never, { requestValidation: 'strict' })).rejects.toThrow(RequestValidationError)
+  })
+
+  it('streams too', async () => {
+    const before = gateways.apimart.requests.length
+    for await (const _ of clientFor('apimart').streamGenerateContent({ model: MODEL, ...unknownNested } as never, { requestValidation: 'off' }));
+    expect(gateways.apimart.requests.length).toBe(before + 1)
+  })
+
+  it("nordlys: still maps to its wire form (snake_case top level, settings inside generation_config)", async () => {
+    const gw = gateways.nordlys
+    await clientFor('nordlys', { requestValidation: 'off' }).generateContent({ model: MODEL, ...unknownNested, system_instruction: { parts: [{ text: 'Be brief.' }] }, generation_config: { top_k: 2 } } as never)
+    expect(gw.requests.at(-1)?.body).toEqual({ ...unknownNested, generation_config: { topK: 2, systemInstruction: { parts: [{ text: 'Be brief.' }] } } })
+    expect(gw.requests.at(-1)?.ignoredKeys).toEqual([])
+  })
+})
