@@ -1,8 +1,12 @@
 /**
  * `npm run docs`: renders one Redoc page per provider from `generated/<provider>/openapi.json` into
- * `docs/<provider>.html`, `docs/index.html` with the comparison table and a summary of each gateway's
- * quirks, `docs/quirks.html` with every quirk and what the client does about it (scripts/docs/quirks.ts),
- * and the TypeScript API reference in `docs/api/` (TypeDoc, scripts/docs/api-reference.ts).
+ * `docs/<provider>.html`, each operation with TypeScript and curl samples built from calls the real client
+ * made to the local gateway (scripts/docs/exchanges.ts, samples.ts); `docs/index.html` with the comparison
+ * table, one request side by side as each dialect's wire carries it, and a summary of each gateway's
+ * quirks; `docs/quirks.html` with every quirk and what the client does about it (scripts/docs/quirks.ts);
+ * `docs/fields.html`, an index of every schema field and error class (scripts/docs/fields.ts); and the
+ * TypeScript API reference in `docs/api/` (TypeDoc, scripts/docs/api-reference.ts). Every page carries
+ * the same nav bar (scripts/docs/nav.ts).
  *
  * The output is deterministic and works offline (also from `file://`): Redocly's page imports Redoc from
  * its CDN, so the bundle shipped inside `@redocly/cli` is copied to `docs/assets/` as a classic script, its
@@ -15,7 +19,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { Script } from 'node:vm'
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
 import {
   describeProviders,
   escapeHtml,
@@ -24,7 +28,12 @@ import {
   type OverlayDoc,
   type ProviderSummary,
 } from './provider-table.ts'
-import { API_DIR, type ApiReferenceResult } from './docs/api-reference.ts'
+import { API_DIR, API_ENTRY_POINTS, type ApiReferenceResult } from './docs/api-reference.ts'
+import { recordExchanges } from './docs/exchanges.ts'
+import { collectFields, renderFieldsPage, SCHEMAS_SECTION, type ErrorClassPage } from './docs/fields.ts'
+import { FIELDS_PAGE, insertNavBar, navLinks, REDOC_NAV_CSS, renderNavBar, type NavLink } from './docs/nav.ts'
+import { renderWireTable, SAMPLE_LANGUAGES, withCodeSamples } from './docs/samples.ts'
+import * as api from '../src/index.ts'
 import { QUIRK_GROUP_IDS, QUIRK_GROUPS } from './docs/quirk-groups.ts'
 import { groupAnchor, groupQuirks, QUIRKS_PAGE, renderQuirksPage } from './docs/quirks.ts'
 import { externalResources } from './docs/offline.ts'
@@ -133,23 +142,65 @@ export function localizePage(html: string): string {
   return out
 }
 
-/** Runs `redocly build-docs` on `generated/<provider>/openapi.json` and returns the page, localized. */
-export async function renderProviderPage(provider: string, title: string, outFile: string, root = ROOT): Promise<string> {
+/**
+ * Redoc's options for the provider pages: every schema in a section of its own (the fields index links to
+ * them), and the code samples' languages (Redoc shows only samples in languages it is told about).
+ */
+export const REDOC_OPTIONS = {
+  schemaDefinitionsTagName: SCHEMAS_SECTION,
+  codeSamples: { languages: SAMPLE_LANGUAGES },
+}
+
+/** The site's nav links. */
+export const NAV: NavLink[] = navLinks(PROVIDERS, QUIRKS_PAGE, `${API_DIR}/index.html`)
+
+/**
+ * Runs `redocly build-docs` on `doc` (a provider's bundle with its code samples) and returns the page,
+ * localized and under the site's nav bar. Redoc lists every schema in a section of its own, so that the
+ * fields index can link to each one.
+ */
+export async function renderProviderPage(provider: string, doc: OpenAPIDoc, title: string, outFile: string, root = ROOT): Promise<string> {
   // Redocly writes beside the target first, so a page that fails the offline check never lands in docs/.
   const raw = `${outFile}.redocly.tmp`
+  const spec = `${outFile}.spec.tmp.json`
+  const config = `${outFile}.redocly.tmp.yaml`
   try {
-    await run(REDOCLY_BIN, ['build-docs', join('generated', provider, 'openapi.json'), '-o', raw, '--title', title], {
+    await writeFile(spec, JSON.stringify(doc))
+    await writeFile(config, stringifyYaml({ openapi: REDOC_OPTIONS }))
+    await run(REDOCLY_BIN, ['build-docs', spec, '-o', raw, '--title', title, '--config', config], {
       cwd: root,
       // Telemetry off keeps the CLI from phoning home and writes `disableTelemetry: true` into the page,
       // so the page sends no traces either; fixing it also keeps the bytes independent of the caller's env.
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
     })
-    const html = localizePage(await readFile(raw, 'utf8'))
+    const html = insertNavBar(localizePage(await readFile(raw, 'utf8')), renderNavBar(NAV, 0, `${provider}.html`), REDOC_NAV_CSS)
     await writeFile(outFile, html)
     return html
   } finally {
-    await rm(raw, { force: true })
+    for (const f of [raw, spec, config]) await rm(f, { force: true })
   }
+}
+
+/** A hand-rendered page of the docs folder under the site's nav bar. */
+export function withSiteNav(name: string, html: string): string {
+  return insertNavBar(html, renderNavBar(NAV, 0, name))
+}
+
+/**
+ * Every error class `gemini-gateways` exports (found by running it: a class whose instances are Errors),
+ * with its page in the API reference; fails when the reference has no page for one.
+ */
+export function errorClassPages(classes: ApiReferenceResult['classes']): ErrorClassPage[] {
+  const module = API_ENTRY_POINTS['src/index.ts']
+  const names = Object.entries(api)
+    .filter(([, v]) => typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof Error)
+    .map(([name]) => name)
+    .sort()
+  return names.map((name) => {
+    const page = classes.find((c) => c.module === module && c.name === name)
+    if (!page) throw new Error(`the API reference has no page for the error class ${name}`)
+    return { name, url: page.url, summary: page.summary }
+  })
 }
 
 /**
@@ -157,7 +208,11 @@ export async function renderProviderPage(provider: string, title: string, outFil
  * comparison table, and per gateway how many of its overlay actions fall in each quirk group (each count
  * links to that group on the quirks page). Self-contained; no timestamps.
  */
-export function renderIndexPage(summaries: ProviderSummary[], overlays: Record<string, OverlayDoc | undefined>): string {
+export function renderIndexPage(
+  summaries: ProviderSummary[],
+  overlays: Record<string, OverlayDoc | undefined>,
+  wireTable: string,
+): string {
   const links = summaries
     .map((s) => `<li><a href="${escapeHtml(s.provider)}.html">${escapeHtml(s.provider)}</a> <span class="op-id">${escapeHtml(s.title)}</span></li>`)
     .join('\n')
@@ -184,6 +239,7 @@ export function renderIndexPage(summaries: ProviderSummary[], overlays: Record<s
 <style>${CSS}</style>
 </head>
 <body>
+${renderNavBar(NAV, 0, 'index.html')}
 <h1>Gemini generateContent: Google and its gateways</h1>
 <p class="lead">One canonical OpenAPI description (Google's) and one overlay per gateway. Each page below is rendered from that provider's bundle.</p>
 <nav><ul>
@@ -191,8 +247,14 @@ ${links}
 </ul></nav>
 <nav><ul>
 <li><a href="${QUIRKS_PAGE}">Gateway quirks</a> <span class="op-id">every overlay action, grouped, and what the client does about it</span></li>
-<li><a href="${API_DIR}/index.html">TypeScript API reference</a> <span class="op-id">the client, the provider entry points and the local gateway</span></li>
+<li><a href="${FIELDS_PAGE}">Index of fields and errors</a> <span class="op-id">every schema field and error class, linked to where it is described</span></li>
+<li><a href="${API_DIR}/index.html">TypeScript API reference</a> <span class="op-id">the client, the provider entry points, validators, generated types and the local gateway</span></li>
 </ul></nav>
+<h2 id="wire">One request, five wires</h2>
+<p class="lead">The same <code>generateContent</code> call made by this client against the local gateway of each dialect, as the gateway received it (the host is the documented one, the key a variable).</p>
+<div class="scroll">
+${wireTable}
+</div>
 <h2>How they differ</h2>
 <div class="scroll">
 ${renderComparisonTable(summaries)}
@@ -234,7 +296,7 @@ async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise
  * TypeDoc logs is passed on; the result is the last line of its output.
  */
 async function buildApiReferenceInChild(root: string, apiDir: string): Promise<ApiReferenceResult> {
-  const { stdout, stderr } = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/docs/api-reference.ts'), root, apiDir], {
+  const { stdout, stderr } = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/docs/api-reference.ts'), root, apiDir, JSON.stringify(NAV)], {
     cwd: root,
     maxBuffer: 16 * 1024 * 1024,
   })
@@ -253,19 +315,22 @@ export interface DocsBuildResult {
 }
 
 /**
- * Builds everything into `outDir` (default `docs/`): the Redoc pages, one process per core, while TypeDoc
- * renders the API reference in another; then the shared Redoc script, the quirks page and the index.
+ * Builds everything into `outDir` (default `docs/`): first the sample exchanges (the client against the
+ * local gateway, well under a second), then the Redoc pages, one process per core, while TypeDoc renders
+ * the API reference in another; then the shared Redoc script, the quirks page, the fields index and the index.
  */
 export async function buildDocs(outDir = join(ROOT, 'docs'), root = ROOT): Promise<DocsBuildResult> {
   const started = performance.now()
   await mkdir(join(outDir, 'assets'), { recursive: true })
   const { bundles, overlays } = await loadSpecs(root)
+  const exchanges = await recordExchanges(PROVIDERS, bundles)
   const asset = toClassicScript(localizeRedocBundle(await readFile(REDOC_BUNDLE, 'utf8')))
   const apiDir = join(outDir, API_DIR)
   const [pages, api] = await Promise.all([
     mapPool([...PROVIDERS], availableParallelism(), async (p) => {
       const file = join(outDir, `${p}.html`)
-      return { file, bytes: Buffer.byteLength(await renderProviderPage(p, pageTitle(p, bundles[p]), file, root)) }
+      const doc = withCodeSamples(bundles[p] as OpenAPIDoc, exchanges[p] ?? [])
+      return { file, bytes: Buffer.byteLength(await renderProviderPage(p, doc, pageTitle(p, bundles[p]), file, root)) }
     }),
     buildApiReferenceInChild(root, apiDir),
   ])
@@ -274,8 +339,9 @@ export async function buildDocs(outDir = join(ROOT, 'docs'), root = ROOT): Promi
   const summaries = describeProviders(bundles, overlays)
   const written: { file: string; bytes: number }[] = [...pages, { file: assetFile, bytes: Buffer.byteLength(asset) }]
   for (const [name, html] of [
-    [QUIRKS_PAGE, renderQuirksPage(summaries, overlays)],
-    ['index.html', renderIndexPage(summaries, overlays)],
+    [QUIRKS_PAGE, withSiteNav(QUIRKS_PAGE, renderQuirksPage(summaries, overlays))],
+    [FIELDS_PAGE, renderFieldsPage(collectFields(PROVIDERS, bundles), errorClassPages(api.classes), renderNavBar(NAV, 0, FIELDS_PAGE))],
+    ['index.html', renderIndexPage(summaries, overlays, renderWireTable(PROVIDERS, exchanges, bundles))],
   ] as const) {
     const left = externalResources(html)
     if (left.length > 0) throw new Error(`${name} loads from the network: ${left.join(', ')}`)

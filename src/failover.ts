@@ -1,6 +1,6 @@
 /**
  * Failover across clients: try each provider in order until one answers. Only failures that happen before any
- * of the answer reached the caller move on (429, 5xx, connection errors, timeouts); a stream that already
+ * of the answer reached the caller move on (429, 5xx, no channel for the model, connection errors, timeouts); a stream that already
  * yielded a chunk is never continued by another provider, so two providers' answers are never spliced.
  *
  * @example
@@ -22,6 +22,7 @@ import {
   ConnectionError,
   GeminiGatewayError,
   IncompleteStreamError,
+  ModelUnavailableError,
   StreamError,
   TimeoutError,
   UserAbortError,
@@ -127,13 +128,14 @@ export class AllProvidersFailedError extends GeminiGatewayError {
 }
 
 /**
- * The default failover rule: 429 and 5xx statuses (also when a stream's first event is such an error), connection
- * errors, timeouts, and a stream that ended before its first chunk. Not: other 4xx, validation errors, malformed
- * bodies, configuration errors, user aborts.
+ * The default failover rule: 429 and 5xx statuses (also when a stream's first event is such an error), a relay
+ * without a channel for the model ({@link ModelUnavailableError}, whatever its status), connection errors, timeouts,
+ * and a stream that ended before its first chunk. Not: other 4xx, validation errors, malformed bodies,
+ * configuration errors, user aborts.
  */
 export function isFailoverError(error: unknown): boolean {
   if (error instanceof UserAbortError) return false
-  if (error instanceof ConnectionError || error instanceof TimeoutError) return true
+  if (error instanceof ConnectionError || error instanceof TimeoutError || error instanceof ModelUnavailableError) return true
   if (error instanceof APIStatusError || error instanceof StreamError) {
     const status = error.status
     return status !== undefined && (status === 429 || status >= 500)
@@ -147,8 +149,8 @@ export function isFailoverError(error: unknown): boolean {
  *
  * Retries: each member keeps its own retries, so `maxRetries` applies per member. With the default of 2, a member
  * that keeps answering 503 is asked 3 times (with backoff) before the next member is tried; give members
- * `maxRetries: 0` or `1` for fast failover. Likewise `timeoutMs` applies per member and per attempt; pass a
- * `signal` in the call options to bound the whole call.
+ * `maxRetries: 0` or `1` for fast failover. Likewise `timeoutMs` applies per member and per attempt (a generation's
+ * timeout is not retried, but it does fail over); pass a `signal` in the call options to bound the whole call.
  *
  * @param members clients from `createClient`/`createXClient`, or `{ client, model }` to use another model id on
  *   that member.

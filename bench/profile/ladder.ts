@@ -151,7 +151,7 @@ async function streamLadder(): Promise<void> {
   const viaChunks = async (mode: Mode, check: (c: unknown) => Promise<void> | undefined) => {
     const res = await open(mode)
     let n = 0
-    for await (const _ of streamChunks({ response: res, body: res.body, provider: 'google', secrets: [], signal: undefined, idleTimeoutMs: 60_000, abort: () => {}, check, fromWire: undefined })) n++
+    for await (const _ of streamChunks({ response: res, body: res.body, provider: 'google', secrets: [], signal: undefined, idleTimeout: { ms: 60_000, option: 'timeoutMs' }, attempts: 1, baseUrl: url, abort: () => {}, check, fromWire: undefined })) n++
     count(n)
   }
   const clients = new Map<Mode, ReturnType<typeof createClient<'google'>>>()

@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Dialect } from '../core/dialect.ts'
-import { ConfigurationError, UserAbortError } from '../core/errors.ts'
+import { ConfigurationError, TimeoutError, UserAbortError, raiseHint } from '../core/errors.ts'
 import { mergeChunks, text } from '../core/response.ts'
 import type { CallOptions, GenerateContentParams, GenerateContentResponse, Model } from '../core/types.ts'
 import { createClient, providers, type Provider } from '../index.ts'
@@ -57,6 +57,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   system: { type: 'string' },
   'base-url': { type: 'string' },
+  timeout: { type: 'string' },
   mock: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -68,8 +69,8 @@ type OptionName = keyof typeof OPTIONS
 type Values = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean }
 
 const COMMANDS = {
-  ask: ['provider', 'model', 'stream', 'json', 'system', 'base-url', 'mock'],
-  models: ['provider', 'json', 'base-url', 'mock'],
+  ask: ['provider', 'model', 'stream', 'json', 'system', 'base-url', 'timeout', 'mock'],
+  models: ['provider', 'json', 'base-url', 'timeout', 'mock'],
   mock: ['provider', 'port', 'host'],
 } as const satisfies Record<string, readonly OptionName[]>
 type Command = keyof typeof COMMANDS
@@ -81,8 +82,8 @@ export function usage(): string {
   return `gemini-gateways ${packageInfo().version}: Gemini generateContent through Google or a gateway that resells it
 
 Usage:
-  gemini-gateways ask <prompt> [-p P] [-m M] [--stream] [--json] [--system TEXT] [--base-url URL | --mock]
-  gemini-gateways models [-p P] [--json] [--base-url URL | --mock]
+  gemini-gateways ask <prompt> [-p P] [-m M] [--stream] [--json] [--system TEXT] [--timeout S] [--base-url URL | --mock]
+  gemini-gateways models [-p P] [--json] [--timeout S] [--base-url URL | --mock]
   gemini-gateways mock [-p P] [--port N] [--host H]
   gemini-gateways --help | --version
 
@@ -98,6 +99,7 @@ Options:
       --json          print the response JSON (with --stream: one chunk per line)
       --system TEXT   system instruction
       --base-url URL  send requests to URL instead of the provider's host
+      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
       --mock          answer from an in-process local gateway: no key, no network
       --port N        mock: port to listen on (default 0: any free port)
       --host H        mock: interface to bind (default 127.0.0.1)
@@ -175,7 +177,22 @@ function parse(argv: string[], cmd: string): { command: Command | undefined; val
   if (command === 'ask' && rest.join('').trim() === '') throw new UsageError(`ask needs a prompt, e.g. ${cmd} ask "Hello" (or - to read it from stdin)`)
   if (command !== 'ask' && rest.length > 0) throw new UsageError(`${command} takes no arguments, got "${rest.join(' ')}"`)
   if (values.mock && values['base-url'] !== undefined) throw new UsageError('--mock and --base-url do not go together: --mock starts its own gateway')
+  timeoutOf(values.timeout)
   return { command, values, prompt: rest }
+}
+
+/** `--timeout` in seconds (fractions allowed) as milliseconds; absent: the client's defaults. */
+function timeoutOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const seconds = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text) || !(seconds > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, got "${text}"`)
+  return seconds * 1000
+}
+
+/** Per-call options: the interrupt signal and `--timeout`. */
+function callOptions(values: Values, io: CliIO): CallOptions {
+  const timeoutMs = timeoutOf(values.timeout)
+  return { ...(io.signal && { signal: io.signal }), ...(timeoutMs !== undefined && { timeoutMs }) }
 }
 
 /**
@@ -255,7 +272,7 @@ async function ask(client: CliClient, provider: Provider, values: Values, words:
     contents: [{ role: 'user', parts: [{ text: prompt }] }],
     ...(values.system !== undefined && { systemInstruction: { parts: [{ text: values.system }] } }),
   }
-  const call: CallOptions = io.signal ? { signal: io.signal } : {}
+  const call = callOptions(values, io)
   const progress = startProgress(
     io.stderr,
     `waiting for ${provider} (${model})…`,
@@ -319,7 +336,7 @@ function explainEmpty(response: GenerateContentResponse, provider: Provider, io:
 async function listModels(client: CliClient, values: Values, io: CliIO): Promise<number> {
   if (!client.listModels) throw new UsageError('this provider has no model list')
   const models: Model[] = []
-  for await (const model of client.listModels()) models.push(model)
+  for await (const model of client.listModels(callOptions(values, io))) models.push(model)
   if (values.json) {
     io.stdout.write(`${JSON.stringify(models, null, 2)}\n`)
     return EXIT.ok
@@ -396,6 +413,8 @@ async function readAll(stdin: AsyncIterable<string | Uint8Array> | undefined): P
 function errorLine(error: unknown, secret: string | undefined): string {
   if (error instanceof UserAbortError) return 'interrupted\n'
   let message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim()
+  // The library names its option; here the way to wait longer is the flag.
+  if (error instanceof TimeoutError && error.option !== undefined && error.option !== 'fetch') message = message.replace(raiseHint(error.option), raiseHint('--timeout'))
   if (secret) message = message.split(secret).join('[REDACTED]')
   return `error: ${message || 'unknown error'}\n`
 }

@@ -6,12 +6,10 @@ import createFetchClient, { type Client } from 'openapi-fetch'
 import type { Dialect, Route } from './dialect.ts'
 import {
   ConfigurationError,
-  ConnectionError,
   GeminiGatewayError,
   MalformedResponseError,
   RequestValidationError,
   ResponseValidationError,
-  TimeoutError,
   UserAbortError,
   findBodyError,
   loadErrorBodies as errorBodies,
@@ -32,10 +30,15 @@ export interface ClientOptions {
   fetch?: typeof globalThis.fetch
   /** Extra headers sent with every request. */
   headers?: Record<string, string>
-  /** Retries after 408, 409, 429, 5xx, connection errors and timeouts. Default 2. */
+  /** Retries after 408, 409, 429, 5xx, connection errors, and timeouts of calls other than generations. Default 2. */
   maxRetries?: number
-  /** Per attempt: time to the whole body (unary), or to the headers and between chunks (streams). Default 60 s. */
+  /**
+   * Generations, per attempt: time to the whole body (generateContent), or to the headers and between chunks
+   * (streamGenerateContent). Default 10 minutes: a thinking model can take minutes before its first byte.
+   */
   timeoutMs?: number
+  /** listModels, getModel, countTokens, which answer at once: time to the whole body. Default 30 s, or `timeoutMs` if shorter. */
+  quickTimeoutMs?: number
   /** `tolerant` (default) passes unknown fields and enum values; `strict` reports unknown enum values; `off` skips. */
   responseValidation?: ResponseValidation
   /**
@@ -45,7 +48,10 @@ export interface ClientOptions {
   requestValidation?: RequestValidation
 }
 
-export const DEFAULT_TIMEOUT_MS = 60_000
+/** Generations: 10 minutes per attempt, as openai-node and anthropic-sdk-typescript give theirs. */
+export const DEFAULT_TIMEOUT_MS = 600_000
+/** Calls that answer at once: long enough for a slow upload (countTokens of a big file), short enough that a dead host fails fast. */
+export const DEFAULT_QUICK_TIMEOUT_MS = 30_000
 
 /** The methods every provider's client has; providers without an operation omit it from their type. */
 export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = {}, Omitted extends keyof GenerateContentParams = never> {
@@ -83,8 +89,15 @@ interface Exchange {
   response: Response
   body: ReadableStream<Uint8Array> | null
   abort: () => void
-  timeoutMs: number
+  timeout: Limit
+  attempts: number
 }
+
+/** A time limit and the option that sets it (named in the TimeoutError's message). */
+interface Limit { ms: number; option: string }
+
+/** Generations run for minutes and are billed; the other calls answer at once. */
+type CallKind = 'stream' | 'generate' | 'quick'
 
 interface RouteInit { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }
 
@@ -113,6 +126,11 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? dialect.defaultBaseUrl)
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigurationError(`${dialect.name}: baseUrl must start with http:// or https://`, { provider: dialect.name })
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
+  const generationLimit: Limit = { ms: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, option: 'timeoutMs' }
+  const quickLimit: Limit =
+    options.quickTimeoutMs !== undefined ? { ms: options.quickTimeoutMs, option: 'quickTimeoutMs' }
+    : generationLimit.ms < DEFAULT_QUICK_TIMEOUT_MS ? generationLimit
+    : { ms: DEFAULT_QUICK_TIMEOUT_MS, option: 'quickTimeoutMs' }
   const validation = options.responseValidation ?? 'tolerant'
   const authHeaders: Record<string, string> = dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
   const headers = { ...options.headers, ...authHeaders }
@@ -145,21 +163,23 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
   })
 
   /**
-   * One HTTP exchange with retries. Unary: the 2xx body is read inside the attempt, so a reset or a stall
-   * while reading is retried like one before the headers. Stream: resolves at the headers, body unread (a
-   * stream is never retried once it has started).
+   * One HTTP exchange with retries. Unary: the 2xx body is read inside the attempt, so a reset while reading is
+   * retried like one before the headers. A generation's timeout is not retried (see isRetryableError). Stream:
+   * resolves at the headers, body unread (a stream is never retried once it has started).
    */
-  function send(route: Route, init: RouteInit, call: CallOptions, stream: true): Promise<Exchange>
-  function send(route: Route, init: RouteInit, call: CallOptions, stream: false): Promise<{ response: Response; text: string }>
-  async function send(route: Route, init: RouteInit, call: CallOptions, stream: boolean): Promise<Exchange | { response: Response; text: string }> {
-    const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  function send(route: Route, init: RouteInit, call: CallOptions, kind: 'stream'): Promise<Exchange>
+  function send(route: Route, init: RouteInit, call: CallOptions, kind: 'generate' | 'quick'): Promise<{ response: Response; text: string }>
+  async function send(route: Route, init: RouteInit, call: CallOptions, kind: CallKind): Promise<Exchange | { response: Response; text: string }> {
+    const stream = kind === 'stream'
+    const limit: Limit = call.timeoutMs !== undefined ? { ms: call.timeoutMs, option: 'timeoutMs' } : kind === 'quick' ? quickLimit : generationLimit
     for (let attempt = 0; ; attempt++) {
+      const started = Date.now()
       if (call.signal?.aborted) throw abortError(call.signal)
       const controller = new AbortController()
       let timedOut = false
       const onAbort = (): void => controller.abort(call.signal?.reason)
       call.signal?.addEventListener('abort', onAbort, { once: true })
-      const timer = setTimeout(() => { timedOut = true; controller.abort() }, timeoutMs)
+      const timer = setTimeout(() => { timedOut = true; controller.abort() }, limit.ms)
       const done = (): void => { clearTimeout(timer); call.signal?.removeEventListener('abort', onAbort) }
       let failure: GeminiGatewayError
       let readingBody = false
@@ -174,7 +194,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
         const response: Response = result.response
         if (response.ok && stream) {
           done() // the stream's own idle timer takes over
-          return { response, body: result.data ?? null, timeoutMs, abort: () => controller.abort() }
+          return { response, body: result.data ?? null, timeout: limit, attempts: attempt + 1, abort: () => controller.abort() }
         }
         if (response.ok) {
           readingBody = true
@@ -192,11 +212,11 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
           // A body that cannot be decompressed will not decode on a second try either.
           throw new MalformedResponseError(`${provider}: the response body could not be decoded (${(cause as Error)?.message ?? cause})`, { provider, cause, secrets })
         }
-        failure = timedOut
-          ? new TimeoutError(`${provider}: ${readingBody ? 'body not complete' : 'no response'} within ${timeoutMs} ms`, { provider, timeoutMs, cause, secrets })
-          : new ConnectionError(`${provider}: ${readingBody ? 'connection lost while reading the body' : 'connection failed'}: ${(cause as Error)?.message ?? cause}`, { provider, cause, secrets })
+        failure = (await errorBodies()).transportError({
+          provider, baseUrl, cause, secrets, phase: readingBody ? 'body' : 'response', timeout: timedOut ? limit : undefined, attempts: attempt + 1, elapsedMs: Date.now() - started,
+        })
       }
-      if (attempt >= maxRetries || !isRetryableError(failure)) throw failure
+      if (attempt >= maxRetries || !isRetryableError(failure, { generation: kind !== 'quick' })) throw failure
       await sleep(retryDelayMs(attempt + 1, failure.headers, { details: failure.details }), call.signal).catch(() => { throw abortError(call.signal!) })
     }
   }
@@ -283,7 +303,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       const route = dialect.routes.generate
       const { model, body } = await wireRequest(params, 'generateContentRequest')
       await checkRequest(route.operationId, body, call)
-      const answer = await send(route, { path: { model, ...route.pathParams }, body }, call, false)
+      const answer = await send(route, { path: { model, ...route.pathParams }, body }, call, 'generate')
       const json = await readJson(answer)
       await checkResponse(`${route.operationId}Response200`, json, answer.response)
       if (!dialect.fromWire) return requireAnswer(json, answer.response, answer.text)
@@ -299,14 +319,16 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
         const route = dialect.routes.stream ?? unsupported('streamGenerateContent')
         const { model, body } = await wireRequest(params, 'streamGenerateContentRequest')
         await checkRequest(route.operationId, body, call)
-        const attempt = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, true)
+        const attempt = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, 'stream')
         return streamChunks({
           response: attempt.response,
           body: attempt.body,
           provider,
           secrets,
           signal: call.signal,
-          idleTimeoutMs: attempt.timeoutMs,
+          baseUrl,
+          idleTimeout: attempt.timeout,
+          attempts: attempt.attempts,
           abort: attempt.abort,
           check: (chunk) => checkResponse('GenerateContentResponse', chunk, attempt.response),
           fromWire: dialect.fromWire,
@@ -318,7 +340,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       const route = dialect.routes.countTokens ?? unsupported('countTokens')
       const { model, body } = await wireRequest(params, 'countTokensRequest', false)
       await checkRequest(route.operationId, body, call)
-      const answer = await send(route, { path: { model }, body }, call, false)
+      const answer = await send(route, { path: { model }, body }, call, 'quick')
       const json = await readJson(answer)
       await checkResponse(`${route.operationId}Response200`, json, answer.response)
       return json as CountTokensResponse
@@ -332,7 +354,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
         const query: Record<string, string | number> = {}
         if (call.pageSize) query.pageSize = call.pageSize
         if (pageToken) query.pageToken = pageToken
-        const answer = await send(route, { query }, call, false)
+        const answer = await send(route, { query }, call, 'quick')
         const json = await readJson(answer)
         await checkResponse(`${route.operationId}Response200`, json, answer.response)
         const page = dialect.modelsFromWire ? dialect.modelsFromWire(json) : (json as { models?: Model[]; nextPageToken?: string })
@@ -348,7 +370,7 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
 
     async getModel(model, call = {}) {
       const route = dialect.routes.getModel ?? unsupported('getModel')
-      const answer = await send(route, { path: { model: bareModel(model) } }, call, false)
+      const answer = await send(route, { path: { model: bareModel(model) } }, call, 'quick')
       const json = await readJson(answer)
       await checkResponse(`${route.operationId}Response200`, json, answer.response)
       return json as Model

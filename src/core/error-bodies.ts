@@ -2,7 +2,7 @@
  * Reads error bodies in every shape the gateways send and builds the matching error. Loaded on demand (the
  * client imports it dynamically when a response is an error), so it costs nothing on the success path.
  */
-import { APIStatusError, type APIStatusErrorOptions, AuthenticationError, BadRequestError, ConflictError, type HeadersInput, InternalServerError, MAX_RAW_BODY_LENGTH, MalformedResponseError, NotFoundError, PermissionDeniedError, type ProviderName, RateLimitError, StreamError, UnprocessableEntityError, findBodyError, getHeader, isPresent, isRecord, oneLine, own, withProvider } from './errors.ts'
+import { APIStatusError, type APIStatusErrorOptions, AuthenticationError, BadRequestError, ConflictError, ConnectionError, type HeadersInput, InternalServerError, MAX_RAW_BODY_LENGTH, MalformedResponseError, ModelUnavailableError, NotFoundError, PermissionDeniedError, type ProviderName, RateLimitError, StreamError, TimeoutError, UnprocessableEntityError, findBodyError, getHeader, isPresent, isRecord, oneLine, own, raiseHint, withProvider } from './errors.ts'
 import { redactSecrets, redactValue } from './redact.ts'
 
 /** Codes and request ids are identifiers: anything longer is junk, cut it. */
@@ -41,6 +41,27 @@ function classForStatus(status: number): StatusErrorClass {
   }
 }
 
+/** new-api's own errors (`type: new_api_error`; one-api, its parent, says `one_api_error`) that mean no channel serves the model. */
+const NO_CHANNEL_TYPES = new Set(['new_api_error', 'one_api_error'])
+const NO_CHANNEL_CODES = new Set(['model_not_found', 'get_channel_failed'])
+
+/**
+ * The class for what the body says, before the status: a bad Google key (400 with ErrorInfo `API_KEY_INVALID`) is
+ * an AuthenticationError as a relay's 401 is, and a relay without a channel for the model says so whatever status a
+ * channel setting gave it.
+ */
+function classFor(status: number, info: BodyInfo): StatusErrorClass {
+  if (hasErrorReason(info.details, 'API_KEY_INVALID')) return AuthenticationError
+  if (info.type !== undefined && NO_CHANNEL_TYPES.has(info.type) && NO_CHANNEL_CODES.has(String(info.code))) return ModelUnavailableError
+  return classForStatus(status)
+}
+
+/** Whether Google's `details` hold a `google.rpc.ErrorInfo` with this `reason`. */
+function hasErrorReason(details: unknown, reason: string): boolean {
+  if (!Array.isArray(details)) return false
+  return details.slice(0, 100).some((d) => isRecord(d) && String(own(d, '@type')).endsWith('google.rpc.ErrorInfo') && own(d, 'reason') === reason)
+}
+
 /** google.rpc.Code names → HTTP status (Google's own mapping), for in-body errors without a numeric code. */
 const RPC_STATUS_TO_HTTP: ReadonlyMap<string, number> = new Map([
   ['INVALID_ARGUMENT', 400],
@@ -72,6 +93,8 @@ interface BodyInfo {
   rpcStatus?: string | undefined
   details?: unknown
   requestId?: string | undefined
+  /** OpenAI-style `error.type` (`new_api_error`, `upstream_error`...). */
+  type?: string | undefined
 }
 
 /**
@@ -193,7 +216,7 @@ function buildStatusError(
 ): APIStatusError {
   const via = status === httpStatus ? '' : ` (HTTP ${httpStatus})`
   const message = withProvider(input.provider, `${status}${codeLabel(info.code, status)}${via}: ${info.text}`)
-  const Class = classForStatus(status)
+  const Class = classFor(status, info)
   return new Class(message, {
     provider: input.provider,
     status,
@@ -252,6 +275,7 @@ function describeJson(value: unknown): BodyInfo {
       rpcStatus: rpcStatus !== undefined && !/^\d+$/.test(rpcStatus) ? rpcStatus : undefined,
       details: Array.isArray(details) ? details : undefined,
       requestId: pickId(own(error, 'request_id')) ?? pickId(own(error, 'requestId')) ?? topRequestId,
+      type,
     }
   }
 
@@ -408,4 +432,127 @@ function requestIdFrom(headers: HeadersInput | undefined, fromBody: string | und
     if (value !== undefined) return value
   }
   return fromBody
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures below HTTP: timeouts and lost connections
+
+/** What {@link transportError} needs to know about a failed exchange. */
+export interface TransportFailure {
+  provider: ProviderName
+  /** Only its host and port go in the message. */
+  baseUrl: string
+  /** What fetch (or the body reader) threw. */
+  cause: unknown
+  secrets: readonly string[]
+  headers?: HeadersInput | undefined
+  /** Before the response, while reading a unary body, or while reading a stream (`chunks` received so far, when an event stream). */
+  phase: 'response' | 'body' | 'stream'
+  chunks?: number | undefined
+  /** Set when the client's own timer fired: the limit and the option that sets it. */
+  timeout?: { ms: number; option: string } | undefined
+  /** Attempts made, this one included. */
+  attempts: number
+  /** How long this attempt had run. */
+  elapsedMs?: number | undefined
+}
+
+/** Failures that mean no connection was ever made: nothing was sent, so nothing can have been billed. */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED',
+])
+
+const EXPLAIN: Record<string, string> = {
+  ECONNREFUSED: 'connection refused: nothing listens on that port',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the DNS lookup failed for now',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  EPIPE: 'the other side closed the connection',
+  UND_ERR_SOCKET: 'the other side closed the connection',
+  UND_ERR_CONNECT_TIMEOUT: "connecting took longer than the runtime's fetch allows",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  CERT_NOT_YET_VALID: "the server's TLS certificate is not valid yet",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate chain holds a self-signed certificate",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate cannot be verified (incomplete chain or unknown issuer)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the issuer of the server's TLS certificate is not trusted here",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the server's TLS certificate is for another host name",
+}
+
+/** The runtime's own fetch limits (Node's undici waits at most 300 s for headers and between body bytes). */
+const RUNTIME_TIMEOUTS: Record<string, string> = {
+  UND_ERR_HEADERS_TIMEOUT: 'headersTimeout',
+  UND_ERR_BODY_TIMEOUT: 'bodyTimeout',
+}
+
+/**
+ * Builds the error for an exchange that failed below HTTP. The message says what happened, to which `host:port`,
+ * and why: the system code undici puts in `cause.code` (looked for down nested causes and AggregateErrors), or the
+ * deepest message (a browser's `Failed to fetch`). A timeout says how long it waited, how many attempts were made
+ * and which option to raise. Never the path or query of the URL.
+ */
+export function transportError(f: TransportFailure): ConnectionError | TimeoutError {
+  const address = addressOf(f.baseUrl)
+  const common = { provider: f.provider, cause: f.cause, secrets: f.secrets, headers: f.headers }
+  const tries = `${f.attempts} attempt${f.attempts === 1 ? '' : 's'}`
+  const { code, message } = reasonOf(f.cause)
+  const chunks = f.chunks === undefined ? '' : ` after ${f.chunks} chunk(s)`
+  if (f.timeout) {
+    const waited = duration(f.timeout.ms)
+    const what = f.phase === 'response' ? `no response after ${waited}` : f.phase === 'body' ? `response body not complete after ${waited}` : `${f.chunks === undefined ? '' : 'stream stalled: '}no data for ${waited}${chunks}`
+    return new TimeoutError(withProvider(f.provider, `${what} (${tries}); ${raiseHint(f.timeout.option)}`), { ...common, timeoutMs: f.timeout.ms, attempts: f.attempts, option: f.timeout.option })
+  }
+  const runtimeLimit = code === undefined ? undefined : RUNTIME_TIMEOUTS[code]
+  if (runtimeLimit !== undefined) {
+    // Not ours: the runtime's fetch stopped first, whatever timeoutMs says. Only a fetch with a longer limit helps.
+    const after = f.elapsedMs === undefined ? '' : ` after ${duration(f.elapsedMs)}`
+    const what = f.phase === 'response' ? `no response${after}` : f.phase === 'body' ? `response body not complete${after}` : `stream stalled${chunks}`
+    return new TimeoutError(
+      withProvider(f.provider, `${what}: the runtime's fetch gave up (${code}; Node's built-in fetch waits 300 s at most) (${tries}); to wait longer, pass a fetch whose dispatcher has a longer ${runtimeLimit}`),
+      { ...common, code, attempts: f.attempts, option: 'fetch' },
+    )
+  }
+  const why = code === undefined ? message : `${code} (${EXPLAIN[code] ?? message})`
+  const where = address === undefined ? '' : ` ${f.phase === 'response' ? 'to' : 'from'} ${address}`
+  const what =
+    code !== undefined && CONNECT_CODES.has(code) ? `cannot connect${address === undefined ? '' : ` to ${address}`}`
+    : f.phase === 'response' ? `connection${where} failed`
+    : f.phase === 'body' || f.chunks === undefined ? `connection lost while reading the body${where}`
+    : `connection lost${chunks}${where}`
+  return new ConnectionError(withProvider(f.provider, `${what}: ${why}`), { ...common, code, address })
+}
+
+/** `host:port` of a base URL, the default port written out. */
+function addressOf(baseUrl: string): string | undefined {
+  try {
+    const url = new URL(baseUrl)
+    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`
+  } catch {
+    return undefined
+  }
+}
+
+/** The first system code down the cause chain (nested causes, AggregateError members), and the deepest message. */
+function reasonOf(error: unknown): { code: string | undefined; message: string } {
+  let code: string | undefined
+  let message = ''
+  const visit = (e: unknown, depth: number): void => {
+    if (!isRecord(e) || depth > 6) return
+    if (code === undefined && typeof e.code === 'string' && /^[A-Z][A-Z0-9_]{2,60}$/.test(e.code)) code = e.code
+    if (typeof e.message === 'string' && e.message !== '') message = e.message
+    if (Array.isArray(e.errors)) for (const inner of e.errors.slice(0, 10)) visit(inner, depth + 1)
+    visit(e.cause, depth + 1)
+  }
+  visit(error, 0)
+  return { code, message: oneLine(message || String(error), 300) }
+}
+
+/** `300 ms`, `65 s`, `1.5 s`. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`
 }

@@ -13,7 +13,8 @@
  * │  ├─ ConflictError          409
  * │  ├─ UnprocessableEntityError 422
  * │  ├─ RateLimitError         429
- * │  └─ InternalServerError    >= 500
+ * │  ├─ InternalServerError    >= 500
+ * │  └─ ModelUnavailableError  a relay has no channel for the model (any status)
  * ├─ ConnectionError   TimeoutError   UserAbortError
  * ├─ RequestValidationError   ResponseValidationError
  * ├─ StreamError   IncompleteStreamError
@@ -191,10 +192,26 @@ export class InternalServerError extends APIStatusError {
   }
 }
 
-/** The request never got an HTTP response (DNS, TLS, reset...). The fetch error is in `cause`. */
+/**
+ * A relay has no channel serving the model: new-api's `model_not_found` (503) or `get_channel_failed` (500).
+ * Asking the same provider again does not help, so it is not retried; failover still moves on to the next provider.
+ */
+export class ModelUnavailableError extends APIStatusError {
+  static {
+    setName(this, 'ModelUnavailableError')
+  }
+}
+
+/**
+ * The request never got an HTTP response, or lost its connection (DNS, refused, TLS, reset...). `code` is the
+ * system's reason (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`...) when the runtime gives one; the fetch error is in `cause`.
+ */
 export class ConnectionError extends GeminiGatewayError {
-  constructor(message?: string, options: GeminiGatewayErrorOptions = {}) {
+  /** The `host:port` the client was talking to (never a path or query). */
+  readonly address: string | undefined
+  constructor(message?: string, options: GeminiGatewayErrorOptions & { address?: string | undefined } = {}) {
     super(message ?? withProvider(options.provider, 'connection error' + causeSuffix(options.cause)), options)
+    this.address = options.address
   }
   static {
     setName(this, 'ConnectionError')
@@ -205,15 +222,24 @@ export class ConnectionError extends GeminiGatewayError {
 export class TimeoutError extends GeminiGatewayError {
   /** The limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number | undefined
-  constructor(message?: string, options: GeminiGatewayErrorOptions & { timeoutMs?: number | undefined } = {}) {
+  /** How many attempts were made, this one included. */
+  readonly attempts: number | undefined
+  /** The option that sets the limit (`timeoutMs`, `quickTimeoutMs`; `fetch` when the runtime's fetch gave up first). */
+  readonly option: string | undefined
+  constructor(message?: string, options: GeminiGatewayErrorOptions & { timeoutMs?: number | undefined; attempts?: number | undefined; option?: string | undefined } = {}) {
     const limit = options.timeoutMs === undefined ? '' : ` after ${options.timeoutMs} ms`
     super(message ?? withProvider(options.provider, `request timed out${limit}`), options)
     this.timeoutMs = options.timeoutMs
+    this.attempts = options.attempts
+    this.option = options.option
   }
   static {
     setName(this, 'TimeoutError')
   }
 }
+
+/** The end of a TimeoutError's message: which option to change (the CLI swaps in its flag). */
+export const raiseHint = (option: string): string => `raise ${option} to wait longer`
 
 /** The caller aborted the request through its `AbortSignal`; the signal's reason is in `cause`. */
 export class UserAbortError extends GeminiGatewayError {

@@ -7,6 +7,7 @@
 import {
   APIStatusError,
   ConnectionError,
+  ModelUnavailableError,
   TimeoutError,
   getHeader,
   type HeadersInput,
@@ -26,12 +27,24 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500
 }
 
+/** What the failed call was. */
+export interface RetryContext {
+  /**
+   * A generation (generateContent, streamGenerateContent): its timeout is not retried, since the request was sent
+   * and the model may still be generating, and billing, an answer that a retry would pay for again.
+   */
+  generation?: boolean | undefined
+}
+
 /**
- * True for errors worth retrying: connection failures, timeouts, and {@link APIStatusError}s whose
- * status {@link isRetryableStatus}. Stream errors, validation errors and aborts are not retried.
+ * True for errors worth retrying: connection failures, timeouts (except a generation's, see {@link RetryContext}),
+ * and {@link APIStatusError}s whose status {@link isRetryableStatus}, except {@link ModelUnavailableError} (the relay
+ * has no channel for the model; asking again will not find one). Stream errors, validation errors and aborts are not retried.
  */
-export function isRetryableError(error: unknown): boolean {
-  if (error instanceof ConnectionError || error instanceof TimeoutError) return true
+export function isRetryableError(error: unknown, context: RetryContext = {}): boolean {
+  if (error instanceof TimeoutError) return !context.generation
+  if (error instanceof ConnectionError) return true
+  if (error instanceof ModelUnavailableError) return false
   if (error instanceof APIStatusError) return isRetryableStatus(error.status)
   return false
 }

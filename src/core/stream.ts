@@ -3,10 +3,8 @@
  * error events throw, a stream without its final chunk throws, a stalled stream times out.
  */
 import {
-  ConnectionError,
   GeminiGatewayError,
   IncompleteStreamError,
-  TimeoutError,
   StreamError,
   UserAbortError,
   findBodyError,
@@ -24,8 +22,12 @@ export interface StreamInput {
   secrets: readonly string[]
   /** The caller's signal: aborting ends the stream with a UserAbortError. */
   signal: AbortSignal | undefined
-  /** No bytes for this long ends the stream with a TimeoutError. */
-  idleTimeoutMs: number
+  /** No bytes for this long ends the stream with a TimeoutError; `option` is named in its message. */
+  idleTimeout: { ms: number; option: string }
+  /** Attempts the request took to get its headers (for error messages). */
+  attempts: number
+  /** Where the stream comes from; its host and port name a lost connection. */
+  baseUrl: string
   /** Aborts the HTTP exchange (used when the stream stalls). */
   abort: () => void
   /** Validates a chunk: `undefined` when it passes (the fast path), else a promise that rejects. */
@@ -78,7 +80,8 @@ export function streamChunks(input: StreamInput): AsyncGenerator<GenerateContent
  * abort a UserAbortError, a broken connection a ConnectionError.
  */
 async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Promise<string> {
-  const { provider, signal, idleTimeoutMs } = input
+  const { provider, signal } = input
+  const idleTimeoutMs = input.idleTimeout.ms
   const common = { provider, headers: input.response.headers, secrets: input.secrets }
   const reader = body.getReader()
   const decoder = new TextDecoder()
@@ -99,8 +102,7 @@ async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Pr
     }
   } catch (error) {
     if (signal?.aborted) throw new UserAbortError(`${provider}: aborted by the caller`, { ...common, cause: signal.reason })
-    if (stalled) throw new TimeoutError(`${provider}: no data for ${idleTimeoutMs} ms`, { ...common, timeoutMs: idleTimeoutMs })
-    throw new ConnectionError(`${provider}: connection lost while reading the body`, { ...common, cause: error })
+    throw transportError(input, await errorBodies(), error, stalled, undefined)
   } finally {
     clearTimeout(timer)
     signal?.removeEventListener('abort', onAbort)
@@ -135,14 +137,14 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
   constructor(input: StreamInput, body: ReadableStream<Uint8Array>) {
     this.#input = input
     this.#events = decodeSSE(body, { ...(input.signal && { signal: input.signal }), onRead: () => { this.#lastRead = Date.now() } })
-    this.#timer = setTimeout(this.#tick, input.idleTimeoutMs)
+    this.#timer = setTimeout(this.#tick, input.idleTimeout.ms)
   }
 
   /** One timer per stream, re-armed for the time left, rather than one per read. */
   readonly #tick = (): void => {
     const idle = Date.now() - this.#lastRead
-    if (idle < this.#input.idleTimeoutMs) {
-      this.#timer = setTimeout(this.#tick, this.#input.idleTimeoutMs - idle)
+    if (idle < this.#input.idleTimeout.ms) {
+      this.#timer = setTimeout(this.#tick, this.#input.idleTimeout.ms - idle)
       return
     }
     this.#stalled = true
@@ -211,13 +213,12 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
 
   /** Every failure leaves as a typed error, and the body is cancelled. */
   readonly #onFailure = async (error: unknown): Promise<never> => {
-    const { provider, signal, idleTimeoutMs } = this.#input
+    const { provider, signal } = this.#input
     this.#stop()
     await this.#events.return(undefined).catch(() => {})
     if (signal?.aborted) throw new UserAbortError(`${provider}: aborted by the caller`, { ...this.#common(), cause: signal.reason })
-    if (this.#stalled) throw new TimeoutError(`${provider}: stream stalled: no data for ${idleTimeoutMs} ms after ${this.#count} chunk(s)`, { ...this.#common(), timeoutMs: idleTimeoutMs })
-    if (error instanceof GeminiGatewayError) throw error
-    throw new ConnectionError(`${provider}: connection lost after ${this.#count} chunk(s)`, { ...this.#common(), cause: error })
+    if (error instanceof GeminiGatewayError && !this.#stalled) throw error
+    throw transportError(this.#input, await errorBodies(), error, this.#stalled, this.#count)
   }
 
   #common() {
@@ -245,6 +246,14 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
   [Symbol.asyncIterator](): this {
     return this
   }
+}
+
+/** A stall (our idle timer) or a broken connection while reading the body, as a typed error. */
+function transportError(input: StreamInput, bodies: ErrorBodies, cause: unknown, stalled: boolean, chunks: number | undefined): GeminiGatewayError {
+  const { provider, secrets, baseUrl, attempts } = input
+  return bodies.transportError({
+    provider, baseUrl, cause, secrets, headers: input.response.headers, phase: 'stream', chunks, attempts, timeout: stalled ? input.idleTimeout : undefined,
+  })
 }
 
 async function* failedStream(build: (bodies: ErrorBodies) => GeminiGatewayError): AsyncGenerator<GenerateContentResponse> {

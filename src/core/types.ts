@@ -31,7 +31,7 @@ export type CountTokensParams<Documented extends string = string> = Omit<Schemas
 export interface CallOptions {
   /** Aborts the call (and a stream's body); the error thrown is a `UserAbortError`. */
   signal?: AbortSignal
-  /** Overrides the client's timeout for this call. */
+  /** Overrides the client's limit for this call (`timeoutMs` for generations, `quickTimeoutMs` for the other calls). */
   timeoutMs?: number
   /** Extra headers for this call. */
   headers?: Record<string, string>

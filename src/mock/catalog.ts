@@ -21,6 +21,12 @@ export const ANYFAST_MODELS = [
 /** infinityblue's documented models (seed 000). */
 export const INFINITYBLUE_MODELS = ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'] as const
 
+/** apimart's documented models (seed 002; `-thinking` is its suffix for a thinking budget). */
+export const APIMART_MODELS = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.5-flash-lite', 'gemini-2.5-pro-thinking'] as const
+
+/** Models the fake Google serves: the ids of {@link GOOGLE_CATALOG}. nordlys routes to Google, so it serves these too. */
+export const GOOGLE_MODELS: readonly string[] = ANYFAST_MODELS
+
 function displayName(id: string): string {
   return id
     .replace(/^gemini-/, 'Gemini ')
@@ -49,4 +55,4 @@ export function googleModel(id: string): Record<string, unknown> {
 }
 
 /** The fake Google catalogue, in list order. */
-export const GOOGLE_CATALOG: readonly Record<string, unknown>[] = ANYFAST_MODELS.map(googleModel)
+export const GOOGLE_CATALOG: readonly Record<string, unknown>[] = GOOGLE_MODELS.map(googleModel)

@@ -34,6 +34,8 @@ export type ErrorKind =
   | 'unknown-model'
   | 'auth'
   | 'bad-request'
+  /** Google's own 400 INVALID_ARGUMENT for a request it read but refuses (e.g. a bad role), as each relay forwards it. */
+  | 'invalid-argument'
 
 /** What a dialect may need to word an error. */
 export interface ErrorContext {
@@ -87,8 +89,8 @@ export interface Dialect {
   checkAuth(headers: IncomingHttpHeaders, query: URLSearchParams, apiKey: string, ctx: ErrorContext): Reply | undefined
   error(kind: ErrorKind, ctx: ErrorContext): Reply
   readBody(body: Record<string, unknown>): BodyReading
-  /** Rejects models the gateway does not route (anyfast); `undefined` = accepted. */
-  checkModel?(model: string, ctx: ErrorContext): Reply | undefined
+  /** Model ids the gateway serves (its documented or recorded catalogue); any other gets its `unknown-model` error. */
+  models: readonly string[]
   /** Content type of a successful unary JSON answer (used when stalling or cutting one). */
   unaryContentType: string
   unary(value: Record<string, unknown>, rawText: string, ctx: AnswerContext): Reply
@@ -175,6 +177,26 @@ export function readCamelBody(body: Record<string, unknown>): BodyReading {
 export function contentsProblem(contents: unknown): string | undefined {
   if (!Array.isArray(contents) || contents.length === 0) return 'contents is required and must be a non-empty array'
   return undefined
+}
+
+/** Google's answer to a `contents[].role` other than these (its message names only the two documented ones). */
+export const INVALID_ROLE = 'Please use a valid role: user, model.'
+
+/**
+ * Roles Google accepts: `user`, `model`, or none (its description: "Must be either 'user' or 'model' ... can be
+ * left blank or unset"). `function` too: older SDKs sent it with function responses and the models served here
+ * take it; only newer models (Gemini 3.6+) refuse it, with another message.
+ */
+const ROLES: ReadonlySet<string> = new Set(['user', 'model', 'function'])
+
+/** {@link INVALID_ROLE} when some content has a role Google refuses; otherwise `undefined`. */
+export function roleProblem(contents: unknown): string | undefined {
+  if (!Array.isArray(contents)) return undefined
+  const refused = contents.some((c: unknown) => {
+    const role = c && typeof c === 'object' ? (c as Record<string, unknown>).role : undefined
+    return typeof role === 'string' && role !== '' && !ROLES.has(role)
+  })
+  return refused ? INVALID_ROLE : undefined
 }
 
 /** A relay-style request id. */

@@ -67,6 +67,25 @@ export function loadRecording(name: string): Recording {
   return rec
 }
 
+/** A `"modelVersion": "…"` member in recorded JSON text (not one quoted inside a string value). */
+const MODEL_VERSION = /(?<!\\)("modelVersion"\s*:\s*)"(?:[^"\\]|\\.)*"/g
+
+/** One recorded JSON object as if `model` had answered: its `modelVersion`, when it has one, names `model`. */
+function retag(text: string, value: Record<string, unknown>, model: string): { text: string; value: Record<string, unknown> } {
+  if (!('modelVersion' in value) || value.modelVersion === model) return { text, value }
+  return { text: text.replace(MODEL_VERSION, (_, key: string) => `${key}${JSON.stringify(model)}`), value: { ...value, modelVersion: model } }
+}
+
+/**
+ * The recording as `model` would have answered it: Google reports the model asked for in `modelVersion`, while a
+ * recording names the model it was made with. Only that value changes; the bytes around it stay as recorded (an
+ * SSE recording's whole-body `text` is left as it was: answers are built from its `events`).
+ */
+export function answeredBy<R extends Recording>(rec: R, model: string): R {
+  if (rec.kind === 'json') return { ...rec, ...retag(rec.text, rec.value, model) }
+  return { ...rec, events: rec.events.map((ev) => retag(ev.text, ev.value, model)) }
+}
+
 /** Splits a raw SSE body on blank lines (CRLF, LF or CR) and keeps the `data:` payloads. */
 export function parseSse(text: string): RecordedEvent[] {
   const events: RecordedEvent[] = []

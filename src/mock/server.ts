@@ -1,6 +1,7 @@
 /**
  * The HTTP side of the local gateway: a real `node:http` server on loopback that records each request, then serves
- * a per-request scenario, the next queued item, or the dialect's default answer (routing → auth → body → recording).
+ * a per-request scenario, the next queued item, or the dialect's default answer (routing → auth → body → model →
+ * roles → recording).
  * @internal
  */
 import { setMaxListeners } from 'node:events'
@@ -10,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import {
   badGatewayHtml,
   envelopeErrorReply,
+  roleProblem,
   type AnswerContext,
   type BodyReading,
   type ErrorContext,
@@ -21,6 +23,7 @@ import {
 import { DIALECTS } from './dialects/index.ts'
 import { googleLine } from './dialects/google.ts'
 import {
+  answeredBy,
   DEFAULT_COUNT_TOKENS,
   DEFAULT_STREAM,
   DEFAULT_UNARY,
@@ -140,8 +143,11 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     envelope,
   })
 
-  const streamEvents = (rec: Recording): RecordedEvent[] =>
-    rec.kind === 'sse' ? rec.events : [{ text: googleLine(rec.value), value: rec.value }]
+  /** The events of a stream answer, each naming the model asked for (a unary recording streams as one event). */
+  const streamEvents = (rec: Recording, model: string): RecordedEvent[] => {
+    const answer = answeredBy(rec, model)
+    return answer.kind === 'sse' ? answer.events : [{ text: googleLine(answer.value), value: answer.value }]
+  }
 
   const writeStream = async (
     res: ServerResponse,
@@ -201,7 +207,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
           return cutUnary(ex, actx)
         }
         const rec = pickRecording(ex, DEFAULT_STREAM, streamable)
-        const events = streamEvents(typeof rec === 'string' ? loadRecording(DEFAULT_STREAM) : rec)
+        const events = streamEvents(typeof rec === 'string' ? loadRecording(DEFAULT_STREAM) : rec, actx.model)
         return writeStream(res, dialect.framing(actx), events, scenario === 'stream-cut' ? 'cut' : 'midway')
       }
       default:
@@ -211,7 +217,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
 
   /** Half a unary JSON body under a full Content-Length, then a dead socket. */
   async function cutUnary(ex: Exchange, actx: AnswerContext): Promise<void> {
-    const rec = loadRecording(DEFAULT_UNARY)
+    const rec = answeredBy(loadRecording(DEFAULT_UNARY), actx.model)
     if (rec.kind !== 'json') throw new Error(`${DEFAULT_UNARY} is not a unary recording`)
     const reply = dialect.unary(rec.value, rec.text, actx)
     const body = Buffer.from(reply.body)
@@ -270,6 +276,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
         return send(res, mustHave(dialect.openaiModels, 'openaiModels').call(dialect))
       case 'countTokens': {
         if (parseObject(ex.rawBody) === undefined) return send(res, dialect.error('bad-request', { ...ctx, message: 'Invalid JSON payload received.' }))
+        if (!dialect.models.includes(actx.model)) return send(res, dialect.error('unknown-model', ctx))
         const rec = pickRecording(ex, DEFAULT_COUNT_TOKENS, RECORDINGS.countTokens)
         if (typeof rec === 'string') return misuse(res, rec)
         return send(res, mustHave(dialect.countTokens, 'countTokens').call(dialect, rec.text))
@@ -283,17 +290,20 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
         recorded.ignoredKeys = reading.ignoredKeys
         const echo = echoHeaders(reading)
         if (reading.error) return send(res, dialect.error('bad-request', { ...ctx, message: reading.error }), echo)
-        const wrongModel = dialect.checkModel?.(actx.model, ctx)
-        if (wrongModel) return send(res, wrongModel, echo)
+        // As Google orders them: the body is parsed, then the model looked up, then the contents checked.
+        if (!dialect.models.includes(actx.model)) return send(res, dialect.error('unknown-model', ctx), echo)
+        const badRole = roleProblem(reading.contents)
+        if (badRole) return send(res, dialect.error('invalid-argument', { ...ctx, message: badRole }), echo)
         if (route.op === 'generate') {
           const rec = pickRecording(ex, DEFAULT_UNARY, RECORDINGS.unary)
           if (typeof rec === 'string') return misuse(res, rec)
           if (rec.kind !== 'json') return misuse(res, `recording "${rec.name}" is not a unary answer`)
-          return send(res, dialect.unary(rec.value, rec.text, actx), echo)
+          const answer = answeredBy(rec, actx.model)
+          return send(res, dialect.unary(answer.value, answer.text, actx), echo)
         }
         const rec = pickRecording(ex, DEFAULT_STREAM, streamable)
         if (typeof rec === 'string') return misuse(res, rec)
-        return writeStream(res, dialect.framing(actx), streamEvents(rec), 'full', echo)
+        return writeStream(res, dialect.framing(actx), streamEvents(rec, actx.model), 'full', echo)
       }
     }
   }

@@ -20,7 +20,8 @@ export const MOCK_PROVIDERS: readonly MockProvider[] = ['google', 'infinityblue'
  * - `overloaded`: 503. `server-error`: 500. `bad-gateway-html`: 502 nginx HTML page.
  * - `error-200`: HTTP 200 whose body is an error in the dialect's shape.
  * - `envelope-error`: HTTP 200 `{"code":500,"msg":"upstream error","data":null}` (apimart's envelope; sent as is by every dialect).
- * - `unknown-model`: the dialect's unknown-model error (google 404 NOT_FOUND, new-api relays 503 `model_not_found`).
+ * - `unknown-model`: the dialect's unknown-model error (google 404 NOT_FOUND, new-api relays 503 `model_not_found`,
+ *   apimart a 404 envelope, nordlys 404), which a model outside the dialect's catalogue also gets without asking.
  * - `auth`: the dialect's auth error even though the key is right.
  * - `stream-error-midway`: two events, then the dialect's mid-stream error (google: bare pretty JSON; relays:
  *   `data: {"error":...}`; nordlys: the stream just ends). On a unary request: the `overloaded` error.

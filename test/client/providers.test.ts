@@ -8,6 +8,7 @@ import {
   ConfigurationError,
   GeminiGatewayError,
   InternalServerError,
+  ModelUnavailableError,
   NotFoundError,
   RateLimitError,
   RequestValidationError,
@@ -22,7 +23,8 @@ import { startMockGateway, type FailureScenario, type MockGateway } from '../../
 import { CONTENTS, ENV_KEYS, KEY, MODEL, PROVIDERS, WRONG_KEY, caught, clientFor, observingFetch } from './helpers.ts'
 
 const recording = (name: string) => JSON.parse(readFileSync(new URL(`../../src/mock/recordings/${name}`, import.meta.url), 'utf8'))
-const DEFAULT_UNARY = recording('unary-success-basic-reply-short.json')
+/** The default answer as served to a request for MODEL: the recording, with the model asked for in modelVersion. */
+const DEFAULT_UNARY = { ...recording('unary-success-basic-reply-short.json'), modelVersion: MODEL }
 const DEFAULT_TEXT = "Google's headquarters, also known as the Googleplex, is located in **Mountain View, California**.\n"
 
 /** The header that must carry the key, and its exact value. */
@@ -61,7 +63,7 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'error-200': [InternalServerError, 500],
     'envelope-error': [InternalServerError, 500],
     'unknown-model': [NotFoundError, 404],
-    auth: [BadRequestError, 400], // Google answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID
+    auth: [AuthenticationError, 400], // Google answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID: the same class as a relay's 401
   },
   infinityblue: {
     'rate-limit': [RateLimitError, 429],
@@ -70,7 +72,7 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'bad-gateway-html': [InternalServerError, 502],
     'error-200': [InternalServerError, 503], // OpenAI-shaped body at HTTP 200 claiming code 503
     'envelope-error': [InternalServerError, 500],
-    'unknown-model': [InternalServerError, 503], // new-api: 503 model_not_found (no channel serves it)
+    'unknown-model': [ModelUnavailableError, 503], // new-api: 503 model_not_found (no channel serves it)
     auth: [AuthenticationError, 401],
   },
   anyfast: {
@@ -80,7 +82,7 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'bad-gateway-html': [InternalServerError, 502],
     'error-200': [InternalServerError, 503],
     'envelope-error': [InternalServerError, 500],
-    'unknown-model': [InternalServerError, 503],
+    'unknown-model': [ModelUnavailableError, 503],
     auth: [AuthenticationError, 401],
   },
   apimart: {
@@ -135,12 +137,11 @@ describe.each(PROVIDERS)('%s', (provider) => {
   it('wrong key: the typed auth error, without the key in message or body', async () => {
     const client = createClient({ provider, apiKey: WRONG_KEY, baseUrl: gw.url, maxRetries: 0 })
     const error = await caught(client.generateContent({ model: MODEL, contents: CONTENTS }))
+    expect(error).toBeInstanceOf(AuthenticationError)
     if (provider === 'google') {
-      expect(error).toBeInstanceOf(BadRequestError)
       expect(error.status).toBe(400)
       expect(error.code).toBe('INVALID_ARGUMENT')
     } else {
-      expect(error).toBeInstanceOf(AuthenticationError)
       expect(error.status).toBe(401)
     }
     expect(error.provider).toBe(provider)

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   APIStatusError,
+  AuthenticationError,
   BadRequestError,
   IncompleteStreamError,
   InternalServerError,
@@ -128,6 +129,12 @@ const statusClass: Record<number, typeof APIStatusError> = {
   503: InternalServerError,
 }
 
+/** The class a recorded Google error must become: by its status, except a bad key, which is an AuthenticationError on every provider. */
+function classOf(recorded: { code: number; details?: unknown }): typeof APIStatusError {
+  const badKey = Array.isArray(recorded.details) && recorded.details.some((d) => (d as { reason?: unknown }).reason === 'API_KEY_INVALID')
+  return badKey ? AuthenticationError : statusClass[recorded.code]!
+}
+
 let gw: MockGateway
 let client: GoogleClient
 beforeAll(async () => {
@@ -165,10 +172,10 @@ describe('unary GenerateContentResponse recordings', () => {
 describe('error recordings', () => {
   it.each(of('error'))('%s: the typed error with the recorded status', async (file) => {
     const body = textOf(file)
-    const recorded = JSON.parse(body).error as { code: number; status: string; message: string }
+    const recorded = JSON.parse(body).error as { code: number; status: string; message: string; details?: unknown }
     gw.enqueue({ status: recorded.code, headers: JSON_HEADERS, body })
     const error = await caught(client.generateContent(params))
-    expect(error).toBeInstanceOf(statusClass[recorded.code]!)
+    expect(error).toBeInstanceOf(classOf(recorded))
     expect(error.status).toBe(recorded.code)
     expect(error.code).toBe(recorded.status)
     expect(error.provider).toBe('google')
@@ -179,22 +186,22 @@ describe('error recordings', () => {
 
   it.each(of('error'))('%s: the same body answering a streaming call (labelled text/event-stream)', async (file) => {
     const body = textOf(file)
-    const recorded = JSON.parse(body).error as { code: number }
+    const recorded = JSON.parse(body).error as { code: number; details?: unknown }
     gw.enqueue({ status: recorded.code, headers: SSE_HEADERS, body })
     const error = await caught(drain(client.streamGenerateContent(params)))
-    expect(error).toBeInstanceOf(statusClass[recorded.code]!)
+    expect(error).toBeInstanceOf(classOf(recorded))
     expect(error.status).toBe(recorded.code)
   })
 
   it.each(of('stream-error-status'))('%s: an HTTP error answering a streaming call', async (file) => {
     // firebase keeps the raw body; js-genai's recorder kept it as one parsed segment (HTTP 404, pretty JSON on the wire).
     const body = file.endsWith('.json') ? `${JSON.stringify((JSON.parse(textOf(file)) as unknown[])[0], null, 2)}\n` : textOf(file)
-    const recorded = JSON.parse(body).error as { code: number; status: string }
+    const recorded = JSON.parse(body).error as { code: number; status: string; details?: unknown }
     gw.enqueue({ status: recorded.code, headers: SSE_HEADERS, body })
     const chunks: GenerateContentResponse[] = []
     const error = await caught(drain(client.streamGenerateContent(params), chunks))
     expect(chunks).toEqual([])
-    expect(error).toBeInstanceOf(statusClass[recorded.code]!)
+    expect(error).toBeInstanceOf(classOf(recorded))
     expect(error.status).toBe(recorded.code)
     expect(error.code).toBe(recorded.status)
   })

@@ -33,8 +33,12 @@ function recordedEvents(file: string): Record<string, any>[] {
 const SHORT = recordedEvents('streaming-success-basic-reply-short.txt')
 const THINKING = recordedEvents('streaming-success-thinking-function-call-thought-summary-signature.txt')
 
-/** What each dialect adds to every streamed object (anyfast: candidate index + modelVersion; nordlys: provider). */
-function asServedBy(provider: Provider, event: Record<string, any>): Record<string, any> {
+/**
+ * What each dialect makes of every streamed object: its `modelVersion` names the model asked for (the recordings
+ * were made with others); anyfast adds candidate indexes and a missing modelVersion; nordlys adds `provider`.
+ */
+function asServedBy(provider: Provider, recorded: Record<string, any>): Record<string, any> {
+  const event = 'modelVersion' in recorded ? { ...recorded, modelVersion: MODEL } : recorded
   if (provider === 'anyfast') {
     const out = { ...event, candidates: event.candidates?.map((c: any, i: number) => ('index' in c ? c : { ...c, index: i })) }
     return 'modelVersion' in out ? out : { ...out, modelVersion: MODEL }

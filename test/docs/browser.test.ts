@@ -4,7 +4,9 @@
  * @sparticuz/chromium ships on npm, driven by playwright-core: see test/support/browser.ts). Each page must log no console error and throw nothing, make
  * every request to 127.0.0.1 or `file://` (plus in-memory `data:`/`blob:` URLs), and show its content: on a
  * Redoc page every operation summary of that provider's bundle. A screenshot of each page goes to
- * os.tmpdir()/gemini-gateways-docs-screenshots/.
+ * os.tmpdir()/gemini-gateways-docs-screenshots/. Then, over http: every operation's code samples render in
+ * Redoc's right panel (TypeScript first, curl one click away; a screenshot of each page with curl
+ * selected), and every schema anchor the fields index links to exists on the provider page it names.
  *
  * Needs nothing but `npm ci`; it never skips.
  */
@@ -18,6 +20,8 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDocs, loadSpecs, PROVIDERS } from '../../scripts/docs.ts'
 import { API_ENTRY_POINTS } from '../../scripts/docs/api-reference.ts'
+import { DIALECTS } from '../../scripts/docs/exchanges.ts'
+import { FIELDS_PAGE } from '../../scripts/docs/nav.ts'
 import type { OpenAPIDoc } from '../../scripts/provider-table.ts'
 import { launchChromium } from '../support/browser.ts'
 
@@ -128,6 +132,8 @@ const API_PAGES: { path: string; shows: string[] }[] = [
   { path: 'api/interfaces/gemini-gateways.ClientOptions.html', shows: ['Interface ClientOptions', 'maxRetries'] },
   { path: 'api/modules/gemini-gateways_mock.html', shows: ['Module gemini-gateways/mock', 'startMockGateway'] },
   { path: 'api/interfaces/gemini-gateways_mock.MockGateway.html', shows: ['Interface MockGateway', 'enqueue'] },
+  { path: 'api/modules/gemini-gateways_validators.html', shows: ['Module gemini-gateways/validators', 'ProviderValidators', 'nordlys'] },
+  { path: 'api/modules/gemini-gateways_types_nordlys.html', shows: ['Module gemini-gateways/types/nordlys', 'paths', 'components'] },
 ]
 
 interface PageCase {
@@ -155,6 +161,7 @@ const PAGES: PageCase[] = [
       fullPage: false,
     }),
   ),
+  { path: FIELDS_PAGE, check: showsAll(['Index of fields and errors', 'Error classes', 'Schema fields', 'RateLimitError']), fullPage: false },
   {
     path: 'quirks.html',
     check: showsAll(['Gateway quirks', 'Authentication', 'Paths and operations', 'Error bodies', 'What the client does:', 'nordlys']),
@@ -217,6 +224,104 @@ describe.each([
     expect(result.requests.filter((r) => !isLocal(r)), `${path} over ${mode}: requests that left the machine`).toEqual([])
     expect(result.failedLocal, `${path} over ${mode}: failed requests`).toEqual([])
     expect((await stat(shot)).size).toBeGreaterThan(5_000)
+  }, 60_000)
+})
+
+/** Opens `path` over http in a fresh context; runs `fn`; closes. Console errors fail the test. */
+async function withPage(path: string, fn: (page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', serviceWorkers: 'block' })
+  await context.route('**/*', (route) => (isLocal(route.request().url()) ? route.continue() : route.abort('blockedbyclient')))
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  page.on('pageerror', (e) => errors.push(e.message))
+  try {
+    await page.goto(`${origin}/${path}`, { waitUntil: 'load' })
+    await fn(page)
+  } finally {
+    await context.close()
+  }
+  expect(errors, path).toEqual([])
+}
+
+/** Opens an operation from the sidebar (its tag first) and returns its section: the block holding its heading and panels. */
+async function openOperation(page: Page, tag: string | undefined, summary: string): Promise<ReturnType<Page['locator']>> {
+  const menu = page.locator('[data-component-name="Menu/Menu"]').first()
+  await menu.waitFor({ state: 'visible', timeout: 20_000 })
+  const item = menu.getByText(summary, { exact: true }).first()
+  if (!(await item.isVisible()) && tag !== undefined) await menu.getByText(tag, { exact: true }).first().click()
+  await item.click()
+  const heading = page.locator('[data-component-name="Typography/H2"]').filter({ hasText: new RegExp(`^${summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first()
+  await heading.waitFor({ state: 'visible', timeout: 20_000 })
+  return heading.locator('xpath=ancestor::*[.//*[@data-component-name="CodeBlock/CodeBlock"]][1]')
+}
+
+describe('code samples in the browser', () => {
+  it.each([...PROVIDERS])('%s.html: every operation shows its TypeScript sample, and its curl sample once picked', async (p) => {
+    const doc = bundles[p] as OpenAPIDoc
+    const host = doc.servers?.[0]?.url as string
+    const keyVar = `$${DIALECTS[p].envKey}`
+    await withPage(`${p}.html`, async (page) => {
+      const ops = operations(doc)
+      for (const op of ops) {
+        const section = await openOperation(page, op.tag, op.summary)
+        const code = section.locator('[data-component-name="CodeBlock/CodeBlock"]').filter({ visible: true }).first()
+        const picker = (label: string) => section.locator('[data-component-name="Dropdown/Dropdown"]').filter({ visible: true }).getByRole('button', { name: label, exact: true })
+        // TypeScript is the first language, so it shows first (and again after curl was picked on the previous operation, it is picked back).
+        if (await picker('curl').isVisible()) {
+          await picker('curl').click()
+          await page.getByRole('menuitem', { name: 'TypeScript', exact: true }).filter({ visible: true }).first().click()
+        }
+        await expect.poll(() => code.textContent(), { timeout: 10_000 }).toContain(`createClient({ provider: '${p}' })`)
+        await picker('TypeScript').click()
+        await page.getByRole('menuitem', { name: 'curl', exact: true }).filter({ visible: true }).first().click()
+        await expect.poll(() => code.textContent(), { timeout: 10_000 }).toContain(`curl -X `)
+        const curl = (await code.textContent()) ?? ''
+        expect(curl, `${p} ${op.summary}`).toContain(host)
+        expect(curl, `${p} ${op.summary}`).toContain(keyVar)
+        if (p === 'nordlys' && op.summary === 'Generate a response') expect(curl).toContain('"generation_config"')
+      }
+      await page.screenshot({ path: join(SCREENSHOTS, `http-${p}-curl.png`) })
+    })
+  }, 120_000)
+})
+
+describe('fields index anchors in the browser', () => {
+  it.each([...PROVIDERS])('%s.html: every schema anchor the fields index links to exists', async (p) => {
+    const html = await readFile(join(out, FIELDS_PAGE), 'utf8')
+    const wanted = [...new Set([...html.matchAll(new RegExp(`href="${p}\\.html(#[^"]+)"`, 'g'))].map((m) => m[1] as string))]
+    expect(wanted.length).toBeGreaterThan(10)
+    await withPage(`${p}.html`, async (page) => {
+      const menu = page.locator('[data-component-name="Menu/Menu"]').first()
+      await menu.waitFor({ state: 'visible', timeout: 20_000 })
+      await menu.getByText('Schemas', { exact: true }).first().click()
+      await page.locator('a[href^="#/schemas/"]').first().waitFor({ state: 'attached', timeout: 20_000 })
+      const have = new Set(await page.locator('a[href^="#/schemas/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      expect(wanted.filter((a) => !have.has(a)), `${p}: anchors the fields index links to but the page lacks`).toEqual([])
+    })
+  }, 60_000)
+
+  it('a field link lands on the schema, shown, on the provider page', async () => {
+    await withPage(FIELDS_PAGE, async (page) => {
+      await page.locator('#filter').fill('provider_order')
+      const link = page.locator('tr#field-NordlysGenerateContentRequest\\.provider_order a', { hasText: 'nordlys' })
+      await link.click()
+      await page.waitForURL(/nordlys\.html#\/schemas\/nordlysgeneratecontentrequest$/)
+      await expectVisible(page, 'NordlysGenerateContentRequest', 'fields → nordlys')
+      await expectVisible(page, 'provider_order', 'fields → nordlys')
+      await page.screenshot({ path: join(SCREENSHOTS, 'http-fields-to-nordlys-schema.png') })
+    })
+  }, 60_000)
+
+  it('the filter narrows the index to what was typed', async () => {
+    await withPage(FIELDS_PAGE, async (page) => {
+      await page.locator('#filter').fill('ratelimit')
+      await expect.poll(() => page.locator('tr[data-key]:not([hidden])').count()).toBe(1)
+      await expectVisible(page, 'RateLimitError', 'fields filter')
+      await page.screenshot({ path: join(SCREENSHOTS, 'http-fields-filtered.png') })
+    })
   }, 60_000)
 })
 

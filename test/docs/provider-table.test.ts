@@ -188,7 +188,9 @@ describe('renderComparisonTable and the index page', () => {
   })
 
   it('links all five pages, the quirks page and the API reference, and counts every gateway quirk', () => {
-    const html = renderIndexPage(Object.values(byName), overlays)
+    const wire = '<table class="compare wire"><tbody><tr><td>recorded</td></tr></tbody></table>'
+    const html = renderIndexPage(Object.values(byName), overlays, wire)
+    expect(html).toContain(wire)
     for (const p of PROVIDERS) expect(html).toContain(`<a href="${p}.html">${p}</a>`)
     expect(html).toContain('<a href="quirks.html">Gateway quirks</a>')
     expect(html).toContain('<a href="api/index.html">TypeScript API reference</a>')

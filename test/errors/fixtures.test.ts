@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, BadRequestError, InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError, StreamError } from '../../src/core/errors.ts'
+import { APIStatusError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError, StreamError } from '../../src/core/errors.ts'
 import { errorFromResponse, errorInBody, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
 import { retryDelayFromBody } from '../../src/core/retry.ts'
 
@@ -82,8 +82,9 @@ describe.each(errorFiles.map((url) => [relative(url), url] as const))('error fix
   const expected = googleErrorOf(JSON.parse(bodyText)) as GoogleError
   const err = errorFromResponse({ status: expected.code, bodyText, provider: 'google' })
 
-  it('maps to the subclass for its status', () => {
-    const Class = { 400: BadRequestError, 403: PermissionDeniedError, 404: NotFoundError, 429: RateLimitError, 500: InternalServerError, 503: InternalServerError }[
+  it('maps to the subclass for its status (a bad key: AuthenticationError, as on every provider)', () => {
+    const badKey = (expected.details ?? []).some((d) => (d as { reason?: unknown }).reason === 'API_KEY_INVALID')
+    const Class = badKey ? AuthenticationError : { 400: BadRequestError, 403: PermissionDeniedError, 404: NotFoundError, 429: RateLimitError, 500: InternalServerError, 503: InternalServerError }[
       expected.code
     ]
     expect(Class).toBeDefined()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError, UnprocessableEntityError } from '../../src/core/errors.ts'
+import { APIStatusError, AuthenticationError, BadRequestError, InternalServerError, ModelUnavailableError, NotFoundError, RateLimitError, UnprocessableEntityError } from '../../src/core/errors.ts'
 import { errorFromResponse } from '../../src/core/error-bodies.ts'
 
 const googleQuota = {
@@ -63,12 +63,13 @@ describe('Google shape', () => {
 })
 
 describe('OpenAI-style shapes (new-api and other relays)', () => {
-  it('string code', () => {
+  it('string code (new-api without a channel for the model: ModelUnavailableError whatever the status)', () => {
     const bodyText = JSON.stringify({
       error: { message: 'No available channel for model gemini-9 under group default', type: 'new_api_error', param: null, code: 'model_not_found' },
     })
     const err = errorFromResponse({ status: 404, bodyText, provider: 'infinityblue' })
-    expect(err).toBeInstanceOf(NotFoundError)
+    expect(err).toBeInstanceOf(ModelUnavailableError)
+    expect(err.status).toBe(404)
     expect(err.code).toBe('model_not_found')
     expect(err.message).toBe('infinityblue: 404 model_not_found: No available channel for model gemini-9 under group default')
     expect(err.details).toBeUndefined()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, AuthenticationError, InternalServerError, MalformedResponseError, NotFoundError, RateLimitError, StreamError } from '../../src/core/errors.ts'
+import { APIStatusError, AuthenticationError, InternalServerError, MalformedResponseError, ModelUnavailableError, NotFoundError, RateLimitError, StreamError } from '../../src/core/errors.ts'
 import { errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
 
 const success = {
@@ -60,10 +60,19 @@ describe('errorInBody: errors in disguise', () => {
   })
 
   it('an OpenAI-style error with a string code keeps the HTTP status (nothing better to go on)', () => {
-    const body = { error: { message: 'No available channel', type: 'new_api_error', param: null, code: 'model_not_found' } }
+    const body = { error: { message: 'Invalid request body', type: 'new_api_error', param: null, code: 'bad_request_body' } }
     const err = errorInBody(body, { status: 200, provider: 'infinityblue' })
     expect(err).toBeInstanceOf(APIStatusError)
     expect(err?.constructor).toBe(APIStatusError)
+    expect(err?.status).toBe(200)
+    expect(err?.code).toBe('bad_request_body')
+    expect(err?.message).toBe('infinityblue: 200 bad_request_body: Invalid request body')
+  })
+
+  it('new-api without a channel for the model, at HTTP 200: ModelUnavailableError, the HTTP status kept', () => {
+    const body = { error: { message: 'No available channel', type: 'new_api_error', param: null, code: 'model_not_found' } }
+    const err = errorInBody(body, { status: 200, provider: 'infinityblue' })
+    expect(err?.constructor).toBe(ModelUnavailableError)
     expect(err?.status).toBe(200)
     expect(err?.code).toBe('model_not_found')
     expect(err?.message).toBe('infinityblue: 200 model_not_found: No available channel')

@@ -15,6 +15,7 @@ import {
   GeminiGatewayError,
   IncompleteStreamError,
   InternalServerError,
+  ModelUnavailableError,
   NotFoundError,
   RateLimitError,
   RequestValidationError,
@@ -135,7 +136,7 @@ describe('generateContent', () => {
   })
 
   it.each([
-    { scenario: 'auth', Class: BadRequestError, status: 400 }, // google answers a bad key with 400 INVALID_ARGUMENT
+    { scenario: 'auth', Class: AuthenticationError, status: 400 }, // google answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID
     { scenario: 'unknown-model', Class: NotFoundError, status: 404 },
   ] as const)('A $scenario ($status): no failover, A’s error is thrown as is', async ({ scenario, Class, status }) => {
     a.fail(scenario)
@@ -273,7 +274,8 @@ describe('streamGenerateContent', () => {
     a.fail('auth')
     const ai = createFailoverClient([client('google', a), client('infinityblue', b)])
     const { chunks, error } = await drainFailing(ai.streamGenerateContent(params))
-    expect(error).toBeInstanceOf(BadRequestError)
+    expect(error).toBeInstanceOf(AuthenticationError)
+    expect((error as GeminiGatewayError).status).toBe(400)
     expect(chunks).toHaveLength(0)
     expect(b.requests).toHaveLength(0)
   })
@@ -305,6 +307,9 @@ describe('isFailoverError', () => {
     expect(isFailoverError(new InternalServerError('x', { status: 502 }))).toBe(true)
     expect(isFailoverError(new ConnectionError('x'))).toBe(true)
     expect(isFailoverError(new StreamError('x', { status: 503 }))).toBe(true)
+    // No channel for the model on this relay: another provider may serve it, whatever status the relay gave.
+    expect(isFailoverError(new ModelUnavailableError('x', { status: 503 }))).toBe(true)
+    expect(isFailoverError(new ModelUnavailableError('x', { status: 404 }))).toBe(true)
     expect(isFailoverError(new StreamError('x', { status: 400 }))).toBe(false)
     expect(isFailoverError(new BadRequestError('x', { status: 400 }))).toBe(false)
     expect(isFailoverError(new RequestValidationError([]))).toBe(false)

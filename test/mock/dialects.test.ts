@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { withMockGateway } from '../../src/mock/index.ts'
-import { CONTENTS, generatePath, post, sseEvents } from './helpers.ts'
+import { CONTENTS, generatePath, post, recordedModel, servedAs, sseEvents } from './helpers.ts'
 
 const recording = (name: string) => readFileSync(new URL(`../../src/mock/recordings/${name}`, import.meta.url), 'utf8')
-const SHORT = JSON.parse(recording('unary-success-basic-reply-short.json')) as Record<string, unknown>
+const SHORT_TEXT = recording('unary-success-basic-reply-short.json')
+const SHORT = JSON.parse(SHORT_TEXT) as Record<string, unknown>
+/** What every request below asks for (generatePath's default); the recordings were made with other models. */
+const ASKED = 'gemini-2.5-flash'
 
 const effectiveOf = (res: Response) => JSON.parse(res.headers.get('x-mock-effective-config') ?? 'null') as Record<string, unknown>
 
@@ -75,7 +78,7 @@ describe('nordlys reads only snake_case', () => {
   it('adds a top-level provider to answers and rejects a body without contents', async () => {
     await withMockGateway({ provider: 'nordlys' }, async (gw) => {
       const ok = (await (await post(gw, generatePath())).json()) as Record<string, unknown>
-      expect(ok).toEqual({ ...SHORT, provider: 'google' })
+      expect(ok).toEqual({ ...SHORT, modelVersion: ASKED, provider: 'google' })
       const bad = await post(gw, generatePath(), { generation_config: {} })
       expect(bad.status).toBe(400)
       expect(await bad.json()).toMatchObject({ error: { message: expect.any(String), request_id: expect.stringMatching(/^req_[0-9a-f]{24}$/) } })
@@ -123,11 +126,17 @@ describe('google body rules', () => {
     })
   })
 
-  it('serves the recording byte for byte', async () => {
+  it('serves the recording byte for byte to a request for the model that made it', async () => {
     await withMockGateway({ provider: 'google' }, async (gw) => {
-      const res = await post(gw, generatePath())
+      const res = await post(gw, generatePath(recordedModel(SHORT_TEXT)))
       expect(res.headers.get('content-type')).toBe('application/json; charset=UTF-8')
-      expect(await res.text()).toBe(recording('unary-success-basic-reply-short.json'))
+      expect(await res.text()).toBe(SHORT_TEXT)
+    })
+  })
+
+  it('changes only modelVersion for a request for another model', async () => {
+    await withMockGateway({ provider: 'google' }, async (gw) => {
+      expect(await (await post(gw, generatePath(ASKED))).text()).toBe(servedAs(SHORT_TEXT, ASKED))
     })
   })
 })
@@ -155,11 +164,11 @@ describe.each(['infinityblue', 'anyfast', 'apimart'] as const)('%s body rules (c
 })
 
 describe('anyfast decorations', () => {
-  it('adds candidates[].index (and keeps modelVersion) in unary answers', async () => {
+  it('adds candidates[].index (and reports the model asked for in modelVersion) in unary answers', async () => {
     await withMockGateway({ provider: 'anyfast' }, async (gw) => {
       const body = (await (await post(gw, generatePath())).json()) as { candidates: Array<Record<string, unknown>>; modelVersion: string }
       expect(body.candidates[0]?.index).toBe(0)
-      expect(body.modelVersion).toBe('gemini-2.0-flash')
+      expect(body.modelVersion).toBe(ASKED)
     })
   })
 
@@ -188,7 +197,7 @@ describe('apimart envelope', () => {
     await withMockGateway({ provider: 'apimart' }, async (gw) => {
       const body = (await (await post(gw, generatePath())).json()) as Record<string, Record<string, unknown>>
       const { usageMetadata, ...rest } = SHORT
-      expect(body).toEqual({ code: 200, data: rest, usageMetadata })
+      expect(body).toEqual({ code: 200, data: { ...rest, modelVersion: ASKED }, usageMetadata })
       expect('usageMetadata' in (body.data ?? {})).toBe(false)
     })
   })
@@ -196,13 +205,13 @@ describe('apimart envelope', () => {
   it('leaves out the outer usageMetadata when the answer had none', async () => {
     await withMockGateway({ provider: 'apimart' }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS }, { authorization: 'Bearer mock-key', 'x-mock-recording': 'unary-failure-only-prompt-feedback' })
-      expect(await res.json()).toEqual({ code: 200, data: JSON.parse(recording('unary-failure-only-prompt-feedback.json')) })
+      expect(await res.json()).toEqual({ code: 200, data: { ...JSON.parse(recording('unary-failure-only-prompt-feedback.json')), modelVersion: ASKED } })
     })
   })
 
   it('passes the bare response through with apimartEnvelope: false', async () => {
     await withMockGateway({ provider: 'apimart', apimartEnvelope: false }, async (gw) => {
-      expect(await (await post(gw, generatePath())).text()).toBe(recording('unary-success-basic-reply-short.json'))
+      expect(await (await post(gw, generatePath())).text()).toBe(servedAs(SHORT_TEXT, ASKED))
     })
   })
 
@@ -218,7 +227,7 @@ describe('apimart envelope', () => {
 describe('infinityblue passthrough', () => {
   it("passes Google's unary bytes through", async () => {
     await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
-      expect(await (await post(gw, generatePath())).text()).toBe(recording('unary-success-basic-reply-short.json'))
+      expect(await (await post(gw, generatePath())).text()).toBe(servedAs(SHORT_TEXT, ASKED))
     })
   })
 })

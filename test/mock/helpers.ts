@@ -11,6 +11,21 @@ export function authHeaders(provider: MockProvider, key = KEY): Record<string, s
   return { authorization: `Bearer ${key}` }
 }
 
+/** The model a recording was made with (its first `modelVersion`): asked for by name, the gateway serves its bytes unchanged. */
+export function recordedModel(recordingText: string): string {
+  const m = /"modelVersion": ?"([^"]+)"/.exec(recordingText)
+  if (!m?.[1]) throw new Error('recording has no modelVersion')
+  return m[1]
+}
+
+/** A recording's text as served for `model`: its recorded `modelVersion` values name `model` instead. */
+export function servedAs(recordingText: string, model: string): string {
+  const recorded = recordedModel(recordingText)
+  const served = recordingText.replaceAll(`"modelVersion": "${recorded}"`, `"modelVersion": "${model}"`)
+  if (model !== recorded && served === recordingText) throw new Error('servedAs: nothing replaced')
+  return served
+}
+
 /** Path of a generate call; `stream` adds `?alt=sse`. */
 export function generatePath(model = 'gemini-2.5-flash', stream = false): string {
   return stream ? `/v1beta/models/${model}:streamGenerateContent?alt=sse` : `/v1beta/models/${model}:generateContent`

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { RECORDING_NAMES, withMockGateway } from '../../src/mock/index.ts'
-import { authHeaders, CONTENTS, generatePath, get, post, sseEvents } from './helpers.ts'
+import { authHeaders, CONTENTS, generatePath, get, post, recordedModel, sseEvents } from './helpers.ts'
 
 const DIR = new URL('../../src/mock/recordings/', import.meta.url)
 /** The shared fixtures sit beside the project root (see shared/README.md). */
@@ -43,12 +43,13 @@ describe('shipped recordings', () => {
 
 describe('x-mock-recording', () => {
   it.each(['unary-success-thinking-function-call-thought-summary-signature', 'unary-success-citations', 'unary-failure-only-prompt-feedback'])(
-    'google serves %s verbatim for generateContent',
+    'google serves %s verbatim for generateContent (asked for the model that made it)',
     async (name) => {
       await withMockGateway({ provider: 'google' }, async (gw) => {
-        const res = await post(gw, generatePath(), { contents: CONTENTS }, { ...authHeaders('google'), 'x-mock-recording': name })
+        const text = readFileSync(new URL(`${name}.json`, DIR), 'utf8')
+        const res = await post(gw, generatePath(recordedModel(text)), { contents: CONTENTS }, { ...authHeaders('google'), 'x-mock-recording': name })
         expect(res.status).toBe(200)
-        expect(await res.text()).toBe(readFileSync(new URL(`${name}.json`, DIR), 'utf8'))
+        expect(await res.text()).toBe(text)
       })
     },
   )

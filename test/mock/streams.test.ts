@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { MOCK_PROVIDERS, withMockGateway } from '../../src/mock/index.ts'
-import { authHeaders, CONTENTS, generatePath, hasFinishReason, post, readChunks, sseEvents } from './helpers.ts'
+import { authHeaders, CONTENTS, generatePath, hasFinishReason, post, readChunks, recordedModel, sseEvents } from './helpers.ts'
 
 const recording = (name: string) => readFileSync(new URL(`../../src/mock/recordings/${name}`, import.meta.url), 'utf8')
 const streamPath = generatePath('gemini-2.5-flash', true)
+/** The model the default stream and the citations recording were made with: asked for, their bytes come back unchanged. */
+const RECORDED = recordedModel(recording('streaming-success-basic-reply-short.txt'))
 
 describe('google stream framing', () => {
   it('sends the recording as `data: <one line>\\r\\n\\r\\n` events, no comments, no [DONE]', async () => {
     await withMockGateway({ provider: 'google' }, async (gw) => {
-      const res = await post(gw, streamPath)
+      const res = await post(gw, generatePath(RECORDED, true))
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toBe('text/event-stream')
       expect(res.headers.get('content-disposition')).toBe('attachment')
@@ -36,7 +38,7 @@ describe('google stream framing', () => {
 
   it('streams one JSON array without alt=sse', async () => {
     await withMockGateway({ provider: 'google' }, async (gw) => {
-      const res = await post(gw, '/v1beta/models/gemini-2.5-flash:streamGenerateContent')
+      const res = await post(gw, `/v1beta/models/${RECORDED}:streamGenerateContent`)
       expect(res.headers.get('content-type')).toBe('application/json; charset=UTF-8')
       const raw = await res.text()
       expect(raw.startsWith('[{\n  "candidates"')).toBe(true)
@@ -48,7 +50,8 @@ describe('google stream framing', () => {
 
   it('turns a unary recording into a one-event stream in Google’s line format', async () => {
     await withMockGateway({ provider: 'google' }, async (gw) => {
-      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders('google'), 'x-mock-recording': 'unary-success-citations' })
+      const model = recordedModel(recording('unary-success-citations.json'))
+      const res = await post(gw, generatePath(model, true), { contents: CONTENTS }, { ...authHeaders('google'), 'x-mock-recording': 'unary-success-citations' })
       const raw = await res.text()
       expect(raw.split('\r\n\r\n').filter(Boolean)).toHaveLength(1)
       expect(raw).toMatch(/^data: \{"candidates": \[\{"content": /)

@@ -3,50 +3,19 @@
  * @arethetypeswrong/cli, installed into a fresh project, type-checked under TypeScript strict with
  * moduleResolution node16 and bundler (the package's own .d.ts files checked too: skipLibCheck off), and run
  * with node against the local gateway from the installed `gemini-gateways/mock`, in all five dialects.
- *
- * The pack runs in a copy of the working tree (tracked and untracked files, as git sees them), so that the
- * prepack build never deletes the dist/ another command may be reading.
+ * (Other runtimes: test/runtimes.)
  */
-import { spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, mergeChunks, providers, text } from '../../src/index.ts'
 import { MOCK_API_KEY, withMockGateway } from '../../src/mock/index.ts'
+import { installConsumer, ok, packPackage, type PackedInfo, ROOT, run } from '../support/packed-package.ts'
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown> }
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs a command without a shell; npm's own variables from an outer `npm test` are not passed on. */
-function run(cmd: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)))
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c))
-    child.stderr.on('data', (c: Buffer) => (stderr += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
-
-/** Throws with the command's output when it failed. */
-async function ok(cmd: string, args: string[], cwd: string, timeoutMs?: number): Promise<Run> {
-  const r = await run(cmd, args, cwd, timeoutMs)
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
-  return r
-}
 
 const REQUEST = { model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }], systemInstruction: { parts: [{ text: 'Be brief.' }] } }
 
@@ -175,30 +144,12 @@ describe('the packed package, installed into a fresh project', () => {
   let tmp: string
   let app: string
   let tarball: string
-  let packed: { files: { path: string; size: number }[]; size: number; unpackedSize: number }
+  let packed: PackedInfo
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-consumer-'))
-    // A copy of the working tree as git sees it (tracked + untracked, minus ignored), with this repo's node_modules.
-    const stage = path.join(tmp, 'stage')
-    const listed = await ok('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], ROOT)
-    for (const file of listed.stdout.split('\0').filter(Boolean)) {
-      if (!existsSync(path.join(ROOT, file))) continue // deleted in the working tree
-      mkdirSync(path.dirname(path.join(stage, file)), { recursive: true })
-      cpSync(path.join(ROOT, file), path.join(stage, file))
-    }
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir')
-
-    const pack = await ok('npm', ['pack', '--json', '--pack-destination', tmp], stage, 180_000)
-    const json = pack.stdout.slice(pack.stdout.search(/^\[/m))
-    const [info] = JSON.parse(json) as [typeof packed & { filename: string }]
-    packed = info
-    tarball = path.join(tmp, info.filename)
-
-    app = path.join(tmp, 'app')
-    mkdirSync(app)
-    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2))
-    await ok('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], app, 180_000)
+    ;({ tarball, packed } = await packPackage(tmp))
+    app = await installConsumer(tmp, tarball)
     // TypeScript and Node's types from this repo, linked after the install (npm would prune them as extraneous).
     mkdirSync(path.join(app, 'node_modules/@types'), { recursive: true })
     symlinkSync(path.join(ROOT, 'node_modules/typescript'), path.join(app, 'node_modules/typescript'), 'dir')

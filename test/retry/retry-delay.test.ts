@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConnectionError, IncompleteStreamError, StreamError, TimeoutError, UserAbortError } from '../../src/core/errors.ts'
+import { ConnectionError, IncompleteStreamError, ModelUnavailableError, StreamError, TimeoutError, UserAbortError } from '../../src/core/errors.ts'
 import { errorFromResponse } from '../../src/core/error-bodies.ts'
 import {
   DEFAULT_MAX_RETRIES,
@@ -31,6 +31,18 @@ describe('isRetryableError', () => {
     expect(isRetryableError(new TimeoutError())).toBe(true)
     expect(isRetryableError(errorFromResponse({ status: 503, bodyText: '' }))).toBe(true)
     expect(isRetryableError(errorFromResponse({ status: 429, bodyText: '' }))).toBe(true)
+  })
+  it('does not retry a generation that timed out: it was sent, and may be generating (and billing) an answer', () => {
+    expect(isRetryableError(new TimeoutError(), { generation: true })).toBe(false)
+    expect(isRetryableError(new TimeoutError(), { generation: false })).toBe(true)
+    // A connection failure is retried on generations too.
+    expect(isRetryableError(new ConnectionError(), { generation: true })).toBe(true)
+  })
+  it('does not retry a relay without a channel for the model, whatever its status', () => {
+    for (const status of [503, 500, 429]) {
+      expect(isRetryableError(new ModelUnavailableError('x', { status }))).toBe(false)
+      expect(isRetryableError(new ModelUnavailableError('x', { status }), { generation: true })).toBe(false)
+    }
   })
   it('does not retry client errors, aborts, stream errors or foreign errors', () => {
     expect(isRetryableError(errorFromResponse({ status: 400, bodyText: '' }))).toBe(false)

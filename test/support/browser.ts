@@ -10,7 +10,7 @@
  *
  * Override: GEMINI_GATEWAYS_CHROMIUM=/path/to/chromium (e.g. Debian's /usr/bin/chromium) launches that instead.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inflate } from '@sparticuz/chromium'
@@ -76,8 +76,17 @@ export async function chromiumExecutable(): Promise<{ executablePath: string; en
     return { executablePath: override, env: {} }
   }
   const dir = await unpackedChromium()
-  // The package's fonts (with their fonts.conf), so pages render the same with or without system fonts.
-  return { executablePath: path.join(dir, 'chromium'), env: { FONTCONFIG_PATH: path.join(dir, 'fonts') } }
+  // The package's fonts, so pages render the same with or without system fonts. Its own fonts.conf names Lambda's
+  // folders (/tmp/fonts, /var/task/fonts), where nothing is unpacked here: without this file no font is found and
+  // every line of text lays out zero pixels high, i.e. invisible.
+  const conf = path.join(dir, 'fonts.local.conf')
+  if (!existsSync(conf)) {
+    const xml = `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`
+    const staging = `${conf}.${process.pid}`
+    writeFileSync(staging, xml)
+    renameSync(staging, conf) // atomic: parallel workers never read half a file
+  }
+  return { executablePath: path.join(dir, 'chromium'), env: { FONTCONFIG_FILE: conf } }
 }
 
 /** Launches headless Chromium for a test. Fails (never skips) when it cannot. */

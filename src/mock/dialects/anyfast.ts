@@ -1,5 +1,5 @@
 /**
- * anyfast (seed 001): a new-api relay that only routes its ten documented models and adds
+ * anyfast (seed 001): a new-api relay that routes its ten documented models and adds
  * `candidates[].index` and `modelVersion` to every response object.
  * @internal
  */
@@ -8,15 +8,7 @@ import { withCandidateIndex, type Dialect } from '../dialect.ts'
 import { newApiDialect } from './new-api.ts'
 
 /** The anyfast dialect. */
-export const anyfast: Dialect = newApiDialect(
-  'anyfast',
-  (value, model) => {
-    const out = withCandidateIndex(value)
-    return 'modelVersion' in out ? out : { ...out, modelVersion: model }
-  },
-  {
-    checkModel(model, ctx) {
-      return (ANYFAST_MODELS as readonly string[]).includes(model) ? undefined : anyfast.error('unknown-model', { ...ctx, model })
-    },
-  },
-)
+export const anyfast: Dialect = newApiDialect('anyfast', ANYFAST_MODELS, (value, model) => {
+  const out = withCandidateIndex(value)
+  return 'modelVersion' in out ? out : { ...out, modelVersion: model }
+})

@@ -4,6 +4,7 @@
  * Streams are not wrapped.
  * @internal
  */
+import { APIMART_MODELS } from '../catalog.ts'
 import {
   checkBearer,
   envelope,
@@ -48,10 +49,12 @@ export const apimart: Dialect = {
       case 'auth':
         return envelope(401, 'Unauthorized: invalid API key')
       case 'bad-request':
+      case 'invalid-argument':
         return envelope(400, ctx.message ?? 'Bad request')
     }
   },
   readBody: readCamelBody,
+  models: APIMART_MODELS,
   unary: (value, rawText, ctx) => ({
     status: 200,
     headers: { 'content-type': RELAY_JSON },

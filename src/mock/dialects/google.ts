@@ -3,7 +3,7 @@
  * @internal
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { GOOGLE_CATALOG } from '../catalog.ts'
+import { GOOGLE_CATALOG, GOOGLE_MODELS } from '../catalog.ts'
 import {
   contentsProblem,
   jsonReply,
@@ -157,12 +157,14 @@ export const google: Dialect = {
       case 'error-200':
         return googleError(500, 'INTERNAL', INTERNAL, undefined, ctx, 200)
       case 'unknown-model':
-        return unknownModel(model, ctx.stream ? 'streamGenerateContent' : 'generateContent', ctx)
+        return unknownModel(model, /:([A-Za-z]+)$/.exec(ctx.path)?.[1] ?? (ctx.stream ? 'streamGenerateContent' : 'generateContent'), ctx)
       case 'auth':
         return googleError(400, 'INVALID_ARGUMENT', BAD_KEY, [
           errorInfo('API_KEY_INVALID'),
           { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: BAD_KEY },
         ], ctx)
+      case 'invalid-argument':
+        return googleError(400, 'INVALID_ARGUMENT', ctx.message ?? 'Request contains an invalid argument.', undefined, ctx)
       case 'bad-request': {
         const message = ctx.message ?? 'Invalid request.'
         const details = message.startsWith('Invalid JSON payload')
@@ -174,6 +176,8 @@ export const google: Dialect = {
   },
 
   readBody,
+
+  models: GOOGLE_MODELS,
 
   unary: (_value, rawText) => ({ status: 200, headers: { 'content-type': JSON_TYPE, ...GOOGLE_HEADERS }, body: rawText }),
 

@@ -7,7 +7,7 @@ import { jsonReply, relayRoute, RELAY_JSON } from '../dialect.ts'
 import { newApiDialect } from './new-api.ts'
 
 /** The infinityblue dialect. */
-export const infinityblue = newApiDialect('infinityblue', undefined, {
+export const infinityblue = newApiDialect('infinityblue', INFINITYBLUE_MODELS, undefined, {
   route(method, path, query) {
     if (method === 'GET' && path === '/v1/models') return { op: 'openaiModels' }
     return relayRoute(method, path, query)

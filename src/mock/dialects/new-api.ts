@@ -3,6 +3,7 @@
  * and error shapes): Bearer auth, OpenAI-style errors, SSE with a `: PING` comment and a final `data: [DONE]`.
  * @internal
  */
+import { randomBytes } from 'node:crypto'
 import {
   checkBearer,
   jsonReply,
@@ -16,16 +17,34 @@ import {
 } from '../dialect.ts'
 import type { MockProvider } from '../types.ts'
 
-/** `{"error":{"message","type","param","code"}}`; new-api always writes `param`, and `code` is a string or a number. */
-export function openAiError(status: number, message: string, type: string, code: string | number): Reply {
-  return jsonReply(status, { error: { message, type, param: '', code } }, RELAY_JSON)
+/**
+ * `{"error":{"message","type","param","code"}}`; new-api always writes `param`, and `code` is a string or a number.
+ * With `requestId`, the message ends in ` (request id: …)` and the id is also in `X-Oneapi-Request-Id`, as new-api
+ * does for errors it relays or raises while relaying.
+ */
+export function openAiError(status: number, message: string, type: string, code: string | number, requestId?: string): Reply {
+  const text = requestId === undefined ? message : `${message} (request id: ${requestId})`
+  const reply = jsonReply(status, { error: { message: text, type, param: '', code } }, RELAY_JSON)
+  if (requestId !== undefined) reply.headers['x-oneapi-request-id'] = requestId
+  return reply
+}
+
+/** An id shaped like new-api's: the time to the second (UTC), then 17 random digits. */
+export function newApiRequestId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14)
+  const digits = Array.from(randomBytes(17), (b) => String(b % 10)).join('')
+  return stamp + digits
 }
 
 const OVERLOADED = 'The model is overloaded. Please try again later.'
 
-/** Builds a new-api relay dialect; `decorate` adds what that reseller adds to each response object. */
+/**
+ * Builds a new-api relay dialect that routes `models` (its channels' models); `decorate` adds what that reseller
+ * adds to each response object.
+ */
 export function newApiDialect(
   provider: MockProvider,
+  models: readonly string[],
   decorate: ((value: Record<string, unknown>, model: string) => Record<string, unknown>) | undefined,
   extra: Partial<Dialect> = {},
 ): Dialect {
@@ -52,15 +71,19 @@ export function newApiDialect(
         case 'error-200':
           return openAiError(200, OVERLOADED, 'upstream_error', 503)
         case 'unknown-model':
-          // What new-api answers when no channel serves the model.
-          return openAiError(503, `No available channel for model ${ctx.model ?? ''}`, 'new_api_error', 'model_not_found')
+          // What new-api answers when no channel of the caller's group serves the model.
+          return openAiError(503, `No available channel for model ${ctx.model ?? ''} under group default (distributor)`, 'new_api_error', 'model_not_found', newApiRequestId())
         case 'auth':
           return openAiError(401, 'Invalid token', 'new_api_error', 'invalid_api_key')
         case 'bad-request':
           return openAiError(400, ctx.message ?? 'invalid request body', 'new_api_error', 'bad_request_body')
+        case 'invalid-argument':
+          // Google's 400 relayed: its message kept, its status name and details lost.
+          return openAiError(400, ctx.message ?? 'Request contains an invalid argument.', 'upstream_error', 400, newApiRequestId())
       }
     },
     readBody: readCamelBody,
+    models,
     unary: (value, rawText, ctx) => ({
       status: 200,
       headers: { 'content-type': RELAY_JSON },

@@ -3,6 +3,7 @@
  * (camelCase keys vanish silently), a top-level `provider` in answers, and streams that just end on failure.
  * @internal
  */
+import { GOOGLE_MODELS } from '../catalog.ts'
 import {
   contentsProblem,
   jsonReply,
@@ -87,10 +88,13 @@ export const nordlys: Dialect = {
       case 'auth':
         return jsonReply(401, { error: 'Authentication required' }, RELAY_JSON)
       case 'bad-request':
+      case 'invalid-argument':
         return nordlysError(400, ctx.message ?? 'invalid request')
     }
   },
   readBody,
+  // It routes to Google (its answers say `provider: google`), so Google's catalogue decides.
+  models: GOOGLE_MODELS,
   unary: (value) => ({ status: 200, headers: { 'content-type': RELAY_JSON }, body: JSON.stringify({ ...value, provider: 'google' }) }),
   framing: () => ({
     headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },

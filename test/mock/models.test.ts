@@ -1,0 +1,242 @@
+// What each dialect of the local gateway serves, what it answers for a model it does not serve, which model its
+// answers name, and which roles it refuses: over real HTTP, then through the real client.
+import { describe, expect, it } from 'vitest'
+import { APIStatusError, BadRequestError, GeminiGatewayError, ModelUnavailableError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
+import { MOCK_PROVIDERS, withMockGateway, type MockGateway, type MockProvider } from '../../src/mock/index.ts'
+import { caught, clientFor, drain, KEY } from '../client/helpers.ts'
+import { authHeaders, CONTENTS, generatePath, post, sseEvents } from './helpers.ts'
+
+/** The models each gateway documents (seeds 000–003); Google's fake catalogue is anyfast's list, and nordlys routes to Google. */
+const GOOGLE = [
+  'gemini-3.1-pro-preview',
+  'gemini-3.1-flash-image-preview',
+  'gemini-3.1-flash-lite-preview',
+  'gemini-3-pro-preview',
+  'gemini-3-pro-image-preview',
+  'gemini-3-flash-preview',
+  'gemini-2.5-pro',
+  'gemini-2.5-flash',
+  'gemini-2.5-flash-lite',
+  'gemini-2.0-flash',
+]
+const SERVED: Record<MockProvider, readonly string[]> = {
+  google: GOOGLE,
+  infinityblue: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'],
+  anyfast: GOOGLE,
+  apimart: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.5-flash-lite', 'gemini-2.5-pro-thinking'],
+  nordlys: GOOGLE,
+}
+
+/** Models each gateway does not serve: a retired one, and one that Google serves but that relay does not. */
+const NOT_SERVED: Record<MockProvider, readonly string[]> = {
+  google: ['gemini-1.5-pro'],
+  infinityblue: ['gemini-1.5-pro', 'gemini-2.0-flash'],
+  anyfast: ['gemini-1.5-pro'],
+  apimart: ['gemini-1.5-pro', 'gemini-3-pro-preview'],
+  nordlys: ['gemini-1.5-pro'],
+}
+
+const INVALID_ROLE = 'Please use a valid role: user, model.'
+/** The `code` of the client's error for a refused role. */
+const ROLE_ERROR_CODE: Record<MockProvider, string | number | undefined> = { google: 'INVALID_ARGUMENT', infinityblue: 400, anyfast: 400, apimart: 400, nordlys: undefined }
+/** new-api's `(request id: …)` suffix: a 14-digit timestamp and 17 more digits. */
+const NEW_API_ID = String.raw`\(request id: (\d{31})\)`
+
+const gatewayOf = (provider: MockProvider) => (fn: (gw: MockGateway) => Promise<void>) => withMockGateway({ provider, apiKey: KEY }, fn)
+const send = (gw: MockGateway, path: string, body: unknown = { contents: CONTENTS }) => post(gw, path, body, authHeaders(gw.provider, KEY))
+
+/** Every `modelVersion` a unary or streamed answer carries (apimart's envelope puts it inside `data`). */
+async function modelVersions(res: Response, stream: boolean): Promise<unknown[]> {
+  const text = await res.text()
+  const objects = stream ? sseEvents(text) : [JSON.parse(text) as Record<string, unknown>]
+  return objects.map((o) => ((o.data ?? o) as Record<string, unknown>).modelVersion)
+}
+
+/** The exact not-found answer of each dialect for `model` (`rpc` is the method in the path). */
+async function expectNotFound(provider: MockProvider, res: Response, model: string, rpc: string): Promise<void> {
+  const body = (await res.json()) as Record<string, any>
+  switch (provider) {
+    case 'google':
+      expect(res.status).toBe(404)
+      expect(body).toEqual({
+        error: {
+          code: 404,
+          message: `models/${model} is not found for API version v1beta, or is not supported for ${rpc}. Call ListModels to see the list of available models and their supported methods.`,
+          status: 'NOT_FOUND',
+        },
+      })
+      return
+    case 'infinityblue':
+    case 'anyfast': {
+      expect(res.status).toBe(503)
+      expect(body).toEqual({ error: { message: expect.any(String), type: 'new_api_error', param: '', code: 'model_not_found' } })
+      const m = new RegExp(`^No available channel for model ${model.replaceAll('.', '\\.')} under group default \\(distributor\\) ${NEW_API_ID}$`).exec(body.error.message)
+      expect(m, body.error.message).not.toBeNull()
+      expect(res.headers.get('x-oneapi-request-id')).toBe(m![1])
+      return
+    }
+    case 'apimart':
+      expect(res.status).toBe(404)
+      expect(body).toEqual({ code: 404, msg: `Model not found: ${model}`, data: null })
+      return
+    case 'nordlys':
+      expect(res.status).toBe(404)
+      expect(body).toEqual({ error: { message: `model not found: ${model}`, request_id: expect.stringMatching(/^req_[0-9a-f]{24}$/) } })
+  }
+}
+
+/** The exact answer of each dialect to a role Google refuses: Google's 400, passed through in the relay's shape. */
+async function expectInvalidRole(provider: MockProvider, res: Response): Promise<void> {
+  expect(res.status).toBe(400)
+  const body = (await res.json()) as Record<string, any>
+  switch (provider) {
+    case 'google':
+      expect(body).toEqual({ error: { code: 400, message: INVALID_ROLE, status: 'INVALID_ARGUMENT' } })
+      return
+    case 'infinityblue':
+    case 'anyfast':
+      expect(body).toEqual({ error: { message: expect.stringMatching(new RegExp(`^${INVALID_ROLE.replaceAll('.', '\\.')} ${NEW_API_ID}$`)), type: 'upstream_error', param: '', code: 400 } })
+      return
+    case 'apimart':
+      expect(body).toEqual({ code: 400, msg: INVALID_ROLE, data: null })
+      return
+    case 'nordlys':
+      expect(body).toEqual({ error: { message: INVALID_ROLE, request_id: expect.stringMatching(/^req_/) } })
+  }
+}
+
+const withRole = (role: string | undefined) => ({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }, { role, parts: [{ text: 'Hello' }] }] })
+
+describe.each(MOCK_PROVIDERS)('%s over HTTP', (provider) => {
+  const gateway = gatewayOf(provider)
+
+  it('serves every model of its catalogue, and each answer (every streamed chunk too) names the model asked for', async () => {
+    await gateway(async (gw) => {
+      for (const model of SERVED[provider]) {
+        const unary = await send(gw, generatePath(model))
+        expect(unary.status, model).toBe(200)
+        expect(await modelVersions(unary, false)).toEqual([model])
+        const stream = await send(gw, generatePath(model, true))
+        expect(stream.status, model).toBe(200)
+        expect(await modelVersions(stream, true)).toEqual([model, model, model])
+      }
+    })
+  })
+
+  it.each(NOT_SERVED[provider])('answers %s, which it does not serve, with its own not-found error (unary and stream)', async (model) => {
+    await gateway(async (gw) => {
+      await expectNotFound(provider, await send(gw, generatePath(model)), model, 'generateContent')
+      await expectNotFound(provider, await send(gw, generatePath(model, true)), model, 'streamGenerateContent')
+      expect(gw.requests.map((r) => r.path)).toEqual([`/v1beta/models/${model}:generateContent`, `/v1beta/models/${model}:streamGenerateContent`])
+    })
+  })
+
+  it('names the model asked for in a chosen recording made with another model, and in a cut stream', async () => {
+    await gateway(async (gw) => {
+      // Recorded with gemini-2.5-pro (unary) and gemini-2.0-flash (stream).
+      const headers = { ...authHeaders(provider, KEY), 'x-mock-recording': 'unary-success-thinking-function-call-thought-summary-signature' }
+      expect(await modelVersions(await post(gw, generatePath('gemini-2.5-flash'), { contents: CONTENTS }, headers), false)).toEqual(['gemini-2.5-flash'])
+      gw.fail('stream-cut')
+      expect(await modelVersions(await send(gw, generatePath('gemini-2.5-flash', true)), true)).toEqual(['gemini-2.5-flash', 'gemini-2.5-flash'])
+    })
+  })
+
+  it.each(['system', 'assistant', 'tool'])('refuses role %j with Google’s 400 INVALID_ARGUMENT in its own shape', async (role) => {
+    await gateway(async (gw) => {
+      await expectInvalidRole(provider, await send(gw, generatePath(), withRole(role)))
+      await expectInvalidRole(provider, await send(gw, generatePath('gemini-2.5-flash', true), withRole(role)))
+    })
+  })
+
+  it.each([['user'], ['model'], ['function'], [''], [undefined]])('accepts role %j', async (role) => {
+    await gateway(async (gw) => {
+      const res = await send(gw, generatePath(), withRole(role))
+      expect(res.status).toBe(200)
+      await res.text()
+    })
+  })
+
+  it('looks the model up before it checks roles, as Google does', async () => {
+    await gateway(async (gw) => {
+      const model = NOT_SERVED[provider][0]!
+      await expectNotFound(provider, await send(gw, generatePath(model), withRole('system')), model, 'generateContent')
+    })
+  })
+})
+
+describe('google countTokens', () => {
+  it('answers a model it does not serve with 404 NOT_FOUND naming countTokens', async () => {
+    await gatewayOf('google')(async (gw) => {
+      await expectNotFound('google', await send(gw, '/v1beta/models/gemini-1.5-pro:countTokens'), 'gemini-1.5-pro', 'countTokens')
+      expect((await send(gw, '/v1beta/models/gemini-2.5-pro:countTokens')).status).toBe(200)
+    })
+  })
+})
+
+describe.each(MOCK_PROVIDERS)('%s through the client', (provider) => {
+  const gateway = gatewayOf(provider)
+  const model = NOT_SERVED[provider][0]!
+
+  /** The typed error each dialect's not-found answer becomes. */
+  function expectNotFoundError(error: GeminiGatewayError): void {
+    expect(error).toBeInstanceOf(APIStatusError)
+    expect(error.provider).toBe(provider)
+    if (provider === 'infinityblue' || provider === 'anyfast') {
+      expect(error).toBeInstanceOf(ModelUnavailableError)
+      expect(error.status).toBe(503)
+      expect(error.code).toBe('model_not_found')
+      expect(error.requestId).toMatch(/^\d{31}$/)
+      expect(error.message).toContain(`No available channel for model ${model}`)
+      return
+    }
+    expect(error).toBeInstanceOf(NotFoundError)
+    expect(error.status).toBe(404)
+    expect(error.code).toBe({ google: 'NOT_FOUND', apimart: 404, nordlys: undefined }[provider])
+    expect(error.message).toContain(model)
+    if (provider === 'nordlys') expect(error.requestId).toMatch(/^req_/)
+  }
+
+  it('a model it does not serve is a typed error (unary and stream), sent once', async () => {
+    await gateway(async (gw) => {
+      const client = clientFor(provider, gw)
+      expectNotFoundError(await caught(client.generateContent({ model, contents: CONTENTS })))
+      expectNotFoundError(await caught(drain(client.streamGenerateContent({ model, contents: CONTENTS }))))
+      expect(gw.requests).toHaveLength(2)
+    })
+  })
+
+  it('modelVersion is the model asked for, in the answer and in every chunk', async () => {
+    await gateway(async (gw) => {
+      const client = clientFor(provider, gw)
+      const res = await client.generateContent({ model: 'gemini-2.5-pro', contents: CONTENTS })
+      expect(res.modelVersion).toBe('gemini-2.5-pro')
+      const chunks: GenerateContentResponse[] = await drain(client.streamGenerateContent({ model: 'models/gemini-2.5-pro', contents: CONTENTS }))
+      expect(chunks.length).toBeGreaterThan(1)
+      expect(chunks.map((c) => c.modelVersion)).toEqual(chunks.map(() => 'gemini-2.5-pro'))
+    })
+  })
+
+  it('a role Google refuses is a BadRequestError carrying Google’s message', async () => {
+    await gateway(async (gw) => {
+      const error = await caught(clientFor(provider, gw).generateContent({ model: 'gemini-2.5-flash', ...withRole('system') }))
+      expect(error).toBeInstanceOf(BadRequestError)
+      expect(error.status).toBe(400)
+      expect(error.provider).toBe(provider)
+      expect(error.message).toContain(INVALID_ROLE)
+      // Google's status name; the relays keep only the number (new-api's `code`, apimart's envelope); nordlys has none.
+      expect(error.code).toBe(ROLE_ERROR_CODE[provider])
+    })
+  })
+
+  it('a function response sent with role "function" (as older SDKs do) is answered', async () => {
+    await gateway(async (gw) => {
+      const contents = [
+        { role: 'user', parts: [{ text: 'What time is it?' }] },
+        { role: 'model', parts: [{ functionCall: { name: 'now', args: {} } }] },
+        { role: 'function', parts: [{ functionResponse: { name: 'now', response: { now: '2026-01-01T00:00:00Z' } } }] },
+      ]
+      const res = await clientFor(provider, gw).generateContent({ model: 'gemini-2.5-flash', contents })
+      expect(res.candidates?.length).toBeGreaterThan(0)
+    })
+  })
+})
