@@ -73,6 +73,19 @@ describe('what stays an error, in words a user acts on', () => {
     expect(error.issues).toEqual([{ path: '/tools/0/functionDeclarations/0/parameters/type', message: expect.stringMatching(/^"OBJEKT" is not one of STRING, NUMBER, INTEGER, BOOLEAN, ARRAY, OBJECT/) }])
   })
 
+  it('a missing field is named; a Schema with neither type nor anyOf says it needs one of them', async () => {
+    const error = await refusal('google', { contents, generationConfig: { responseSchema: {} }, tools: [{ functionDeclarations: [{ description: 'no name' }] }] })
+    expect(error.issues).toEqual([
+      { path: '/generationConfig/responseSchema', message: 'needs one of the fields "type", "anyOf"' },
+      { path: '/tools/0/functionDeclarations/0', message: 'missing field "name"' },
+    ])
+  })
+
+  it('a Schema holding only anyOf is accepted (Google answers it: see the recorded requests)', async () => {
+    await clientFor('google').generateContent({ model: MODEL, contents, generationConfig: { responseMimeType: 'application/json', responseSchema: { anyOf: [{ type: 'string' }, { type: 'null' }] } } } as never)
+    expect(gateways.google.requests.at(-1)?.effective?.generationConfig).toEqual({ responseMimeType: 'application/json', responseSchema: { anyOf: [{ type: 'STRING' }, { type: 'NULL' }] } })
+  })
+
   it('"schema is false" is never what an issue says', async () => {
     const error = await refusal('apimart', { contents: [{ role: 'user', parts: [{ text: 'hi', bogus: 1, other: 2 }] }], extra: true })
     expect(error.issues.length).toBeGreaterThan(0)
