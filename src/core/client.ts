@@ -264,6 +264,11 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
 
   function checkRequest(operationId: string, body: unknown, call: CallOptions): Promise<void> | undefined {
     if ((call.requestValidation ?? options.requestValidation ?? 'strict') === 'off') return undefined
+    const unplaced = dialect.unplaced?.filter((key) => (body as Record<string, unknown>)[key] !== undefined)
+    if (unplaced?.length) {
+      const issues = unplaced.map((key) => ({ path: '', message: `"${key}": ${provider} has no place for this field and would drop it; leave it out, or send this request through another provider` }))
+      return Promise.reject(new RequestValidationError(issues, { provider, secrets }))
+    }
     const name = `${operationId}Request`
     const set = requestSet.current()
     if (!set) return requestSet.ready().then(() => checkRequest(operationId, body, call))

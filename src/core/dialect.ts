@@ -26,6 +26,8 @@ export interface Dialect {
     listModels?: Route & { operationId: string }
     getModel?: Route & { operationId: string }
   }
+  /** Canonical request fields the wire has no place for (the gateway would drop them): refused before sending. */
+  unplaced?: readonly string[]
   /** Canonical request body → wire body (nordlys's snake_case). Identity when absent. */
   toWire?: (body: Omit<GenerateContentParams, 'model'>) => Record<string, unknown>
   /** Wire success body → canonical response (apimart's envelope). Identity when absent. */

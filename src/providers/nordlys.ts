@@ -53,6 +53,7 @@ export const nordlysDialect: Dialect = {
   defaultBaseUrl: meta.defaultBaseUrl,
   auth: meta.auth,
   routes: canonicalRoutes(meta),
+  unplaced: NORDLYS_UNSUPPORTED,
   toWire: toNordlysWire as Dialect['toWire'],
   validators,
 }

@@ -80,8 +80,9 @@ export async function chromiumExecutable(): Promise<{ executablePath: string; en
   // folders (/tmp/fonts, /var/task/fonts), where nothing is unpacked here: without this file no font is found and
   // every line of text lays out zero pixels high, i.e. invisible.
   const conf = path.join(dir, 'fonts.local.conf')
-  if (!existsSync(conf)) {
-    const xml = `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`
+  const xml = `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>\n  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`
+  // Rewritten when it names other folders (a node_modules copied from another checkout).
+  if (!existsSync(conf) || readFileSync(conf, 'utf8') !== xml) {
     const staging = `${conf}.${process.pid}`
     writeFileSync(staging, xml)
     renameSync(staging, conf) // atomic: parallel workers never read half a file

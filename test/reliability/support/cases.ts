@@ -457,7 +457,21 @@ const unary: HostileCase[] = [
         body: { error: { code: 400, message: `API key not valid: ${key}`, status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', metadata: { key } }] } },
       },
     ],
-    expect: { error: { class: BadRequestError, message: /API key not valid/, status: 400, check: (e) => expect(e.code).toBe('INVALID_ARGUMENT') } },
+    // A bad key is the same class on every provider (issue #9); Google's 400 and status stay on it.
+    expect: { error: { class: AuthenticationError, message: /API key not valid/, status: 400, check: (e) => expect(e.code).toBe('INVALID_ARGUMENT') } },
+  },
+  {
+    id: '400 Google error with other details',
+    group: 'error statuses',
+    op: 'generate',
+    respond: () => [
+      {
+        status: 400,
+        headers: JSON_HEADERS,
+        body: { error: { code: 400, message: 'Invalid value at contents[0].role', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'contents[0].role', description: 'Invalid value' }] }] } },
+      },
+    ],
+    expect: { error: { class: BadRequestError, message: /Invalid value at contents\[0\]\.role/, status: 400, check: (e) => expect(e.code).toBe('INVALID_ARGUMENT') } },
   },
   {
     id: '401 nordlys bare string error',
