@@ -258,6 +258,15 @@ async function openOperation(page: Page, tag: string | undefined, summary: strin
   return heading.locator('xpath=ancestor::*[.//*[@data-component-name="CodeBlock/CodeBlock"]][1]')
 }
 
+/**
+ * Picks a language in the open sample dropdown. The menu opens inside the right panel, which is sticky: on a short
+ * viewport its items can sit past the bottom edge, where Playwright refuses a pointer click that no scrolling can
+ * fix, so the item gets the DOM click a pointer would give it. The caller checks the sample changed.
+ */
+async function pick(page: Page, label: string): Promise<void> {
+  await page.getByRole('menuitem', { name: label, exact: true }).filter({ visible: true }).first().dispatchEvent('click')
+}
+
 describe('code samples in the browser', () => {
   it.each([...PROVIDERS])('%s.html: every operation shows its TypeScript sample, and its curl sample once picked', async (p) => {
     const doc = bundles[p] as OpenAPIDoc
@@ -272,11 +281,11 @@ describe('code samples in the browser', () => {
         // TypeScript is the first language, so it shows first (and again after curl was picked on the previous operation, it is picked back).
         if (await picker('curl').isVisible()) {
           await picker('curl').click()
-          await page.getByRole('menuitem', { name: 'TypeScript', exact: true }).filter({ visible: true }).first().click()
+          await pick(page, 'TypeScript')
         }
         await expect.poll(() => code.textContent(), { timeout: 10_000 }).toContain(`createClient({ provider: '${p}' })`)
         await picker('TypeScript').click()
-        await page.getByRole('menuitem', { name: 'curl', exact: true }).filter({ visible: true }).first().click()
+        await pick(page, 'curl')
         await expect.poll(() => code.textContent(), { timeout: 10_000 }).toContain(`curl -X `)
         const curl = (await code.textContent()) ?? ''
         expect(curl, `${p} ${op.summary}`).toContain(host)
