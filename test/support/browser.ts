@@ -8,7 +8,7 @@
  * The package's own `executablePath()` unpacks to a fixed os.tmpdir()/chromium and trusts whatever is there,
  * which is neither safe across workers nor across versions; only its `inflate` is used.
  *
- * Override: GEMINI_GATEWAYS_CHROMIUM=/path/to/chromium (e.g. Debian's /usr/bin/chromium) launches that instead.
+ * Override: GEMINI_GATEWAYS_CHROMIUM=/path/to/chromium (a system Chromium, say) launches that instead.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
