@@ -3,6 +3,7 @@
  * name (`unknown field "txt" (did you mean "text"?)`), the allowed values of an enum, the type found.
  */
 import type { ValidationIssue } from './errors.ts'
+import { editDistance } from './edit-distance.ts'
 import { snakeCase } from './normalize.ts'
 
 /** What TypeBox's `Errors` reports (the fields used here). */
@@ -38,20 +39,6 @@ function valueAt(value: unknown, pointer: string): unknown {
   return v
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const here = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = here
-    }
-  }
-  return row[b.length]!
-}
-
 /** The hint after `unknown field "x"`: the same field under two spellings, a near name, or the list. */
 function unknownField(key: string, known: string[]): string {
   const twin = known.find((k) => snakeCase(k) === key)
@@ -60,7 +47,7 @@ function unknownField(key: string, known: string[]): string {
   let best: string | undefined
   let bestScore = Infinity
   for (const k of known) {
-    const d = distance(fold(key), fold(k))
+    const d = editDistance(fold(key), fold(k))
     if (d < bestScore) [best, bestScore] = [k, d]
   }
   if (best !== undefined && bestScore <= Math.max(2, Math.floor(key.length / 3))) return `unknown field "${key}" (did you mean "${best}"?)`
