@@ -6,11 +6,11 @@
  *   node --import tsx examples/anyfast.ts
  */
 import { createClient, RequestValidationError, text } from '../src/index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
 
-const gateway = process.env.ANYFAST_API_KEY ? undefined : await startMockGateway({ provider: 'anyfast' })
+const gateway = process.env.ANYFAST_API_KEY ? undefined : await startLocalGateway({ provider: 'anyfast' })
 try {
-  const client = createClient({ provider: 'anyfast', ...(gateway && { apiKey: MOCK_API_KEY, baseUrl: gateway.url }) })
+  const client = createClient({ provider: 'anyfast', ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`anyfast via ${gateway ? `the local gateway at ${gateway.url}` : 'www.anyfast.ai'}`)
 
   const res = await client.generateContent({

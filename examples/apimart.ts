@@ -7,11 +7,11 @@
  *   node --import tsx examples/apimart.ts
  */
 import { createClient, text } from '../src/index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
 
-const gateway = process.env.APIMART_API_KEY ? undefined : await startMockGateway({ provider: 'apimart' })
+const gateway = process.env.APIMART_API_KEY ? undefined : await startLocalGateway({ provider: 'apimart' })
 try {
-  const client = createClient({ provider: 'apimart', ...(gateway && { apiKey: MOCK_API_KEY, baseUrl: gateway.url }) })
+  const client = createClient({ provider: 'apimart', ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`apimart via ${gateway ? `the local gateway at ${gateway.url}` : 'api.apimart.ai'}`)
 
   const res = await client.generateContent({

@@ -11,7 +11,7 @@
  *   node --import tsx examples/function-calling.ts
  */
 import { createClient, functionCalls, text, thoughts, type Content, type Part } from '../src/index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
 
 /** The function the model may call, and its implementation. */
 const now = {
@@ -23,9 +23,9 @@ const now = {
   run: (): { now: string } => ({ now: new Date().toISOString() }),
 }
 
-const gateway = process.env.GEMINI_API_KEY ? undefined : await startMockGateway({ provider: 'google' })
+const gateway = process.env.GEMINI_API_KEY ? undefined : await startLocalGateway({ provider: 'google' })
 try {
-  const client = createClient({ provider: 'google', ...(gateway && { apiKey: MOCK_API_KEY, baseUrl: gateway.url }) })
+  const client = createClient({ provider: 'google', ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`google via ${gateway ? `the local gateway at ${gateway.url}` : 'generativelanguage.googleapis.com'}`)
 
   const request = {
@@ -38,7 +38,7 @@ try {
   // Turn 1: the model asks for `now`. (The local gateway serves the matching recording on request.)
   const first = await client.generateContent(
     { ...request, contents: [question] },
-    gateway ? { headers: { 'x-mock-recording': 'unary-success-thinking-function-call-thought-summary-signature' } } : {},
+    gateway ? { headers: { 'x-local-gateway-recording': 'unary-success-thinking-function-call-thought-summary-signature' } } : {},
   )
   const modelTurn = first.candidates?.[0]?.content
   const [call] = functionCalls(first)

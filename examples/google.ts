@@ -5,12 +5,12 @@
  *   node --import tsx examples/google.ts
  */
 import { createClient, text } from '../src/index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
 
-const gateway = process.env.GEMINI_API_KEY ? undefined : await startMockGateway({ provider: 'google' })
+const gateway = process.env.GEMINI_API_KEY ? undefined : await startLocalGateway({ provider: 'google' })
 try {
   // With a key: Google's host and the key from GEMINI_API_KEY. Without: the local gateway speaking Google's dialect.
-  const client = createClient({ provider: 'google', ...(gateway && { apiKey: MOCK_API_KEY, baseUrl: gateway.url }) })
+  const client = createClient({ provider: 'google', ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`google via ${gateway ? `the local gateway at ${gateway.url}` : 'generativelanguage.googleapis.com'}`)
 
   const contents = [{ role: 'user', parts: [{ text: 'Where is Google headquartered? One sentence.' }] }]

@@ -6,11 +6,11 @@
  *   node --import tsx examples/infinityblue.ts
  */
 import { createClient, text } from '../src/index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
 
-const gateway = process.env.INFINITYBLUE_API_KEY ? undefined : await startMockGateway({ provider: 'infinityblue' })
+const gateway = process.env.INFINITYBLUE_API_KEY ? undefined : await startLocalGateway({ provider: 'infinityblue' })
 try {
-  const client = createClient({ provider: 'infinityblue', ...(gateway && { apiKey: MOCK_API_KEY, baseUrl: gateway.url }) })
+  const client = createClient({ provider: 'infinityblue', ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`infinityblue via ${gateway ? `the local gateway at ${gateway.url}` : 'api.getinfinityblue.com'}`)
 
   const res = await client.generateContent({

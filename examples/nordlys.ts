@@ -7,11 +7,11 @@
  *   node --import tsx examples/nordlys.ts
  */
 import { createClient, text } from '../src/index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
 
-const gateway = process.env.NORDLYS_API_KEY ? undefined : await startMockGateway({ provider: 'nordlys' })
+const gateway = process.env.NORDLYS_API_KEY ? undefined : await startLocalGateway({ provider: 'nordlys' })
 try {
-  const client = createClient({ provider: 'nordlys', ...(gateway && { apiKey: MOCK_API_KEY, baseUrl: gateway.url }) })
+  const client = createClient({ provider: 'nordlys', ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`nordlys via ${gateway ? `the local gateway at ${gateway.url}` : 'api.nordlyslabs.com'}`)
 
   const res = await client.generateContent({

@@ -9,7 +9,7 @@
  *   PROVIDER=nordlys node --import tsx examples/streaming.ts
  */
 import { createClient, IncompleteStreamError, mergeChunks, providers, text, type GenerateContentResponse, type Provider } from '../src/index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
 
 const ENV_KEYS: Record<Provider, string> = {
   google: 'GEMINI_API_KEY',
@@ -21,9 +21,9 @@ const ENV_KEYS: Record<Provider, string> = {
 const provider = (process.env.PROVIDER ?? 'google') as Provider
 if (!providers.includes(provider)) throw new Error(`PROVIDER must be one of ${providers.join(', ')}`)
 
-const gateway = process.env[ENV_KEYS[provider]] ? undefined : await startMockGateway({ provider })
+const gateway = process.env[ENV_KEYS[provider]] ? undefined : await startLocalGateway({ provider })
 try {
-  const client = createClient({ provider, ...(gateway && { apiKey: MOCK_API_KEY, baseUrl: gateway.url }) })
+  const client = createClient({ provider, ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`${provider} via ${gateway ? `the local gateway at ${gateway.url}` : 'its own host'}\n`)
 
   const chunks: GenerateContentResponse[] = []
@@ -32,7 +32,7 @@ try {
     contents: [{ role: 'user', parts: [{ text: 'Tell me about cats and dogs.' }] }],
   }
   // With the local gateway, ask for its longer recorded stream (36 events) instead of the 3-event default.
-  const options = gateway ? { headers: { 'x-mock-recording': 'streaming-success-basic-reply-long' } } : {}
+  const options = gateway ? { headers: { 'x-local-gateway-recording': 'streaming-success-basic-reply-long' } } : {}
   try {
     for await (const chunk of client.streamGenerateContent(request, options)) {
       process.stdout.write(text(chunk))

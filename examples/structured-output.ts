@@ -7,7 +7,7 @@
  *   node --import tsx examples/structured-output.ts
  */
 import { createClient, text, type GenerateContentResponse } from '../src/index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
 
 /** What we want back. */
 interface City {
@@ -38,9 +38,9 @@ function isCity(value: unknown): value is City {
   )
 }
 
-const gateway = process.env.GEMINI_API_KEY ? undefined : await startMockGateway({ provider: 'google' })
+const gateway = process.env.GEMINI_API_KEY ? undefined : await startLocalGateway({ provider: 'google' })
 try {
-  const client = createClient({ provider: 'google', ...(gateway && { apiKey: MOCK_API_KEY, baseUrl: gateway.url }) })
+  const client = createClient({ provider: 'google', ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`google via ${gateway ? `the local gateway at ${gateway.url}` : 'generativelanguage.googleapis.com'}`)
 
   if (gateway) {

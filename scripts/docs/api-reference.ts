@@ -1,7 +1,7 @@
 /**
  * `docs/api/`: an API reference of the package's TypeScript surface, rendered by TypeDoc's default theme
  * from every entry point package.json exports with types (`gemini-gateways`, `gemini-gateways/<provider>`,
- * `gemini-gateways/validators`, `gemini-gateways/types/<provider>`, `gemini-gateways/mock`), each page
+ * `gemini-gateways/validators`, `gemini-gateways/types/<provider>`, `gemini-gateways/local-gateway`), each page
  * under the site's nav bar. Deterministic and offline: no source links (they would embed the git revision),
  * no generation time in asset links, no generator footer, and a check that no page loads anything from the
  * network.

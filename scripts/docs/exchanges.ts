@@ -1,6 +1,6 @@
 /**
  * The exchanges the code samples and the index's wire table are built from: each provider's sample calls,
- * made by the real client against the local gateway speaking that provider's dialect (src/mock), with
+ * made by the real client against the local gateway speaking that provider's dialect (src/local-gateway), with
  * what the gateway received (method, path, query, headers, body) and what it answered. Nothing about a
  * wire is written by hand here: a change to a dialect or to the client shows up in the docs.
  */
@@ -11,7 +11,7 @@ import { apimartDialect } from '../../src/providers/apimart.ts'
 import { googleDialect } from '../../src/providers/google.ts'
 import { infinityblueDialect } from '../../src/providers/infinityblue.ts'
 import { nordlysDialect } from '../../src/providers/nordlys.ts'
-import { MOCK_API_KEY, startMockGateway, type RecordedRequest } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway, type RecordedRequest } from '../../src/local-gateway/index.ts'
 import type { OpenAPIDoc } from '../provider-table.ts'
 
 export const DIALECTS: Record<Provider, Dialect> = {
@@ -97,7 +97,7 @@ async function perform(client: Record<string, (...a: unknown[]) => unknown>, cal
 
 /** Makes every sample call of one provider against a fresh local gateway of its dialect. */
 export async function recordProvider(provider: Provider, bundle: OpenAPIDoc): Promise<Exchange[]> {
-  const gateway = await startMockGateway({ provider })
+  const gateway = await startLocalGateway({ provider })
   try {
     let last: Exchange['response'] | undefined
     // The client is given a fetch that keeps a copy of each answer, as the wire carried it.
@@ -107,7 +107,7 @@ export async function recordProvider(provider: Provider, bundle: OpenAPIDoc): Pr
       last = { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await copy.text() }
       return response
     }
-    const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gateway.url, fetch: fetchAndKeep, maxRetries: 0 })
+    const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url, fetch: fetchAndKeep, maxRetries: 0 })
     const exchanges: Exchange[] = []
     for (const call of sampleCalls(DIALECTS[provider], sampleModel(bundle))) {
       const before = gateway.requests.length

@@ -10,7 +10,7 @@ import { DIALECTS, type Exchange, type SampleCall } from './exchanges.ts'
 
 /** Headers fetch (undici) adds on its own; curl sends its own equivalents, so the samples leave them out. */
 const TRANSPORT_HEADERS = new Set(['host', 'connection', 'content-length', 'accept', 'accept-language', 'accept-encoding', 'sec-fetch-mode', 'user-agent'])
-/** What the mock gateway writes in place of a key. */
+/** What the local gateway writes in place of a key. */
 const REDACTED = '[REDACTED]'
 
 /** A header name as the provider's spec spells it (`X-API-Key`), else in the usual capitalization. */

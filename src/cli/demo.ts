@@ -3,12 +3,12 @@
  * package ships. No API key, no network: each gateway is a real HTTP server on 127.0.0.1.
  */
 import { createClient, mergeChunks, providers, text, type Provider } from '../index.ts'
-import { MOCK_API_KEY, startMockGateway } from '../mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../local-gateway/index.ts'
 
 async function demo(provider: Provider): Promise<void> {
-  const gateway = await startMockGateway({ provider })
+  const gateway = await startLocalGateway({ provider })
   try {
-    const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gateway.url })
+    const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url })
     const request = { model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }], systemInstruction: { parts: [{ text: 'Be brief.' }] } }
     const started = performance.now()
     const answer = await client.generateContent(request)

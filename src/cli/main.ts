@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `gemini-gateways` command: `ask` a model through Google or a gateway, list `models`, or serve the local
- * `mock` gateway. {@link main} takes its arguments and streams as parameters, so tests run it in-process.
+ * The `gemini-gateways` command: `ask` a model through Google or a gateway, list `models`, or `serve` the
+ * local gateway. {@link main} takes its arguments and streams as parameters, so tests run it in-process.
  * @module
  */
 import { realpathSync } from 'node:fs'
@@ -31,7 +31,7 @@ export interface CliIO {
   env: Record<string, string | undefined>
   /** Read by `ask -`. */
   stdin?: AsyncIterable<string | Uint8Array>
-  /** Aborting it cancels a request in flight (exit 130) and stops `mock` (exit 0). Defaults to SIGINT/SIGTERM for `mock`. */
+  /** Aborting it cancels a request in flight (exit 130) and stops `serve` (exit 0). Defaults to SIGINT/SIGTERM for `serve`. */
   signal?: AbortSignal
 }
 
@@ -58,7 +58,7 @@ const OPTIONS = {
   system: { type: 'string' },
   'base-url': { type: 'string' },
   timeout: { type: 'string' },
-  mock: { type: 'boolean' },
+  local: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -69,9 +69,9 @@ type OptionName = keyof typeof OPTIONS
 type Values = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean }
 
 const COMMANDS = {
-  ask: ['provider', 'model', 'stream', 'json', 'system', 'base-url', 'timeout', 'mock'],
-  models: ['provider', 'json', 'base-url', 'timeout', 'mock'],
-  mock: ['provider', 'port', 'host'],
+  ask: ['provider', 'model', 'stream', 'json', 'system', 'base-url', 'timeout', 'local'],
+  models: ['provider', 'json', 'base-url', 'timeout', 'local'],
+  serve: ['provider', 'port', 'host'],
 } as const satisfies Record<string, readonly OptionName[]>
 type Command = keyof typeof COMMANDS
 
@@ -82,15 +82,15 @@ export function usage(): string {
   return `gemini-gateways ${packageInfo().version}: Gemini generateContent through Google or a gateway that resells it
 
 Usage:
-  gemini-gateways ask <prompt> [-p P] [-m M] [--stream] [--json] [--system TEXT] [--timeout S] [--base-url URL | --mock]
-  gemini-gateways models [-p P] [--json] [--timeout S] [--base-url URL | --mock]
-  gemini-gateways mock [-p P] [--port N] [--host H]
+  gemini-gateways ask <prompt> [-p P] [-m M] [--stream] [--json] [--system TEXT] [--timeout S] [--base-url URL | --local]
+  gemini-gateways models [-p P] [--json] [--timeout S] [--base-url URL | --local]
+  gemini-gateways serve [-p P] [--port N] [--host H]
   gemini-gateways --help | --version
 
 Commands:
   ask       send one prompt and print the answer (a prompt of - is read from stdin)
   models    list the model ids a provider serves (${lists})
-  mock      serve the local gateway (a fake provider on loopback) until Ctrl-C
+  serve     serve the local gateway (a fake provider on loopback) until Ctrl-C
 
 Options:
   -p, --provider P    ${providers.join(', ')} (default ${DEFAULT_PROVIDER})
@@ -100,9 +100,9 @@ Options:
       --system TEXT   system instruction
       --base-url URL  send requests to URL instead of the provider's host
       --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
-      --mock          answer from an in-process local gateway: no key, no network
-      --port N        mock: port to listen on (default 0: any free port)
-      --host H        mock: interface to bind (default 127.0.0.1)
+      --local          answer from an in-process local gateway: no key, no network
+      --port N        serve: port to listen on (default 0: any free port)
+      --host H        serve: interface to bind (default 127.0.0.1)
   -h, --help          show this help
   -v, --version       print the version
 
@@ -137,7 +137,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return EXIT.usage
     }
     const provider = providerOf(values)
-    if (command === 'mock') return await serveMock(provider, values, io, cmd)
+    if (command === 'serve') return await serveLocalGateway(provider, values, io, cmd)
     if (command === 'models' && !hasModelList(provider)) {
       throw new UsageError(`${provider} has no model list (providers with one: ${providers.filter(hasModelList).join(', ')})`)
     }
@@ -176,7 +176,7 @@ function parse(argv: string[], cmd: string): { command: Command | undefined; val
   }
   if (command === 'ask' && rest.join('').trim() === '') throw new UsageError(`ask needs a prompt, e.g. ${cmd} ask "Hello" (or - to read it from stdin)`)
   if (command !== 'ask' && rest.length > 0) throw new UsageError(`${command} takes no arguments, got "${rest.join(' ')}"`)
-  if (values.mock && values['base-url'] !== undefined) throw new UsageError('--mock and --base-url do not go together: --mock starts its own gateway')
+  if (values.local && values['base-url'] !== undefined) throw new UsageError('--local and --base-url do not go together: --local starts its own gateway')
   timeoutOf(values.timeout)
   return { command, values, prompt: rest }
 }
@@ -245,19 +245,19 @@ interface Target {
   close(): Promise<void>
 }
 
-/** A client for the real provider (key from the environment), or for an in-process local gateway with `--mock`. */
+/** A client for the real provider (key from the environment), or for an in-process local gateway with `--local`. */
 async function connect(provider: Provider, values: Values, io: CliIO, cmd: string): Promise<Target> {
-  if (values.mock) {
+  if (values.local) {
     // Loaded on demand: most runs never need the gateway.
-    const { MOCK_API_KEY, startMockGateway } = await import('../mock/index.ts')
-    const gateway = await startMockGateway({ provider })
-    const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gateway.url }) as unknown as CliClient
-    return { client, key: MOCK_API_KEY, close: () => gateway.close() }
+    const { LOCAL_GATEWAY_API_KEY, startLocalGateway } = await import('../local-gateway/index.ts')
+    const gateway = await startLocalGateway({ provider })
+    const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) as unknown as CliClient
+    return { client, key: LOCAL_GATEWAY_API_KEY, close: () => gateway.close() }
   }
   const variable = DIALECTS[provider].envKey
   const key = io.env[variable]?.trim()
   if (!key) {
-    throw new UsageError(`no API key for ${provider}: set ${variable}, or try the local gateway: add --mock, or run ${cmd} mock --provider ${provider}`)
+    throw new UsageError(`no API key for ${provider}: set ${variable}, or try the local gateway: add --local, or run ${cmd} serve --provider ${provider}`)
   }
   const client = createClient({ provider, apiKey: key, ...(values['base-url'] !== undefined && { baseUrl: values['base-url'] }) }) as unknown as CliClient
   return { client, key, close: async () => {} }
@@ -346,28 +346,28 @@ async function listModels(client: CliClient, values: Values, io: CliIO): Promise
   return EXIT.ok
 }
 
-async function serveMock(provider: Provider, values: Values, io: CliIO, cmd: string): Promise<number> {
+async function serveLocalGateway(provider: Provider, values: Values, io: CliIO, cmd: string): Promise<number> {
   const port = portOf(values.port)
-  const { MOCK_API_KEY, startMockGateway } = await import('../mock/index.ts')
+  const { LOCAL_GATEWAY_API_KEY, startLocalGateway } = await import('../local-gateway/index.ts')
   let gateway
   try {
-    gateway = await startMockGateway({ provider, port, ...(values.host !== undefined && { host: values.host }) })
+    gateway = await startLocalGateway({ provider, port, ...(values.host !== undefined && { host: values.host }) })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     // A taken port or a host this machine does not have is the setup, not a failed request: exit 2, with the way out.
     if (code === 'EADDRINUSE') {
-      throw new UsageError(`mock: port ${port} is already in use; pick another with --port, or let the system choose: ${cmd} mock --provider ${provider} --port 0`)
+      throw new UsageError(`serve: port ${port} is already in use; pick another with --port, or let the system choose: ${cmd} serve --provider ${provider} --port 0`)
     }
     if (code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'ENOTFOUND') {
-      throw new UsageError(`mock: cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code}); try ${cmd} mock --provider ${provider} --port 0`)
+      throw new UsageError(`serve: cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code}); try ${cmd} serve --provider ${provider} --port 0`)
     }
-    throw new Error(`mock: ${(error as Error).message}`)
+    throw new Error(`serve: ${(error as Error).message}`)
   }
   const variable = DIALECTS[provider].envKey
   io.stdout.write(
     `local ${provider} gateway listening on ${gateway.url}\n` +
-      `key: ${MOCK_API_KEY}\n` +
-      `try: ${variable}=${MOCK_API_KEY} ${cmd} ask "Hello" --provider ${provider} --base-url ${gateway.url}\n`,
+      `key: ${LOCAL_GATEWAY_API_KEY}\n` +
+      `try: ${variable}=${LOCAL_GATEWAY_API_KEY} ${cmd} ask "Hello" --provider ${provider} --base-url ${gateway.url}\n`,
   )
   io.stderr.write('press Ctrl-C to stop\n')
   await stopRequested(io.signal)

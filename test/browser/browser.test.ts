@@ -17,7 +17,7 @@ import { build } from 'esbuild'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, mergeChunks, providers, text, type Provider, type RequestValidationError } from '../../src/index.ts'
-import { MOCK_API_KEY, startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { launchChromium } from '../support/browser.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -119,9 +119,9 @@ async function serveStatic(dir: string): Promise<{ url: string; server: Server }
 async function expectedFromNode(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {}
   for (const provider of providers) {
-    const gw = await startMockGateway({ provider })
+    const gw = await startLocalGateway({ provider })
     try {
-      const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gw.url, maxRetries: 0 })
+      const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url, maxRetries: 0 })
       const unary = text(await client.generateContent(REQUEST))
       const chunks = []
       for await (const chunk of client.streamGenerateContent(REQUEST)) chunks.push(chunk)
@@ -141,7 +141,7 @@ describe('the bundled client in headless Chromium', () => {
   let dir: string
   let site: { url: string; server: Server } | undefined
   let browser: Browser | undefined
-  const gateways = new Map<Provider, MockGateway>()
+  const gateways = new Map<Provider, LocalGateway>()
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-browser-'))
@@ -157,7 +157,7 @@ describe('the bundled client in headless Chromium', () => {
     writeFileSync(path.join(dir, 'app.js'), APP)
     writeFileSync(path.join(dir, 'index.html'), HTML)
     site = await serveStatic(dir)
-    for (const provider of providers) gateways.set(provider, await startMockGateway({ provider }))
+    for (const provider of providers) gateways.set(provider, await startLocalGateway({ provider }))
     browser = await launchChromium()
   }, 60_000)
 
@@ -184,7 +184,7 @@ describe('the bundled client in headless Chromium', () => {
     page.on('request', (r) => requested.push(r.url()))
 
     const urls = Object.fromEntries([...gateways].map(([p, gw]) => [p, gw.url]))
-    const query = new URLSearchParams({ gateways: JSON.stringify(urls), key: MOCK_API_KEY })
+    const query = new URLSearchParams({ gateways: JSON.stringify(urls), key: LOCAL_GATEWAY_API_KEY })
     await page.goto(`${site!.url}/index.html?${query}`)
     await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, undefined, { timeout: 20_000 })
     const result = (await page.evaluate(() => (window as { __result?: unknown }).__result)) as { ok: boolean; error?: string; results: Record<string, any> }

@@ -6,7 +6,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { createClient, type GeminiGatewayError, type Provider } from '../../src/index.ts'
-import { MOCK_API_KEY, MOCK_PROVIDERS, withMockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, LOCAL_GATEWAY_PROVIDERS, withLocalGateway } from '../../src/local-gateway/index.ts'
 
 const ORIGIN = 'http://127.0.0.1:5173'
 const CONTENTS = [{ role: 'user', parts: [{ text: 'Hello' }] }]
@@ -38,9 +38,9 @@ const REQUESTED: Record<Provider, string> = {
   nordlys: 'content-type,x-api-key',
 }
 
-describe.each(MOCK_PROVIDERS)('CORS preflight: %s', (provider) => {
+describe.each(LOCAL_GATEWAY_PROVIDERS)('CORS preflight: %s', (provider) => {
   it('answers 204 with any origin, the methods, and the requested headers echoed, without a key or a record', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await preflight(`${gw.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {
         'access-control-request-headers': REQUESTED[provider],
       })
@@ -56,7 +56,7 @@ describe.each(MOCK_PROVIDERS)('CORS preflight: %s', (provider) => {
 
 describe('CORS preflight details', () => {
   it('allows any header when none is named, and answers Private Network Access', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const plain = await preflight(`${gw.url}/v1beta/models`)
       expect(plain.status).toBe(204)
       expect(plain.headers['access-control-allow-headers']).toBe('*')
@@ -68,12 +68,12 @@ describe('CORS preflight details', () => {
   })
 
   it('leaves queued failures for the real request', async () => {
-    await withMockGateway({ provider: 'anyfast' }, async (gw) => {
+    await withLocalGateway({ provider: 'anyfast' }, async (gw) => {
       gw.fail('rate-limit')
       expect((await preflight(`${gw.url}/v1beta/models/gemini-2.5-flash:generateContent`)).status).toBe(204)
       const res = await exchange(`${gw.url}/v1beta/models/gemini-2.5-flash:generateContent`, 'POST', {
         origin: ORIGIN,
-        authorization: `Bearer ${MOCK_API_KEY}`,
+        authorization: `Bearer ${LOCAL_GATEWAY_API_KEY}`,
         'content-type': 'application/json',
       }, JSON.stringify({ contents: CONTENTS }))
       expect(res.status).toBe(429)
@@ -85,16 +85,16 @@ describe('CORS preflight details', () => {
   })
 })
 
-describe.each(MOCK_PROVIDERS)('CORS on every answer: %s', (provider) => {
+describe.each(LOCAL_GATEWAY_PROVIDERS)('CORS on every answer: %s', (provider) => {
   it('successes (unary and stream), auth errors and unknown routes are all readable cross-origin', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const seen: Headers[] = []
       const fetch: typeof globalThis.fetch = async (input, init) => {
         const res = await globalThis.fetch(input, init)
         seen.push(res.headers)
         return res
       }
-      const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gw.url, fetch, maxRetries: 0 })
+      const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url, fetch, maxRetries: 0 })
       await client.generateContent({ model: 'gemini-2.5-flash', contents: CONTENTS })
       for await (const _ of client.streamGenerateContent({ model: 'gemini-2.5-flash', contents: CONTENTS })) void _
       const wrong = createClient({ provider, apiKey: 'not-the-key', baseUrl: gw.url, fetch, maxRetries: 0 })

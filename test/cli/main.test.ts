@@ -4,7 +4,7 @@ import { Readable } from 'node:stream'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { usage } from '../../src/cli/main.ts'
 import { createClient, mergeChunks, providers, text, type GenerateContentResponse, type Provider } from '../../src/index.ts'
-import { MOCK_API_KEY, startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { ENV_KEYS, run } from './helpers.ts'
 
 const MODEL = 'gemini-2.5-flash'
@@ -12,8 +12,8 @@ const PROMPT = 'Where is Google headquartered?'
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 /** What the library itself answers from the same gateway: the CLI must print exactly this. */
-function reference(provider: Provider, gw: MockGateway) {
-  const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gw.url, maxRetries: 0 }) as unknown as {
+function reference(provider: Provider, gw: LocalGateway) {
+  const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url, maxRetries: 0 }) as unknown as {
     generateContent(p: object): Promise<GenerateContentResponse>
     streamGenerateContent(p: object): AsyncGenerator<GenerateContentResponse>
   }
@@ -28,7 +28,7 @@ function reference(provider: Provider, gw: MockGateway) {
   }
 }
 
-const envFor = (provider: Provider, key = MOCK_API_KEY) => ({ [ENV_KEYS[provider]]: key })
+const envFor = (provider: Provider, key = LOCAL_GATEWAY_API_KEY) => ({ [ENV_KEYS[provider]]: key })
 
 /** One line ending in a newline, no stack frame. */
 function expectOneLine(stderr: string): void {
@@ -38,9 +38,9 @@ function expectOneLine(stderr: string): void {
 }
 
 describe.each(providers)('ask via --base-url: %s', (provider) => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider })
+    gw = await startLocalGateway({ provider })
   })
   afterAll(() => gw.close())
   beforeEach(() => {
@@ -95,11 +95,11 @@ describe.each(providers)('ask via --base-url: %s', (provider) => {
 
 describe('errors', () => {
   const KEY = 'gk-cli-secret-4b1d9e'
-  let google: MockGateway
-  let infinityblue: MockGateway
+  let google: LocalGateway
+  let infinityblue: LocalGateway
   beforeAll(async () => {
-    google = await startMockGateway({ provider: 'google', apiKey: KEY })
-    infinityblue = await startMockGateway({ provider: 'infinityblue', apiKey: KEY })
+    google = await startLocalGateway({ provider: 'google', apiKey: KEY })
+    infinityblue = await startLocalGateway({ provider: 'infinityblue', apiKey: KEY })
   })
   afterAll(async () => {
     await google.close()
@@ -163,12 +163,12 @@ describe('errors', () => {
   })
 
   it('aborting the signal interrupts a request in flight: exit 130', async () => {
-    const slow = await startMockGateway({ provider: 'google', latencyMs: 5_000 })
+    const slow = await startLocalGateway({ provider: 'google', latencyMs: 5_000 })
     try {
       const controller = new AbortController()
       setTimeout(() => controller.abort(), 100)
       const started = Date.now()
-      const r = await run(['ask', 'hi', '--base-url', slow.url], { env: { GEMINI_API_KEY: MOCK_API_KEY }, signal: controller.signal })
+      const r = await run(['ask', 'hi', '--base-url', slow.url], { env: { GEMINI_API_KEY: LOCAL_GATEWAY_API_KEY }, signal: controller.signal })
       expect(r.code).toBe(130)
       expect(r.stderr).toBe('interrupted\n')
       expect(Date.now() - started).toBeLessThan(3_000)
@@ -184,7 +184,7 @@ describe('no key', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe(
-      `error: no API key for ${provider}: set ${ENV_KEYS[provider]}, or try the local gateway: add --mock, or run npx gemini-gateways mock --provider ${provider}\n`,
+      `error: no API key for ${provider}: set ${ENV_KEYS[provider]}, or try the local gateway: add --local, or run npx gemini-gateways serve --provider ${provider}\n`,
     )
   })
 
@@ -194,23 +194,23 @@ describe('no key', () => {
   })
 })
 
-describe('--mock: an in-process local gateway, no key needed', () => {
+describe('--local: an in-process local gateway, no key needed', () => {
   it.each(providers)('%s: ask answers', async (provider) => {
-    const r = await run(['ask', 'Say hello.', '--mock', '-p', provider])
+    const r = await run(['ask', 'Say hello.', '--local', '-p', provider])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Googleplex')
   })
 
-  it('ask --stream --mock streams', async () => {
-    const r = await run(['ask', 'hi', '--mock', '--stream', '-p', 'apimart'])
+  it('ask --stream --local streams', async () => {
+    const r = await run(['ask', 'hi', '--local', '--stream', '-p', 'apimart'])
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('The capital of Wyoming is **Cheyenne**.\n')
     expect(r.stdoutWrites.length).toBeGreaterThan(1)
   })
 
-  it('models --mock lists the model ids', async () => {
-    const r = await run(['models', '--mock', '-p', 'infinityblue'])
+  it('models --local lists the model ids', async () => {
+    const r = await run(['models', '--local', '-p', 'infinityblue'])
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('gemini-3.1-pro-preview\ngemini-2.5-pro\ngemini-2.5-flash\n')
   })
@@ -218,9 +218,9 @@ describe('--mock: an in-process local gateway, no key needed', () => {
 
 describe('models', () => {
   it.each(['google', 'infinityblue'] as const)('%s: one bare model id per line, as the library lists them', async (provider) => {
-    const gw = await startMockGateway({ provider })
+    const gw = await startLocalGateway({ provider })
     try {
-      const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gw.url })
+      const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url })
       const names: string[] = []
       for await (const m of client.listModels()) names.push(m.name!.replace(/^models\//, ''))
       expect(names).toContain('gemini-2.5-flash')
@@ -234,7 +234,7 @@ describe('models', () => {
   })
 
   it('--json prints the model objects', async () => {
-    const r = await run(['models', '--mock', '--json'])
+    const r = await run(['models', '--local', '--json'])
     expect(r.code).toBe(0)
     const models = JSON.parse(r.stdout) as { name: string }[]
     expect(models.length).toBe(10)
@@ -250,7 +250,7 @@ describe('models', () => {
 
 describe('progress indicator', () => {
   it('on a terminal: a spinner on stderr, erased before the text starts', async () => {
-    const r = await run(['ask', 'hi', '--mock', '--stream'], { tty: true })
+    const r = await run(['ask', 'hi', '--local', '--stream'], { tty: true })
     expect(r.code).toBe(0)
     expect(r.stderrWrites[0]).toMatch(/^\r. waiting for google \(gemini-2\.5-flash\)…$/)
     expect(r.stderrWrites.at(-1)).toBe('\r\x1b[K')
@@ -258,7 +258,7 @@ describe('progress indicator', () => {
   })
 
   it('not on a terminal: stderr stays empty', async () => {
-    const r = await run(['ask', 'hi', '--mock', '--stream'])
+    const r = await run(['ask', 'hi', '--local', '--stream'])
     expect(r.stderr).toBe('')
   })
 })
@@ -283,10 +283,10 @@ describe('usage', () => {
     [['ask'], 'error: ask needs a prompt'],
     [['ask', 'hi', '--bogus'], 'error: unknown flag --bogus; flags: --provider, --model'],
     [['ask', 'hi', '-p', 'openai'], 'error: unknown provider "openai" (expected one of google, infinityblue, anyfast, apimart, nordlys)'],
-    [['ask', 'hi', '--mock', '--base-url', 'http://127.0.0.1:1'], 'error: --mock and --base-url do not go together'],
+    [['ask', 'hi', '--local', '--base-url', 'http://127.0.0.1:1'], 'error: --local and --base-url do not go together'],
     [['ask', 'hi', '--port', '80'], 'error: --port does not apply to ask'],
     [['chat'], 'error: unknown command "chat"'],
-    [['mock', '--port', 'http'], 'error: --port must be a number from 0 to 65535'],
+    [['serve', '--port', 'http'], 'error: --port must be a number from 0 to 65535'],
   ])('%j: one line, exit 2', async (argv, start) => {
     const r = await run(argv, { env: { GEMINI_API_KEY: 'k' } })
     expect(r.code).toBe(2)
@@ -301,7 +301,7 @@ describe('usage', () => {
   })
 
   it('ask - reads the prompt from stdin', async () => {
-    const gw = await startMockGateway({ provider: 'google' })
+    const gw = await startLocalGateway({ provider: 'google' })
     try {
       const r = await run(['ask', '-', '--base-url', gw.url], { env: envFor('google'), stdin: Readable.from([Buffer.from('piped '), 'prompt']) })
       expect(r.code).toBe(0)
@@ -312,13 +312,13 @@ describe('usage', () => {
   })
 })
 
-describe('mock in-process', () => {
+describe('serve in-process', () => {
   it('serves until the signal aborts, prints its URL and key, exit 0', async () => {
     const controller = new AbortController()
     const stdout: string[] = []
     const stderr: string[] = []
     const { main } = await import('../../src/cli/main.ts')
-    const done = main(['mock', '-p', 'nordlys', '--port', '0'], {
+    const done = main(['serve', '-p', 'nordlys', '--port', '0'], {
       stdout: { write: (s: string) => stdout.push(s) },
       stderr: { write: (s: string) => stderr.push(s) },
       env: {},
@@ -330,8 +330,8 @@ describe('mock in-process', () => {
       if (!url) await new Promise((r) => setTimeout(r, 20))
     }
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    expect(stdout.join('')).toContain(`key: ${MOCK_API_KEY}`)
-    const client = createClient({ provider: 'nordlys', apiKey: MOCK_API_KEY, baseUrl: url! })
+    expect(stdout.join('')).toContain(`key: ${LOCAL_GATEWAY_API_KEY}`)
+    const client = createClient({ provider: 'nordlys', apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: url! })
     const res = await client.generateContent({ model: MODEL, contents: [{ role: 'user', parts: [{ text: 'hi' }] }] })
     expect(text(res)).toContain('Googleplex')
     controller.abort()

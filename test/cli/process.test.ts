@@ -3,12 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createClient, text } from '../../src/index.ts'
-import { MOCK_API_KEY } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY } from '../../src/local-gateway/index.ts'
 import { ENV_KEYS } from './helpers.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-/** The parent's environment without any provider key, so that only --mock can answer. */
+/** The parent's environment without any provider key, so that only --local can answer. */
 function keylessEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
   for (const name of Object.values(ENV_KEYS)) delete env[name]
@@ -31,8 +31,8 @@ function finished(child: ChildProcess): Promise<{ code: number | null; signal: N
 }
 
 describe('the CLI as a process', () => {
-  it('ask hi --mock --provider nordlys: answers with no key, exit 0', async () => {
-    const r = await finished(cli(['ask', 'hi', '--mock', '--provider', 'nordlys']))
+  it('ask hi --local --provider nordlys: answers with no key, exit 0', async () => {
+    const r = await finished(cli(['ask', 'hi', '--local', '--provider', 'nordlys']))
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Googleplex')
@@ -42,11 +42,11 @@ describe('the CLI as a process', () => {
     const r = await finished(cli(['ask', 'hi', '--provider', 'anyfast']))
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toBe('error: no API key for anyfast: set ANYFAST_API_KEY, or try the local gateway: add --mock, or run npx gemini-gateways mock --provider anyfast\n')
+    expect(r.stderr).toBe('error: no API key for anyfast: set ANYFAST_API_KEY, or try the local gateway: add --local, or run npx gemini-gateways serve --provider anyfast\n')
   })
 
-  it('mock: prints its URL and key, serves a client, and SIGTERM ends it with exit 0', async () => {
-    const child = cli(['mock', '--provider', 'google', '--port', '0'])
+  it('serve: prints its URL and key, serves a client, and SIGTERM ends it with exit 0', async () => {
+    const child = cli(['serve', '--provider', 'google', '--port', '0'])
     const result = finished(child)
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -62,7 +62,7 @@ describe('the CLI as a process', () => {
         })
       })
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      const client = createClient({ provider: 'google', apiKey: MOCK_API_KEY, baseUrl: url, maxRetries: 0 })
+      const client = createClient({ provider: 'google', apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: url, maxRetries: 0 })
       const res = await client.generateContent({ model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'hi' }] }] })
       expect(text(res)).toContain('Googleplex')
     } finally {
@@ -71,7 +71,7 @@ describe('the CLI as a process', () => {
     const r = await result
     expect(r.signal).toBeNull()
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain(`key: ${MOCK_API_KEY}`)
+    expect(r.stdout).toContain(`key: ${LOCAL_GATEWAY_API_KEY}`)
     expect(r.stderr).toContain('local gateway stopped')
   })
 })

@@ -1,19 +1,19 @@
 // `--timeout <seconds>` (issue #9): the CLI's way to wait longer or shorter than the client's defaults, against the
 // local gateway over real loopback HTTP. A timeout's message names the flag, not the library option.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { run } from './helpers.ts'
 
 const KEY = 'gk-cli-timeout-5e2a'
 const env = { GEMINI_API_KEY: KEY }
 
 describe('--timeout', () => {
-  let slow: MockGateway
-  let quick: MockGateway
+  let slow: LocalGateway
+  let quick: LocalGateway
   beforeAll(async () => {
     // Every answer waits 3 s before its status line.
-    slow = await startMockGateway({ provider: 'google', apiKey: KEY, latencyMs: 3_000 })
-    quick = await startMockGateway({ provider: 'google', apiKey: KEY })
+    slow = await startLocalGateway({ provider: 'google', apiKey: KEY, latencyMs: 3_000 })
+    quick = await startLocalGateway({ provider: 'google', apiKey: KEY })
   })
   afterAll(async () => {
     await Promise.all([slow.close(), quick.close()])
@@ -66,10 +66,10 @@ describe('--timeout', () => {
     expect(r.stderr).toMatch(/^error: unknown flag --timout \(did you mean --timeout\?\); flags: .*--timeout/)
   })
 
-  it('does not apply to mock', async () => {
-    const r = await run(['mock', '--timeout', '5'], { env })
+  it('does not apply to serve', async () => {
+    const r = await run(['serve', '--timeout', '5'], { env })
     expect(r.code).toBe(2)
-    expect(r.stderr).toBe('error: --timeout does not apply to mock (see npx gemini-gateways --help)\n')
+    expect(r.stderr).toBe('error: --timeout does not apply to serve (see npx gemini-gateways --help)\n')
   })
 
   it('--help lists it', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MOCK_API_KEY, startMockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../../src/local-gateway/index.ts'
 import { ENV_KEYS, run } from './helpers.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -34,7 +34,7 @@ describe('unknown flags', () => {
   it.each([
     [['ask', 'hi', '--provder', 'nordlys'], 'provder', 'provider'],
     [['ask', 'hi', '--strem'], 'strem', 'stream'],
-    [['mock', '--prot', '8080'], 'prot', 'port'],
+    [['serve', '--prot', '8080'], 'prot', 'port'],
     [['ask', 'hi', '--jsn'], 'jsn', 'json'],
     [['ask', 'hi', '--base-ur=http://127.0.0.1:1'], 'base-ur', 'base-url'],
   ])('%j names the nearest flag and all of them, exit 2', async (argv, typed, meant) => {
@@ -60,7 +60,7 @@ describe('unknown flags', () => {
   })
 
   it('after -- a word that looks like a flag is prompt text', async () => {
-    const r = await run(['ask', '--mock', '--', '--provder'])
+    const r = await run(['ask', '--local', '--', '--provder'])
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
   })
@@ -79,16 +79,16 @@ describe('the command name in hints', () => {
   it('is gemini-gateways when it is on PATH', async () => {
     const r = await run(['ask', 'hi', '-p', 'apimart'], { env: { PATH: bin } })
     expect(r.code).toBe(2)
-    expect(r.stderr).toBe('error: no API key for apimart: set APIMART_API_KEY, or try the local gateway: add --mock, or run gemini-gateways mock --provider apimart\n')
+    expect(r.stderr).toBe('error: no API key for apimart: set APIMART_API_KEY, or try the local gateway: add --local, or run gemini-gateways serve --provider apimart\n')
   })
 
   it('is npx gemini-gateways when it is not (the PATH of a project that only depends on it)', async () => {
     const r = await run(['ask', 'hi', '-p', 'apimart'], { env: { PATH: ['/usr/bin', '/bin'].join(delimiter) } })
-    expect(r.stderr).toContain('or run npx gemini-gateways mock --provider apimart\n')
+    expect(r.stderr).toContain('or run npx gemini-gateways serve --provider apimart\n')
   })
 })
 
-describe('mock --port N when N is taken', () => {
+describe('serve --port N when N is taken', () => {
   let taken: Server
   let port: number
   beforeAll(async () => {
@@ -99,19 +99,19 @@ describe('mock --port N when N is taken', () => {
   afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())))
 
   it('is a setup error: one line with a way out, exit 2 (a real process)', async () => {
-    const r = await cli(['mock', '--provider', 'google', '--port', String(port)], keyless())
+    const r = await cli(['serve', '--provider', 'google', '--port', String(port)], keyless())
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(new RegExp(`^error: mock: port ${port} is already in use; pick another with --port, or let the system choose: (npx )?gemini-gateways mock --provider google --port 0\\n$`))
+    expect(r.stderr).toMatch(new RegExp(`^error: serve: port ${port} is already in use; pick another with --port, or let the system choose: (npx )?gemini-gateways serve --provider google --port 0\\n$`))
   })
 })
 
 describe('--stream with a slow first token', () => {
   it('keeps the spinner going and says how long it has waited', async () => {
     // Real loopback server that holds the answer back 2.3 s before its headers and first chunk.
-    const gw = await startMockGateway({ provider: 'nordlys', latencyMs: 2300 })
+    const gw = await startLocalGateway({ provider: 'nordlys', latencyMs: 2300 })
     try {
-      const r = await run(['ask', 'hi', '--stream', '-p', 'nordlys', '--base-url', gw.url], { env: { NORDLYS_API_KEY: MOCK_API_KEY }, tty: true })
+      const r = await run(['ask', 'hi', '--stream', '-p', 'nordlys', '--base-url', gw.url], { env: { NORDLYS_API_KEY: LOCAL_GATEWAY_API_KEY }, tty: true })
       expect(r.code).toBe(0)
       expect(r.stdout).toContain('Cheyenne')
       const frames = r.stderrWrites.slice(0, -1)
@@ -127,9 +127,9 @@ describe('--stream with a slow first token', () => {
   })
 
   it('without a terminal: nothing on stderr however long the wait', async () => {
-    const gw = await startMockGateway({ provider: 'google', latencyMs: 1200 })
+    const gw = await startLocalGateway({ provider: 'google', latencyMs: 1200 })
     try {
-      const r = await run(['ask', 'hi', '--stream', '--base-url', gw.url], { env: { GEMINI_API_KEY: MOCK_API_KEY } })
+      const r = await run(['ask', 'hi', '--stream', '--base-url', gw.url], { env: { GEMINI_API_KEY: LOCAL_GATEWAY_API_KEY } })
       expect(r.code).toBe(0)
       expect(r.stderr).toBe('')
     } finally {

@@ -19,7 +19,7 @@ import {
   type GeminiGatewayError,
   type Provider,
 } from '../../src/index.ts'
-import { startMockGateway, withMockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { answerChunks, caught, CONTENTS, drain, drainFailing, KEY, MODEL, WRONG_KEY } from './helpers.ts'
 
 const params = { model: MODEL, contents: CONTENTS }
@@ -179,7 +179,7 @@ describe('timeouts', () => {
   })
 
   it('a stream stalled after its headers names the idle limit, the chunks received and the attempts', async () => {
-    await withMockGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
+    await withLocalGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
       gw.enqueue({ status: 503, body: { error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }, headers: { 'retry-after-ms': '10' } })
       gw.enqueue({ headers: SSE_HEADERS, chunks: [`data: ${JSON.stringify(answerChunks(2)[0])}\n\n`], stall: true })
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, timeoutMs: 300, maxRetries: 1 })
@@ -288,7 +288,7 @@ describe('connection failures', () => {
   })
 
   it('a reset before the headers, over a real socket: the host:port and the code', async () => {
-    await withMockGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
+    await withLocalGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
       gw.enqueue({ reset: 'before-headers' })
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, maxRetries: 0 })
       const error = await caught(client.generateContent(params))
@@ -310,7 +310,7 @@ describe('a relay without a channel for the model', () => {
   describe.each(['infinityblue', 'anyfast'] as const satisfies readonly Provider[])('%s', (provider) => {
     it.each(Object.keys(NO_CHANNEL) as (keyof typeof NO_CHANNEL)[])('%s: ModelUnavailableError, sent once even with retries allowed', async (code) => {
       const { status, message } = NO_CHANNEL[code]
-      await withMockGateway({ provider, apiKey: KEY }, async (gw) => {
+      await withLocalGateway({ provider, apiKey: KEY }, async (gw) => {
         gw.enqueue({ status, body: { error: { message, type: 'new_api_error', param: '', code } } })
         const client = createClient({ provider, apiKey: KEY, baseUrl: gw.url, maxRetries: 2 })
         const error = await caught(client.generateContent(params))
@@ -324,8 +324,8 @@ describe('a relay without a channel for the model', () => {
   })
 
   it('failover moves on to the next provider, after one request to the relay', async () => {
-    const relay = await startMockGateway({ provider: 'infinityblue', apiKey: KEY })
-    const google = await startMockGateway({ provider: 'google', apiKey: KEY })
+    const relay = await startLocalGateway({ provider: 'infinityblue', apiKey: KEY })
+    const google = await startLocalGateway({ provider: 'google', apiKey: KEY })
     try {
       relay.fail('unknown-model', 2)
       const ai = createFailoverClient([
@@ -354,7 +354,7 @@ describe("Google's API_KEY_INVALID", () => {
   }
 
   it('the local gateway answers a bad key as Google does: 400 INVALID_ARGUMENT with ErrorInfo API_KEY_INVALID', async () => {
-    await withMockGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
+    await withLocalGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
       const res = await fetch(`${gw.url}/v1beta/models/${MODEL}:generateContent`, {
         method: 'POST',
         headers: { 'x-goog-api-key': WRONG_KEY, 'content-type': 'application/json' },
@@ -370,7 +370,7 @@ describe("Google's API_KEY_INVALID", () => {
   })
 
   it('is an AuthenticationError with status 400 kept, not retried, the key nowhere', async () => {
-    await withMockGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
+    await withLocalGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
       const client = createClient({ provider: 'google', apiKey: WRONG_KEY, baseUrl: gw.url, maxRetries: 2 })
       const error: GeminiGatewayError = await caught(client.generateContent(params))
       expect(error).toBeInstanceOf(AuthenticationError)
@@ -383,7 +383,7 @@ describe("Google's API_KEY_INVALID", () => {
   })
 
   it('a 400 INVALID_ARGUMENT without that reason stays a BadRequestError', async () => {
-    await withMockGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
+    await withLocalGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
       gw.enqueue({ status: 400, body: { error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SOMETHING_ELSE' }] } } })
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, maxRetries: 0 })
       const error = await caught(client.generateContent(params))

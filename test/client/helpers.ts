@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { expect } from 'vitest'
 import { createClient, GeminiGatewayError, type ClientOptions, type GenerateContentResponse, type Provider } from '../../src/index.ts'
 import type { CallOptions, GenerateContentParams } from '../../src/core/types.ts'
-import type { MockGateway } from '../../src/mock/index.ts'
+import type { LocalGateway } from '../../src/local-gateway/index.ts'
 
 export const PROVIDERS = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const satisfies readonly Provider[]
 
@@ -30,7 +30,7 @@ export interface AnyClient {
 }
 
 /** A client for `provider` aimed at the gateway, without retries unless asked. */
-export function clientFor(provider: Provider, gw: MockGateway, options: ClientOptions = {}): AnyClient {
+export function clientFor(provider: Provider, gw: LocalGateway, options: ClientOptions = {}): AnyClient {
   return createClient({ provider, apiKey: KEY, baseUrl: gw.url, maxRetries: 0, ...options }) as unknown as AnyClient
 }
 
@@ -82,7 +82,7 @@ export interface ResponseWatch {
   finished: boolean
   closedEarly: Promise<boolean>
 }
-export function watchResponses(gw: MockGateway): ResponseWatch[] {
+export function watchResponses(gw: LocalGateway): ResponseWatch[] {
   const seen: ResponseWatch[] = []
   gw.server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
     let resolveClosed!: (early: boolean) => void

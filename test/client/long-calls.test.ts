@@ -4,7 +4,7 @@
 // Real waits on loopback, no fake clock; the two run concurrently, so this file takes about 65 s.
 import { expect, it } from 'vitest'
 import { createClient, text, type GenerateContentResponse } from '../../src/index.ts'
-import { startMockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway } from '../../src/local-gateway/index.ts'
 import { answerChunks, CONTENTS, KEY, MODEL, sse } from './helpers.ts'
 
 const DELAY_MS = 65_000
@@ -15,8 +15,8 @@ const DEFAULT_TEXT = "Google's headquarters, also known as the Googleplex, is lo
 
 it('a unary answer after 65 s and a stream whose first chunk comes 65 s after its headers both arrive, each from one request', async () => {
   // The status line itself waits 65 s, as Google's unary answers do (headers come with the body).
-  const unaryGateway = await startMockGateway({ provider: 'google', apiKey: KEY, latencyMs: DELAY_MS })
-  const streamGateway = await startMockGateway({ provider: 'google', apiKey: KEY })
+  const unaryGateway = await startLocalGateway({ provider: 'google', apiKey: KEY, latencyMs: DELAY_MS })
+  const streamGateway = await startLocalGateway({ provider: 'google', apiKey: KEY })
   try {
     // Headers at once, then silence for 65 s, then the whole answer. The gateway pauses between chunks, so the
     // first is empty (Node writes no bytes for it): the pause before the second is the silence after the headers.

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultFetch as resolved } from '#fetch'
 import { createClient, text, TimeoutError } from '../../src/index.ts'
-import { startMockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway } from '../../src/local-gateway/index.ts'
 import { AGENT_OPTIONS, defaultFetch, nodeDispatcher } from '../../src/platform/node-fetch.js'
 import { CONTENTS, KEY, MODEL } from './helpers.ts'
 
@@ -51,7 +51,7 @@ describe('the default fetch on Node', () => {
   })
 
   it('a client with no fetch option sends through that Agent, and its answer after 1.5 s arrives from one request', async () => {
-    const gw = await startMockGateway({ provider: 'google', apiKey: KEY, latencyMs: 1_500 })
+    const gw = await startLocalGateway({ provider: 'google', apiKey: KEY, latencyMs: 1_500 })
     try {
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, maxRetries: 0 })
       const started = Date.now()
@@ -66,7 +66,7 @@ describe('the default fetch on Node', () => {
   })
 
   it('the limit is timeoutMs: an answer that takes 2 s fails at 1 s with our TimeoutError, from one request', async () => {
-    const gw = await startMockGateway({ provider: 'google', apiKey: KEY, latencyMs: 2_000 })
+    const gw = await startLocalGateway({ provider: 'google', apiKey: KEY, latencyMs: 2_000 })
     try {
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, timeoutMs: 1_000 })
       const started = Date.now()
@@ -86,7 +86,7 @@ describe('the default fetch on Node', () => {
   })
 
   it('the raw client (standard Requests, a JSON body) goes through it too', async () => {
-    const gw = await startMockGateway({ provider: 'google', apiKey: KEY })
+    const gw = await startLocalGateway({ provider: 'google', apiKey: KEY })
     try {
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url })
       const { data, response } = await (client.raw as any).POST('/v1beta/models/{model}:generateContent', {
@@ -111,7 +111,7 @@ describe('the default fetch on Node', () => {
       calls.push(String(input instanceof Request ? input.url : input))
       return original(input, init)
     }) as typeof fetch
-    const gw = await startMockGateway({ provider: 'google', apiKey: KEY })
+    const gw = await startLocalGateway({ provider: 'google', apiKey: KEY })
     try {
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url })
       expect(text(await client.generateContent({ model: MODEL, contents: CONTENTS }))).toBe(DEFAULT_TEXT)
@@ -128,7 +128,7 @@ const BUN = path.join(ROOT, 'node_modules/@oven/bun-linux-x64/bin/bun')
 describe('the default fetch on Bun', () => {
   it("outwaits Bun's idle timeout (shortened to 3 s here; 300 s by default), which cuts a plain fetch", async () => {
     // The answer comes after 12 s: Bun's idle timer checks coarsely, a 3 s limit fires between 3 and 9 s.
-    const gw = await startMockGateway({ provider: 'google', apiKey: KEY, latencyMs: 12_000 })
+    const gw = await startLocalGateway({ provider: 'google', apiKey: KEY, latencyMs: 12_000 })
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-bun-'))
     try {
       const script = path.join(dir, 'long-wait.ts')

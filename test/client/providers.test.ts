@@ -19,10 +19,10 @@ import {
 import { createGoogleClient } from '../../src/providers/google.ts'
 import { createInfinityblueClient } from '../../src/providers/infinityblue.ts'
 import { createNordlysClient } from '../../src/providers/nordlys.ts'
-import { startMockGateway, type FailureScenario, type MockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, type FailureScenario, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { CONTENTS, ENV_KEYS, KEY, MODEL, PROVIDERS, WRONG_KEY, caught, clientFor, observingFetch } from './helpers.ts'
 
-const recording = (name: string) => JSON.parse(readFileSync(new URL(`../../src/mock/recordings/${name}`, import.meta.url), 'utf8'))
+const recording = (name: string) => JSON.parse(readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8'))
 /** The default answer as served to a request for MODEL: the recording, with the model asked for in modelVersion. */
 const DEFAULT_UNARY = { ...recording('unary-success-basic-reply-short.json'), modelVersion: MODEL }
 const DEFAULT_TEXT = "Google's headquarters, also known as the Googleplex, is located in **Mountain View, California**.\n"
@@ -38,7 +38,7 @@ const AUTH: Record<Provider, [name: string, value: string]> = {
 const KEY_HEADERS = ['x-goog-api-key', 'authorization', 'x-api-key']
 
 /** No recorded URL may carry the key, nor a `key` query parameter. */
-function expectNoKeyInUrls(gw: MockGateway, seen: Request[] = []): void {
+function expectNoKeyInUrls(gw: LocalGateway, seen: Request[] = []): void {
   expect(gw.requests.length).toBeGreaterThan(0)
   for (const r of gw.requests) {
     expect(Object.keys(r.query)).not.toContain('key')
@@ -109,9 +109,9 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
 }
 
 describe.each(PROVIDERS)('%s', (provider) => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider, apiKey: KEY })
+    gw = await startLocalGateway({ provider, apiKey: KEY })
   })
   afterAll(() => gw.close())
   beforeEach(() => {
@@ -308,9 +308,9 @@ describe.each(PROVIDERS)('%s', (provider) => {
 })
 
 describe('nordlys wire body', () => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider: 'nordlys', apiKey: KEY })
+    gw = await startLocalGateway({ provider: 'nordlys', apiKey: KEY })
   })
   afterAll(() => gw.close())
 
@@ -375,7 +375,7 @@ describe('nordlys: canonical fields it cannot carry', () => {
     ['serviceTier', 'standard'],
     ['store', true],
   ])('%s is refused before sending, never silently dropped', async (field, value) => {
-    const gw = await startMockGateway({ provider: 'nordlys', apiKey: KEY })
+    const gw = await startLocalGateway({ provider: 'nordlys', apiKey: KEY })
     try {
       const error = await caught(createNordlysClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0 }).generateContent({ model: MODEL, contents: CONTENTS, [field]: value }))
       expect(error).toBeInstanceOf(RequestValidationError)
@@ -388,7 +388,7 @@ describe('nordlys: canonical fields it cannot carry', () => {
   })
 
   it('cachedContent travels inside generation_config, where nordlys reads it', async () => {
-    const gw = await startMockGateway({ provider: 'nordlys', apiKey: KEY })
+    const gw = await startLocalGateway({ provider: 'nordlys', apiKey: KEY })
     try {
       await createNordlysClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0 }).generateContent({ model: MODEL, contents: CONTENTS, cachedContent: 'cachedContents/abc' })
       expect(gw.requests[0]!.body).toEqual({ contents: CONTENTS, generation_config: { cachedContent: 'cachedContents/abc' } })
@@ -401,9 +401,9 @@ describe('nordlys: canonical fields it cannot carry', () => {
 })
 
 describe('apimart envelope', () => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider: 'apimart', apiKey: KEY })
+    gw = await startLocalGateway({ provider: 'apimart', apiKey: KEY })
   })
   afterAll(() => gw.close())
 
@@ -427,7 +427,7 @@ describe('apimart envelope', () => {
   })
 
   it('a bare (unwrapped) response passes through', async () => {
-    const bare = await startMockGateway({ provider: 'apimart', apiKey: KEY, apimartEnvelope: false })
+    const bare = await startLocalGateway({ provider: 'apimart', apiKey: KEY, apimartEnvelope: false })
     try {
       const res = await clientFor('apimart', bare).generateContent({ model: MODEL, contents: CONTENTS })
       expect(res).toEqual(DEFAULT_UNARY)
@@ -453,9 +453,9 @@ describe('apimart envelope', () => {
 })
 
 describe('anyfast request checks', () => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider: 'anyfast', apiKey: KEY })
+    gw = await startLocalGateway({ provider: 'anyfast', apiKey: KEY })
   })
   afterAll(() => gw.close())
 
@@ -472,9 +472,9 @@ describe('anyfast request checks', () => {
 })
 
 describe('google: countTokens, listModels, getModel', () => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider: 'google', apiKey: KEY })
+    gw = await startLocalGateway({ provider: 'google', apiKey: KEY })
   })
   afterAll(() => gw.close())
   beforeEach(() => {
@@ -529,7 +529,7 @@ describe('google: countTokens, listModels, getModel', () => {
 
 describe('infinityblue listModels', () => {
   it('maps the OpenAI-style list to Google-style models', async () => {
-    const gw = await startMockGateway({ provider: 'infinityblue', apiKey: KEY })
+    const gw = await startLocalGateway({ provider: 'infinityblue', apiKey: KEY })
     try {
       const seen = observingFetch()
       const client = createInfinityblueClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0, fetch: seen.fetch })
@@ -548,7 +548,7 @@ describe('infinityblue listModels', () => {
 
 describe('error bodies are kept as received', () => {
   it('rawBody is the body text the server sent, byte for byte (Google pretty-prints its errors)', async () => {
-    const gw = await startMockGateway({ provider: 'google', apiKey: KEY })
+    const gw = await startLocalGateway({ provider: 'google', apiKey: KEY })
     try {
       const body = '{\n  "error": {\n    "code": 503,\n    "message": "The model is overloaded. Please try again later.",\n    "status": "UNAVAILABLE"\n  }\n}\n'
       gw.enqueue({ status: 503, headers: { 'content-type': 'application/json; charset=UTF-8' }, body })

@@ -14,7 +14,7 @@ import {
   type GenerateContentResponse,
 } from '../../src/index.ts'
 import { createGoogleClient, type GoogleClient } from '../../src/providers/google.ts'
-import { startMockGateway, type MockGateway, type ScriptedResponse } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway, type ScriptedResponse } from '../../src/local-gateway/index.ts'
 import { CONTENTS, KEY, MODEL, caught, drain } from './helpers.ts'
 import { mulberry32 } from '../support/random.ts'
 
@@ -135,10 +135,10 @@ function classOf(recorded: { code: number; details?: unknown }): typeof APIStatu
   return badKey ? AuthenticationError : statusClass[recorded.code]!
 }
 
-let gw: MockGateway
+let gw: LocalGateway
 let client: GoogleClient
 beforeAll(async () => {
-  gw = await startMockGateway({ provider: 'google', apiKey: KEY })
+  gw = await startLocalGateway({ provider: 'google', apiKey: KEY })
   client = createGoogleClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0 })
 })
 afterAll(() => gw.close())
@@ -289,7 +289,7 @@ describe('stream recordings cut before their final event (variants built in code
 describe('local gateway', () => {
   it('serves a scripted response of 200 000 one-byte chunks', async () => {
     // The 1.3 MB image recording split into small pieces first showed this: `parts.push(...chunks)` in
-    // src/mock/server.ts overflows the call stack and the gateway answers 500 "mock gateway bug".
+    // src/local-gateway/server.ts overflows the call stack and the gateway answers 500 "local gateway bug".
     const body = `data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text: 'x'.repeat(200_000) }] }, finishReason: 'STOP' }] })}\r\n\r\n`
     const chunks = [...body]
     expect(chunks.length).toBeGreaterThan(200_000)

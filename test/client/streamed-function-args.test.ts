@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { functionCalls, mergeChunks, text, type GenerateContentResponse } from '../../src/index.ts'
-import { startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { mulberry32 } from '../support/random.ts'
 import { CONTENTS, KEY, clientFor, drain } from './helpers.ts'
 
@@ -34,9 +34,9 @@ const CASES = [
 ]
 
 describe.each(['google', 'nordlys'] as const)('%s: streamed function-call arguments', (provider) => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider, apiKey: KEY })
+    gw = await startLocalGateway({ provider, apiKey: KEY })
   })
   afterAll(() => gw.close())
 

@@ -18,12 +18,12 @@ import {
   type GenerateContentResponse,
   type Provider,
 } from '../../src/index.ts'
-import { startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { CONTENTS, KEY, MODEL, PROVIDERS, answerChunks, caught, clientFor, drain, drainFailing, sse, watchResponses, within } from './helpers.ts'
 
 /** The `data:` payloads of a recorded SSE body. */
 function recordedEvents(file: string): Record<string, any>[] {
-  const raw = readFileSync(new URL(`../../src/mock/recordings/${file}`, import.meta.url), 'utf8')
+  const raw = readFileSync(new URL(`../../src/local-gateway/recordings/${file}`, import.meta.url), 'utf8')
   return raw
     .split(/\r\n\r\n|\n\n/)
     .map((b) => b.trim())
@@ -51,9 +51,9 @@ const params = { model: MODEL, contents: CONTENTS }
 const SSE_HEADERS = { 'content-type': 'text/event-stream' }
 
 describe.each(PROVIDERS)('%s stream', (provider) => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider, apiKey: KEY })
+    gw = await startLocalGateway({ provider, apiKey: KEY })
   })
   afterAll(() => gw.close())
   beforeEach(() => {
@@ -210,7 +210,7 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
 
   it('mergeChunks on the streamed thinking + function-call recording keeps thoughtSignature and the call verbatim', async () => {
     const chunks = await drain(
-      clientFor(provider, gw).streamGenerateContent(params, { headers: { 'x-mock-recording': 'streaming-success-thinking-function-call-thought-summary-signature' } }),
+      clientFor(provider, gw).streamGenerateContent(params, { headers: { 'x-local-gateway-recording': 'streaming-success-thinking-function-call-thought-summary-signature' } }),
     )
     expect(chunks).toEqual(THINKING.map((e) => asServedBy(provider, e)))
     const merged = mergeChunks(chunks)
@@ -232,9 +232,9 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
 })
 
 describe('google-only stream behaviour', () => {
-  let gw: MockGateway
+  let gw: LocalGateway
   beforeAll(async () => {
-    gw = await startMockGateway({ provider: 'google', apiKey: KEY })
+    gw = await startLocalGateway({ provider: 'google', apiKey: KEY })
   })
   afterAll(() => gw.close())
 
@@ -315,7 +315,7 @@ describe('cancelling a stream, seen from a plain node:http server', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     try {
       const { port } = server.address() as AddressInfo
-      const client = clientFor('google', { url: `http://127.0.0.1:${port}` } as MockGateway)
+      const client = clientFor('google', { url: `http://127.0.0.1:${port}` } as LocalGateway)
       for await (const _ of client.streamGenerateContent(params)) break
       expect(await within(closed, 5_000, false)).toBe(true)
       expect(writes).toBeLessThan(100)

@@ -130,8 +130,8 @@ const API_PAGES: { path: string; shows: string[] }[] = [
   { path: 'api/modules/gemini-gateways.html', shows: ['Module gemini-gateways', 'createClient', 'GeminiGatewayError'] },
   { path: 'api/functions/gemini-gateways.createClient.html', shows: ['Function createClient'] },
   { path: 'api/interfaces/gemini-gateways.ClientOptions.html', shows: ['Interface ClientOptions', 'maxRetries'] },
-  { path: 'api/modules/gemini-gateways_mock.html', shows: ['Module gemini-gateways/mock', 'startMockGateway'] },
-  { path: 'api/interfaces/gemini-gateways_mock.MockGateway.html', shows: ['Interface MockGateway', 'enqueue'] },
+  { path: 'api/modules/gemini-gateways_mock.html', shows: ['Module gemini-gateways/local-gateway', 'startLocalGateway'] },
+  { path: 'api/interfaces/gemini-gateways_mock.LocalGateway.html', shows: ['Interface LocalGateway', 'enqueue'] },
   { path: 'api/modules/gemini-gateways_validators.html', shows: ['Module gemini-gateways/validators', 'ProviderValidators', 'nordlys'] },
   { path: 'api/modules/gemini-gateways_types_nordlys.html', shows: ['Module gemini-gateways/types/nordlys', 'paths', 'components'] },
 ]

@@ -49,21 +49,21 @@ function promisedLines(code: string): RegExp[] {
 describe('README: Local gateway', () => {
   const code = codeAfter(README, '## Local gateway')
 
-  it('shows startMockGateway, gw.url, the key, gw.requests, close() and @google/genai pointed at gw.url', () => {
+  it('shows startLocalGateway, gw.url, the key, gw.requests, close() and @google/genai pointed at gw.url', () => {
     for (const piece of [
-      "import { MOCK_API_KEY, startMockGateway } from 'gemini-gateways/mock'",
-      "startMockGateway({ provider: 'google' })",
+      "import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from 'gemini-gateways/local-gateway'",
+      "startLocalGateway({ provider: 'google' })",
       'gw.url',
-      "MOCK_API_KEY ('mock-key')",
+      "LOCAL_GATEWAY_API_KEY ('local-gateway-key')",
       'gw.requests',
       'await gw.close()',
-      "new GoogleGenAI({ apiKey: MOCK_API_KEY, httpOptions: { baseUrl: gw.url, apiVersion: 'v1beta' } })",
+      "new GoogleGenAI({ apiKey: LOCAL_GATEWAY_API_KEY, httpOptions: { baseUrl: gw.url, apiVersion: 'v1beta' } })",
     ]) expect(code).toContain(piece)
   })
 
   it('runs as written and prints what its comments say', async () => {
     const imports = [...code.matchAll(/from '(gemini-gateways(?:\/[\w-]+)?)'/g)].map((m) => m[1]!)
-    expect(imports).toEqual(['gemini-gateways', 'gemini-gateways/mock'])
+    expect(imports).toEqual(['gemini-gateways', 'gemini-gateways/local-gateway'])
     const runnable = code.replace(/from '(gemini-gateways(?:\/[\w-]+)?)'/g, (_, specifier: string) => `from ${JSON.stringify(toSource(specifier))}`)
     // Inside node_modules/ so that '@google/genai' resolves from this repo; .mts for top-level await.
     const dir = join(ROOT, 'node_modules/.cache/gemini-gateways-readme')

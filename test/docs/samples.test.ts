@@ -9,7 +9,7 @@ import { loadSpecs, PROVIDERS } from '../../scripts/docs.ts'
 import { DIALECTS, matchOperation, recordExchanges, sampleModel, type Exchange } from '../../scripts/docs/exchanges.ts'
 import { codeSamples, compactJson, renderWireTable, SAMPLE_LANGUAGES, shape, tsLiteral, withCodeSamples, type CodeSample } from '../../scripts/docs/samples.ts'
 import type { OpenAPIDoc } from '../../scripts/provider-table.ts'
-import { MOCK_API_KEY, startMockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../../src/local-gateway/index.ts'
 
 let bundles: Record<string, OpenAPIDoc>
 let exchanges: Record<string, Exchange[]>
@@ -125,7 +125,7 @@ describe('code samples', () => {
     const [authName, authValue] = expectedAuth[p] as [string, string]
     for (const [op, samples] of samplesByOperation(p)) {
       const curl = samples[1]?.source ?? ''
-      expect(curl).not.toContain(MOCK_API_KEY)
+      expect(curl).not.toContain(LOCAL_GATEWAY_API_KEY)
       expect(curl).not.toContain('127.0.0.1')
       expect(curl).not.toContain('[REDACTED]')
       const mine = (exchanges[p] ?? []).filter((e) => e.operationId === op)
@@ -175,12 +175,12 @@ describe('code samples', () => {
   it.each([...PROVIDERS])('%s: each curl sample, replayed against the local gateway, is accepted and arrives as the client request did', async (p) => {
     const host = (bundles[p] as OpenAPIDoc).servers?.[0]?.url as string
     const keyVar = `$${DIALECTS[p].envKey}`
-    const gateway = await startMockGateway({ provider: p })
+    const gateway = await startLocalGateway({ provider: p })
     try {
       for (const [, samples] of samplesByOperation(p)) {
         for (const c of parseCurls(samples[1]?.source ?? '')) {
           const before = gateway.requests.length
-          const headers = Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, v.replace(keyVar, MOCK_API_KEY)]))
+          const headers = Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, v.replace(keyVar, LOCAL_GATEWAY_API_KEY)]))
           const res = await fetch(c.url.replace(host, gateway.url), { method: c.method, headers, body: c.body === undefined ? undefined : JSON.stringify(c.body) })
           expect(res.status, `${p} ${c.method} ${c.url}`).toBe(200)
           await res.text()

@@ -27,15 +27,15 @@ import {
   type ClientOptions,
   type Provider,
 } from '../../src/index.ts'
-import { MOCK_API_KEY, startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 
 const MODEL = 'gemini-2.5-flash'
 const params = { model: MODEL, contents: [{ role: 'user', parts: [{ text: 'Where is Google headquartered?' }] }] }
 const UNARY_TEXT = /Googleplex/
 const STREAM_TEXT = 'The capital of Wyoming is **Cheyenne**.\n'
 
-function client(provider: Provider, gw: MockGateway | string, options: ClientOptions = {}) {
-  return createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: typeof gw === 'string' ? gw : gw.url, maxRetries: 0, ...options })
+function client(provider: Provider, gw: LocalGateway | string, options: ClientOptions = {}) {
+  return createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: typeof gw === 'string' ? gw : gw.url, maxRetries: 0, ...options })
 }
 
 async function drain(stream: AsyncGenerator<FailoverResponse>): Promise<FailoverResponse[]> {
@@ -64,14 +64,14 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection')
 }
 
-let a: MockGateway // google
-let b: MockGateway // infinityblue
-let c: MockGateway // nordlys
+let a: LocalGateway // google
+let b: LocalGateway // infinityblue
+let c: LocalGateway // nordlys
 beforeAll(async () => {
   ;[a, b, c] = await Promise.all([
-    startMockGateway({ provider: 'google' }),
-    startMockGateway({ provider: 'infinityblue' }),
-    startMockGateway({ provider: 'nordlys' }),
+    startLocalGateway({ provider: 'google' }),
+    startLocalGateway({ provider: 'infinityblue' }),
+    startLocalGateway({ provider: 'nordlys' }),
   ])
 })
 afterAll(async () => {
@@ -118,7 +118,7 @@ describe('generateContent', () => {
 
   it('429 and connection errors fail over too', async () => {
     a.fail('rate-limit')
-    const closed = await startMockGateway({ provider: 'anyfast' })
+    const closed = await startLocalGateway({ provider: 'anyfast' })
     await closed.close()
     const ai = createFailoverClient([client('google', a), client('anyfast', closed.url), client('nordlys', c)])
     const res = await ai.generateContent(params)
@@ -171,7 +171,7 @@ describe('generateContent', () => {
   })
 
   it('a user abort is never failed over, even when shouldFailover says yes', async () => {
-    const slow = await startMockGateway({ provider: 'google', latencyMs: 5_000 })
+    const slow = await startLocalGateway({ provider: 'google', latencyMs: 5_000 })
     try {
       const ai = createFailoverClient([client('google', slow), client('infinityblue', b)], { shouldFailover: () => true })
       const controller = new AbortController()
@@ -321,7 +321,7 @@ describe('isFailoverError', () => {
 describe('types', () => {
   it('takes a client of every provider, made with createClient or a createXClient factory', async () => {
     const { createAnyfastClient, createApimartClient } = await import('../../src/index.ts')
-    const opts = { apiKey: MOCK_API_KEY, baseUrl: a.url }
+    const opts = { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: a.url }
     const ai = createFailoverClient([
       createClient({ provider: 'google', ...opts }),
       createClient({ provider: 'infinityblue', ...opts }),

@@ -2,7 +2,7 @@
  * The package as a consumer gets it: `npm pack` (prepack builds), the tarball linted by publint and
  * @arethetypeswrong/cli, installed into a fresh project, type-checked under TypeScript strict with
  * moduleResolution node16 and bundler (the package's own .d.ts files checked too: skipLibCheck off), and run
- * with node against the local gateway from the installed `gemini-gateways/mock`, in all five dialects.
+ * with node against the local gateway from the installed `gemini-gateways/local-gateway`, in all five dialects.
  * (Other runtimes: test/runtimes.)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -12,7 +12,7 @@ import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, mergeChunks, providers, text } from '../../src/index.ts'
-import { MOCK_API_KEY, withMockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { installConsumer, ok, packPackage, type PackedInfo, ROOT, run } from '../support/packed-package.ts'
 
 const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown>; imports: Record<string, unknown> }
@@ -31,7 +31,7 @@ import { createInfinityblueClient } from 'gemini-gateways/infinityblue'
 import { createAnyfastClient } from 'gemini-gateways/anyfast'
 import { createApimartClient } from 'gemini-gateways/apimart'
 import { createNordlysClient } from 'gemini-gateways/nordlys'
-import { MOCK_API_KEY, startMockGateway, withMockGateway } from 'gemini-gateways/mock'
+import { LOCAL_GATEWAY_API_KEY, startLocalGateway, withLocalGateway } from 'gemini-gateways/local-gateway'
 import { google as googleChecks, nordlys as nordlysChecks, validate, validators, type ValidationIssue } from 'gemini-gateways/validators'
 import type { components, paths } from 'gemini-gateways/types/google'
 import type { components as NordlysComponents } from 'gemini-gateways/types/nordlys'
@@ -70,9 +70,9 @@ export function typeChecks(google: GoogleClient, nordlys: NordlysClient): void {
 
 const results: Record<string, unknown> = {}
 for (const provider of providers) {
-  const gw = await startMockGateway({ provider })
+  const gw = await startLocalGateway({ provider })
   try {
-    const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gw.url, maxRetries: 0 })
+    const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url, maxRetries: 0 })
     const answer = await client.generateContent(request)
     const chunks: GenerateContentResponse[] = []
     for await (const chunk of client.streamGenerateContent(request)) chunks.push(chunk)
@@ -86,8 +86,8 @@ for (const provider of providers) {
 const factories = { google: createGoogleClient, infinityblue: createInfinityblueClient, anyfast: createAnyfastClient, apimart: createApimartClient, nordlys: createNordlysClient }
 const entries: Record<string, unknown> = {}
 for (const provider of Object.keys(factories) as Provider[]) {
-  entries[provider] = await withMockGateway({ provider }, async (gw) => {
-    const client = factories[provider]({ apiKey: MOCK_API_KEY, baseUrl: gw.url, maxRetries: 0 })
+  entries[provider] = await withLocalGateway({ provider }, async (gw) => {
+    const client = factories[provider]({ apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url, maxRetries: 0 })
     const answer = text(await client.generateContent(request))
     const wrong = factories[provider]({ apiKey: 'wrong-key', baseUrl: gw.url, maxRetries: 0 })
     const error = await wrong.generateContent(request).catch((e: unknown) => e)
@@ -96,8 +96,8 @@ for (const provider of Object.keys(factories) as Provider[]) {
 }
 results.entries = entries
 
-results.routing = await withMockGateway({ provider: 'nordlys' }, async (gw) => {
-  const nordlys = createNordlysClient({ apiKey: MOCK_API_KEY, baseUrl: gw.url })
+results.routing = await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
+  const nordlys = createNordlysClient({ apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url })
   await nordlys.generateContent({ ...request, provider_order: ['google'] })
   return gw.requests[0]?.body
 })
@@ -172,7 +172,7 @@ describe('the packed package, installed into a fresh project', () => {
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/validators.js',
-      'dist/src/mock/recordings/unary-success-basic-reply-short.json',
+      'dist/src/local-gateway/recordings/unary-success-basic-reply-short.json',
       ...providers.flatMap((p) => [`dist/src/providers/${p}.js`, `generated/${p}/openapi.json`, `dist/generated/${p}/types.d.ts`]),
     ]))
     // src/platform: the per-runtime fetch modules of package.json "imports" (#fetch), plain JavaScript shipped as written.
@@ -215,15 +215,15 @@ describe('the packed package, installed into a fresh project', () => {
     expect(r.code).toBe(0)
   }, 120_000)
 
-  it('runs with node against the local gateway from the installed gemini-gateways/mock, in all five dialects', async () => {
+  it('runs with node against the local gateway from the installed gemini-gateways/local-gateway, in all five dialects', async () => {
     expect(existsSync(path.join(app, 'out/consumer.js')), 'the node16 type-check emits out/consumer.js').toBe(true)
     const r = await ok('node', ['out/consumer.js'], app, 60_000)
     const results = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, any>
 
     // The same calls through this repo's sources: the installed package must answer alike.
     for (const provider of providers) {
-      const expected = await withMockGateway({ provider }, async (gw) => {
-        const client = createClient({ provider, apiKey: MOCK_API_KEY, baseUrl: gw.url, maxRetries: 0 })
+      const expected = await withLocalGateway({ provider }, async (gw) => {
+        const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url, maxRetries: 0 })
         const unary = text(await client.generateContent(REQUEST))
         const chunks = []
         for await (const chunk of client.streamGenerateContent(REQUEST)) chunks.push(chunk)

@@ -1,6 +1,6 @@
 /**
  * Runtime purity: the client's code uses fetch, web streams and AbortController only, so every code entry
- * except the local gateway (`gemini-gateways/mock`, a node:http server) bundles for a browser with nothing
+ * except the local gateway (`gemini-gateways/local-gateway`, a node:http server) bundles for a browser with nothing
  * marked external, and builds no code from strings. The sources are scanned too, so a Node-only API cannot
  * creep in behind a bundler's polyfill.
  */
@@ -54,13 +54,13 @@ describe('every code entry but ./mock bundles for the browser', () => {
     const inputs = Object.keys(out.metafile.inputs)
     const imports = Object.values(out.metafile.inputs).flatMap((i) => i.imports.map((imp) => imp.path))
     expect(imports.filter(isBuiltin)).toEqual([])
-    expect(inputs.filter((i) => i.includes('/src/mock/'))).toEqual([])
+    expect(inputs.filter((i) => i.includes('/src/local-gateway/'))).toEqual([])
     // A strict Content-Security-Policy (no 'unsafe-eval') and edge runtimes forbid these.
     expect(out.code).not.toMatch(/\bnew Function\s*\(|\beval\s*\(/)
   })
 
   it('the check has teeth: ./mock (node:http, node:fs) does not bundle for the browser', async () => {
-    const error = await bundle({ file: 'src/mock/index.ts' }).then(() => undefined, (e: unknown) => e)
+    const error = await bundle({ file: 'src/local-gateway/index.ts' }).then(() => undefined, (e: unknown) => e)
     expect(error, './mock bundled for the browser: the purity check would miss a Node builtin').toBeDefined()
     expect(failureTexts(error).join('\n')).toMatch(/Could not resolve "node:http"/)
   })
@@ -99,7 +99,7 @@ describe('runtime sources use web APIs only', async () => {
 
   it('finds the sources', () => {
     expect(files).toEqual(expect.arrayContaining(['src/core/client.ts', 'src/core/sse.ts', 'src/providers/nordlys.ts', 'src/index.ts', 'src/validators.ts', 'generated/apimart/validators/request.ts']))
-    expect(files.filter((f) => f.startsWith('src/mock/') || f.startsWith('src/cli/'))).toEqual([])
+    expect(files.filter((f) => f.startsWith('src/local-gateway/') || f.startsWith('src/cli/'))).toEqual([])
   })
 
   it.each(files)('%s: no Node builtin import, no require, no Node-only globals', (file) => {

@@ -7,7 +7,7 @@ import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BadRequestError, ConnectionError, GeminiGatewayError, RateLimitError, TimeoutError, UserAbortError, type ClientOptions, type GatewayClient, type Provider } from '../../src/index.ts'
-import { startMockGateway, type MockGateway, type MockGatewayOptions } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway, type LocalGatewayOptions } from '../../src/local-gateway/index.ts'
 import {
   chunk,
   clientFor,
@@ -40,7 +40,7 @@ const crashes = watchCrashes()
 const figures = { faults: 0, survived: 0, retriesObserved: 0, waitedMs: 0 }
 
 interface Rig {
-  gw: MockGateway
+  gw: LocalGateway
   conns: ConnectionWatch
   client: AnyClient
   /** Calls the client made to fetch (each attempt). */
@@ -54,11 +54,11 @@ interface Rig {
  * (idle keep-alive is cut after 100 ms, so only unfinished exchanges stay), the process has no more sockets than
  * before, and after closing the gateway no more timers or servers either.
  */
-async function withRig(provider: Provider, options: { gateway?: Partial<MockGatewayOptions>; client?: Partial<ClientOptions> }, body: (rig: Rig) => Promise<void>): Promise<void> {
+async function withRig(provider: Provider, options: { gateway?: Partial<LocalGatewayOptions>; client?: Partial<ClientOptions> }, body: (rig: Rig) => Promise<void>): Promise<void> {
   figures.faults++
   await settle(20)
   const before = resourceCounts()
-  const gw = await startMockGateway({ provider, ...options.gateway })
+  const gw = await startLocalGateway({ provider, ...options.gateway })
   shortKeepAlive(gw)
   const conns = watchConnections(gw.server)
   const rig: Rig = { gw, conns, client: undefined as unknown as AnyClient, fetches: 0, onHeaders: [] }
@@ -103,7 +103,7 @@ const okTexts = (n = 3) => Array.from({ length: n }, (_, i) => `c${i} `)
 
 beforeAll(async () => {
   // Warm up: the first fetch creates undici's global dispatcher, the first validation loads validators.
-  const gw = await startMockGateway({ provider: 'google' })
+  const gw = await startLocalGateway({ provider: 'google' })
   await clientFor('google', gw.url).generateContent(params())
   await gw.close()
   await settle(50)
@@ -538,7 +538,7 @@ describe('faults: the leak watch itself', () => {
   it('control: an exchange nobody finishes is seen as an open connection and as an extra socket', async () => {
     await settle(20)
     const before = resourceCounts()
-    const gw = await startMockGateway({ provider: 'google' })
+    const gw = await startLocalGateway({ provider: 'google' })
     shortKeepAlive(gw)
     const conns = watchConnections(gw.server)
     gw.enqueue({ headers: JSON_HEADERS, body: '{"candidates": [', stall: true })

@@ -3,7 +3,7 @@
 // after GC, and no socket left open once the pool's keep-alive expires. Uses undici's default global fetch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Provider } from '../../src/index.ts'
-import { startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import {
   chunk,
   clientFor,
@@ -85,15 +85,15 @@ interface LoadResult {
 
 /** Headers that authenticate a bare fetch with the gateway's default key. */
 const AUTH: Record<Provider, Record<string, string>> = {
-  google: { 'x-goog-api-key': 'mock-key' },
-  nordlys: { 'x-api-key': 'mock-key' },
-  infinityblue: { authorization: 'Bearer mock-key' },
-  anyfast: { authorization: 'Bearer mock-key' },
-  apimart: { authorization: 'Bearer mock-key' },
+  google: { 'x-goog-api-key': 'local-gateway-key' },
+  nordlys: { 'x-api-key': 'local-gateway-key' },
+  infinityblue: { authorization: 'Bearer local-gateway-key' },
+  anyfast: { authorization: 'Bearer local-gateway-key' },
+  apimart: { authorization: 'Bearer local-gateway-key' },
 }
 
 async function runLoad(provider: Provider, opts: { requests: number; inFlight: number; streams: number; events: number; chunkDelayMs: number }): Promise<LoadResult> {
-  const gw: MockGateway = await startMockGateway({ provider })
+  const gw: LocalGateway = await startLocalGateway({ provider })
   const conns: ConnectionWatch = watchConnections(gw.server)
   const client: AnyClient = clientFor(provider, gw.url, { maxRetries: 0, timeoutMs: 30_000 })
   try {
@@ -160,7 +160,7 @@ let baseline: Record<string, number>
 
 beforeAll(async () => {
   // Warm up fetch, validators and JIT so that the memory baseline is not measured cold.
-  const gw = await startMockGateway({ provider: 'google' })
+  const gw = await startLocalGateway({ provider: 'google' })
   const client = clientFor('google', gw.url)
   await Promise.all(Array.from({ length: 200 }, () => client.generateContent(params())))
   await gw.close()

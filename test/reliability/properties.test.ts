@@ -14,7 +14,7 @@ import * as infinityblueRequest from '../../generated/infinityblue/validators/re
 import * as nordlysRequest from '../../generated/nordlys/validators/request.ts'
 import { decodeSSE, type SSEEvent } from '../../src/core/sse.ts'
 import { createClient, GeminiGatewayError, type GenerateContentResponse, type Provider } from '../../src/index.ts'
-import { startMockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway } from '../../src/local-gateway/index.ts'
 import { NORDLYS_UNSUPPORTED, fromNordlysWire, toNordlysWire } from '../../src/providers/nordlys.ts'
 import { arbitraryOf, loadSpec, text } from './support/arbitraries.ts'
 import { MODEL, PROVIDERS, reportFigures, watchCrashes, type AnyClient } from './support/helpers.ts'
@@ -112,9 +112,9 @@ describe('properties: canonical requests', () => {
   })
 
   it('nordlys: an empty generationConfig maps to a wire body the gateway reads exactly like one without it', async () => {
-    const gw = await startMockGateway({ provider: 'nordlys' })
+    const gw = await startLocalGateway({ provider: 'nordlys' })
     try {
-      const client = createClient({ provider: 'nordlys', apiKey: 'mock-key', baseUrl: gw.url, maxRetries: 0 })
+      const client = createClient({ provider: 'nordlys', apiKey: 'local-gateway-key', baseUrl: gw.url, maxRetries: 0 })
       const contents = [{ role: 'user' as const, parts: [{ text: 'hi' }] }]
       await client.generateContent({ model: MODEL, contents, generationConfig: {} })
       await client.generateContent({ model: MODEL, contents })
@@ -140,8 +140,8 @@ describe('properties: canonical requests', () => {
 
   for (const provider of PROVIDERS) {
     it(`${provider}: sent through the client, every field of an arbitrary request reaches the gateway (nothing silently dropped)`, async () => {
-      const gw = await startMockGateway({ provider })
-      const client = createClient({ provider, apiKey: 'mock-key', baseUrl: gw.url, maxRetries: 0 }) as unknown as AnyClient
+      const gw = await startLocalGateway({ provider })
+      const client = createClient({ provider, apiKey: 'local-gateway-key', baseUrl: gw.url, maxRetries: 0 }) as unknown as AnyClient
       try {
         await fc.assert(
           fc.asyncProperty(canonical({ nonEmptyContents: true, maxDepth: 6 }).map(withAcceptedRoles), async (x) => {
@@ -370,7 +370,7 @@ const anyBody = fc.oneof(
 
 /** A client whose fetch answers from memory: thousands of responses without a socket. */
 function memoryClient(provider: Provider, respond: () => Response): AnyClient {
-  return createClient({ provider, apiKey: 'mock-key', baseUrl: 'http://gateway.invalid', maxRetries: 0, fetch: (async () => respond()) as typeof fetch }) as unknown as AnyClient
+  return createClient({ provider, apiKey: 'local-gateway-key', baseUrl: 'http://gateway.invalid', maxRetries: 0, fetch: (async () => respond()) as typeof fetch }) as unknown as AnyClient
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { format, inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ConfigurationError, createClient, GeminiGatewayError, RequestValidationError, type ClientOptions, type Provider } from '../../src/index.ts'
-import { startMockGateway, type MockGateway, type ScriptedResponse } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway, type ScriptedResponse } from '../../src/local-gateway/index.ts'
 import { HOSTILE_CASES, providersOf, type HostileCase } from './support/cases.ts'
 import { chunk, clientFor, drainStream, JSON_HEADERS, OK_JSON, outcome, params, PROVIDERS, reportFigures, secretKey, settle, sse, SSE_HEADERS, watchCrashes, type Outcome } from './support/helpers.ts'
 import { runCase } from './support/run-case.ts'
@@ -129,8 +129,8 @@ function recordingClient(provider: Provider, baseUrl: string, options: Partial<C
   return { client: clientFor(provider, baseUrl, { apiKey: KEY, fetch, ...options }), urls }
 }
 
-async function faultGateway(provider: Provider, scripted: ScriptedResponse[], latencyMs?: number): Promise<MockGateway> {
-  const gw = await startMockGateway({ provider, apiKey: KEY, ...(latencyMs !== undefined && { latencyMs }) })
+async function faultGateway(provider: Provider, scripted: ScriptedResponse[], latencyMs?: number): Promise<LocalGateway> {
+  const gw = await startLocalGateway({ provider, apiKey: KEY, ...(latencyMs !== undefined && { latencyMs }) })
   gw.enqueue(...scripted)
   return gw
 }
@@ -242,8 +242,8 @@ describe.each(PROVIDERS)('secrets: %s, echoes at the edges', (provider) => {
 
   it('a redirect to another origin does not carry the key there', async () => {
     // The foreign origin is a second gateway on another port; it records what it receives.
-    const foreign = await startMockGateway({ provider, apiKey: KEY })
-    const home = await startMockGateway({ provider, apiKey: KEY })
+    const foreign = await startLocalGateway({ provider, apiKey: KEY })
+    const home = await startLocalGateway({ provider, apiKey: KEY })
     try {
       const target = `${foreign.url}/v1beta/models/gemini-2.5-flash:${provider === 'apimart' ? 'generateContent' : 'generateContent'}`
       home.enqueue({ status: 307, headers: { location: target } })

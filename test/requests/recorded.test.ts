@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, RequestValidationError } from '../../src/index.ts'
-import { startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { NORDLYS_UNSUPPORTED } from '../../src/providers/nordlys.ts'
 import { MODEL, PROVIDERS, type AnyClient } from '../reliability/support/helpers.ts'
 
@@ -74,11 +74,11 @@ describe('recorded real requests', () => {
 
   for (const provider of PROVIDERS) {
     describe(provider, () => {
-      let gw: MockGateway
+      let gw: LocalGateway
       let client: AnyClient
       beforeAll(async () => {
-        gw = await startMockGateway({ provider })
-        client = createClient({ provider, apiKey: 'mock-key', baseUrl: gw.url, maxRetries: 0 }) as unknown as AnyClient
+        gw = await startLocalGateway({ provider })
+        client = createClient({ provider, apiKey: 'local-gateway-key', baseUrl: gw.url, maxRetries: 0 }) as unknown as AnyClient
       })
       afterAll(() => gw.close())
 

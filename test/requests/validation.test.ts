@@ -2,16 +2,16 @@
 // every request goes over real HTTP to the local gateway.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, RequestValidationError, type ClientOptions, type Provider } from '../../src/index.ts'
-import { startMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { PROVIDERS, type AnyClient } from '../client/helpers.ts'
 
 const MODEL = 'gemini-2.5-flash'
 const KEY = 'gk-test-7f3a9c1e5b'
 const contents = [{ role: 'user', parts: [{ text: 'hi' }] }]
 
-const gateways = {} as Record<Provider, MockGateway>
+const gateways = {} as Record<Provider, LocalGateway>
 beforeAll(async () => {
-  for (const provider of PROVIDERS) gateways[provider] = await startMockGateway({ provider, apiKey: KEY })
+  for (const provider of PROVIDERS) gateways[provider] = await startLocalGateway({ provider, apiKey: KEY })
 })
 afterAll(async () => {
   for (const gw of Object.values(gateways)) await gw.close()

@@ -3,7 +3,7 @@
  * Node 20 (this process's Node, the baseline), Node 22, Node 24, Bun, Deno and workerd (bundled by esbuild as a
  * Worker module). Each runtime makes, in all five dialects, one unary call, one stream and one call with a wrong
  * key against the local gateway, here on loopback in this process; every cell must match what this repo's
- * sources answer on this Node. The local gateway (`gemini-gateways/mock`, node:http) is also started from the
+ * sources answer on this Node. The local gateway (`gemini-gateways/local-gateway`, node:http) is also started from the
  * installed package under every Node, Bun and Deno, and called from there.
  *
  * The binaries are npm packages (no download at install, no system install): bun, deno and workerd are
@@ -19,7 +19,7 @@ import path from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { providers } from '../../src/index.ts'
-import { MOCK_API_KEY, type MockGateway, startMockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, type LocalGateway, startLocalGateway } from '../../src/local-gateway/index.ts'
 import { installConsumer, ok, packPackage, ROOT } from '../support/packed-package.ts'
 import { OPERATIONS, type Operation, type RuntimeRow } from './support/global-setup.ts'
 // The probe itself, run here on this repo's sources (vitest.runtimes.config.ts maps `gemini-gateways` to src/).
@@ -56,7 +56,7 @@ function cliRuntime(id: string, bin: () => string, expected: Runtime['expected']
     id,
     expected,
     async start(app, gateways) {
-      const args = gateways === null ? ['--own-gateway', ...providers] : [JSON.stringify(gateways), MOCK_API_KEY]
+      const args = gateways === null ? ['--own-gateway', ...providers] : [JSON.stringify(gateways), LOCAL_GATEWAY_API_KEY]
       return (await ok(bin(), [...flags(app), 'cli.js', ...args], app, 60_000, env(app))).stdout
     },
   }
@@ -108,7 +108,7 @@ async function runWorkerd(app: string, gateways: Gateways): Promise<string> {
   exited.catch(() => {})
   try {
     await Promise.race([untilListening(socket, 20_000), exited])
-    const body = JSON.stringify({ gateways, apiKey: MOCK_API_KEY })
+    const body = JSON.stringify({ gateways, apiKey: LOCAL_GATEWAY_API_KEY })
     const answer = await Promise.race([post(socket, body), exited])
     if (answer.status !== 200) throw new Error(`workerd answered ${answer.status}: ${answer.body}\n${output}`)
     return answer.body
@@ -168,10 +168,10 @@ async function prepareApp(tmp: string): Promise<string> {
 }
 
 /** Starts one local gateway per dialect, in this process. */
-async function startGateways(): Promise<MockGateway[]> {
-  return Promise.all(providers.map((provider) => startMockGateway({ provider })))
+async function startGateways(): Promise<LocalGateway[]> {
+  return Promise.all(providers.map((provider) => startLocalGateway({ provider })))
 }
-const urls = (gws: MockGateway[]): Gateways => Object.fromEntries(gws.map((gw) => [gw.provider, gw.url]))
+const urls = (gws: LocalGateway[]): Gateways => Object.fromEntries(gws.map((gw) => [gw.provider, gw.url]))
 
 async function timed(fn: () => Promise<string>): Promise<Outcome> {
   const t0 = performance.now()
@@ -192,7 +192,7 @@ async function timed(fn: () => Promise<string>): Promise<Outcome> {
 /** The cell as this repo's sources answer it on this Node, for each dialect. */
 let reference: ProbeResult['dialects']
 /** Per run (runtime id, or `<id>+gateway` for a runtime running its own gateway): its outcome and the gateways it called. */
-const outcomes = new Map<string, { outcome: Outcome; gateways: MockGateway[] }>()
+const outcomes = new Map<string, { outcome: Outcome; gateways: LocalGateway[] }>()
 const verdicts = new Map<string, RuntimeRow>()
 let app: string
 let tmp: string
@@ -205,7 +205,7 @@ beforeAll(async () => {
 
   const own = await startGateways()
   try {
-    reference = (await probe(urls(own), MOCK_API_KEY)).dialects
+    reference = (await probe(urls(own), LOCAL_GATEWAY_API_KEY)).dialects
   } finally {
     await Promise.all(own.map((gw) => gw.close()))
   }
@@ -304,7 +304,7 @@ describe.each(RUNTIMES)('$id', (rt) => {
   })
 })
 
-describe.each(RUNTIMES.filter((rt) => OWN_GATEWAY.includes(rt.id)))('the local gateway (gemini-gateways/mock) under $id', (rt) => {
+describe.each(RUNTIMES.filter((rt) => OWN_GATEWAY.includes(rt.id)))('the local gateway (gemini-gateways/local-gateway) under $id', (rt) => {
   const id = `${rt.id}+gateway`
   const label = () => labelOf(id, ', own gateway')
 

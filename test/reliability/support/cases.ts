@@ -20,7 +20,7 @@ import {
   type GenerateContentResponse,
   type Provider,
 } from '../../../src/index.ts'
-import type { ScriptedResponse } from '../../../src/mock/index.ts'
+import type { ScriptedResponse } from '../../../src/local-gateway/index.ts'
 import { chunk, JSON_HEADERS, OK_BODY, OK_JSON, PROVIDERS, SSE_HEADERS, sse, textOf } from './helpers.ts'
 
 export type Op = 'generate' | 'stream' | 'listModels'
@@ -49,7 +49,7 @@ export interface HostileCase {
   providers?: readonly Provider[]
   /** The gateway's answers, in order (one per request the client is expected to make). */
   respond(ctx: CaseContext): ScriptedResponse[]
-  /** Instead of the mock gateway: a raw `node:http` handler (for what the mock cannot send). */
+  /** Instead of the local gateway: a raw `node:http` handler (for what the mock cannot send). */
   raw?(ctx: CaseContext): (req: IncomingMessage, res: ServerResponse) => void
   client?: Partial<ClientOptions>
   /** Right value (a response, the chunks of a stream, the models of a list), or a typed error; `either` allows both. */

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { expect, inject } from 'vitest'
 import { createClient, GeminiGatewayError, type ClientOptions, type GenerateContentResponse, type Provider } from '../../../src/index.ts'
 import type { CallOptions, GenerateContentParams, Model } from '../../../src/core/types.ts'
-import type { MockGateway } from '../../../src/mock/index.ts'
+import type { LocalGateway } from '../../../src/local-gateway/index.ts'
 import type { FigureLine } from './global-setup.ts'
 
 export const PROVIDERS = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const satisfies readonly Provider[]
@@ -31,7 +31,7 @@ export interface AnyClient {
 }
 
 export function clientFor(provider: Provider, baseUrl: string, options: ClientOptions = {}): AnyClient {
-  return createClient({ provider, apiKey: 'mock-key', baseUrl, maxRetries: 0, timeoutMs: 5_000, ...options }) as unknown as AnyClient
+  return createClient({ provider, apiKey: 'local-gateway-key', baseUrl, maxRetries: 0, timeoutMs: 5_000, ...options }) as unknown as AnyClient
 }
 
 export const params = (extra: Record<string, unknown> = {}) => ({ model: MODEL, contents: CONTENTS, ...extra })
@@ -200,7 +200,7 @@ export function watchConnections(server: Server): ConnectionWatch {
  * Makes the gateway drop idle keep-alive connections after 100 ms: node then advertises `Keep-Alive: timeout=0`,
  * so undici does not pool the socket either. A connection still open after that is one nobody finished.
  */
-export function shortKeepAlive(gw: MockGateway): void {
+export function shortKeepAlive(gw: LocalGateway): void {
   gw.server.keepAliveTimeout = 100
 }
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { expect } from 'vitest'
 import { GeminiGatewayError, type ClientOptions, type GenerateContentResponse, type Provider } from '../../../src/index.ts'
-import { startMockGateway } from '../../../src/mock/index.ts'
+import { startLocalGateway } from '../../../src/local-gateway/index.ts'
 import type { CaseContext, ExpectedError, HostileCase } from './cases.ts'
 import { clientFor, guard, outcome, params, preview, typedError, type Outcome } from './helpers.ts'
 
@@ -44,7 +44,7 @@ export async function runCase(c: HostileCase, provider: Provider, key: string, e
         server.closeAllConnections()
       })
   } else {
-    const gw = await startMockGateway({ provider, apiKey: key })
+    const gw = await startLocalGateway({ provider, apiKey: key })
     gw.enqueue(...c.respond(ctx))
     baseUrl = gw.url
     requests = () => gw.requests.length

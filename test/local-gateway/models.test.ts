@@ -2,7 +2,7 @@
 // answers name, and which roles it refuses: over real HTTP, then through the real client.
 import { describe, expect, it } from 'vitest'
 import { APIStatusError, BadRequestError, GeminiGatewayError, ModelUnavailableError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
-import { MOCK_PROVIDERS, withMockGateway, type MockGateway, type MockProvider } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway, type LocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
 import { caught, clientFor, drain, KEY } from '../client/helpers.ts'
 import { authHeaders, CONTENTS, generatePath, post, sseEvents } from './helpers.ts'
 
@@ -19,7 +19,7 @@ const GOOGLE = [
   'gemini-2.5-flash-lite',
   'gemini-2.0-flash',
 ]
-const SERVED: Record<MockProvider, readonly string[]> = {
+const SERVED: Record<LocalGatewayProvider, readonly string[]> = {
   google: GOOGLE,
   infinityblue: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'],
   anyfast: GOOGLE,
@@ -28,7 +28,7 @@ const SERVED: Record<MockProvider, readonly string[]> = {
 }
 
 /** Models each gateway does not serve: a retired one, and one that Google serves but that relay does not. */
-const NOT_SERVED: Record<MockProvider, readonly string[]> = {
+const NOT_SERVED: Record<LocalGatewayProvider, readonly string[]> = {
   google: ['gemini-1.5-pro'],
   infinityblue: ['gemini-1.5-pro', 'gemini-2.0-flash'],
   anyfast: ['gemini-1.5-pro'],
@@ -38,12 +38,12 @@ const NOT_SERVED: Record<MockProvider, readonly string[]> = {
 
 const INVALID_ROLE = 'Please use a valid role: user, model.'
 /** The `code` of the client's error for a refused role. */
-const ROLE_ERROR_CODE: Record<MockProvider, string | number | undefined> = { google: 'INVALID_ARGUMENT', infinityblue: 400, anyfast: 400, apimart: 400, nordlys: undefined }
+const ROLE_ERROR_CODE: Record<LocalGatewayProvider, string | number | undefined> = { google: 'INVALID_ARGUMENT', infinityblue: 400, anyfast: 400, apimart: 400, nordlys: undefined }
 /** new-api's `(request id: …)` suffix: a 14-digit timestamp and 17 more digits. */
 const NEW_API_ID = String.raw`\(request id: (\d{31})\)`
 
-const gatewayOf = (provider: MockProvider) => (fn: (gw: MockGateway) => Promise<void>) => withMockGateway({ provider, apiKey: KEY }, fn)
-const send = (gw: MockGateway, path: string, body: unknown = { contents: CONTENTS }) => post(gw, path, body, authHeaders(gw.provider, KEY))
+const gatewayOf = (provider: LocalGatewayProvider) => (fn: (gw: LocalGateway) => Promise<void>) => withLocalGateway({ provider, apiKey: KEY }, fn)
+const send = (gw: LocalGateway, path: string, body: unknown = { contents: CONTENTS }) => post(gw, path, body, authHeaders(gw.provider, KEY))
 
 /** Every `modelVersion` a unary or streamed answer carries (apimart's envelope puts it inside `data`). */
 async function modelVersions(res: Response, stream: boolean): Promise<unknown[]> {
@@ -53,7 +53,7 @@ async function modelVersions(res: Response, stream: boolean): Promise<unknown[]>
 }
 
 /** The exact not-found answer of each dialect for `model` (`rpc` is the method in the path). */
-async function expectNotFound(provider: MockProvider, res: Response, model: string, rpc: string): Promise<void> {
+async function expectNotFound(provider: LocalGatewayProvider, res: Response, model: string, rpc: string): Promise<void> {
   const body = (await res.json()) as Record<string, any>
   switch (provider) {
     case 'google':
@@ -86,7 +86,7 @@ async function expectNotFound(provider: MockProvider, res: Response, model: stri
 }
 
 /** The exact answer of each dialect to a role Google refuses: Google's 400, passed through in the relay's shape. */
-async function expectInvalidRole(provider: MockProvider, res: Response): Promise<void> {
+async function expectInvalidRole(provider: LocalGatewayProvider, res: Response): Promise<void> {
   expect(res.status).toBe(400)
   const body = (await res.json()) as Record<string, any>
   switch (provider) {
@@ -107,7 +107,7 @@ async function expectInvalidRole(provider: MockProvider, res: Response): Promise
 
 const withRole = (role: string | undefined) => ({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }, { role, parts: [{ text: 'Hello' }] }] })
 
-describe.each(MOCK_PROVIDERS)('%s over HTTP', (provider) => {
+describe.each(LOCAL_GATEWAY_PROVIDERS)('%s over HTTP', (provider) => {
   const gateway = gatewayOf(provider)
 
   it('serves every model of its catalogue, and each answer (every streamed chunk too) names the model asked for', async () => {
@@ -134,7 +134,7 @@ describe.each(MOCK_PROVIDERS)('%s over HTTP', (provider) => {
   it('names the model asked for in a chosen recording made with another model, and in a cut stream', async () => {
     await gateway(async (gw) => {
       // Recorded with gemini-2.5-pro (unary) and gemini-2.0-flash (stream).
-      const headers = { ...authHeaders(provider, KEY), 'x-mock-recording': 'unary-success-thinking-function-call-thought-summary-signature' }
+      const headers = { ...authHeaders(provider, KEY), 'x-local-gateway-recording': 'unary-success-thinking-function-call-thought-summary-signature' }
       expect(await modelVersions(await post(gw, generatePath('gemini-2.5-flash'), { contents: CONTENTS }, headers), false)).toEqual(['gemini-2.5-flash'])
       gw.fail('stream-cut')
       expect(await modelVersions(await send(gw, generatePath('gemini-2.5-flash', true)), true)).toEqual(['gemini-2.5-flash', 'gemini-2.5-flash'])
@@ -173,7 +173,7 @@ describe('google countTokens', () => {
   })
 })
 
-describe.each(MOCK_PROVIDERS)('%s through the client', (provider) => {
+describe.each(LOCAL_GATEWAY_PROVIDERS)('%s through the client', (provider) => {
   const gateway = gatewayOf(provider)
   const model = NOT_SERVED[provider][0]!
 

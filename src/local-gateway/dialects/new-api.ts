@@ -15,7 +15,7 @@ import {
   type ErrorKind,
   type Reply,
 } from '../dialect.ts'
-import type { MockProvider } from '../types.ts'
+import type { LocalGatewayProvider } from '../types.ts'
 
 /**
  * `{"error":{"message","type","param","code"}}`; new-api always writes `param`, and `code` is a string or a number.
@@ -43,7 +43,7 @@ const OVERLOADED = 'The model is overloaded. Please try again later.'
  * adds to each response object.
  */
 export function newApiDialect(
-  provider: MockProvider,
+  provider: LocalGatewayProvider,
   models: readonly string[],
   decorate: ((value: Record<string, unknown>, model: string) => Record<string, unknown>) | undefined,
   extra: Partial<Dialect> = {},

@@ -36,11 +36,11 @@ import {
 } from './recordings.ts'
 import {
   FAILURE_SCENARIOS,
-  MOCK_API_KEY,
-  MOCK_PROVIDERS,
+  LOCAL_GATEWAY_API_KEY,
+  LOCAL_GATEWAY_PROVIDERS,
   type FailureScenario,
-  type MockGateway,
-  type MockGatewayOptions,
+  type LocalGateway,
+  type LocalGatewayOptions,
   type RecordedRequest,
   type ScriptedResponse,
 } from './types.ts'
@@ -50,7 +50,7 @@ type QueueItem = { kind: 'scripted'; response: ScriptedResponse } | { kind: 'sce
 /** Headers that carry keys: never kept in `requests`. */
 const SECRET_HEADERS = new Set(['authorization', 'x-goog-api-key', 'x-api-key'])
 const REDACTED = '[REDACTED]'
-/** Largest `x-mock-effective-config` value sent; bigger ones are left out (clients cap header sizes). */
+/** Largest `x-local-gateway-effective-config` value sent; bigger ones are left out (clients cap header sizes). */
 const MAX_ECHO = 8192
 
 /** Everything a handler needs about one request. */
@@ -69,21 +69,21 @@ interface Exchange {
  *
  * @example
  * ```ts
- * const gw = await startMockGateway({ provider: 'google' })
+ * const gw = await startLocalGateway({ provider: 'google' })
  * const res = await fetch(`${gw.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
  *   method: 'POST',
- *   headers: { 'x-goog-api-key': 'mock-key', 'content-type': 'application/json' },
+ *   headers: { 'x-goog-api-key': 'local-gateway-key', 'content-type': 'application/json' },
  *   body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] }),
  * })
  * await gw.close()
  * ```
  */
-export async function startMockGateway(options: MockGatewayOptions): Promise<MockGateway> {
-  if (!MOCK_PROVIDERS.includes(options.provider)) {
-    throw new TypeError(`startMockGateway: unknown provider ${String(options.provider)}; expected one of ${MOCK_PROVIDERS.join(', ')}`)
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  if (!LOCAL_GATEWAY_PROVIDERS.includes(options.provider)) {
+    throw new TypeError(`startLocalGateway: unknown provider ${String(options.provider)}; expected one of ${LOCAL_GATEWAY_PROVIDERS.join(', ')}`)
   }
   const dialect = DIALECTS[options.provider]
-  const apiKey = options.apiKey ?? MOCK_API_KEY
+  const apiKey = options.apiKey ?? LOCAL_GATEWAY_API_KEY
   const envelope = options.apimartEnvelope ?? true
   const latencyMs = options.latencyMs ?? 0
   const defaultDelay = options.chunkDelayMs ?? 0
@@ -135,7 +135,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
   }
 
   const misuse = (res: ServerResponse, message: string) =>
-    send(res, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-mock-error': 'true' }, body: `mock gateway: ${message}\n` })
+    send(res, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-local-gateway-error': 'true' }, body: `local gateway: ${message}\n` })
 
   const answerContext = (route: Route | undefined, ctx: ErrorContext): AnswerContext => ({
     model: route?.model ?? ctx.model ?? 'gemini-2.5-flash',
@@ -171,9 +171,9 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     if (await writeAll(res, chunks, defaultDelay)) res.end()
   }
 
-  /** The recording a request asked for with `x-mock-recording`, checked against what the route can serve. */
+  /** The recording a request asked for with `x-local-gateway-recording`, checked against what the route can serve. */
   const pickRecording = (ex: Exchange, fallback: string, allowed: readonly string[]): Recording | string => {
-    const asked = header(ex.req, 'x-mock-recording')
+    const asked = header(ex.req, 'x-local-gateway-recording')
     const name = (asked ?? fallback).replace(/\.(json|txt)$/, '')
     const rec = findRecording(name)
     if (!rec) return `unknown recording "${name}"; shipped: ${RECORDING_NAMES.join(', ')}`
@@ -265,7 +265,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     const actx = answerContext(route, ctx)
     switch (route.op) {
       case 'listModels': {
-        if (header(req, 'x-mock-recording') === undefined) return send(res, mustHave(dialect.listModels, 'listModels').call(dialect, query, ctx))
+        if (header(req, 'x-local-gateway-recording') === undefined) return send(res, mustHave(dialect.listModels, 'listModels').call(dialect, query, ctx))
         const rec = pickRecording(ex, '', RECORDINGS.listModels)
         if (typeof rec === 'string') return misuse(res, rec)
         return send(res, { status: 200, headers: { 'content-type': dialect.unaryContentType }, body: rec.text })
@@ -326,10 +326,10 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     }
     const ex: Exchange = { req, res, route, ctx, query, recorded, rawBody }
     await pause(latencyMs)
-    const asked = header(req, 'x-mock-scenario')
+    const asked = header(req, 'x-local-gateway-scenario')
     if (asked !== undefined) {
       if (!(FAILURE_SCENARIOS as readonly string[]).includes(asked)) {
-        return misuse(res, `unknown x-mock-scenario "${asked}"; expected one of ${FAILURE_SCENARIOS.join(', ')}`)
+        return misuse(res, `unknown x-local-gateway-scenario "${asked}"; expected one of ${FAILURE_SCENARIOS.join(', ')}`)
       }
       return serveScenario(ex, asked as FailureScenario)
     }
@@ -348,7 +348,7 @@ export async function startMockGateway(options: MockGatewayOptions): Promise<Moc
     handle(req, res).catch((err: unknown) => {
       if (signal.aborted || res.destroyed) return // closing, or the client left
       if (!res.headersSent) {
-        send(res, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-mock-error': 'true' }, body: `mock gateway bug: ${String(err)}\n` })
+        send(res, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-local-gateway-error': 'true' }, body: `local gateway bug: ${String(err)}\n` })
       } else {
         res.destroy()
       }
@@ -461,13 +461,13 @@ function record(req: IncomingMessage, method: string, path: string, query: URLSe
   return { method, path, query: q, headers, body }
 }
 
-/** Debug headers: what the dialect read (`x-mock-effective-config`) and what it silently dropped (`x-mock-ignored-keys`). */
+/** Debug headers: what the dialect read (`x-local-gateway-effective-config`) and what it silently dropped (`x-local-gateway-ignored-keys`). */
 function echoHeaders(reading: BodyReading): Record<string, string> {
   const ascii = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   const out: Record<string, string> = {}
   const effective = ascii(JSON.stringify(reading.effective))
-  if (effective.length <= MAX_ECHO) out['x-mock-effective-config'] = effective
-  if (reading.ignoredKeys.length > 0) out['x-mock-ignored-keys'] = ascii(reading.ignoredKeys.join(','))
+  if (effective.length <= MAX_ECHO) out['x-local-gateway-effective-config'] = effective
+  if (reading.ignoredKeys.length > 0) out['x-local-gateway-ignored-keys'] = ascii(reading.ignoredKeys.join(','))
   return out
 }
 

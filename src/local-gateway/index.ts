@@ -5,24 +5,24 @@
  *
  * @example
  * ```ts
- * import { withMockGateway } from 'gemini-gateways/mock'
- * await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+ * import { withLocalGateway } from 'gemini-gateways/local-gateway'
+ * await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
  *   gw.fail('rate-limit')            // next request: 429 + Retry-After
- *   // ...point the client at gw.url with key 'mock-key'
+ *   // ...point the client at gw.url with key 'local-gateway-key'
  * })
  * ```
  * @packageDocumentation
  */
-import { startMockGateway } from './server.ts'
-import type { MockGateway, MockGatewayOptions } from './types.ts'
+import { startLocalGateway } from './server.ts'
+import type { LocalGateway, LocalGatewayOptions } from './types.ts'
 
-export { startMockGateway } from './server.ts'
-export { FAILURE_SCENARIOS, MOCK_API_KEY, MOCK_PROVIDERS } from './types.ts'
+export { startLocalGateway } from './server.ts'
+export { FAILURE_SCENARIOS, LOCAL_GATEWAY_API_KEY, LOCAL_GATEWAY_PROVIDERS } from './types.ts'
 export type {
   FailureScenario,
-  MockGateway,
-  MockGatewayOptions,
-  MockProvider,
+  LocalGateway,
+  LocalGatewayOptions,
+  LocalGatewayProvider,
   RecordedRequest,
   ScriptedResponse,
 } from './types.ts'
@@ -32,8 +32,8 @@ export { RECORDING_NAMES } from './recordings.ts'
  * Starts a gateway, runs `fn` with it, and always closes it (also when `fn` throws).
  * @returns what `fn` returns.
  */
-export async function withMockGateway<T>(options: MockGatewayOptions, fn: (gateway: MockGateway) => Promise<T>): Promise<T> {
-  const gateway = await startMockGateway(options)
+export async function withLocalGateway<T>(options: LocalGatewayOptions, fn: (gateway: LocalGateway) => Promise<T>): Promise<T> {
+  const gateway = await startLocalGateway(options)
   try {
     return await fn(gateway)
   } finally {

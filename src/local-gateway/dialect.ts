@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import type { MockProvider } from './types.ts'
+import type { LocalGatewayProvider } from './types.ts'
 import type { RecordedEvent } from './recordings.ts'
 
 /** Operations the gateways serve. `openaiModels` is infinityblue's `GET /v1/models`. */
@@ -82,7 +82,7 @@ export interface AnswerContext {
 
 /** One gateway's behaviour. */
 export interface Dialect {
-  provider: MockProvider
+  provider: LocalGatewayProvider
   route(method: string, path: string, query: URLSearchParams): Route | undefined
   notFound(method: string, path: string): Reply
   /** `undefined` when the key is accepted; otherwise the auth error to send. */

@@ -1,26 +1,26 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { withMockGateway } from '../../src/mock/index.ts'
+import { withLocalGateway } from '../../src/local-gateway/index.ts'
 import { CONTENTS, generatePath, post, recordedModel, servedAs, sseEvents } from './helpers.ts'
 
-const recording = (name: string) => readFileSync(new URL(`../../src/mock/recordings/${name}`, import.meta.url), 'utf8')
+const recording = (name: string) => readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8')
 const SHORT_TEXT = recording('unary-success-basic-reply-short.json')
 const SHORT = JSON.parse(SHORT_TEXT) as Record<string, unknown>
 /** What every request below asks for (generatePath's default); the recordings were made with other models. */
 const ASKED = 'gemini-2.5-flash'
 
-const effectiveOf = (res: Response) => JSON.parse(res.headers.get('x-mock-effective-config') ?? 'null') as Record<string, unknown>
+const effectiveOf = (res: Response) => JSON.parse(res.headers.get('x-local-gateway-effective-config') ?? 'null') as Record<string, unknown>
 
 describe('nordlys reads only snake_case', () => {
   it('silently drops camelCase generationConfig and systemInstruction', async () => {
-    await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+    await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
       const res = await post(gw, generatePath(), {
         contents: CONTENTS,
         generationConfig: { maxOutputTokens: 5 },
         systemInstruction: { parts: [{ text: 'be terse' }] },
       })
       expect(res.status).toBe(200) // no error: the loss is silent, as on the real server
-      expect(res.headers.get('x-mock-ignored-keys')).toBe('generationConfig,systemInstruction')
+      expect(res.headers.get('x-local-gateway-ignored-keys')).toBe('generationConfig,systemInstruction')
       expect(effectiveOf(res)).toEqual({})
       expect(gw.requests[0]?.effective).toEqual({})
       expect(gw.requests[0]?.ignoredKeys).toEqual(['generationConfig', 'systemInstruction'])
@@ -29,7 +29,7 @@ describe('nordlys reads only snake_case', () => {
   })
 
   it('reads generation_config, system_instruction, tools, tool_config, safety_settings and router fields', async () => {
-    await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+    await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
       const body = {
         contents: CONTENTS,
         generation_config: { maxOutputTokens: 5, temperature: 0.2 },
@@ -42,7 +42,7 @@ describe('nordlys reads only snake_case', () => {
       }
       const res = await post(gw, generatePath(), body)
       expect(res.status).toBe(200)
-      expect(res.headers.get('x-mock-ignored-keys')).toBeNull()
+      expect(res.headers.get('x-local-gateway-ignored-keys')).toBeNull()
       expect(effectiveOf(res)).toEqual({
         generationConfig: { maxOutputTokens: 5, temperature: 0.2 },
         systemInstruction: body.system_instruction,
@@ -56,7 +56,7 @@ describe('nordlys reads only snake_case', () => {
   })
 
   it('takes request-level settings from the SDK-shaped generation_config and drops SDK-only fields', async () => {
-    await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+    await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
       const res = await post(gw, generatePath(), {
         contents: CONTENTS,
         generation_config: {
@@ -76,7 +76,7 @@ describe('nordlys reads only snake_case', () => {
   })
 
   it('adds a top-level provider to answers and rejects a body without contents', async () => {
-    await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+    await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
       const ok = (await (await post(gw, generatePath())).json()) as Record<string, unknown>
       expect(ok).toEqual({ ...SHORT, modelVersion: ASKED, provider: 'google' })
       const bad = await post(gw, generatePath(), { generation_config: {} })
@@ -88,7 +88,7 @@ describe('nordlys reads only snake_case', () => {
 
 describe('google body rules', () => {
   it('accepts proto snake_case names as aliases (as Google does)', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS, generation_config: { maxOutputTokens: 5 } })
       expect(res.status).toBe(200)
       expect(effectiveOf(res)).toEqual({ generationConfig: { maxOutputTokens: 5 } })
@@ -97,7 +97,7 @@ describe('google body rules', () => {
   })
 
   it('rejects an unknown top-level field with INVALID_ARGUMENT and a BadRequest detail', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS, provider_order: ['google'] })
       expect(res.status).toBe(400)
       const text = await res.text()
@@ -119,7 +119,7 @@ describe('google body rules', () => {
     ['not JSON', '{"contents": ['],
     ['a JSON array', '[]'],
   ])('rejects %s with 400 INVALID_ARGUMENT', async (_name, body) => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await post(gw, generatePath(), body)
       expect(res.status).toBe(400)
       expect(await res.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } })
@@ -127,7 +127,7 @@ describe('google body rules', () => {
   })
 
   it('serves the recording byte for byte to a request for the model that made it', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await post(gw, generatePath(recordedModel(SHORT_TEXT)))
       expect(res.headers.get('content-type')).toBe('application/json; charset=UTF-8')
       expect(await res.text()).toBe(SHORT_TEXT)
@@ -135,7 +135,7 @@ describe('google body rules', () => {
   })
 
   it('changes only modelVersion for a request for another model', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       expect(await (await post(gw, generatePath(ASKED))).text()).toBe(servedAs(SHORT_TEXT, ASKED))
     })
   })
@@ -143,17 +143,17 @@ describe('google body rules', () => {
 
 describe.each(['infinityblue', 'anyfast', 'apimart'] as const)('%s body rules (camelCase relay)', (provider) => {
   it('reads camelCase and silently drops snake_case keys', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS, generationConfig: { topK: 3 }, system_instruction: { parts: [] } })
       expect(res.status).toBe(200)
       expect(effectiveOf(res)).toEqual({ generationConfig: { topK: 3 } })
-      expect(res.headers.get('x-mock-ignored-keys')).toBe('system_instruction')
+      expect(res.headers.get('x-local-gateway-ignored-keys')).toBe('system_instruction')
       await res.text()
     })
   })
 
   it('requires a non-empty contents array', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: [] })
       expect(res.status).toBe(400)
       const body = (await res.json()) as Record<string, unknown>
@@ -165,7 +165,7 @@ describe.each(['infinityblue', 'anyfast', 'apimart'] as const)('%s body rules (c
 
 describe('anyfast decorations', () => {
   it('adds candidates[].index (and reports the model asked for in modelVersion) in unary answers', async () => {
-    await withMockGateway({ provider: 'anyfast' }, async (gw) => {
+    await withLocalGateway({ provider: 'anyfast' }, async (gw) => {
       const body = (await (await post(gw, generatePath())).json()) as { candidates: Array<Record<string, unknown>>; modelVersion: string }
       expect(body.candidates[0]?.index).toBe(0)
       expect(body.modelVersion).toBe(ASKED)
@@ -173,10 +173,10 @@ describe('anyfast decorations', () => {
   })
 
   it('fills modelVersion with the requested model when the upstream left it out', async () => {
-    await withMockGateway({ provider: 'anyfast' }, async (gw) => {
+    await withLocalGateway({ provider: 'anyfast' }, async (gw) => {
       const blocked = await post(gw, generatePath('gemini-2.5-pro', true), { contents: CONTENTS }, {
-        authorization: 'Bearer mock-key',
-        'x-mock-recording': 'streaming-failure-prompt-blocked-safety',
+        authorization: 'Bearer local-gateway-key',
+        'x-local-gateway-recording': 'streaming-failure-prompt-blocked-safety',
       })
       const [event] = sseEvents(await blocked.text())
       expect(event).toMatchObject({ modelVersion: 'gemini-2.5-pro', promptFeedback: { blockReason: 'SAFETY' } })
@@ -184,7 +184,7 @@ describe('anyfast decorations', () => {
   })
 
   it('adds index to every stream event', async () => {
-    await withMockGateway({ provider: 'anyfast' }, async (gw) => {
+    await withLocalGateway({ provider: 'anyfast' }, async (gw) => {
       const events = sseEvents(await (await post(gw, generatePath('gemini-2.5-flash', true))).text())
       expect(events).toHaveLength(3)
       for (const e of events) expect((e.candidates as Array<Record<string, unknown>>)[0]?.index).toBe(0)
@@ -194,7 +194,7 @@ describe('anyfast decorations', () => {
 
 describe('apimart envelope', () => {
   it('wraps unary answers as {code:200,data,usageMetadata} with usageMetadata outside data', async () => {
-    await withMockGateway({ provider: 'apimart' }, async (gw) => {
+    await withLocalGateway({ provider: 'apimart' }, async (gw) => {
       const body = (await (await post(gw, generatePath())).json()) as Record<string, Record<string, unknown>>
       const { usageMetadata, ...rest } = SHORT
       expect(body).toEqual({ code: 200, data: { ...rest, modelVersion: ASKED }, usageMetadata })
@@ -203,20 +203,20 @@ describe('apimart envelope', () => {
   })
 
   it('leaves out the outer usageMetadata when the answer had none', async () => {
-    await withMockGateway({ provider: 'apimart' }, async (gw) => {
-      const res = await post(gw, generatePath(), { contents: CONTENTS }, { authorization: 'Bearer mock-key', 'x-mock-recording': 'unary-failure-only-prompt-feedback' })
+    await withLocalGateway({ provider: 'apimart' }, async (gw) => {
+      const res = await post(gw, generatePath(), { contents: CONTENTS }, { authorization: 'Bearer local-gateway-key', 'x-local-gateway-recording': 'unary-failure-only-prompt-feedback' })
       expect(await res.json()).toEqual({ code: 200, data: { ...JSON.parse(recording('unary-failure-only-prompt-feedback.json')), modelVersion: ASKED } })
     })
   })
 
   it('passes the bare response through with apimartEnvelope: false', async () => {
-    await withMockGateway({ provider: 'apimart', apimartEnvelope: false }, async (gw) => {
+    await withLocalGateway({ provider: 'apimart', apimartEnvelope: false }, async (gw) => {
       expect(await (await post(gw, generatePath())).text()).toBe(servedAs(SHORT_TEXT, ASKED))
     })
   })
 
   it('never wraps stream events', async () => {
-    await withMockGateway({ provider: 'apimart' }, async (gw) => {
+    await withLocalGateway({ provider: 'apimart' }, async (gw) => {
       const raw = await (await post(gw, generatePath('gemini-2.5-flash', true))).text()
       expect(raw).not.toContain('"code"')
       expect(sseEvents(raw).map((e) => Object.keys(e)[0])).toEqual(['candidates', 'candidates', 'candidates'])
@@ -226,7 +226,7 @@ describe('apimart envelope', () => {
 
 describe('infinityblue passthrough', () => {
   it("passes Google's unary bytes through", async () => {
-    await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
+    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
       expect(await (await post(gw, generatePath())).text()).toBe(servedAs(SHORT_TEXT, ASKED))
     })
   })

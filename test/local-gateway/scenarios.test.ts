@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { MOCK_PROVIDERS, withMockGateway, type FailureScenario, type MockGateway, type MockProvider } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway, type FailureScenario, type LocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
 import { authHeaders, generatePath, hasFinishReason, post, sseEvents } from './helpers.ts'
 
 type ErrorScenario = Extract<FailureScenario, 'rate-limit' | 'overloaded' | 'server-error' | 'error-200' | 'unknown-model' | 'auth'>
 
-const STATUS: Record<ErrorScenario, Record<MockProvider, number>> = {
+const STATUS: Record<ErrorScenario, Record<LocalGatewayProvider, number>> = {
   'rate-limit': { google: 429, infinityblue: 429, anyfast: 429, apimart: 429, nordlys: 429 },
   overloaded: { google: 503, infinityblue: 503, anyfast: 503, apimart: 503, nordlys: 503 },
   'server-error': { google: 500, infinityblue: 500, anyfast: 500, apimart: 500, nordlys: 500 },
@@ -24,7 +24,7 @@ const GOOGLE_STATUS: Record<ErrorScenario, [number, string]> = {
 }
 
 /** The error body has the dialect's shape. */
-function expectShape(provider: MockProvider, scenario: ErrorScenario, text: string, contentType: string | null) {
+function expectShape(provider: LocalGatewayProvider, scenario: ErrorScenario, text: string, contentType: string | null) {
   const body = JSON.parse(text) as Record<string, any>
   switch (provider) {
     case 'google': {
@@ -55,9 +55,9 @@ function expectShape(provider: MockProvider, scenario: ErrorScenario, text: stri
 
 const ERROR_SCENARIOS = Object.keys(STATUS) as ErrorScenario[]
 
-describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
+describe.each(LOCAL_GATEWAY_PROVIDERS)('%s error scenarios', (provider) => {
   it.each(ERROR_SCENARIOS)('%s via fail(): status and body shape', async (scenario) => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail(scenario)
       const res = await post(gw, generatePath())
       expect(res.status).toBe(STATUS[scenario][provider])
@@ -67,16 +67,16 @@ describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
     })
   })
 
-  it.each(ERROR_SCENARIOS)('%s via x-mock-scenario header', async (scenario) => {
-    await withMockGateway({ provider }, async (gw) => {
-      const res = await post(gw, generatePath(), undefined, { ...authHeaders(provider), 'x-mock-scenario': scenario })
+  it.each(ERROR_SCENARIOS)('%s via x-local-gateway-scenario header', async (scenario) => {
+    await withLocalGateway({ provider }, async (gw) => {
+      const res = await post(gw, generatePath(), undefined, { ...authHeaders(provider), 'x-local-gateway-scenario': scenario })
       expect(res.status).toBe(STATUS[scenario][provider])
       expectShape(provider, scenario, await res.text(), res.headers.get('content-type'))
     })
   })
 
   it('rate-limit sends Retry-After: 1', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('rate-limit')
       const res = await post(gw, generatePath())
       expect(res.headers.get('retry-after')).toBe('1')
@@ -88,7 +88,7 @@ describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
   })
 
   it('bad-gateway-html is a 502 nginx page', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('bad-gateway-html')
       const res = await post(gw, generatePath())
       expect(res.status).toBe(502)
@@ -98,7 +98,7 @@ describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
   })
 
   it('envelope-error is HTTP 200 with an error envelope', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('envelope-error')
       const res = await post(gw, generatePath())
       expect(res.status).toBe(200)
@@ -107,14 +107,14 @@ describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
   })
 
   it('reset destroys the socket before any header', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('reset')
       await expect(post(gw, generatePath())).rejects.toThrow(TypeError)
     })
   })
 
   it('stall sends 200 headers and then nothing', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stall', 2)
       const unary = await post(gw, generatePath(), undefined, undefined, { signal: AbortSignal.timeout(300) })
       expect(unary.status).toBe(200)
@@ -126,7 +126,7 @@ describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
   })
 
   it('stream-cut on a unary call: half the JSON, then a dead socket', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-cut')
       const res = await post(gw, generatePath())
       expect(res.status).toBe(200)
@@ -135,7 +135,7 @@ describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
   })
 
   it('stream-error-midway on a unary call answers the overloaded error', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-error-midway')
       expect((await post(gw, generatePath())).status).toBe(503)
     })
@@ -143,7 +143,7 @@ describe.each(MOCK_PROVIDERS)('%s error scenarios', (provider) => {
 })
 
 const streamPath = generatePath('gemini-2.5-flash', true)
-const rawStream = async (gw: MockGateway) => {
+const rawStream = async (gw: LocalGateway) => {
   const res = await post(gw, streamPath)
   expect(res.status).toBe(200)
   return res.text()
@@ -151,7 +151,7 @@ const rawStream = async (gw: MockGateway) => {
 
 describe('stream-error-midway per dialect', () => {
   it('google: two events, then bare pretty JSON without data: framing', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.fail('stream-error-midway')
       const raw = await rawStream(gw)
       const [first, second, tail] = raw.split('\r\n\r\n')
@@ -163,7 +163,7 @@ describe('stream-error-midway per dialect', () => {
   })
 
   it.each(['infinityblue', 'anyfast', 'apimart'] as const)('%s: a data: {"error":...} event and no [DONE]', async (provider) => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-error-midway')
       const raw = await rawStream(gw)
       const events = sseEvents(raw)
@@ -176,7 +176,7 @@ describe('stream-error-midway per dialect', () => {
   })
 
   it('nordlys: the stream just ends after two events', async () => {
-    await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+    await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
       gw.fail('stream-error-midway')
       const events = sseEvents(await rawStream(gw))
       expect(events).toHaveLength(2)
@@ -186,9 +186,9 @@ describe('stream-error-midway per dialect', () => {
   })
 })
 
-describe.each(MOCK_PROVIDERS)('%s stream-cut', (provider) => {
+describe.each(LOCAL_GATEWAY_PROVIDERS)('%s stream-cut', (provider) => {
   it('ends the stream normally without the final chunk', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-cut')
       const raw = await rawStream(gw)
       const events = sseEvents(raw)
@@ -202,7 +202,7 @@ describe.each(MOCK_PROVIDERS)('%s stream-cut', (provider) => {
 
 describe('errors before a stream starts', () => {
   it('google: plain pretty JSON labelled text/event-stream', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.fail('overloaded')
       const res = await post(gw, streamPath)
       expect(res.status).toBe(503)
@@ -214,7 +214,7 @@ describe('errors before a stream starts', () => {
   })
 
   it.each(['infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s: plain JSON with the error status', async (provider) => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('server-error')
       const res = await post(gw, streamPath)
       expect(res.status).toBe(500)
@@ -226,7 +226,7 @@ describe('errors before a stream starts', () => {
 
 describe('new-api error codes', () => {
   it('uses a number for one scenario and a string for another', async () => {
-    await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
+    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
       gw.fail('rate-limit')
       gw.fail('overloaded')
       const a = (await (await post(gw, generatePath())).json()) as { error: { code: unknown } }

@@ -1,17 +1,17 @@
 /**
- * Public types of the local gateway (`src/mock/`). The server is a leaf: nothing here imports the client.
+ * Public types of the local gateway (`src/local-gateway/`). The server is a leaf: nothing here imports the client.
  * @packageDocumentation
  */
 import type { Server } from 'node:http'
 
 /** The five dialects the local gateway can speak. */
-export type MockProvider = 'google' | 'infinityblue' | 'anyfast' | 'apimart' | 'nordlys'
+export type LocalGatewayProvider = 'google' | 'infinityblue' | 'anyfast' | 'apimart' | 'nordlys'
 
 /** The key every gateway accepts unless `apiKey` says otherwise. */
-export const MOCK_API_KEY = 'mock-key'
+export const LOCAL_GATEWAY_API_KEY = 'local-gateway-key'
 
 /** Every provider, in a stable order (handy for `describe.each`). */
-export const MOCK_PROVIDERS: readonly MockProvider[] = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys']
+export const LOCAL_GATEWAY_PROVIDERS: readonly LocalGatewayProvider[] = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys']
 
 /**
  * Ways the next request(s) can fail, each in the chosen dialect's own shape.
@@ -59,15 +59,15 @@ export const FAILURE_SCENARIOS: readonly FailureScenario[] = [
   'stall',
 ]
 
-/** Options of {@link startMockGateway}. */
-export interface MockGatewayOptions {
+/** Options of {@link startLocalGateway}. */
+export interface LocalGatewayOptions {
   /** Dialect to speak. */
-  provider: MockProvider
+  provider: LocalGatewayProvider
   /** Interface to bind; default `127.0.0.1` (loopback only). */
   host?: string
   /** Port; default `0` (ephemeral, read it back from `url`). */
   port?: number
-  /** Key the gateway accepts; default `'mock-key'`. Any other or missing key gets the dialect's auth error. */
+  /** Key the gateway accepts; default `'local-gateway-key'`. Any other or missing key gets the dialect's auth error. */
   apiKey?: string
   /** apimart only: wrap unary responses in `{code:200,data,usageMetadata}` as its docs show (default `true`). */
   apimartEnvelope?: boolean
@@ -96,7 +96,7 @@ export interface RecordedRequest {
   ignoredKeys?: string[]
 }
 
-/** A hand-written answer for the next request; see {@link MockGateway.enqueue}. */
+/** A hand-written answer for the next request; see {@link LocalGateway.enqueue}. */
 export interface ScriptedResponse {
   /** HTTP status; default 200. */
   status?: number
@@ -115,17 +115,17 @@ export interface ScriptedResponse {
 }
 
 /** A running local gateway. */
-export interface MockGateway {
+export interface LocalGateway {
   /** Base URL, e.g. `http://127.0.0.1:45123` (no trailing slash). */
   readonly url: string
-  readonly provider: MockProvider
+  readonly provider: LocalGatewayProvider
   /** Every request received, in order. */
   readonly requests: RecordedRequest[]
   /** The underlying `node:http` server (tests check `listening`). */
   readonly server: Server
   /** The next requests get these, first in first out, instead of the default behaviour (before auth and routing). */
   enqueue(...responses: ScriptedResponse[]): void
-  /** The next `times` (default 1) requests fail that way; shares the FIFO with {@link MockGateway.enqueue}. */
+  /** The next `times` (default 1) requests fail that way; shares the FIFO with {@link LocalGateway.enqueue}. */
   fail(scenario: FailureScenario, times?: number): void
   /** Closes the server and destroys open sockets; resolves once fully closed. Safe to call twice. */
   close(): Promise<void>

@@ -63,7 +63,7 @@ export function findRecording(name: string): Recording | undefined {
 /** Like {@link findRecording} but throws for names that do not ship (defaults are known to exist). */
 export function loadRecording(name: string): Recording {
   const rec = findRecording(name)
-  if (!rec) throw new Error(`mock gateway: no recording named ${name}`)
+  if (!rec) throw new Error(`local gateway: no recording named ${name}`)
   return rec
 }
 

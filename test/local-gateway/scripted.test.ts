@@ -1,10 +1,10 @@
 import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { startMockGateway, withMockGateway, type MockGateway } from '../../src/mock/index.ts'
+import { startLocalGateway, withLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { CONTENTS, generatePath, post, readChunks } from './helpers.ts'
 
 /** Resolves with the socket error code of a fresh TCP connection to the gateway's port. */
-function connectError(gw: MockGateway): Promise<string> {
+function connectError(gw: LocalGateway): Promise<string> {
   const { port, hostname } = new URL(gw.url)
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname)
@@ -18,7 +18,7 @@ function connectError(gw: MockGateway): Promise<string> {
 
 describe('enqueue', () => {
   it('serves scripted responses first in first out, then the default again', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.enqueue({ status: 201, body: 'first', headers: { 'X-Tag': 'a' } }, { status: 418, body: { second: true } })
       const a = await post(gw, generatePath())
       expect([a.status, a.headers.get('x-tag'), await a.text()]).toEqual([201, 'a', 'first'])
@@ -33,7 +33,7 @@ describe('enqueue', () => {
   })
 
   it('serves scripted responses before routing and auth', async () => {
-    await withMockGateway({ provider: 'nordlys' }, async (gw) => {
+    await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
       gw.enqueue({ body: 'anything' })
       const res = await fetch(`${gw.url}/not/a/route`)
       expect([res.status, await res.text()]).toEqual([200, 'anything'])
@@ -41,7 +41,7 @@ describe('enqueue', () => {
   })
 
   it('shares one queue with fail()', async () => {
-    await withMockGateway({ provider: 'anyfast' }, async (gw) => {
+    await withLocalGateway({ provider: 'anyfast' }, async (gw) => {
       gw.fail('overloaded', 2)
       gw.enqueue({ status: 299 })
       gw.fail('rate-limit')
@@ -55,26 +55,26 @@ describe('enqueue', () => {
     })
   })
 
-  it('lets x-mock-scenario win without consuming the queue', async () => {
-    await withMockGateway({ provider: 'apimart' }, async (gw) => {
+  it('lets x-local-gateway-scenario win without consuming the queue', async () => {
+    await withLocalGateway({ provider: 'apimart' }, async (gw) => {
       gw.enqueue({ status: 202 })
-      const forced = await post(gw, generatePath(), undefined, { authorization: 'Bearer mock-key', 'x-mock-scenario': 'server-error' })
+      const forced = await post(gw, generatePath(), undefined, { authorization: 'Bearer local-gateway-key', 'x-local-gateway-scenario': 'server-error' })
       expect(forced.status).toBe(500)
       expect((await post(gw, generatePath())).status).toBe(202)
     })
   })
 
-  it('rejects an unknown x-mock-scenario clearly', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
-      const res = await post(gw, generatePath(), undefined, { 'x-goog-api-key': 'mock-key', 'x-mock-scenario': 'meteor' })
+  it('rejects an unknown x-local-gateway-scenario clearly', async () => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
+      const res = await post(gw, generatePath(), undefined, { 'x-goog-api-key': 'local-gateway-key', 'x-local-gateway-scenario': 'meteor' })
       expect(res.status).toBe(400)
-      expect(res.headers.get('x-mock-error')).toBe('true')
-      expect(await res.text()).toContain('unknown x-mock-scenario "meteor"')
+      expect(res.headers.get('x-local-gateway-error')).toBe('true')
+      expect(await res.text()).toContain('unknown x-local-gateway-scenario "meteor"')
     })
   })
 
   it('writes chunks one by one with chunkDelayMs between them', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.enqueue({ headers: { 'content-type': 'text/event-stream' }, chunks: ['data: 1\n\n', 'data: 2\n\n', new TextEncoder().encode('data: 3\n\n')], chunkDelayMs: 50 })
       const started = Date.now()
       const chunks = await readChunks(await post(gw, generatePath()))
@@ -84,14 +84,14 @@ describe('enqueue', () => {
   })
 
   it('reset before-headers: fetch itself fails', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.enqueue({ reset: 'before-headers' })
       await expect(post(gw, generatePath())).rejects.toThrow(TypeError)
     })
   })
 
   it('reset after-headers: the status arrives, the body fails', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.enqueue({ status: 200, headers: { 'content-type': 'text/event-stream' }, reset: 'after-headers' })
       const res = await post(gw, generatePath())
       expect(res.status).toBe(200)
@@ -100,7 +100,7 @@ describe('enqueue', () => {
   })
 
   it('reset mid-body: part of the body arrives, then the read fails', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.enqueue({ chunks: ['data: {"a":1}\n\n', 'data: {"a":2}\n\n', 'data: {"a":3}\n\n', 'data: {"a":4}\n\n'], reset: 'mid-body' })
       const res = await post(gw, generatePath())
       const reader = res.body!.getReader()
@@ -122,7 +122,7 @@ describe('enqueue', () => {
   })
 
   it('reset mid-body on a single body sends about half of it', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.enqueue({ body: 'x'.repeat(1000), headers: { 'content-length': '1000' }, reset: 'mid-body' })
       const res = await post(gw, generatePath())
       await expect(res.text()).rejects.toThrow()
@@ -130,7 +130,7 @@ describe('enqueue', () => {
   })
 
   it('stall: body written, never finished', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       gw.enqueue({ chunks: ['data: {}\n\n'], stall: true })
       const res = await post(gw, generatePath(), undefined, undefined, { signal: AbortSignal.timeout(300) })
       const reader = res.body!.getReader()
@@ -142,9 +142,9 @@ describe('enqueue', () => {
 
 describe('requests log', () => {
   it('records method, path, query, lower-cased headers and parsed body in order', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
-      await (await post(gw, `${generatePath('gemini-2.5-flash', true)}`, { contents: CONTENTS }, { 'x-goog-api-key': 'mock-key', 'X-Trace': 't1' })).text()
-      await (await fetch(`${gw.url}/v1beta/models?pageSize=2`, { headers: { 'x-goog-api-key': 'mock-key' } })).text()
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
+      await (await post(gw, `${generatePath('gemini-2.5-flash', true)}`, { contents: CONTENTS }, { 'x-goog-api-key': 'local-gateway-key', 'X-Trace': 't1' })).text()
+      await (await fetch(`${gw.url}/v1beta/models?pageSize=2`, { headers: { 'x-goog-api-key': 'local-gateway-key' } })).text()
       await (await post(gw, generatePath(), 'not json')).text()
       expect(gw.requests).toHaveLength(3)
       expect(gw.requests[0]).toMatchObject({
@@ -162,7 +162,7 @@ describe('requests log', () => {
 
 describe('options', () => {
   it('latencyMs delays the response', async () => {
-    await withMockGateway({ provider: 'google', latencyMs: 120 }, async (gw) => {
+    await withLocalGateway({ provider: 'google', latencyMs: 120 }, async (gw) => {
       const started = Date.now()
       await (await post(gw, generatePath())).text()
       expect(Date.now() - started).toBeGreaterThanOrEqual(115)
@@ -170,20 +170,20 @@ describe('options', () => {
   })
 
   it('binds 127.0.0.1 on an ephemeral port by default and reports a URL without trailing slash', async () => {
-    await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
+    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
       expect(gw.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(gw.provider).toBe('infinityblue')
     })
   })
 
   it('rejects an unknown provider', async () => {
-    await expect(startMockGateway({ provider: 'openai' as never })).rejects.toThrow(/unknown provider/)
+    await expect(startLocalGateway({ provider: 'openai' as never })).rejects.toThrow(/unknown provider/)
   })
 })
 
 describe('close', () => {
   it('stops listening and refuses new connections', async () => {
-    const gw = await startMockGateway({ provider: 'google' })
+    const gw = await startLocalGateway({ provider: 'google' })
     await (await post(gw, generatePath())).text()
     expect(gw.server.listening).toBe(true)
     await gw.close()
@@ -193,7 +193,7 @@ describe('close', () => {
   })
 
   it('destroys open sockets: stalled and streaming requests do not keep it alive', async () => {
-    const gw = await startMockGateway({ provider: 'anyfast', chunkDelayMs: 10_000 })
+    const gw = await startLocalGateway({ provider: 'anyfast', chunkDelayMs: 10_000 })
     gw.fail('stall')
     const stalled = await post(gw, generatePath())
     const slow = await post(gw, generatePath('gemini-2.5-flash', true))
@@ -205,10 +205,10 @@ describe('close', () => {
     expect(await new Promise((r) => gw.server.getConnections((_e, n) => r(n)))).toBe(0)
   })
 
-  it('withMockGateway closes even when the callback throws', async () => {
-    let seen: MockGateway | undefined
+  it('withLocalGateway closes even when the callback throws', async () => {
+    let seen: LocalGateway | undefined
     await expect(
-      withMockGateway({ provider: 'nordlys' }, async (gw) => {
+      withLocalGateway({ provider: 'nordlys' }, async (gw) => {
         seen = gw
         throw new Error('boom')
       }),
@@ -216,7 +216,7 @@ describe('close', () => {
     expect(seen?.server.listening).toBe(false)
   })
 
-  it('withMockGateway returns the callback value', async () => {
-    expect(await withMockGateway({ provider: 'apimart' }, async (gw) => gw.url.startsWith('http://'))).toBe(true)
+  it('withLocalGateway returns the callback value', async () => {
+    expect(await withLocalGateway({ provider: 'apimart' }, async (gw) => gw.url.startsWith('http://'))).toBe(true)
   })
 })

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { MOCK_PROVIDERS, withMockGateway, type MockProvider } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
 import { authHeaders, CONTENTS, generatePath, post } from './helpers.ts'
 
 /** What each gateway answers to a wrong key. */
-const WRONG_KEY: Record<MockProvider, { status: number; body: unknown }> = {
+const WRONG_KEY: Record<LocalGatewayProvider, { status: number; body: unknown }> = {
   google: {
     status: 400,
     body: {
@@ -24,17 +24,17 @@ const WRONG_KEY: Record<MockProvider, { status: number; body: unknown }> = {
 }
 
 /** A header that carries the right key, but the wrong way for that dialect. */
-const FOREIGN_HEADER: Record<MockProvider, Record<string, string>> = {
-  google: { authorization: 'Bearer mock-key' },
-  infinityblue: { 'x-goog-api-key': 'mock-key' },
-  anyfast: { 'x-api-key': 'mock-key' },
-  apimart: { 'x-goog-api-key': 'mock-key' },
-  nordlys: { authorization: 'Bearer mock-key' },
+const FOREIGN_HEADER: Record<LocalGatewayProvider, Record<string, string>> = {
+  google: { authorization: 'Bearer local-gateway-key' },
+  infinityblue: { 'x-goog-api-key': 'local-gateway-key' },
+  anyfast: { 'x-api-key': 'local-gateway-key' },
+  apimart: { 'x-goog-api-key': 'local-gateway-key' },
+  nordlys: { authorization: 'Bearer local-gateway-key' },
 }
 
-describe.each(MOCK_PROVIDERS)('auth: %s', (provider) => {
+describe.each(LOCAL_GATEWAY_PROVIDERS)('auth: %s', (provider) => {
   it('accepts the key in its own header', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath())
       expect(res.status).toBe(200)
       await res.text()
@@ -42,7 +42,7 @@ describe.each(MOCK_PROVIDERS)('auth: %s', (provider) => {
   })
 
   it('rejects a wrong key with its own auth error', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS }, authHeaders(provider, 'nope'))
       expect(res.status).toBe(WRONG_KEY[provider].status)
       expect(await res.json()).toEqual(WRONG_KEY[provider].body)
@@ -50,7 +50,7 @@ describe.each(MOCK_PROVIDERS)('auth: %s', (provider) => {
   })
 
   it('rejects a request without a key', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS }, {})
       const body = (await res.json()) as Record<string, unknown>
       if (provider === 'google') {
@@ -65,17 +65,17 @@ describe.each(MOCK_PROVIDERS)('auth: %s', (provider) => {
   })
 
   it('refuses ?key= even with the right header, and redacts it in the log', async () => {
-    await withMockGateway({ provider }, async (gw) => {
-      const res = await post(gw, `${generatePath()}?key=mock-key`)
+    await withLocalGateway({ provider }, async (gw) => {
+      const res = await post(gw, `${generatePath()}?key=local-gateway-key`)
       expect(res.status).toBe(WRONG_KEY[provider].status)
       await res.text()
       expect(gw.requests[0]?.query).toEqual({ key: '[REDACTED]' })
-      expect(JSON.stringify(gw.requests)).not.toContain('mock-key')
+      expect(JSON.stringify(gw.requests)).not.toContain('local-gateway-key')
     })
   })
 
   it("refuses the right key in another dialect's header", async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS }, FOREIGN_HEADER[provider])
       const body = (await res.json()) as Record<string, unknown>
       if (provider === 'google') {
@@ -89,7 +89,7 @@ describe.each(MOCK_PROVIDERS)('auth: %s', (provider) => {
   })
 
   it('honours a custom apiKey and redacts key headers in requests', async () => {
-    await withMockGateway({ provider, apiKey: 'sk-custom' }, async (gw) => {
+    await withLocalGateway({ provider, apiKey: 'sk-custom' }, async (gw) => {
       expect((await post(gw, generatePath(), undefined, authHeaders(provider, 'sk-custom'))).status).toBe(200)
       expect((await post(gw, generatePath())).status).toBe(WRONG_KEY[provider].status)
       const [first] = gw.requests

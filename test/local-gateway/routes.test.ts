@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { withMockGateway } from '../../src/mock/index.ts'
+import { withLocalGateway } from '../../src/local-gateway/index.ts'
 import { authHeaders, CONTENTS, generatePath, get, post } from './helpers.ts'
 
 describe('google routes', () => {
   it('pages GET /v1beta/models with pageSize=2 until nextPageToken is absent', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const names: string[] = []
       let token: string | undefined
       let pages = 0
@@ -27,7 +27,7 @@ describe('google routes', () => {
   })
 
   it('lists everything on one page by default, without nextPageToken', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const body = (await (await get(gw, '/v1beta/models')).json()) as Record<string, unknown>
       expect(body.models).toHaveLength(10)
       expect('nextPageToken' in body).toBe(false)
@@ -35,7 +35,7 @@ describe('google routes', () => {
   })
 
   it('rejects a garbage pageToken with INVALID_ARGUMENT', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await get(gw, '/v1beta/models?pageToken=bogus')
       expect(res.status).toBe(400)
       expect(await res.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } })
@@ -43,7 +43,7 @@ describe('google routes', () => {
   })
 
   it('gets one model by bare id, and 404s an unknown one in Gemini shape', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const ok = await get(gw, '/v1beta/models/gemini-2.5-flash')
       expect(ok.status).toBe(200)
       expect(await ok.json()).toMatchObject({ name: 'models/gemini-2.5-flash', supportedGenerationMethods: expect.arrayContaining(['generateContent']) })
@@ -54,7 +54,7 @@ describe('google routes', () => {
   })
 
   it('answers countTokens with the recorded CountTokensResponse', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await post(gw, '/v1beta/models/gemini-2.5-flash:countTokens')
       expect(res.status).toBe(200)
       expect(await res.json()).toMatchObject({ totalTokens: 11, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 11 }] })
@@ -70,7 +70,7 @@ describe('google routes', () => {
     ['GET on a POST method', 'GET', '/v1beta/models/gemini-2.5-flash:generateContent'],
     ['trailing slash', 'GET', '/v1beta/models/'],
   ])('404s %s with Google’s HTML page, before checking the key', async (_name, method, path) => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await fetch(`${gw.url}${path}`, { method, ...(method === 'POST' ? { body: JSON.stringify({ contents: CONTENTS }) } : {}) })
       expect(res.status).toBe(404)
       expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8')
@@ -81,7 +81,7 @@ describe('google routes', () => {
 
 describe('infinityblue routes', () => {
   it('lists its three models OpenAI-style at GET /v1/models', async () => {
-    await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
+    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
       const res = await get(gw, '/v1/models')
       expect(res.status).toBe(200)
       const body = (await res.json()) as { object: string; data: Array<{ id: string; object: string; owned_by: string }> }
@@ -92,7 +92,7 @@ describe('infinityblue routes', () => {
   })
 
   it('requires the key for /v1/models too', async () => {
-    await withMockGateway({ provider: 'infinityblue' }, async (gw) => {
+    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
       expect((await get(gw, '/v1/models', {})).status).toBe(401)
     })
   })
@@ -109,7 +109,7 @@ const RELAY_MISSING: Array<[string, string]> = [
 
 describe.each(['infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s routes', (provider) => {
   it.each(['generateContent', 'streamGenerateContent?alt=sse', 'streamGenerateContent'])('serves POST :%s', async (method) => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, `/v1beta/models/gemini-2.5-flash:${method}`)
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toContain(method.startsWith('stream') ? 'text/event-stream' : 'application/json')
@@ -118,7 +118,7 @@ describe.each(['infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s ro
   })
 
   it.each(RELAY_MISSING)('404s %s %s', async (method, path) => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await fetch(`${gw.url}${path}`, {
         method,
         headers: authHeaders(provider),

@@ -1,11 +1,11 @@
 // Small helpers shared by the local-gateway tests: real HTTP with global fetch, nothing mocked.
-import { MOCK_API_KEY, type MockGateway, type MockProvider } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_API_KEY, type LocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
 
-export const KEY = MOCK_API_KEY
+export const KEY = LOCAL_GATEWAY_API_KEY
 export const CONTENTS = [{ role: 'user', parts: [{ text: 'Where is Google headquartered?' }] }]
 
 /** The header that carries the key in each dialect. */
-export function authHeaders(provider: MockProvider, key = KEY): Record<string, string> {
+export function authHeaders(provider: LocalGatewayProvider, key = KEY): Record<string, string> {
   if (provider === 'google') return { 'x-goog-api-key': key }
   if (provider === 'nordlys') return { 'x-api-key': key }
   return { authorization: `Bearer ${key}` }
@@ -33,7 +33,7 @@ export function generatePath(model = 'gemini-2.5-flash', stream = false): string
 
 /** POSTs JSON (or a raw string) with the dialect's auth unless `headers` overrides it. */
 export function post(
-  gw: MockGateway,
+  gw: LocalGateway,
   path: string,
   body: unknown = { contents: CONTENTS },
   headers: Record<string, string> = authHeaders(gw.provider),
@@ -48,7 +48,7 @@ export function post(
 }
 
 /** GETs with the dialect's auth. */
-export function get(gw: MockGateway, path: string, headers: Record<string, string> = authHeaders(gw.provider)): Promise<Response> {
+export function get(gw: LocalGateway, path: string, headers: Record<string, string> = authHeaders(gw.provider)): Promise<Response> {
   return fetch(`${gw.url}${path}`, { headers })
 }
 

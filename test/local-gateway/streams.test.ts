@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { MOCK_PROVIDERS, withMockGateway } from '../../src/mock/index.ts'
+import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { authHeaders, CONTENTS, generatePath, hasFinishReason, post, readChunks, recordedModel, sseEvents } from './helpers.ts'
 
-const recording = (name: string) => readFileSync(new URL(`../../src/mock/recordings/${name}`, import.meta.url), 'utf8')
+const recording = (name: string) => readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8')
 const streamPath = generatePath('gemini-2.5-flash', true)
 /** The model the default stream and the citations recording were made with: asked for, their bytes come back unchanged. */
 const RECORDED = recordedModel(recording('streaming-success-basic-reply-short.txt'))
 
 describe('google stream framing', () => {
   it('sends the recording as `data: <one line>\\r\\n\\r\\n` events, no comments, no [DONE]', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await post(gw, generatePath(RECORDED, true))
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toBe('text/event-stream')
@@ -28,8 +28,8 @@ describe('google stream framing', () => {
   })
 
   it('re-frames a single-CRLF recording with CRLF CRLF', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
-      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders('google'), 'x-mock-recording': 'streaming-failure-prompt-blocked-safety' })
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
+      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders('google'), 'x-local-gateway-recording': 'streaming-failure-prompt-blocked-safety' })
       const raw = await res.text()
       expect(raw.endsWith('}\r\n\r\n')).toBe(true)
       expect(sseEvents(raw)).toEqual(sseEvents(recording('streaming-failure-prompt-blocked-safety.txt')))
@@ -37,7 +37,7 @@ describe('google stream framing', () => {
   })
 
   it('streams one JSON array without alt=sse', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await post(gw, `/v1beta/models/${RECORDED}:streamGenerateContent`)
       expect(res.headers.get('content-type')).toBe('application/json; charset=UTF-8')
       const raw = await res.text()
@@ -49,9 +49,9 @@ describe('google stream framing', () => {
   })
 
   it('turns a unary recording into a one-event stream in Google’s line format', async () => {
-    await withMockGateway({ provider: 'google' }, async (gw) => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
       const model = recordedModel(recording('unary-success-citations.json'))
-      const res = await post(gw, generatePath(model, true), { contents: CONTENTS }, { ...authHeaders('google'), 'x-mock-recording': 'unary-success-citations' })
+      const res = await post(gw, generatePath(model, true), { contents: CONTENTS }, { ...authHeaders('google'), 'x-local-gateway-recording': 'unary-success-citations' })
       const raw = await res.text()
       expect(raw.split('\r\n\r\n').filter(Boolean)).toHaveLength(1)
       expect(raw).toMatch(/^data: \{"candidates": \[\{"content": /)
@@ -62,7 +62,7 @@ describe('google stream framing', () => {
 
 describe.each(['infinityblue', 'anyfast'] as const)('%s stream framing (new-api relay)', (provider) => {
   it('opens with a `: PING` comment, uses LF, and ends with data: [DONE]', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const raw = await (await post(gw, streamPath)).text()
       expect(raw.startsWith(': PING\n\ndata: {')).toBe(true)
       expect(raw.endsWith('}\n\ndata: [DONE]\n\n')).toBe(true)
@@ -76,7 +76,7 @@ describe.each(['infinityblue', 'anyfast'] as const)('%s stream framing (new-api 
 
 describe.each(['apimart', 'nordlys'] as const)('%s stream framing', (provider) => {
   it('uses `data: <json>\\n\\n` with no comment and no [DONE]', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const raw = await (await post(gw, streamPath)).text()
       expect(raw.startsWith('data: {')).toBe(true)
       expect(raw.endsWith('}\n\n')).toBe(true)
@@ -90,9 +90,9 @@ describe.each(['apimart', 'nordlys'] as const)('%s stream framing', (provider) =
   })
 })
 
-describe.each(MOCK_PROVIDERS)('%s stream delivery', (provider) => {
+describe.each(LOCAL_GATEWAY_PROVIDERS)('%s stream delivery', (provider) => {
   it('writes each event separately so they arrive over time', async () => {
-    await withMockGateway({ provider, chunkDelayMs: 40 }, async (gw) => {
+    await withLocalGateway({ provider, chunkDelayMs: 40 }, async (gw) => {
       const started = Date.now()
       const chunks = await readChunks(await post(gw, streamPath))
       const framing = provider === 'infinityblue' || provider === 'anyfast' ? 2 : 0 // PING + [DONE]
@@ -103,16 +103,16 @@ describe.each(MOCK_PROVIDERS)('%s stream delivery', (provider) => {
   })
 
   it('serves the long recording when asked (36 events)', async () => {
-    await withMockGateway({ provider }, async (gw) => {
-      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders(provider), 'x-mock-recording': 'streaming-success-basic-reply-long' })
+    await withLocalGateway({ provider }, async (gw) => {
+      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders(provider), 'x-local-gateway-recording': 'streaming-success-basic-reply-long' })
       expect(sseEvents(await res.text())).toHaveLength(36)
     })
   })
 
   it('keeps thoughtSignature values byte for byte', async () => {
-    await withMockGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       const name = 'streaming-success-thinking-function-call-thought-summary-signature'
-      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders(provider), 'x-mock-recording': name })
+      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders(provider), 'x-local-gateway-recording': name })
       const signatures = (raw: string) => [...raw.matchAll(/"thoughtSignature": ?"([^"]+)"/g)].map((m) => m[1])
       const expected = signatures(recording(`${name}.txt`))
       expect(expected.length).toBeGreaterThan(0)

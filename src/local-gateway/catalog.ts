@@ -42,7 +42,7 @@ export function googleModel(id: string): Record<string, unknown> {
     name: `models/${id}`,
     version: id.includes('preview') ? id : '001',
     displayName: displayName(id),
-    description: `${displayName(id)} (served by the local mock gateway)`,
+    description: `${displayName(id)} (served by the local gateway)`,
     inputTokenLimit: id.includes('image') ? 65536 : 1048576,
     outputTokenLimit: id.startsWith('gemini-2.0') ? 8192 : 65536,
     supportedGenerationMethods: ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'],

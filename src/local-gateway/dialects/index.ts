@@ -3,7 +3,7 @@
  * @internal
  */
 import type { Dialect } from '../dialect.ts'
-import type { MockProvider } from '../types.ts'
+import type { LocalGatewayProvider } from '../types.ts'
 import { anyfast } from './anyfast.ts'
 import { apimart } from './apimart.ts'
 import { google } from './google.ts'
@@ -11,4 +11,4 @@ import { infinityblue } from './infinityblue.ts'
 import { nordlys } from './nordlys.ts'
 
 /** Dialect of each provider. */
-export const DIALECTS: Record<MockProvider, Dialect> = { google, infinityblue, anyfast, apimart, nordlys }
+export const DIALECTS: Record<LocalGatewayProvider, Dialect> = { google, infinityblue, anyfast, apimart, nordlys }
