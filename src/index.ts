@@ -40,7 +40,7 @@ export * from './core/errors.ts'
 export type { ClientOptions, GatewayClient } from './core/client.ts'
 export type * from './core/types.ts'
 export { functionCalls, mergeChunks, text, thoughts } from './core/response.ts'
-export { isFinalChunk } from './core/stream.ts'
+export { isFinalChunk } from './core/answer.ts'
 export { createAnyfastClient, createApimartClient, createGoogleClient, createInfinityblueClient, createNordlysClient }
 export type { AnyfastClient, ApimartClient, GoogleClient, InfinityblueClient, NordlysClient }
 export type { NordlysRouting } from './providers/nordlys.ts'

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import type { Dialect } from '../core/dialect.ts'
 import { ConfigurationError, TimeoutError, UserAbortError, raiseHint } from '../core/errors.ts'
 import { mergeChunks, text } from '../core/response.ts'
+import { isPromptVerdict } from '../core/answer.ts'
 import type { CallOptions, GenerateContentParams, GenerateContentResponse, Model } from '../core/types.ts'
 import { createClient, providers, type Provider } from '../index.ts'
 import { anyfastDialect } from '../providers/anyfast.ts'
@@ -323,9 +324,9 @@ async function ask(client: CliClient, provider: Provider, values: Values, words:
 
 /** An answer without text is not an error unless the prompt was blocked; either way, say why on stderr. */
 function explainEmpty(response: GenerateContentResponse, provider: Provider, io: CliIO): number {
-  const blocked = response.promptFeedback?.blockReason
-  if (blocked !== undefined) {
-    io.stderr.write(`error: ${provider}: the prompt was blocked (${blocked})\n`)
+  if (isPromptVerdict(response.promptFeedback)) {
+    const why = response.promptFeedback?.blockReason ?? response.promptFeedback?.blockReasonMessage
+    io.stderr.write(`error: ${provider}: the prompt was blocked (${why})\n`)
     return EXIT.failed
   }
   const reason = response.candidates?.[0]?.finishReason

@@ -17,7 +17,8 @@ import {
   loadErrorBodies as errorBodies,
 } from './errors.ts'
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
-import { deferredStream, isPromptVerdict, streamChunks } from './stream.ts'
+import { holdsAnswer } from './answer.ts'
+import { deferredStream, streamChunks } from './stream.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { NameTable } from './normalize.ts'
 import { issuesOf, onDemand, type RequestValidation, type ResponseValidation } from './validate.ts'
@@ -280,12 +281,10 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
 
   /**
    * A generate response must say something: at least one candidate, or a verdict on the prompt (see
-   * isPromptVerdict). `{}`, `{"candidates": []}` and an empty promptFeedback are no answer.
+   * answer.ts).
    */
   function requireAnswer(body: any, response: Response, text: string): GenerateContentResponse {
-    const answered = body && typeof body === 'object' && !Array.isArray(body) &&
-      ((Array.isArray(body.candidates) && body.candidates.length > 0) || isPromptVerdict(body.promptFeedback))
-    if (!answered) {
+    if (!holdsAnswer(body)) {
       throw new MalformedResponseError(`${provider}: ${response.status}: the response holds no answer (no candidates and no blocked prompt)`, {
         provider, status: response.status, headers: response.headers, rawBody: text, secrets,
       })

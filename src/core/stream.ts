@@ -13,6 +13,7 @@ import {
   type ProviderName,
 } from './errors.ts'
 import { decodeSSE, type SSEEvent } from './sse.ts'
+import { completesAnswer } from './answer.ts'
 import type { GenerateContentResponse } from './types.ts'
 
 export interface StreamInput {
@@ -33,32 +34,6 @@ export interface StreamInput {
   /** Validates a chunk: `undefined` when it passes (the fast path), else a promise that rejects. */
   check: (chunk: unknown) => Promise<void> | undefined
   fromWire: ((body: unknown) => unknown) | undefined
-}
-
-/**
- * A verdict on the prompt: a block reason, or (as one recorded response shows) only a non-empty message
- * saying why. Either way the caller gets an answer to read, not an empty success.
- */
-export function isPromptVerdict(feedback: GenerateContentResponse['promptFeedback']): boolean {
-  if (!feedback) return false
-  const reason = feedback.blockReason as string | undefined
-  if (reason !== undefined && reason !== 'BLOCK_REASON_UNSPECIFIED') return true
-  return typeof feedback.blockReasonMessage === 'string' && feedback.blockReasonMessage.trim() !== ''
-}
-
-/** A chunk that ends the answer: a candidate with a finish reason, or a verdict on the prompt. */
-export function isFinalChunk(chunk: GenerateContentResponse): boolean {
-  return isPromptVerdict(chunk.promptFeedback) || (chunk.candidates ?? []).some((c) => c.finishReason !== undefined && c.finishReason !== 'FINISH_REASON_UNSPECIFIED')
-}
-
-/**
- * Whether the stream is complete after `chunk`. A finishReason can come mid-stream (server-side tool calls
- * finish one turn, then the answer goes on), so new content after it reopens the answer; a trailing chunk
- * with only usage keeps it complete.
- */
-function settles(chunk: GenerateContentResponse, complete: boolean): boolean {
-  if (isFinalChunk(chunk)) return true
-  return complete && !(chunk.candidates ?? []).some((c) => c.content?.parts?.length)
 }
 
 /** The chunks of a streamed answer, as they arrive. */
@@ -207,7 +182,7 @@ class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined
 
   #emit(chunk: GenerateContentResponse): Result {
     this.#count++
-    this.#complete = settles(chunk, this.#complete)
+    this.#complete = completesAnswer(chunk, this.#complete)
     return { done: false, value: chunk }
   }
 
@@ -275,7 +250,7 @@ async function* jsonBodyChunks(input: StreamInput, body: ReadableStream<Uint8Arr
   for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
     const chunk = (input.fromWire ? input.fromWire(item) : item) as GenerateContentResponse
     await input.check(chunk)
-    complete = settles(chunk, complete)
+    complete = completesAnswer(chunk, complete)
     yield chunk
   }
   if (!complete) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
