@@ -18,11 +18,19 @@ function merge(into: any, value: any): any {
   return structuredClone(value)
 }
 
-/** Returns one message per action that matched nothing, replaying the actions in order on a copy of `canonical`. */
-export function unmatchedActions(canonical: unknown, overlayFile: string): string[] {
-  const overlay = YAML.parse(fs.readFileSync(overlayFile, 'utf8')) as { actions: Action[] }
+/**
+ * Returns one message per action that matched nothing, replaying the overlays' actions in order (a stack: a
+ * reseller's overlay applies after its relay's) on a copy of `canonical`.
+ */
+export function unmatchedActions(canonical: unknown, overlayFiles: readonly string[]): string[] {
   const doc = { root: structuredClone(canonical) as any }
   const problems: string[] = []
+  for (const overlayFile of overlayFiles) replay(doc, overlayFile, problems)
+  return problems
+}
+
+function replay(doc: { root: any }, overlayFile: string, problems: string[]): void {
+  const overlay = YAML.parse(fs.readFileSync(overlayFile, 'utf8')) as { actions: Action[] }
   overlay.actions.forEach((action, i) => {
     const paths: (string | number)[][] = []
     exec(doc.root, action.target, (_value, path) => paths.push([...(path as (string | number)[])]))
@@ -44,5 +52,4 @@ export function unmatchedActions(canonical: unknown, overlayFile: string): strin
       }
     }
   })
-  return problems
 }

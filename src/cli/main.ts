@@ -7,17 +7,12 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { Dialect } from '../core/dialect.ts'
 import { ConfigurationError, TimeoutError, UserAbortError, raiseHint } from '../core/errors.ts'
 import { mergeChunks, text } from '../core/response.ts'
 import { isPromptVerdict } from '../core/answer.ts'
 import type { CallOptions, GenerateContentParams, GenerateContentResponse, Model } from '../core/types.ts'
+import { registry } from '../../generated/registry.ts'
 import { createClient, providers, type Provider } from '../index.ts'
-import { anyfastDialect } from '../providers/anyfast.ts'
-import { apimartDialect } from '../providers/apimart.ts'
-import { googleDialect } from '../providers/google.ts'
-import { infinityblueDialect } from '../providers/infinityblue.ts'
-import { nordlysDialect } from '../providers/nordlys.ts'
 import { commandName, nearest } from './hints.ts'
 import { packageInfo } from './package-info.ts'
 import { startProgress, type CliOutput } from './progress.ts'
@@ -41,15 +36,6 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const
 
 const DEFAULT_PROVIDER: Provider = 'google'
 const DEFAULT_MODEL = 'gemini-2.5-flash'
-
-// The dialects are where each provider's key variable and operations are defined; reading them keeps the CLI in step.
-const DIALECTS: Record<Provider, Dialect> = {
-  google: googleDialect,
-  infinityblue: infinityblueDialect,
-  anyfast: anyfastDialect,
-  apimart: apimartDialect,
-  nordlys: nordlysDialect,
-}
 
 const OPTIONS = {
   provider: { type: 'string', short: 'p' },
@@ -78,7 +64,7 @@ type Command = keyof typeof COMMANDS
 
 /** The text `--help` prints. */
 export function usage(): string {
-  const keys = providers.map((p) => `${p} ${DIALECTS[p].envKey}`).join(', ')
+  const keys = providers.map((p) => `${p} ${registry[p].envKey}`).join(', ')
   const lists = providers.filter(hasModelList).join(', ')
   return `gemini-gateways ${packageInfo().version}: Gemini generateContent through Google or a gateway that resells it
 
@@ -230,7 +216,7 @@ function providerOf(values: Values): Provider {
 }
 
 function hasModelList(provider: Provider): boolean {
-  return DIALECTS[provider].routes.listModels !== undefined
+  return (registry[provider].operations as readonly string[]).includes('listModels')
 }
 
 /** The operations the CLI uses, common to every provider's client (`listModels` where the provider has it). */
@@ -255,7 +241,7 @@ async function connect(provider: Provider, values: Values, io: CliIO, cmd: strin
     const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) as unknown as CliClient
     return { client, key: LOCAL_GATEWAY_API_KEY, close: () => gateway.close() }
   }
-  const variable = DIALECTS[provider].envKey
+  const variable = registry[provider].envKey
   const key = io.env[variable]?.trim()
   if (!key) {
     throw new UsageError(`no API key for ${provider}: set ${variable}, or try the local gateway: add --local, or run ${cmd} serve --provider ${provider}`)
@@ -364,7 +350,7 @@ async function serveLocalGateway(provider: Provider, values: Values, io: CliIO, 
     }
     throw new Error(`serve: ${(error as Error).message}`)
   }
-  const variable = DIALECTS[provider].envKey
+  const variable = registry[provider].envKey
   io.stdout.write(
     `local ${provider} gateway listening on ${gateway.url}\n` +
       `key: ${LOCAL_GATEWAY_API_KEY}\n` +

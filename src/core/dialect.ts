@@ -2,7 +2,7 @@
  * What a provider file supplies to the shared client: its generated metadata and validators, and how its
  * wire format differs from Google's. Core knows no provider; each provider file builds one of these.
  */
-import type { ProviderName } from './errors.ts'
+import type { Provider } from '../../generated/registry.ts'
 import type { GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { NameTable } from './normalize.ts'
 import type { LazyValidatorSet, ValidatorSet } from './validate.ts'
@@ -10,7 +10,7 @@ import type { LazyValidatorSet, ValidatorSet } from './validate.ts'
 export interface Route { method: string; path: string }
 
 export interface Dialect {
-  name: ProviderName
+  name: Provider
   /** Environment variable the key defaults from. */
   envKey: string
   defaultBaseUrl: string
@@ -38,12 +38,22 @@ export interface Dialect {
 
 export type { GenerateContentResponse }
 
-/** The generated `index.ts` of a provider (base URL, auth, routes), as far as the dialect needs it. */
+/** The generated `index.ts` of a provider (key variable, base URL, auth, routes), as far as the dialect needs it. */
 export interface GeneratedMeta {
-  provider: string
+  provider: Provider
+  envKey: string
   defaultBaseUrl: string
   auth: Dialect['auth']
   routes: Record<string, { method: string; path: string; inferred: boolean }>
+}
+
+/** What a provider file adds to its generated metadata: only how its wire differs from Google's. */
+export type Quirks = Partial<Pick<Dialect, 'routes' | 'unplaced' | 'toWire' | 'fromWire' | 'modelsFromWire'>>
+
+/** A provider's dialect: everything from its generated folder, plus its quirks. */
+export function dialectOf(meta: GeneratedMeta, validators: Dialect['validators'], quirks: Quirks = {}): Dialect {
+  const { provider: name, envKey, defaultBaseUrl, auth } = meta
+  return { name, envKey, defaultBaseUrl, auth, validators, ...quirks, routes: quirks.routes ?? canonicalRoutes(meta) }
 }
 
 /** Looks up an operation the provider's spec must have; a missing one is a generator or overlay bug. */

@@ -26,7 +26,7 @@
 import { redactSecrets, redactValue } from './redact.ts'
 
 /** The backends this package speaks to. */
-export type ProviderName = 'google' | 'infinityblue' | 'anyfast' | 'apimart' | 'nordlys'
+export type ProviderName = import('../../generated/registry.ts').Provider
 
 /** Response headers as the fetch API gives them, or as a plain object. */
 export type HeadersInput = Headers | Record<string, string>

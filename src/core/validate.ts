@@ -19,6 +19,21 @@ export interface LazyValidatorSet {
   schemas: ValidatorSet['schemas']
 }
 
+/** Named checks, and a loader of the schemas behind them (loaded only when a value fails). */
+export interface Validators<Name extends string = string> extends ValidatorSet {
+  readonly checks: Readonly<Record<Name, Check>>
+}
+
+/** A provider's three validator sets, as `gemini-gateways/validators` exports them. */
+export interface ProviderValidators<Req extends string = string, Res extends string = string, ResStrict extends string = string> {
+  /** Strict: unknown keys and values outside an enum fail. */
+  readonly request: Validators<Req>
+  /** Tolerant: unknown keys and enum values pass; wrong structure fails. */
+  readonly response: Validators<Res>
+  /** As `response`, with enums closed. */
+  readonly responseStrict: Validators<ResStrict>
+}
+
 export type ResponseValidation = 'tolerant' | 'strict' | 'off'
 export type RequestValidation = 'strict' | 'off'
 

@@ -1,23 +1,15 @@
-/** anyfast: Bearer auth, non-empty `contents` (its spec's minItems, checked before sending), ten documented models. */
+/**
+ * anyfast: a new-api relay (see newapi.ts) behind a Bearer token, whose page documents no model list; its
+ * non-empty `contents` (minItems) is in its spec and checked before sending. Nothing else to add.
+ */
 import * as meta from '../../generated/anyfast/index.ts'
-import type { paths } from '../../generated/anyfast/types.ts'
 import { validators } from '../../generated/anyfast/validators/index.ts'
-import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
-import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
+import { clientFactory, type ProviderClient } from '../core/client.ts'
+import { dialectOf } from '../core/dialect.ts'
+import { newapiQuirks } from './newapi.ts'
 
-export const anyfastDialect: Dialect = {
-  name: 'anyfast',
-  envKey: 'ANYFAST_API_KEY',
-  defaultBaseUrl: meta.defaultBaseUrl,
-  auth: meta.auth,
-  routes: canonicalRoutes(meta),
-  validators,
-}
-
+export const anyfastDialect = dialectOf(meta, validators, newapiQuirks)
 export type AnyfastModel = meta.DocumentedModel
-export type AnyfastClient = Omit<GatewayClient<paths, AnyfastModel>, 'countTokens' | 'getModel' | 'listModels'>
-
+export type AnyfastClient = ProviderClient<typeof meta, meta.paths>
 /** A client for anyfast. The key defaults from `ANYFAST_API_KEY`. */
-export function createAnyfastClient(options: ClientOptions = {}): AnyfastClient {
-  return createGatewayClient(anyfastDialect, options)
-}
+export const createAnyfastClient = clientFactory<AnyfastClient>(anyfastDialect)

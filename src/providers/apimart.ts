@@ -1,9 +1,8 @@
 /** apimart: Bearer auth, one `{method}` path for both methods, and a documented `{code, data}` envelope. */
 import * as meta from '../../generated/apimart/index.ts'
-import type { paths } from '../../generated/apimart/types.ts'
 import { validators } from '../../generated/apimart/validators/index.ts'
-import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
-import { route, type Dialect } from '../core/dialect.ts'
+import { clientFactory, type ProviderClient } from '../core/client.ts'
+import { dialectOf, route } from '../core/dialect.ts'
 
 /**
  * Unwraps `{code: 200, data, usageMetadata}` (token counts live outside `data`); a bare response passes
@@ -17,23 +16,15 @@ export function unwrapEnvelope(body: unknown): unknown {
 
 const generate = route(meta, 'generate')
 
-export const apimartDialect: Dialect = {
-  name: 'apimart',
-  envKey: 'APIMART_API_KEY',
-  defaultBaseUrl: meta.defaultBaseUrl,
-  auth: meta.auth,
+export const apimartDialect = dialectOf(meta, validators, {
   routes: {
     generate: { ...generate, pathParams: { method: 'generateContent' } },
     stream: { ...generate, pathParams: { method: 'streamGenerateContent' } },
   },
   fromWire: unwrapEnvelope,
-  validators,
-}
+})
 
 export type ApimartModel = meta.DocumentedModel
-export type ApimartClient = Omit<GatewayClient<paths, ApimartModel>, 'countTokens' | 'getModel' | 'listModels'>
-
+export type ApimartClient = ProviderClient<typeof meta, meta.paths, { methods: 'generateContent' | 'streamGenerateContent' }>
 /** A client for apimart. The key defaults from `APIMART_API_KEY`. */
-export function createApimartClient(options: ClientOptions = {}): ApimartClient {
-  return createGatewayClient(apimartDialect, options)
-}
+export const createApimartClient = clientFactory<ApimartClient>(apimartDialect)

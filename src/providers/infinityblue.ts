@@ -1,32 +1,12 @@
-/** infinityblue: Bearer auth; its model list is OpenAI style at `/v1/models`. */
+/** infinityblue: a new-api relay (see newapi.ts) at its own host, behind a Bearer token; both come from its spec. */
 import * as meta from '../../generated/infinityblue/index.ts'
-import type { paths } from '../../generated/infinityblue/types.ts'
 import { validators } from '../../generated/infinityblue/validators/index.ts'
-import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
-import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
-import type { Model } from '../core/types.ts'
+import { clientFactory, type ProviderClient } from '../core/client.ts'
+import { dialectOf } from '../core/dialect.ts'
+import { newapiQuirks } from './newapi.ts'
 
-/** `{data: [{id}]}` → Google-style models, so that `listModels` looks the same on every provider. */
-function modelsFromWire(body: unknown): { models: Model[] } {
-  const data = (body as { data?: { id?: unknown; owned_by?: unknown }[] })?.data ?? []
-  return { models: data.filter((m) => typeof m?.id === 'string').map((m) => ({ name: `models/${bareId(m.id as string)}`, baseModelId: bareId(m.id as string) })) }
-}
-const bareId = (id: string) => id.replace(/^models\//, '')
-
-export const infinityblueDialect: Dialect = {
-  name: 'infinityblue',
-  envKey: 'INFINITYBLUE_API_KEY',
-  defaultBaseUrl: meta.defaultBaseUrl,
-  auth: meta.auth,
-  routes: canonicalRoutes(meta),
-  modelsFromWire,
-  validators,
-}
-
+export const infinityblueDialect = dialectOf(meta, validators, newapiQuirks)
 export type InfinityblueModel = meta.DocumentedModel
-export type InfinityblueClient = Omit<GatewayClient<paths, InfinityblueModel>, 'countTokens' | 'getModel'>
-
+export type InfinityblueClient = ProviderClient<typeof meta, meta.paths>
 /** A client for infinityblue. The key defaults from `INFINITYBLUE_API_KEY`. */
-export function createInfinityblueClient(options: ClientOptions = {}): InfinityblueClient {
-  return createGatewayClient(infinityblueDialect, options)
-}
+export const createInfinityblueClient = clientFactory<InfinityblueClient>(infinityblueDialect)

@@ -4,10 +4,10 @@
  * (`provider_order`, `models`...) are typed on this client alone.
  */
 import * as meta from '../../generated/nordlys/index.ts'
-import type { components, paths } from '../../generated/nordlys/types.ts'
+import type { components } from '../../generated/nordlys/types.ts'
 import { validators } from '../../generated/nordlys/validators/index.ts'
-import { createGatewayClient, type ClientOptions, type GatewayClient } from '../core/client.ts'
-import { canonicalRoutes, type Dialect } from '../core/dialect.ts'
+import { clientFactory, type ProviderClient } from '../core/client.ts'
+import { dialectOf, type Dialect } from '../core/dialect.ts'
 import type { GenerateContentBody } from '../core/types.ts'
 
 type Wire = components['schemas']['NordlysGenerateContentRequest']
@@ -47,21 +47,9 @@ export function fromNordlysWire(wire: Record<string, unknown>): GenerateContentB
   return out as GenerateContentBody & NordlysRouting
 }
 
-export const nordlysDialect: Dialect = {
-  name: 'nordlys',
-  envKey: 'NORDLYS_API_KEY',
-  defaultBaseUrl: meta.defaultBaseUrl,
-  auth: meta.auth,
-  routes: canonicalRoutes(meta),
-  unplaced: NORDLYS_UNSUPPORTED,
-  toWire: toNordlysWire as Dialect['toWire'],
-  validators,
-}
+export const nordlysDialect = dialectOf(meta, validators, { unplaced: NORDLYS_UNSUPPORTED, toWire: toNordlysWire as Dialect['toWire'] })
 
 export type NordlysModel = meta.DocumentedModel
-export type NordlysClient = Omit<GatewayClient<paths, NordlysModel, NordlysRouting, (typeof NORDLYS_UNSUPPORTED)[number]>, 'countTokens' | 'getModel' | 'listModels'>
-
+export type NordlysClient = ProviderClient<typeof meta, meta.paths, { extra: NordlysRouting; omitted: (typeof NORDLYS_UNSUPPORTED)[number] }>
 /** A client for the nordlys router. The key defaults from `NORDLYS_API_KEY`. */
-export function createNordlysClient(options: ClientOptions = {}): NordlysClient {
-  return createGatewayClient(nordlysDialect, options)
-}
+export const createNordlysClient = clientFactory<NordlysClient>(nordlysDialect)
