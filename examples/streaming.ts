@@ -10,18 +10,13 @@
  */
 import { createClient, IncompleteStreamError, mergeChunks, providers, text, type GenerateContentResponse, type Provider } from '../src/index.ts'
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../src/local-gateway/index.ts'
+import { registry } from '../generated/registry.ts'
 
-const ENV_KEYS: Record<Provider, string> = {
-  google: 'GEMINI_API_KEY',
-  infinityblue: 'INFINITYBLUE_API_KEY',
-  anyfast: 'ANYFAST_API_KEY',
-  apimart: 'APIMART_API_KEY',
-  nordlys: 'NORDLYS_API_KEY',
-}
 const provider = (process.env.PROVIDER ?? 'google') as Provider
 if (!providers.includes(provider)) throw new Error(`PROVIDER must be one of ${providers.join(', ')}`)
 
-const gateway = process.env[ENV_KEYS[provider]] ? undefined : await startLocalGateway({ provider })
+// The variable the client reads the key from: the provider's registry entry says which.
+const gateway = process.env[registry[provider].envKey] ? undefined : await startLocalGateway({ provider })
 try {
   const client = createClient({ provider, ...(gateway && { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) })
   console.log(`${provider} via ${gateway ? `the local gateway at ${gateway.url}` : 'its own host'}\n`)

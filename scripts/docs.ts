@@ -26,8 +26,11 @@ import {
   renderComparisonTable,
   type OpenAPIDoc,
   type OverlayDoc,
+  type OverlayStack,
   type ProviderSummary,
 } from './provider-table.ts'
+import { overlayStacks } from './lib/overlay-stack.ts'
+import { providers } from '../generated/registry.ts'
 import { API_DIR, API_ENTRY_POINTS, type ApiReferenceResult } from './docs/api-reference.ts'
 import { recordExchanges } from './docs/exchanges.ts'
 import { collectFields, renderFieldsPage, SCHEMAS_SECTION, type ErrorClassPage } from './docs/fields.ts'
@@ -43,8 +46,8 @@ export { externalResources }
 
 const run = promisify(execFile)
 
-/** Providers in display order; google is the canonical spec, the rest are gateways. */
-export const PROVIDERS = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const
+/** Providers in display order (the registry's, redocly.yaml's); google is the canonical spec, the rest are gateways. */
+export const PROVIDERS = providers
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -56,20 +59,19 @@ export const REDOC_ASSET = 'assets/redoc.standalone.js'
 /** Global the rewritten Redoc script assigns its exports to. */
 const REDOC_GLOBAL = '__redocStandalone'
 
-/** Reads every provider's bundle and (for gateways) its overlay. */
+/** Reads every provider's bundle and its stack of overlays, as redocly.yaml applies them (none for google). */
 export async function loadSpecs(
   root = ROOT,
-): Promise<{ bundles: Record<string, OpenAPIDoc>; overlays: Record<string, OverlayDoc | undefined> }> {
+): Promise<{ bundles: Record<string, OpenAPIDoc>; overlays: Record<string, OverlayStack> }> {
   const bundles: Record<string, OpenAPIDoc> = {}
-  const overlays: Record<string, OverlayDoc | undefined> = {}
+  const overlays: Record<string, OverlayStack> = {}
+  const stacks = overlayStacks(root)
   for (const p of PROVIDERS) {
     const file = join(root, 'generated', p, 'openapi.json')
     bundles[p] = JSON.parse(await readFile(file, 'utf8').catch(() => {
       throw new Error(`${relative(root, file)} is missing; run \`npm run generate\` first`)
     })) as OpenAPIDoc
-    // google has no overlay: it is the canonical spec.
-    overlays[p] =
-      p === 'google' ? undefined : (parseYaml(await readFile(join(root, 'spec', 'overlays', `${p}.yaml`), 'utf8')) as OverlayDoc)
+    overlays[p] = await Promise.all((stacks[p] ?? []).map(async (f) => parseYaml(await readFile(join(root, f), 'utf8')) as OverlayDoc))
   }
   return { bundles, overlays }
 }
@@ -210,15 +212,15 @@ export function errorClassPages(classes: ApiReferenceResult['classes']): ErrorCl
  */
 export function renderIndexPage(
   summaries: ProviderSummary[],
-  overlays: Record<string, OverlayDoc | undefined>,
+  overlays: Record<string, OverlayStack | undefined>,
   wireTable: string,
 ): string {
   const links = summaries
     .map((s) => `<li><a href="${escapeHtml(s.provider)}.html">${escapeHtml(s.provider)}</a> <span class="op-id">${escapeHtml(s.title)}</span></li>`)
     .join('\n')
   const gateways = summaries.flatMap((s) => {
-    const overlay = overlays[s.provider]
-    return s.gateway !== null && overlay ? [{ summary: s, quirks: groupQuirks(s.provider, overlay) }] : []
+    const stack = overlays[s.provider]
+    return s.gateway !== null && stack?.length ? [{ summary: s, quirks: groupQuirks(s.provider, stack) }] : []
   })
   const used = QUIRK_GROUP_IDS.filter((id) => gateways.some((g) => g.quirks.groups.some((x) => x.id === id)))
   const head = used.map((id) => `<th scope="col">${escapeHtml(QUIRK_GROUPS[id].title)}</th>`).join('')
@@ -241,7 +243,7 @@ export function renderIndexPage(
 <body>
 ${renderNavBar(NAV, 0, 'index.html')}
 <h1>Gemini generateContent: Google and its gateways</h1>
-<p class="lead">One canonical OpenAPI description (Google's) and one overlay per gateway. Each page below is rendered from that provider's bundle.</p>
+<p class="lead">One canonical OpenAPI description (Google's) and one overlay per gateway, a reseller's applied after its relay's. Each page below is rendered from that provider's bundle.</p>
 <nav><ul>
 ${links}
 </ul></nav>
@@ -250,7 +252,7 @@ ${links}
 <li><a href="${FIELDS_PAGE}">Index of fields and errors</a> <span class="op-id">every schema field and error class, linked to where it is described</span></li>
 <li><a href="${API_DIR}/index.html">TypeScript API reference</a> <span class="op-id">the client, the provider entry points, validators, generated types and the local gateway</span></li>
 </ul></nav>
-<h2 id="wire">One request, five wires</h2>
+<h2 id="wire">One request, ${summaries.length} wires</h2>
 <p class="lead">The same <code>generateContent</code> call made by this client against the local gateway of each dialect, as the gateway received it (the host is the documented one, the key a variable).</p>
 <div class="scroll">
 ${wireTable}

@@ -87,13 +87,19 @@ export interface OverlayAction {
   remove?: boolean
 }
 
-/** An OpenAPI Overlay 1.0 document with this repo's `x-gateway` root key. */
+/**
+ * An OpenAPI Overlay 1.0 document with this repo's `x-gateway` root key: the gateway's name, and `relay` when it
+ * runs a relay whose own overlay applies first (infinityblue and anyfast: `relay: newapi`).
+ */
 export interface OverlayDoc {
   overlay: string
   info: { title: string; version: string }
-  'x-gateway'?: { name: string; seed?: string }
+  'x-gateway'?: { name: string; relay?: string; seed?: string }
   actions: OverlayAction[]
 }
+
+/** A provider's overlays as redocly.yaml stacks them, bottom first (a relay's before its reseller's); empty for Google. */
+export type OverlayStack = OverlayDoc[]
 
 /** How a provider takes its API key. */
 export interface AuthSummary {
@@ -146,14 +152,18 @@ export interface QuirkSummary {
   target: string
   kind: 'update' | 'remove'
   description: string
+  /** The `x-gateway.name` of the overlay the action is in: the provider's own, or its relay's. */
+  from: string
 }
 
 /** Everything the comparison table says about one provider. */
 export interface ProviderSummary {
   provider: string
   title: string
-  /** `x-gateway.name` of the overlay; null for the canonical (Google) spec. */
+  /** `x-gateway.name` of the provider's own (top) overlay; null for the canonical (Google) spec. */
   gateway: string | null
+  /** The relay whose overlay applies first (`x-gateway.relay`), e.g. `newapi`; null when there is none. */
+  relay: string | null
   baseUrl: string
   auth: AuthSummary[]
   operations: OperationSummary[]
@@ -286,16 +296,29 @@ function describeErrors(doc: OpenAPIDoc): string[] {
   return members.map((m) => refName(m) ?? '(inline)')
 }
 
+/** The name an overlay gives itself (`x-gateway.name`), else its title. */
+export const overlayName = (overlay: OverlayDoc): string => overlay['x-gateway']?.name ?? overlay.info.title
+
+/** Every described action of a stack, bottom overlay first (undescribed ones have no quirk to show), with its overlay's name. */
+export function stackActions(stack: OverlayStack): (OverlayAction & { description: string; from: string })[] {
+  return stack.flatMap((overlay) =>
+    overlay.actions.flatMap((a) => {
+      const description = a.description?.trim()
+      return description ? [{ ...a, description, from: overlayName(overlay) }] : []
+    }),
+  )
+}
+
 /**
- * Summarises each provider from its bundled OpenAPI description and, for gateways, its overlay.
+ * Summarises each provider from its bundled OpenAPI description and, for gateways, its stack of overlays.
  *
  * @param bundles - `generated/<provider>/openapi.json`, keyed by provider, in display order.
- * @param overlays - `spec/overlays/<provider>.yaml` parsed, keyed by provider; undefined for Google.
+ * @param overlays - each provider's overlays parsed, as redocly.yaml stacks them; empty (or absent) for Google.
  * @returns One summary per bundle, in the bundles' key order.
  */
 export function describeProviders(
   bundles: Record<string, OpenAPIDoc>,
-  overlays: Record<string, OverlayDoc | undefined>,
+  overlays: Record<string, OverlayStack | undefined>,
 ): ProviderSummary[] {
   return Object.entries(bundles).map(([provider, doc]): ProviderSummary => {
     const ops = operationsOf(doc)
@@ -315,11 +338,13 @@ export function describeProviders(
     const keys = topLevelKeys(doc, bodySchema)
     const keyStyle = keyStyleOf(keys)
     const streamers = operations.filter((o) => o.streams)
-    const overlay = overlays[provider]
+    const stack = overlays[provider] ?? []
+    const own = stack.at(-1)
     return {
       provider,
       title: doc.info.title,
-      gateway: overlay?.['x-gateway']?.name ?? null,
+      gateway: own ? overlayName(own) : null,
+      relay: own?.['x-gateway']?.relay ?? null,
       baseUrl: doc.servers?.[0]?.url ?? '',
       auth: describeAuth(doc),
       operations,
@@ -328,11 +353,8 @@ export function describeProviders(
       streaming: streamers.length === 0 ? 'none' : streamers.every((o) => o.inferred) ? 'inferred' : 'documented',
       envelope: describeEnvelope(doc),
       errorSchemas: describeErrors(doc),
-      // Only actions that say why they exist; an undescribed action has no quirk to show.
-      quirks: (overlay?.actions ?? []).flatMap((a): QuirkSummary[] => {
-        const description = a.description?.trim()
-        return description ? [{ target: a.target, kind: a.remove ? 'remove' : 'update', description }] : []
-      }),
+      // The whole stack: a reseller differs from Google by its relay's actions and its own.
+      quirks: stackActions(stack).map((a): QuirkSummary => ({ target: a.target, kind: a.remove ? 'remove' : 'update', description: a.description, from: a.from })),
     }
   })
 }
@@ -379,7 +401,15 @@ const ASPECTS: { label: string; cell: (s: ProviderSummary) => string }[] = [
         : '<span class="none">bare body</span>',
   },
   { label: 'Error bodies', cell: (s) => list(s.errorSchemas.map(code)) },
-  { label: 'Overlay actions', cell: (s) => (s.gateway ? String(s.quirks.length) : '<span class="none">canonical spec</span>') },
+  { label: 'Relay', cell: (s) => (s.relay ? code(s.relay) : '<span class="none">none</span>') },
+  {
+    label: 'Overlay actions',
+    cell: (s) => {
+      if (!s.gateway) return '<span class="none">canonical spec</span>'
+      const own = s.quirks.filter((q) => q.from === s.gateway).length
+      return s.relay ? `${own} + ${s.quirks.length - own} from ${code(s.relay)}` : String(own)
+    },
+  },
 ]
 
 /**

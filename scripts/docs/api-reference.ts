@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url'
 import { externalResources } from './offline.ts'
 import { Application, Comment, DeclarationReflection, LogLevel, OptionDefaults, PageEvent, ReflectionKind, TSConfigReader, type TypeDocOptions } from 'typedoc'
 import { insertNavBar, renderNavBar, type NavLink } from './nav.ts'
+import { expandExports } from '../lib/package-exports.ts'
 
 /** The API reference's folder, relative to the docs folder. */
 export const API_DIR = 'api'
@@ -22,12 +23,12 @@ const MANIFEST = JSON.parse(readFileSync(new URL('../../package.json', import.me
 
 /**
  * Source entry point → the module name a user imports, for every entry of package.json `exports` that has
- * types (the JSON specs and package.json itself have none): `./dist/src/x.d.ts` is built from `src/x.ts`,
- * `./dist/generated/p/types.d.ts` from `generated/p/types.ts`.
+ * types (the JSON specs and package.json itself have none), its `*` patterns expanded with every provider:
+ * `./dist/src/x.d.ts` is built from `src/x.ts`, `./dist/generated/p/types.d.ts` from `generated/p/types.ts`.
  */
 export function entryPointsOf(manifest: { name: string; exports: Record<string, unknown> }): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [subpath, target] of Object.entries(manifest.exports)) {
+  for (const [subpath, target] of Object.entries(expandExports(manifest.exports))) {
     const types = typeof target === 'object' && target !== null ? (target as { types?: unknown }).types : undefined
     if (typeof types !== 'string') continue
     const source = types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts')

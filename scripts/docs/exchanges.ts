@@ -4,23 +4,21 @@
  * what the gateway received (method, path, query, headers, body) and what it answered. Nothing about a
  * wire is written by hand here: a change to a dialect or to the client shows up in the docs.
  */
-import { createClient, type Provider } from '../../src/index.ts'
+import { createClient, providers, type Provider } from '../../src/index.ts'
 import type { Dialect } from '../../src/core/dialect.ts'
-import { anyfastDialect } from '../../src/providers/anyfast.ts'
-import { apimartDialect } from '../../src/providers/apimart.ts'
-import { googleDialect } from '../../src/providers/google.ts'
-import { infinityblueDialect } from '../../src/providers/infinityblue.ts'
-import { nordlysDialect } from '../../src/providers/nordlys.ts'
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway, type RecordedRequest } from '../../src/local-gateway/index.ts'
 import type { OpenAPIDoc } from '../provider-table.ts'
 
-export const DIALECTS: Record<Provider, Dialect> = {
-  google: googleDialect,
-  infinityblue: infinityblueDialect,
-  anyfast: anyfastDialect,
-  apimart: apimartDialect,
-  nordlys: nordlysDialect,
-}
+/** Each provider's dialect, from its module (src/providers/<provider>.ts exports `<provider>Dialect`), for every registered provider. */
+export const DIALECTS = Object.fromEntries(
+  await Promise.all(
+    providers.map(async (p) => {
+      const dialect = ((await import(`../../src/providers/${p}.ts`)) as Record<string, Dialect | undefined>)[`${p}Dialect`]
+      if (!dialect) throw new Error(`src/providers/${p}.ts exports no ${p}Dialect`)
+      return [p, dialect] as const
+    }),
+  ),
+) as Record<Provider, Dialect>
 
 /** The client methods a sample can call, and the dialect route each one takes. */
 export const SAMPLE_METHODS = {

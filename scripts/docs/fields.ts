@@ -104,7 +104,7 @@ table.index th { font-weight: normal; white-space: nowrap; }
 <body>
 ${nav}
 <h1>Index of fields and errors</h1>
-<p class="lead">Every field of every schema in the five bundles, linked to that schema on each provider's page, and every error class the client throws, linked to the API reference.</p>
+<p class="lead">Every field of every schema in every provider's bundle, linked to that schema on each provider's page, and every error class the client throws, linked to the API reference.</p>
 <p><label>Filter: <input id="filter" type="search" placeholder="e.g. maxOutputTokens or RateLimit" autocomplete="off"></label> <span id="count" class="op-id"></span></p>
 <h2 id="errors">Error classes</h2>
 <table class="index errors">

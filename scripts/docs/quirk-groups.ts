@@ -22,6 +22,10 @@ export interface QuirkGroup {
   byProvider?: Record<string, string>
 }
 
+/** What the client does with new-api's paths, for the relay and for a reseller that keeps its model list. */
+const NEWAPI_MODEL_LIST =
+  '`listModels()` calls `GET /v1/models` and maps the OpenAI-style list to Google-shaped models (`models/<id>`), so it looks the same on every provider. `countTokens` and `getModel` are left out of the {provider} client type.'
+
 export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
   auth: {
     id: 'auth',
@@ -43,8 +47,8 @@ export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
     byProvider: {
       apimart:
         'Both generation methods go through the one `{method}` path: `generateContent`, or `streamGenerateContent` with `alt=sse`. `countTokens`, `getModel` and `listModels` are left out of the apimart client type.',
-      infinityblue:
-        '`listModels()` calls `GET /v1/models` and maps the OpenAI-style list to Google-shaped models (`models/<id>`), so it looks the same on every provider. `countTokens` and `getModel` are left out of the infinityblue client type.',
+      newapi: NEWAPI_MODEL_LIST,
+      infinityblue: NEWAPI_MODEL_LIST,
     },
   },
   body: {

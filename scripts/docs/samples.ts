@@ -4,9 +4,9 @@
  * the curl sample replays what the local gateway received, with the key replaced by the provider's
  * environment variable and the local host by the documented one (the bundle's first server).
  */
-import type { Provider } from '../../src/index.ts'
+import { registry, type Provider } from '../../generated/registry.ts'
 import { escapeHtml, type OpenAPIDoc } from '../provider-table.ts'
-import { DIALECTS, type Exchange, type SampleCall } from './exchanges.ts'
+import type { Exchange, SampleCall } from './exchanges.ts'
 
 /** Headers fetch (undici) adds on its own; curl sends its own equivalents, so the samples leave them out. */
 const TRANSPORT_HEADERS = new Set(['host', 'connection', 'content-length', 'accept', 'accept-language', 'accept-encoding', 'sec-fetch-mode', 'user-agent'])
@@ -39,7 +39,7 @@ export function wireRequest(exchange: Exchange, bundle: OpenAPIDoc): WireRequest
   const { request } = exchange
   const query = new URLSearchParams(request.query).toString()
   const target = request.path + (query ? `?${query}` : '')
-  const keyVar = `$${DIALECTS[exchange.provider].envKey}`
+  const keyVar = `$${registry[exchange.provider].envKey}`
   const headers: [string, string][] = []
   for (const [name, value] of Object.entries(request.headers)) {
     if (TRANSPORT_HEADERS.has(name)) continue
@@ -151,7 +151,7 @@ export function typescriptSample(provider: Provider, calls: SampleCall[]): strin
   return [
     `import { createClient${usesText ? ', text' : ''} } from 'gemini-gateways'`,
     '',
-    `// The key is read from ${DIALECTS[provider].envKey}.`,
+    `// The key is read from ${registry[provider].envKey}.`,
     `const client = createClient({ provider: '${provider}' })`,
     ...parts,
     '',
@@ -231,7 +231,7 @@ export function renderWireTable(providers: readonly string[], exchanges: Record<
 <tbody>
 ${row('Request', (c) => pre(`${c.wire.method} ${c.wire.target}`))}
 ${row('Host', (c) => pre(new URL(c.wire.url).host))}
-${row('Auth header', (c) => pre(c.wire.headers.filter(([, v]) => v.includes(`$${DIALECTS[c.p as Provider].envKey}`)).map(([n, v]) => `${n}: ${v}`).join('\n')))}
+${row('Auth header', (c) => pre(c.wire.headers.filter(([, v]) => v.includes(`$${registry[c.p as Provider].envKey}`)).map(([n, v]) => `${n}: ${v}`).join('\n')))}
 ${row('Body', (c) => pre(compactJson(c.wire.body, 30)))}
 ${row('Answer', (c) => pre(responseOutline(c.x)))}
 </tbody>

@@ -1,8 +1,9 @@
 /**
- * `npm start`: one request and one stream in each of the five dialects, against the local gateway this
+ * `npm start`: one request and one stream in each dialect of the registry, against the local gateway this
  * package ships. No API key, no network: each gateway is a real HTTP server on 127.0.0.1.
  */
 import { createClient, mergeChunks, providers, text, type Provider } from '../index.ts'
+import { registry } from '../../generated/registry.ts'
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../local-gateway/index.ts'
 
 async function demo(provider: Provider): Promise<void> {
@@ -16,7 +17,9 @@ async function demo(provider: Provider): Promise<void> {
     const chunks = []
     for await (const chunk of client.streamGenerateContent(request)) chunks.push(chunk)
     const wire = gateway.requests[0]
-    const auth = Object.keys(wire?.headers ?? {}).find((h) => ['authorization', 'x-goog-api-key', 'x-api-key'].includes(h))
+    const { auth: scheme } = registry[provider]
+    const keyHeader = scheme.kind === 'bearer' ? 'authorization' : scheme.name
+    const auth = Object.keys(wire?.headers ?? {}).find((h) => h === keyHeader) // what the wire carried, not what was meant
     console.log(`\n${provider} at ${gateway.url} (key in ${auth}; body keys: ${Object.keys((wire?.body as object) ?? {}).join(', ')})`)
     console.log(`  generateContent (${unaryMs.toFixed(1)} ms): ${JSON.stringify(text(answer).slice(0, 70))}…`)
     console.log(`  streamGenerateContent: ${chunks.length} chunks → ${JSON.stringify(text(mergeChunks(chunks)).slice(0, 70))}`)
@@ -26,4 +29,4 @@ async function demo(provider: Provider): Promise<void> {
 }
 
 for (const provider of providers) await demo(provider)
-console.log('\nAll five dialects answered through the local gateway.')
+console.log(`\nAll ${providers.length} dialects answered through the local gateway.`)

@@ -214,10 +214,17 @@ describe('--local: an in-process local gateway, no key needed', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('gemini-3.1-pro-preview\ngemini-2.5-pro\ngemini-2.5-flash\n')
   })
+
+  it('models --local -p newapi lists the ids of its OpenAI-style list', async () => {
+    const r = await run(['models', '--local', '-p', 'newapi'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('gemini-3.1-pro-preview\ngemini-2.5-pro\ngemini-2.5-flash\ngemini-2.5-flash-lite\n')
+  })
 })
 
 describe('models', () => {
-  it.each(['google', 'infinityblue'] as const)('%s: one bare model id per line, as the library lists them', async (provider) => {
+  it.each(['google', 'newapi', 'infinityblue'] as const)('%s: one bare model id per line, as the library lists them', async (provider) => {
     const gw = await startLocalGateway({ provider })
     try {
       const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url })
@@ -244,7 +251,7 @@ describe('models', () => {
   it.each(['anyfast', 'apimart', 'nordlys'] as const)('%s: one line saying it has no model list, before asking for a key', async (provider) => {
     const r = await run(['models', '-p', provider])
     expect(r.code).toBe(2)
-    expect(r.stderr).toBe(`error: ${provider} has no model list (providers with one: google, infinityblue)\n`)
+    expect(r.stderr).toBe(`error: ${provider} has no model list (providers with one: google, newapi, infinityblue)\n`)
   })
 })
 
@@ -282,7 +289,7 @@ describe('usage', () => {
   it.each([
     [['ask'], 'error: ask needs a prompt'],
     [['ask', 'hi', '--bogus'], 'error: unknown flag --bogus; flags: --provider, --model'],
-    [['ask', 'hi', '-p', 'openai'], 'error: unknown provider "openai" (expected one of google, infinityblue, anyfast, apimart, nordlys)'],
+    [['ask', 'hi', '-p', 'openai'], 'error: unknown provider "openai" (expected one of google, newapi, infinityblue, anyfast, apimart, nordlys)'],
     [['ask', 'hi', '--local', '--base-url', 'http://127.0.0.1:1'], 'error: --local and --base-url do not go together'],
     [['ask', 'hi', '--port', '80'], 'error: --port does not apply to ask'],
     [['chat'], 'error: unknown command "chat"'],
@@ -313,12 +320,12 @@ describe('usage', () => {
 })
 
 describe('serve in-process', () => {
-  it('serves until the signal aborts, prints its URL and key, exit 0', async () => {
+  it.each(['nordlys', 'newapi'] as const)('%s: serves until the signal aborts, prints its URL and key, exit 0', async (provider) => {
     const controller = new AbortController()
     const stdout: string[] = []
     const stderr: string[] = []
     const { main } = await import('../../src/cli/main.ts')
-    const done = main(['serve', '-p', 'nordlys', '--port', '0'], {
+    const done = main(['serve', '-p', provider, '--port', '0'], {
       stdout: { write: (s: string) => stdout.push(s) },
       stderr: { write: (s: string) => stderr.push(s) },
       env: {},
@@ -331,7 +338,7 @@ describe('serve in-process', () => {
     }
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(stdout.join('')).toContain(`key: ${LOCAL_GATEWAY_API_KEY}`)
-    const client = createClient({ provider: 'nordlys', apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: url! })
+    const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: url! })
     const res = await client.generateContent({ model: MODEL, contents: [{ role: 'user', parts: [{ text: 'hi' }] }] })
     expect(text(res)).toContain('Googleplex')
     controller.abort()

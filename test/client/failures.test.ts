@@ -17,10 +17,9 @@ import {
   createFailoverClient,
   text,
   type GeminiGatewayError,
-  type Provider,
 } from '../../src/index.ts'
 import { startLocalGateway, withLocalGateway } from '../../src/local-gateway/index.ts'
-import { answerChunks, caught, CONTENTS, drain, drainFailing, KEY, MODEL, WRONG_KEY } from './helpers.ts'
+import { answerChunks, caught, CONTENTS, drain, drainFailing, KEY, MODEL, NEWAPI_RELAYS, WRONG_KEY } from './helpers.ts'
 
 const params = { model: MODEL, contents: CONTENTS }
 const SSE_HEADERS = { 'content-type': 'text/event-stream' }
@@ -307,7 +306,7 @@ const NO_CHANNEL = {
 } as const
 
 describe('a relay without a channel for the model', () => {
-  describe.each(['infinityblue', 'anyfast'] as const satisfies readonly Provider[])('%s', (provider) => {
+  describe.each(NEWAPI_RELAYS)('%s', (provider) => {
     it.each(Object.keys(NO_CHANNEL) as (keyof typeof NO_CHANNEL)[])('%s: ModelUnavailableError, sent once even with retries allowed', async (code) => {
       const { status, message } = NO_CHANNEL[code]
       await withLocalGateway({ provider, apiKey: KEY }, async (gw) => {

@@ -1,11 +1,16 @@
 // Shared by the client tests: the public client pointed at the local gateway over real HTTP on loopback.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { expect } from 'vitest'
-import { createClient, GeminiGatewayError, type ClientOptions, type GenerateContentResponse, type Provider } from '../../src/index.ts'
+import { createClient, GeminiGatewayError, providers, type ClientOptions, type GenerateContentResponse, type Provider } from '../../src/index.ts'
+import { overlayStack } from '../../scripts/lib/overlay-stack.ts'
 import type { CallOptions, GenerateContentParams } from '../../src/core/types.ts'
 import type { LocalGateway } from '../../src/local-gateway/index.ts'
 
-export const PROVIDERS = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const satisfies readonly Provider[]
+/** Every provider, from the generated registry: a new one joins every matrix by being registered. */
+export const PROVIDERS = providers
+
+/** The providers that run new-api: newapi itself and the resellers whose overlay stacks on its own (redocly.yaml). */
+export const NEWAPI_RELAYS: readonly Provider[] = providers.filter((p) => overlayStack(p).includes('spec/overlays/newapi.yaml'))
 
 /** A key that would stand out in a URL, a log line or an error message. */
 export const KEY = 'gk-test-7f3a9c1e5b'
@@ -13,16 +18,17 @@ export const WRONG_KEY = 'gk-wrong-0d4e8b2a6c'
 export const MODEL = 'gemini-2.5-flash'
 export const CONTENTS = [{ role: 'user', parts: [{ text: 'Where is Google headquartered?' }] }]
 
-/** Environment variable each provider's key defaults from. */
+/** Environment variable each provider's key defaults from (the test's own expectation, not read from the registry). */
 export const ENV_KEYS: Record<Provider, string> = {
   google: 'GEMINI_API_KEY',
+  newapi: 'NEWAPI_API_KEY',
   infinityblue: 'INFINITYBLUE_API_KEY',
   anyfast: 'ANYFAST_API_KEY',
   apimart: 'APIMART_API_KEY',
   nordlys: 'NORDLYS_API_KEY',
 }
 
-/** What every provider's client has in common, so one test body can drive all five. */
+/** What every provider's client has in common, so one test body can drive them all. */
 export interface AnyClient {
   readonly provider: Provider
   generateContent(params: GenerateContentParams & Record<string, unknown>, options?: CallOptions): Promise<GenerateContentResponse>

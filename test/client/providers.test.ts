@@ -14,13 +14,14 @@ import {
   RequestValidationError,
   createClient,
   text,
+  type Model,
   type Provider,
 } from '../../src/index.ts'
+import { registry } from '../../generated/registry.ts'
 import { createGoogleClient } from '../../src/providers/google.ts'
-import { createInfinityblueClient } from '../../src/providers/infinityblue.ts'
 import { createNordlysClient } from '../../src/providers/nordlys.ts'
 import { startLocalGateway, type FailureScenario, type LocalGateway } from '../../src/local-gateway/index.ts'
-import { CONTENTS, ENV_KEYS, KEY, MODEL, PROVIDERS, WRONG_KEY, caught, clientFor, observingFetch } from './helpers.ts'
+import { CONTENTS, ENV_KEYS, KEY, MODEL, NEWAPI_RELAYS, PROVIDERS, WRONG_KEY, caught, clientFor, observingFetch } from './helpers.ts'
 
 const recording = (name: string) => JSON.parse(readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8'))
 /** The default answer as served to a request for MODEL: the recording, with the model asked for in modelVersion. */
@@ -30,6 +31,7 @@ const DEFAULT_TEXT = "Google's headquarters, also known as the Googleplex, is lo
 /** The header that must carry the key, and its exact value. */
 const AUTH: Record<Provider, [name: string, value: string]> = {
   google: ['x-goog-api-key', KEY],
+  newapi: ['authorization', `Bearer ${KEY}`], // it also reads x-goog-api-key; the client sends the spec's first scheme
   infinityblue: ['authorization', `Bearer ${KEY}`],
   anyfast: ['authorization', `Bearer ${KEY}`],
   apimart: ['authorization', `Bearer ${KEY}`],
@@ -64,6 +66,16 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'envelope-error': [InternalServerError, 500],
     'unknown-model': [NotFoundError, 404],
     auth: [AuthenticationError, 400], // Google answers a bad key with 400 INVALID_ARGUMENT / API_KEY_INVALID: the same class as a relay's 401
+  },
+  newapi: {
+    'rate-limit': [RateLimitError, 429],
+    overloaded: [InternalServerError, 503],
+    'server-error': [InternalServerError, 500],
+    'bad-gateway-html': [InternalServerError, 502],
+    'error-200': [InternalServerError, 503], // OpenAI-shaped body at HTTP 200 claiming code 503
+    'envelope-error': [InternalServerError, 500],
+    'unknown-model': [ModelUnavailableError, 503], // 503 model_not_found: no channel of the key's group serves it
+    auth: [AuthenticationError, 401],
   },
   infinityblue: {
     'rate-limit': [RateLimitError, 429],
@@ -527,16 +539,24 @@ describe('google: countTokens, listModels, getModel', () => {
   })
 })
 
-describe('infinityblue listModels', () => {
+/** The model list each relay's local gateway serves (src/local-gateway/catalog.ts): infinityblue's documented ids; a new-api install's channels. */
+const RELAY_MODELS: Partial<Record<Provider, string[]>> = {
+  newapi: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'],
+  infinityblue: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'],
+}
+
+describe.each(NEWAPI_RELAYS.filter((p) => registry[p].operations.includes('listModels')))('%s listModels', (provider) => {
   it('maps the OpenAI-style list to Google-style models', async () => {
-    const gw = await startLocalGateway({ provider: 'infinityblue', apiKey: KEY })
+    const gw = await startLocalGateway({ provider, apiKey: KEY })
     try {
       const seen = observingFetch()
-      const client = createInfinityblueClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0, fetch: seen.fetch })
-      const models = []
+      const client = createClient({ provider, apiKey: KEY, baseUrl: gw.url, maxRetries: 0, fetch: seen.fetch }) as unknown as { listModels(): AsyncIterable<Model> }
+      const models: Model[] = []
       for await (const model of client.listModels()) models.push(model)
-      expect(models.map((m) => m.name)).toEqual(['models/gemini-3.1-pro-preview', 'models/gemini-2.5-pro', 'models/gemini-2.5-flash'])
-      expect(models.map((m) => m.baseModelId)).toEqual(['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'])
+      const expected = RELAY_MODELS[provider]
+      expect(expected, `${provider}: add the models its local gateway lists to RELAY_MODELS`).toBeDefined()
+      expect(models.map((m) => m.name)).toEqual(expected!.map((id) => `models/${id}`))
+      expect(models.map((m) => m.baseModelId)).toEqual(expected)
       expect(gw.requests.map((r) => [r.method, r.path])).toEqual([['GET', '/v1/models']])
       expect(seen.requests[0]!.headers.get('authorization')).toBe(`Bearer ${KEY}`)
       expectNoKeyInUrls(gw, seen.requests)

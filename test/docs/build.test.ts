@@ -16,6 +16,7 @@ import { API_DIR, API_ENTRY_POINTS, API_TITLE, buildApiReference, entryPointsOf,
 import { collectFields, schemaAnchor } from '../../scripts/docs/fields.ts'
 import { FIELDS_PAGE } from '../../scripts/docs/nav.ts'
 import { QUIRKS_PAGE, renderQuirksPage } from '../../scripts/docs/quirks.ts'
+import { expandExports } from '../../scripts/lib/package-exports.ts'
 
 const DOCS = join(ROOT, 'docs')
 let specs: Awaited<ReturnType<typeof loadSpecs>>
@@ -225,10 +226,11 @@ describe('npm run docs', () => {
 
   it('covers every package entry with types, validators and types/* among them', async () => {
     const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> }
-    const typed = Object.entries(manifest.exports).filter(([, t]) => typeof t === 'object' && t !== null && 'types' in t)
+    // Its `*` patterns stand for every provider of the registry.
+    const typed = Object.entries(expandExports(manifest.exports)).filter(([, t]) => typeof t === 'object' && t !== null && 'types' in t)
     expect(Object.keys(entryPointsOf(manifest))).toHaveLength(typed.length)
     const names = Object.values(API_ENTRY_POINTS)
-    for (const name of ['gemini-gateways/validators', ...PROVIDERS.map((p) => `gemini-gateways/types/${p}`)]) expect(names).toContain(name)
+    for (const name of ['gemini-gateways/validators', ...PROVIDERS.flatMap((p) => [`gemini-gateways/${p}`, `gemini-gateways/types/${p}`])]) expect(names).toContain(name)
     for (const file of Object.keys(API_ENTRY_POINTS)) expect(existsSync(join(ROOT, file)), file).toBe(true)
     const files = await listFiles(join(DOCS, API_DIR))
     expect(files).toContain('modules/gemini-gateways_validators.html')

@@ -37,6 +37,11 @@ const ANSWER = /answer: .*Mountain View, California/
 /** Each example, and lines its output must contain. */
 const EXAMPLES: Record<string, { env?: Record<string, string>; output: RegExp[] }[]> = {
   google: [{ output: [/^google /m, LOCAL, ANSWER, /tokens: \d+ in, \d+ out/, /countTokens: the prompt is \d+ tokens/] }],
+  newapi: [
+    {
+      output: [/^newapi /m, LOCAL, ANSWER, /listModels \(GET \/v1\/models.*\): [1-9]\d* models, e\.g\. models\/gemini-/, /key sent in: authorization/],
+    },
+  ],
   infinityblue: [
     {
       output: [/^infinityblue /m, LOCAL, ANSWER, /listModels \(GET \/v1\/models.*\): [1-9]\d* models, e\.g\. models\/gemini-/, /key sent in: authorization/],
@@ -66,6 +71,7 @@ const EXAMPLES: Record<string, { env?: Record<string, string>; output: RegExp[] 
     { output: [/^google /m, LOCAL, /cats/, /\n36 chunks, \d+ characters, finishReason STOP/, /usage \(cumulative, from the last chunk\): \d+ tokens/] },
     { env: { PROVIDER: 'nordlys' }, output: [/^nordlys /m, LOCAL, /36 chunks, \d+ characters, finishReason STOP/] },
     { env: { PROVIDER: 'apimart' }, output: [/^apimart /m, LOCAL, /36 chunks, \d+ characters, finishReason STOP/] },
+    { env: { PROVIDER: 'newapi' }, output: [/^newapi /m, LOCAL, /36 chunks, \d+ characters, finishReason STOP/] },
   ],
   'function-calling': [
     {

@@ -10,10 +10,12 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from '../../scripts/docs.ts'
+import { expandExports } from '../../scripts/lib/package-exports.ts'
 
 const run = promisify(execFile)
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
-const EXPORTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string | { default: string }> }).exports
+/** The exports map, its `*` patterns expanded with every provider (scripts/lib/package-exports.ts). */
+const EXPORTS = expandExports((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports)
 
 /** The first ```ts block after `heading`. */
 function codeAfter(markdown: string, heading: string): string {

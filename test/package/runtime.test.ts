@@ -10,18 +10,22 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type BuildFailure, type Metafile } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { providers } from '../../generated/registry.ts'
+import { expandExports } from '../../scripts/lib/package-exports.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const rel = (...p: string[]) => path.join(ROOT, ...p)
-const PROVIDERS = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const
+const PKG = JSON.parse(readFileSync(rel('package.json'), 'utf8')) as { exports: Record<string, unknown> }
 
-/** Every browser-safe code entry of the exports map, by subpath. */
-const ENTRIES: [string, string][] = [
-  ['.', 'src/index.ts'],
-  ...PROVIDERS.map((p): [string, string] => [`./${p}`, `src/providers/${p}.ts`]),
-  ['./validators', 'src/validators.ts'],
-  ...PROVIDERS.map((p): [string, string] => [`./types/${p}`, `generated/${p}/types.ts`]),
-]
+/**
+ * Every browser-safe code entry of the exports map (its `*` patterns expanded with every provider), by subpath, with
+ * the source it is built from (`./dist/src/x.d.ts` from `src/x.ts`): every entry with types but the local gateway.
+ */
+const ENTRIES: [string, string][] = Object.entries(expandExports(PKG.exports)).flatMap(([subpath, target]): [string, string][] => {
+  const types = typeof target === 'object' ? target['types'] : undefined
+  if (!types || subpath === './local-gateway') return []
+  return [[subpath, types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts')]]
+})
 
 /** Bundles like a browser app would: ESM, platform browser, no externals. */
 async function bundle(entry: { file: string } | { contents: string }): Promise<{ code: string; metafile: Metafile }> {
@@ -68,7 +72,7 @@ describe('every code entry but ./mock bundles for the browser', () => {
   it('validators: a bundle that imports one provider keeps only that provider', async () => {
     const { metafile } = await bundle({ contents: `import { nordlys, validate } from './src/validators.ts'; console.log(nordlys, validate)` })
     const kept = (p: string) => Object.entries(Object.values(metafile.outputs)[0]!.inputs).some(([f, i]) => f.startsWith(`generated/${p}/`) && i.bytesInOutput > 0)
-    expect(PROVIDERS.filter(kept)).toEqual(['nordlys'])
+    expect(providers.filter(kept)).toEqual(['nordlys'])
   })
 
   it('a provider entry keeps only its own generated code', async () => {

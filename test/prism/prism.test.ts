@@ -8,12 +8,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MalformedResponseError, createClient, mergeChunks, text, type GenerateContentResponse, type Model, type Provider } from '../../src/index.ts'
+import { MalformedResponseError, createClient, mergeChunks, providers, text, type GenerateContentResponse, type Model, type Provider } from '../../src/index.ts'
+import { registry } from '../../generated/registry.ts'
 import { createGoogleClient } from '../../src/providers/google.ts'
-import { createInfinityblueClient } from '../../src/providers/infinityblue.ts'
 import { createNordlysClient } from '../../src/providers/nordlys.ts'
+import { NEWAPI_RELAYS } from '../client/helpers.ts'
 
-const PROVIDERS = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const satisfies readonly Provider[]
+/** Every provider of the registry. */
+const PROVIDERS = providers
 const PRISM = fileURLToPath(new URL('../../node_modules/@stoplight/prism-cli/dist/index.js', import.meta.url))
 const specOf = (provider: Provider) => fileURLToPath(new URL(`../../generated/${provider}/openapi.json`, import.meta.url))
 const KEY = 'prism-test-key'
@@ -94,6 +96,7 @@ function expectAccepted(exchanges: ReturnType<typeof recordingFetch>['exchanges'
 /** The header the provider's security scheme names. */
 const AUTH: Record<Provider, Record<string, string>> = {
   google: { 'x-goog-api-key': KEY },
+  newapi: { authorization: `Bearer ${KEY}` },
   infinityblue: { authorization: `Bearer ${KEY}` },
   anyfast: { authorization: `Bearer ${KEY}` },
   apimart: { authorization: `Bearer ${KEY}` },
@@ -101,6 +104,7 @@ const AUTH: Record<Provider, Record<string, string>> = {
 }
 const GENERATE_PATH: Record<Provider, string> = {
   google: `/v1beta/models/${MODEL}:generateContent`,
+  newapi: `/v1beta/models/${MODEL}:generateContent`,
   infinityblue: `/v1beta/models/${MODEL}:generateContent`,
   anyfast: `/v1beta/models/${MODEL}:generateContent`,
   apimart: `/v1beta/models/${MODEL}:generateContent`,
@@ -229,11 +233,13 @@ describe.each(PROVIDERS)('%s against Prism serving its spec', { timeout: 60_000 
     })
   }
 
-  if (provider === 'infinityblue') {
+  // new-api's OpenAI-style list, on the relay and on each reseller that keeps it.
+  if (NEWAPI_RELAYS.includes(provider) && registry[provider].operations.some((op) => op === 'listModels')) {
     it('listModels (/v1/models): accepted, the OpenAI-style example maps to models', async () => {
       const seen = recordingFetch()
       const models = []
-      for await (const model of createInfinityblueClient({ apiKey: KEY, baseUrl: prism!.url, fetch: seen.fetch, maxRetries: 0 }).listModels()) models.push(model)
+      const relay = createClient({ provider, apiKey: KEY, baseUrl: prism!.url, fetch: seen.fetch, maxRetries: 0 }) as unknown as { listModels(): AsyncIterable<Model> }
+      for await (const model of relay.listModels()) models.push(model)
       expectAccepted(seen.exchanges, 1)
       expect(new URL(seen.exchanges[0]!.url).pathname).toBe('/v1/models')
       expect(models.length).toBeGreaterThan(0)

@@ -3,6 +3,7 @@
 // after GC, and no socket left open once the pool's keep-alive expires. Uses undici's default global fetch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Provider } from '../../src/index.ts'
+import { registry } from '../../generated/registry.ts'
 import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import {
   chunk,
@@ -83,13 +84,10 @@ interface LoadResult {
   rawReqPerSec: number
 }
 
-/** Headers that authenticate a bare fetch with the gateway's default key. */
-const AUTH: Record<Provider, Record<string, string>> = {
-  google: { 'x-goog-api-key': 'local-gateway-key' },
-  nordlys: { 'x-api-key': 'local-gateway-key' },
-  infinityblue: { authorization: 'Bearer local-gateway-key' },
-  anyfast: { authorization: 'Bearer local-gateway-key' },
-  apimart: { authorization: 'Bearer local-gateway-key' },
+/** Headers that authenticate a bare fetch with the gateway's default key, where the provider's registry entry says it goes. */
+function authHeaders(provider: Provider): Record<string, string> {
+  const { auth } = registry[provider]
+  return auth.kind === 'bearer' ? { authorization: 'Bearer local-gateway-key' } : { [auth.name]: 'local-gateway-key' }
 }
 
 async function runLoad(provider: Provider, opts: { requests: number; inFlight: number; streams: number; events: number; chunkDelayMs: number }): Promise<LoadResult> {
@@ -115,7 +113,7 @@ async function runLoad(provider: Provider, opts: { requests: number; inFlight: n
     // Baseline: the same requests through a bare fetch, to tell the client's cost from the gateway's.
     const body = JSON.stringify({ contents: params().contents })
     const raw = await pool(Math.min(opts.requests, 5_000), opts.inFlight, async () => {
-      const response = await fetch(`${gw.url}/v1beta/models/${params().model}:generateContent`, { method: 'POST', headers: { ...AUTH[provider], 'content-type': 'application/json' }, body })
+      const response = await fetch(`${gw.url}/v1beta/models/${params().model}:generateContent`, { method: 'POST', headers: { ...authHeaders(provider), 'content-type': 'application/json' }, body })
       if (!response.ok) throw new Error(`raw fetch: ${response.status}`)
       await response.json()
     })

@@ -81,7 +81,8 @@ function expectCleanUrls(label: string, urls: string[]): void {
   }
 }
 
-const AUTH_HEADER: Record<Provider, string> = { google: 'x-goog-api-key', nordlys: 'x-api-key', infinityblue: 'authorization', anyfast: 'authorization', apimart: 'authorization' }
+/** The one header that may carry the key (the test's own expectation). */
+const AUTH_HEADER: Record<Provider, string> = { google: 'x-goog-api-key', newapi: 'authorization', nordlys: 'x-api-key', infinityblue: 'authorization', anyfast: 'authorization', apimart: 'authorization' }
 
 /** Does the case's body echo the key (so that a [REDACTED] must appear)? */
 function echoes(c: HostileCase, provider: Provider): boolean {

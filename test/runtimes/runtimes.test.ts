@@ -1,7 +1,7 @@
 /**
  * Every runtime users deploy to (issue #11): the packed package, installed into a fresh project, runs under
  * Node 20 (this process's Node, the baseline), Node 22, Node 24, Bun, Deno and workerd (bundled by esbuild as a
- * Worker module). Each runtime makes, in all five dialects, one unary call, one stream and one call with a wrong
+ * Worker module). Each runtime makes, in every dialect of the registry, one unary call, one stream and one call with a wrong
  * key against the local gateway, here on loopback in this process; every cell must match what this repo's
  * sources answer on this Node. The local gateway (`gemini-gateways/local-gateway`, node:http) is also started from the
  * installed package under every Node, Bun and Deno, and called from there.

@@ -12,6 +12,7 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import { unmatchedActions } from '../../scripts/lib/overlay-check.ts'
+import { overlayStack, overlayStacks } from '../../scripts/lib/overlay-stack.ts'
 import { PROVIDERS, ROOT, ROOT_DIR, readJSON, walk } from './helpers.ts'
 
 const run = promisify(execFile)
@@ -45,7 +46,8 @@ describe('generated/', () => {
   describe.each(PROVIDERS)('generated/%s/', (provider) => {
     const dir = new URL(`generated/${provider}/`, ROOT)
     const files = walk(dir)
-    const spec = provider === 'google' ? 'spec/openapi.yaml' : `spec/openapi.yaml + spec/overlays/${provider}.yaml`
+    // The canonical spec, then the provider's overlays as redocly.yaml stacks them (a reseller's after its relay's).
+    const spec = ['spec/openapi.yaml', ...overlayStack(provider)].join(' + ')
     const bundle = readJSON<Record<string, unknown>>(new URL('openapi.json', dir))
     const { 'x-generated': note, ...doc } = bundle
     const bundleHash = createHash('sha256').update(JSON.stringify(doc, null, 2)).digest('hex')
@@ -87,24 +89,34 @@ describe('generated/', () => {
 
 describe('overlay actions all match something in the canonical bundle', () => {
   const google = readJSON(new URL('generated/google/openapi.json', ROOT))
+  const stacks = overlayStacks(ROOT_DIR)
+  const gateways = PROVIDERS.filter((p) => p !== 'google')
+  const abs = (file: string) => path.join(ROOT_DIR, file)
 
-  it('finds the four gateway overlays', () => {
-    expect(overlays).toEqual(['anyfast.yaml', 'apimart.yaml', 'infinityblue.yaml', 'nordlys.yaml'])
+  it('every overlay file is in some provider\'s stack, and every gateway has one ending in its own', () => {
+    expect([...new Set(Object.values(stacks).flat())].map((f) => path.basename(f)).sort()).toEqual(overlays)
+    expect(stacks['google']).toEqual([])
+    for (const p of gateways) expect(stacks[p]?.at(-1)).toBe(`spec/overlays/${p}.yaml`)
+    // The resellers that run new-api stack on its overlay.
+    expect(stacks['infinityblue']).toEqual(['spec/overlays/newapi.yaml', 'spec/overlays/infinityblue.yaml'])
+    expect(stacks['anyfast']).toEqual(['spec/overlays/newapi.yaml', 'spec/overlays/anyfast.yaml'])
   })
 
-  it.each(overlays)('%s: unmatchedActions() is empty', (file) => {
-    expect(unmatchedActions(google, fileURLToPath(new URL(`spec/overlays/${file}`, ROOT)))).toEqual([])
+  it.each(gateways)('%s: unmatchedActions() of its stack is empty', (provider) => {
+    expect(unmatchedActions(google, overlayStack(provider, ROOT_DIR).map(abs))).toEqual([])
   })
 
-  it.each(overlays)("%s plus an action targeting $.paths['/nope']: that action is reported", (file) => {
-    const overlay = YAML.parse(readFileSync(new URL(`spec/overlays/${file}`, ROOT), 'utf8'))
+  it.each(gateways)("%s: its own overlay plus an action targeting $.paths['/nope']: that action is reported", (provider) => {
+    const stack = overlayStack(provider, ROOT_DIR).map(abs)
+    const file = stack.at(-1)!
+    const overlay = YAML.parse(readFileSync(file, 'utf8'))
     const n = overlay.actions.length + 1
     overlay.actions.push({ target: "$.paths['/nope']", description: 'A path no spec has.', remove: true })
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-overlay-'))
     try {
-      const copy = path.join(dir, file)
+      const copy = path.join(dir, path.basename(file))
       writeFileSync(copy, YAML.stringify(overlay))
-      const problems = unmatchedActions(google, copy)
+      const problems = unmatchedActions(google, [...stack.slice(0, -1), copy])
       expect(problems).toHaveLength(1)
       expect(problems[0]).toContain(copy)
       expect(problems[0]).toContain(`action ${n} `)
@@ -113,6 +125,12 @@ describe('overlay actions all match something in the canonical bundle', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('a reseller\'s overlay replayed without its relay\'s misses what the relay added', () => {
+    // anyfast removes new-api's /v1/models, which the canonical spec alone does not have.
+    const problems = unmatchedActions(google, [abs('spec/overlays/anyfast.yaml')])
+    expect(problems.some((p) => p.includes("$.paths['/v1/models']"))).toBe(true)
   })
 })
 

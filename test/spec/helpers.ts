@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ValidatorSet } from '../../src/core/validate.ts'
+import { registry, type Provider } from '../../generated/registry.ts'
 
 import * as anyfastRequest from '../../generated/anyfast/validators/request.ts'
 import * as anyfastResponse from '../../generated/anyfast/validators/response.ts'
@@ -18,8 +19,18 @@ export const ROOT_DIR = fileURLToPath(ROOT)
 export const REAL = new URL('../../../shared/fixtures/real/', import.meta.url)
 export const SHARED = new URL('../../../shared/', import.meta.url)
 
-export const PROVIDERS = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const
-export type Provider = (typeof PROVIDERS)[number]
+/** Every provider, from the generated registry (redocly.yaml's order). */
+export { providers as PROVIDERS, type Provider } from '../../generated/registry.ts'
+
+/**
+ * The validator name of a provider's generation request body: `<operationId>Request` of the operation that
+ * generates (apimart's one `generate` serves both methods; everyone else's is `generateContent`).
+ */
+export function generationRequestName(provider: Provider): string {
+  const generate = registry[provider].operations.find((op) => op === 'generateContent' || op === 'generate')
+  if (!generate) throw new Error(`${provider} has no generation operation`)
+  return `${generate}Request`
+}
 
 /** The validator sets the tests use, built the way src/providers/*.ts builds them. */
 export const sets = {

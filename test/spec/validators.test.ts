@@ -9,21 +9,16 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { issuesOf, type ValidatorSet } from '../../src/core/validate.ts'
-import { PROVIDERS, REAL, ROOT, ROOT_DIR, readJSON, sets } from './helpers.ts'
+import * as validatorSets from '../../generated/validator-sets.ts'
+import { generationRequestName, PROVIDERS, REAL, ROOT, ROOT_DIR, readJSON, sets } from './helpers.ts'
 
 const recording = (file: string): any => readJSON(new URL(file, REAL))
 /** A real response to build variants from. */
 const REPLY = 'firebase-vertexai-sdk-test-data/unary-success-basic-reply-short.json'
 const minimalRequest = () => ({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] })
 
-/** Each provider's request validator and the name of its generateContent request body. */
-const requestSets: [string, ValidatorSet, string][] = [
-  ['google', sets.googleRequest, 'generateContentRequest'],
-  ['infinityblue', sets.infinityblueRequest, 'generateContentRequest'],
-  ['anyfast', sets.anyfastRequest, 'generateContentRequest'],
-  ['apimart', sets.apimartRequest, 'generateRequest'],
-  ['nordlys', sets.nordlysRequest, 'generateContentRequest'],
-]
+/** Each provider's request validator (gemini-gateways/validators' set) and the name of its generation request body. */
+const requestSets: [string, ValidatorSet, string][] = PROVIDERS.map((p) => [p, validatorSets[p].request, generationRequestName(p)])
 
 const paths = (issues: { path: string }[]) => issues.map((i) => i.path)
 

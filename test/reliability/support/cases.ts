@@ -22,6 +22,8 @@ import {
 } from '../../../src/index.ts'
 import type { ScriptedResponse } from '../../../src/local-gateway/index.ts'
 import { chunk, JSON_HEADERS, OK_BODY, OK_JSON, PROVIDERS, SSE_HEADERS, sse, textOf } from './helpers.ts'
+import { registry } from '../../../generated/registry.ts'
+import { NEWAPI_RELAYS } from '../../client/helpers.ts'
 
 export type Op = 'generate' | 'stream' | 'listModels'
 
@@ -45,7 +47,7 @@ export interface HostileCase {
   /** What the issue lists this under. */
   group: string
   op: Op
-  /** Providers the case applies to; default all five. */
+  /** Providers the case applies to; default every provider. */
   providers?: readonly Provider[]
   /** The gateway's answers, in order (one per request the client is expected to make). */
   respond(ctx: CaseContext): ScriptedResponse[]
@@ -728,6 +730,11 @@ const streams: HostileCase[] = [
 // ---------------------------------------------------------------------------------------------
 // Model listing (the providers that have it)
 
+/** The providers with a model list (their registry entry has listModels). */
+const LISTING: readonly Provider[] = PROVIDERS.filter((p) => (registry[p].operations as readonly string[]).includes('listModels'))
+/** Of those, the ones whose list is new-api's OpenAI-style one. */
+const OPENAI_LISTING: readonly Provider[] = LISTING.filter((p) => NEWAPI_RELAYS.includes(p))
+
 const page = (names: string[], next?: string) => ({ models: names.map((n) => ({ name: `models/${n}`, version: '001', displayName: n })), ...(next && { nextPageToken: next }) })
 
 const lists: HostileCase[] = [
@@ -745,7 +752,7 @@ const lists: HostileCase[] = [
     id: 'model list that is not JSON',
     group: 'invalid JSON',
     op: 'listModels',
-    providers: ['google', 'infinityblue'],
+    providers: LISTING,
     respond: () => [{ headers: JSON_HEADERS, body: '{"models": [' }],
     expect: { error: { class: MalformedResponseError, message: NOT_JSON } },
   },
@@ -753,7 +760,7 @@ const lists: HostileCase[] = [
     id: 'OpenAI-style model list whose data is an object',
     group: 'not an answer',
     op: 'listModels',
-    providers: ['infinityblue'],
+    providers: OPENAI_LISTING,
     respond: () => [{ headers: JSON_HEADERS, body: { object: 'list', data: { id: 'gemini-2.5-flash' } } }],
     expect: { error: { class: [ResponseValidationError, MalformedResponseError], message: /validation|data|array/i } },
   },

@@ -6,12 +6,13 @@ import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { expect, inject } from 'vitest'
-import { createClient, GeminiGatewayError, type ClientOptions, type GenerateContentResponse, type Provider } from '../../../src/index.ts'
+import { createClient, GeminiGatewayError, providers, type ClientOptions, type GenerateContentResponse, type Provider } from '../../../src/index.ts'
 import type { CallOptions, GenerateContentParams, Model } from '../../../src/core/types.ts'
 import type { LocalGateway } from '../../../src/local-gateway/index.ts'
 import type { FigureLine } from './global-setup.ts'
 
-export const PROVIDERS = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const satisfies readonly Provider[]
+/** Every provider of the registry. */
+export const PROVIDERS = providers
 /** Documented by every provider (anyfast's default routing only serves its ten documented models). */
 export const MODEL = 'gemini-2.5-flash'
 export const CONTENTS = [{ role: 'user' as const, parts: [{ text: 'Say hello.' }] }]
@@ -21,7 +22,7 @@ export function secretKey(): string {
   return `sk-live-SECRET-${randomBytes(12).toString('hex')}`
 }
 
-/** Every client's shared surface, so one test body drives all five providers. */
+/** Every client's shared surface, so one test body drives every provider. */
 export interface AnyClient {
   readonly provider: Provider
   generateContent(params: GenerateContentParams & Record<string, unknown>, options?: CallOptions): Promise<GenerateContentResponse>
