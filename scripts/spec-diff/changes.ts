@@ -1,5 +1,5 @@
 /** What a change is (severity, pointer, message) and how the diff records one; every rule reports through here. */
-import { byCode, has, keysOf, ptr, same, type Obj } from './json.ts'
+import { asObj, byCode, deref, has, keysOf, ptr, same, type Obj } from './json.ts'
 import type { Side, Usage } from './usage.ts'
 
 /** How a change affects clients: `breaking` needs a major release, `non-breaking` a minor, `docs` a patch. */
@@ -78,6 +78,23 @@ export function diffRest(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string, label
   for (const k of keysOf(b, a)) {
     if (handled.includes(k) || isDoc(k) || same(b[k], a[k])) continue
     emit(ctx, 'breaking', ptr(has(a, k) ? pa : pb, k), `${k} ${changeWord(b[k], a[k])}: ${label}`)
+  }
+}
+
+/**
+ * Walks two maps of named objects (paths, callbacks, security schemes): a removed name is breaking (`<noun> removed:
+ * <label>`), an added one non-breaking, and a name in both goes to `both` with each side's `$ref`s followed.
+ */
+export function diffNamed(
+  ctx: Ctx, mb: unknown, ma: unknown, pb: string, pa: string, noun: string, labelOf: (name: string) => string,
+  both: (b: ReturnType<typeof deref>, a: ReturnType<typeof deref>, name: string) => void,
+): void {
+  const B = asObj(mb)
+  const A = asObj(ma)
+  for (const name of keysOf(B, A)) {
+    if (!has(A, name)) emit(ctx, 'breaking', ptr(pb, name), `${noun} removed: ${labelOf(name)}`)
+    else if (!has(B, name)) emit(ctx, 'non-breaking', ptr(pa, name), `${noun} added: ${labelOf(name)}`)
+    else both(deref(ctx.b, B[name], ptr(pb, name)), deref(ctx.a, A[name], ptr(pa, name)), name)
   }
 }
 

@@ -4,7 +4,7 @@
  * and no diff package on the registry reads 3.1 with these rules, so this is the release check.
  * This file walks the document; the rules live by concern in schemas.ts, operations.ts and security.ts.
  */
-import { changeWord, emit, sortChanges, type Ctx, type Dir, type SpecChange } from './changes.ts'
+import { changeWord, diffNamed, emit, sortChanges, type Ctx, type Dir, type SpecChange } from './changes.ts'
 import { asArr, asObj, byCode, deref, escSeg, has, isObj, keysOf, ptr, same, show, withoutKey, type Obj } from './json.ts'
 import { diffParamLike, diffPathMap, diffRequestBodyObj, diffResponseObj, paramLabel, type Scope } from './operations.ts'
 import { diffSchema } from './schemas.ts'
@@ -99,19 +99,17 @@ function diffComponents(ctx: Ctx): void {
     }
     const B = asObj(cb[kind])
     const A = asObj(ca[kind])
+    const base = ptr('/components', kind)
+    if (kind === 'securitySchemes') {
+      diffNamed(ctx, B, A, base, base, 'security scheme', (name) => name, (db, da, name) =>
+        diffSecurityScheme(ctx, asObj(db.node), asObj(da.node), db.ptr, da.ptr, name))
+      continue
+    }
     for (const name of keysOf(B, A)) {
-      const at = ptr('/components', kind, name)
+      const at = ptr(base, name)
       if (kind === 'schemas') diffComponentSchema(ctx, B, A, name, at)
       else if (kind === 'examples') {
         if (!same(B[name], A[name])) emit(ctx, 'docs', at, `example ${changeWord(B[name], A[name])}: ${name}`)
-      } else if (kind === 'securitySchemes') {
-        if (!has(A, name)) emit(ctx, 'breaking', at, `security scheme removed: ${name}`)
-        else if (!has(B, name)) emit(ctx, 'non-breaking', at, `security scheme added: ${name}`)
-        else {
-          const db = deref(ctx.b, B[name], at)
-          const da = deref(ctx.a, A[name], at)
-          diffSecurityScheme(ctx, asObj(db.node), asObj(da.node), db.ptr, da.ptr, name)
-        }
       } else if (!has(A, name) || !has(B, name)) {
         // Other reusable objects: their effect on callers is reported where operations use them.
         emit(ctx, 'non-breaking', at, `component ${kind}.${name} ${has(A, name) ? 'added' : 'removed'}`)

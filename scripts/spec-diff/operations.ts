@@ -2,7 +2,7 @@
  * Operation rules: paths, operations, parameters, request bodies, responses and callbacks. Requests are what the
  * client sends and responses what it receives, except in callbacks and webhooks, where the server calls out.
  */
-import { changeWord, diffDeprecated, diffDocs, diffRest, emit, emitDirs, TIGHTNESS_RULE, type Ctx, type Dir, type Rule } from './changes.ts'
+import { changeWord, diffDeprecated, diffDocs, diffNamed, diffRest, emit, emitDirs, TIGHTNESS_RULE, type Ctx, type Dir, type Rule } from './changes.ts'
 import { asArr, asObj, byCode, deref, has, isObj, keysOf, ptr, same, show, type Obj } from './json.ts'
 import { isDocOrExt } from './schema-keywords.ts'
 import { diffSchema } from './schemas.ts'
@@ -17,19 +17,9 @@ export interface Scope {
   flip: boolean
 }
 
+/** Paths, webhooks or one callback's URL expressions: `kind` names an entry in messages, `labelOf` its key. */
 export function diffPathMap(ctx: Ctx, mb: unknown, ma: unknown, pb: string, pa: string, scope: Scope, labelOf: (key: string) => string, kind: string): void {
-  const B = asObj(mb)
-  const A = asObj(ma)
-  for (const key of keysOf(B, A)) {
-    const label = labelOf(key)
-    if (!has(A, key)) emit(ctx, 'breaking', ptr(pb, key), `${kind} removed: ${label}`)
-    else if (!has(B, key)) emit(ctx, 'non-breaking', ptr(pa, key), `${kind} added: ${label}`)
-    else {
-      const db = deref(ctx.b, B[key], ptr(pb, key))
-      const da = deref(ctx.a, A[key], ptr(pa, key))
-      diffPathItem(ctx, asObj(db.node), asObj(da.node), db.ptr, da.ptr, scope, label)
-    }
-  }
+  diffNamed(ctx, mb, ma, pb, pa, kind, labelOf, (db, da, key) => diffPathItem(ctx, asObj(db.node), asObj(da.node), db.ptr, da.ptr, scope, labelOf(key)))
 }
 
 function diffPathItem(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string, scope: Scope, label: string): void {
@@ -66,24 +56,15 @@ function diffOperation(ctx: Ctx, itemB: Obj, itemA: Obj, itemPb: string, itemPa:
     diffSecurity(ctx, b.security ?? ctx.b.security, a.security ?? ctx.a.security, ptr(pa, 'security'), label)
   }
   if (has(b, 'servers') || has(a, 'servers')) diffServers(ctx, b.servers ?? scope.serversB, a.servers ?? scope.serversA, ptr(pa, 'servers'), label)
-  const cb = asObj(b.callbacks)
-  const ca = asObj(a.callbacks)
-  for (const name of keysOf(cb, ca)) {
-    const at = ptr(pa, 'callbacks', name)
-    if (!has(ca, name)) emit(ctx, 'breaking', ptr(pb, 'callbacks', name), `callback removed: ${name} of ${label}`)
-    else if (!has(cb, name)) emit(ctx, 'non-breaking', at, `callback added: ${name} of ${label}`)
-    else {
-      const db = deref(ctx.b, cb[name], ptr(pb, 'callbacks', name))
-      const da = deref(ctx.a, ca[name], at)
-      const inner: Scope = { ...scope, flip: !scope.flip }
-      diffPathMap(ctx, db.node, da.node, db.ptr, da.ptr, inner, (expr) => `callback ${name} ${expr} of ${label}`, 'callback URL')
-    }
-  }
+  const callbackScope: Scope = { ...scope, flip: !scope.flip }
+  diffNamed(ctx, b.callbacks, a.callbacks, ptr(pb, 'callbacks'), ptr(pa, 'callbacks'), 'callback', (name) => `${name} of ${label}`, (db, da, name) =>
+    diffPathMap(ctx, db.node, da.node, db.ptr, da.ptr, callbackScope, (expr) => `callback ${name} ${expr} of ${label}`, 'callback URL'))
   const handled = ['operationId', 'deprecated', 'parameters', 'requestBody', 'responses', 'security', 'servers', 'callbacks']
   diffRest(ctx, b, a, pb, pa, label, handled, isDoc)
 }
 
-
+// ---------------------------------------------------------------------------------------------------
+// Parameters and headers
 
 /** `in:name` identity of a parameter; header names are case-insensitive. */
 function paramKey(p: Obj): string {
@@ -181,6 +162,9 @@ function diffParams(ctx: Ctx, pb: Map<string, ParamEntry>, pa: Map<string, Param
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Request bodies, responses and their content
 
 /** `subject` names the body in required-ness messages; `label` prefixes its content. */
 export function diffRequestBodyObj(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string, subject: string, label: string, dirs: readonly Dir[]): void {
