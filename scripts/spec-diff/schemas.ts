@@ -53,50 +53,16 @@ export function diffSchema(ctx: Ctx, b: unknown, a: unknown, loc: Loc, dirs: rea
     else emitDirs(ctx, dirs, loc.pa, loc.label, { what: 'now rejects every value', req: 'breaking', res: 'non-breaking' })
     return
   }
-  let [B, A] = wrapAlternatives(asSchema(b), asSchema(a))
-
-  // References: same component → compared once at component level; otherwise compare the targets.
-  const rb = typeof B.$ref === 'string' ? B.$ref : undefined
-  const ra = typeof A.$ref === 'string' ? A.$ref : undefined
-  if (rb !== undefined || ra !== undefined) {
-    if (rb !== undefined && rb === ra) {
-      if (schemaNameOf(rb) === undefined) {
-        const tb = resolveRef(ctx.b, rb)
-        const ta = resolveRef(ctx.a, rb)
-        if (tb === undefined || ta === undefined) {
-          if (tb !== ta) emitDirs(ctx, dirs, loc.pa, loc.label, { what: `reference ${rb} ${tb === undefined ? 'now resolves' : 'no longer resolves'}`, req: 'breaking', res: 'breaking' })
-        } else diffSchema(ctx, tb, ta, { pb: refPtr(rb), pa: refPtr(rb), label: loc.label }, dirs, seen)
-      }
-      B = omit(B, '$ref') // siblings of $ref still apply
-      A = omit(A, '$ref')
-    } else {
-      const tb = rb === undefined ? B : resolveRef(ctx.b, rb)
-      const ta = ra === undefined ? A : resolveRef(ctx.a, ra)
-      if (tb === undefined || ta === undefined) {
-        emitDirs(ctx, dirs, loc.pa, loc.label, { what: `reference changed (${rb ?? 'inline'} → ${ra ?? 'inline'})`, req: 'breaking', res: 'breaking' })
-        return
-      }
-      if (rb !== undefined && ra !== undefined) emit(ctx, 'docs', ptr(loc.pa, '$ref'), `schema reference changed (${refName(rb)} → ${refName(ra)}): ${loc.label}`)
-      const eb = rb === undefined ? B : { ...asSchema(tb), ...omit(B, '$ref') }
-      const ea = ra === undefined ? A : { ...asSchema(ta), ...omit(A, '$ref') }
-      const next = { pb: rb === undefined ? loc.pb : refPtr(rb), pa: ra === undefined ? loc.pa : refPtr(ra), label: loc.label }
-      diffSchema(ctx, eb, ea, next, dirs, seen)
-      return
-    }
-  }
-
+  const pair = diffRefs(ctx, ...wrapAlternatives(asSchema(b), asSchema(a)), loc, dirs, seen)
+  if (!pair) return
+  const [B, A] = pair
   diffDocs(ctx, B, A, loc.pb, loc.pa, loc.label, isSchemaDocKey)
   diffType(ctx, B, A, loc, dirs)
   diffEnum(ctx, B, A, loc, dirs)
   diffConstraints(ctx, B, A, loc, dirs)
   diffProperties(ctx, B, A, loc, dirs, seen)
   diffAdditional(ctx, B, A, loc, dirs, seen)
-  if (Array.isArray(B.items) || Array.isArray(A.items)) {
-    if (!same(canonSchema({ items: B.items }), canonSchema({ items: A.items })))
-      emitDirs(ctx, dirs, ptr(loc.pa, 'items'), loc.label, { what: 'tuple items changed', req: 'breaking', res: 'breaking' })
-  } else if (has(B, 'items') || has(A, 'items')) {
-    diffSchema(ctx, B.items, A.items, { pb: ptr(loc.pb, 'items'), pa: ptr(loc.pa, 'items'), label: loc.label + '[]' }, dirs, seen)
-  }
+  diffItems(ctx, B, A, loc, dirs, seen)
   for (const kw of ['anyOf', 'oneOf', 'allOf'] as const) diffComposition(ctx, B, A, kw, loc, dirs, seen)
   diffDefs(ctx, B, A, loc, dirs, seen)
   diffFlags(ctx, B, A, loc, dirs)
@@ -104,7 +70,52 @@ export function diffSchema(ctx: Ctx, b: unknown, a: unknown, loc: Loc, dirs: rea
     const at = { pb: ptr(loc.pb, SSE_DATA), pa: ptr(loc.pa, SSE_DATA), label: `${loc.label} SSE event data` }
     diffSchema(ctx, B[SSE_DATA], A[SSE_DATA], at, dirs, seen)
   }
-  // Keywords with no dedicated rule (not, if/then/else, discriminator, ...): unknown → breaking.
+  diffOtherKeywords(ctx, B, A, loc, dirs)
+}
+
+/**
+ * `$ref`s: the same component on both sides is compared once, at component level, and only the siblings of
+ * `$ref` are left to compare here (returned); otherwise the targets are compared in full (returns undefined).
+ */
+function diffRefs(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[], seen: Set<string>): [Obj, Obj] | undefined {
+  const rb = typeof B.$ref === 'string' ? B.$ref : undefined
+  const ra = typeof A.$ref === 'string' ? A.$ref : undefined
+  if (rb === undefined && ra === undefined) return [B, A]
+  if (rb !== undefined && rb === ra) {
+    if (schemaNameOf(rb) === undefined) {
+      const tb = resolveRef(ctx.b, rb)
+      const ta = resolveRef(ctx.a, rb)
+      if (tb === undefined || ta === undefined) {
+        if (tb !== ta) emitDirs(ctx, dirs, loc.pa, loc.label, { what: `reference ${rb} ${tb === undefined ? 'now resolves' : 'no longer resolves'}`, req: 'breaking', res: 'breaking' })
+      } else diffSchema(ctx, tb, ta, { pb: refPtr(rb), pa: refPtr(rb), label: loc.label }, dirs, seen)
+    }
+    return [omit(B, '$ref'), omit(A, '$ref')] // siblings of $ref still apply
+  }
+  const tb = rb === undefined ? B : resolveRef(ctx.b, rb)
+  const ta = ra === undefined ? A : resolveRef(ctx.a, ra)
+  if (tb === undefined || ta === undefined) {
+    emitDirs(ctx, dirs, loc.pa, loc.label, { what: `reference changed (${rb ?? 'inline'} → ${ra ?? 'inline'})`, req: 'breaking', res: 'breaking' })
+    return undefined
+  }
+  if (rb !== undefined && ra !== undefined) emit(ctx, 'docs', ptr(loc.pa, '$ref'), `schema reference changed (${refName(rb)} → ${refName(ra)}): ${loc.label}`)
+  const eb = rb === undefined ? B : { ...asSchema(tb), ...omit(B, '$ref') }
+  const ea = ra === undefined ? A : { ...asSchema(ta), ...omit(A, '$ref') }
+  const next = { pb: rb === undefined ? loc.pb : refPtr(rb), pa: ra === undefined ? loc.pa : refPtr(ra), label: loc.label }
+  diffSchema(ctx, eb, ea, next, dirs, seen)
+  return undefined
+}
+
+function diffItems(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[], seen: Set<string>): void {
+  if (Array.isArray(B.items) || Array.isArray(A.items)) {
+    if (!same(canonSchema({ items: B.items }), canonSchema({ items: A.items })))
+      emitDirs(ctx, dirs, ptr(loc.pa, 'items'), loc.label, { what: 'tuple items changed', req: 'breaking', res: 'breaking' })
+  } else if (has(B, 'items') || has(A, 'items')) {
+    diffSchema(ctx, B.items, A.items, { pb: ptr(loc.pb, 'items'), pa: ptr(loc.pa, 'items'), label: loc.label + '[]' }, dirs, seen)
+  }
+}
+
+/** Keywords with no dedicated rule (not, if/then/else, discriminator, ...): unknown → breaking. */
+function diffOtherKeywords(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[]): void {
   for (const k of keysOf(B, A)) {
     if (SCHEMA_HANDLED.includes(k) || isSchemaDocKey(k) || same(B[k], A[k])) continue
     const at = ptr(has(A, k) ? loc.pa : loc.pb, k)
