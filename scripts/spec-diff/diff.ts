@@ -1,7 +1,8 @@
 /**
  * Classifies the differences between two bundled OpenAPI 3.1 documents by what they do to API clients:
  * `breaking` (major), `non-breaking` (minor) or `docs` (patch). Redocly's open-source CLI has no diff command,
- * and no diff package on the registry reads 3.1 with these rules, so this is the release check.
+ * and the npm diff packages tried reject OpenAPI 3.1, download a binary at install, or rate changes
+ * differently (a removed request property as non-breaking), so this is the release check.
  * This file walks the document; the rules live by concern in schemas.ts, operations.ts and security.ts.
  */
 import { changeWord, diffNamed, emit, sortChanges, type Ctx, type Dir, type SpecChange } from './changes.ts'
