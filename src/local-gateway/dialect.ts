@@ -1,6 +1,7 @@
 /**
  * What a dialect of the local gateway must define, plus helpers several dialects share.
- * Each file in `./dialects/` holds only what differs between gateways; the HTTP mechanics live in `./server.ts`.
+ * Each file in `./dialects/` holds only what differs between gateways; the HTTP mechanics live in `./server.ts`
+ * (lifecycle), `./routing.ts`, `./scenarios.ts`, `./replies.ts` and `./request-log.ts`.
  * @internal
  */
 import type { IncomingHttpHeaders } from 'node:http'
