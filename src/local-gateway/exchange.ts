@@ -4,12 +4,12 @@
  * @internal
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AnswerContext, Dialect, ErrorContext, Route } from './dialect.ts'
+import type { AnswerContext, ErrorContext, GatewayDialect, GatewayRoute } from './dialect.ts'
 import type { RecordedRequest } from './types.ts'
 
 /** What a running gateway was started with (its options, defaults filled in). */
 export interface GatewaySettings {
-  dialect: Dialect
+  dialect: GatewayDialect
   apiKey: string
   /** apimart only: wrap unary answers in its envelope. */
   envelope: boolean
@@ -20,10 +20,10 @@ export interface GatewaySettings {
 }
 
 /** Everything a handler needs about one request. */
-export interface Exchange {
+export interface GatewayExchange {
   req: IncomingMessage
   res: ServerResponse
-  route: Route | undefined
+  route: GatewayRoute | undefined
   ctx: ErrorContext
   query: URLSearchParams
   /** This request's entry in the gateway's `requests` log (the body reading adds to it). */
@@ -38,7 +38,7 @@ export function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** What a successful answer (or a scenario shaped like one) needs: the model asked for, and the route. */
-export function answerContext(settings: GatewaySettings, ex: Exchange): AnswerContext {
+export function answerContext(settings: GatewaySettings, ex: GatewayExchange): AnswerContext {
   const { route, ctx } = ex
   return {
     model: route?.model ?? ctx.model ?? 'gemini-2.5-flash',

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Reply, StreamFraming } from './dialect.ts'
 import { googleLine } from './dialects/google.ts'
-import { header, type Exchange, type GatewaySettings } from './exchange.ts'
+import { header, type GatewayExchange, type GatewaySettings } from './exchange.ts'
 import { answeredBy, findRecording, RECORDING_NAMES, RECORDINGS, type RecordedEvent, type Recording } from './recordings.ts'
 
 /** Recordings a stream can be answered with: the SSE ones, and the unary ones as a single event. */
@@ -91,7 +91,7 @@ export function streamEvents(rec: Recording, model: string): RecordedEvent[] {
 }
 
 /** The recording a request asked for with `x-local-gateway-recording`, checked against what the route can serve; a string says what is wrong. */
-export function pickRecording(ex: Exchange, fallback: string, allowed: readonly string[]): Recording | string {
+export function pickRecording(ex: GatewayExchange, fallback: string, allowed: readonly string[]): Recording | string {
   const asked = header(ex.req, 'x-local-gateway-recording')
   const name = (asked ?? fallback).replace(/\.(json|txt)$/, '')
   const rec = findRecording(name)

@@ -3,8 +3,8 @@
  * route in order: auth → body → model → roles → the recorded answer.
  * @internal
  */
-import { roleProblem, type Dialect, type ErrorContext, type Route } from './dialect.ts'
-import { answerContext, header, type Exchange, type GatewaySettings } from './exchange.ts'
+import { roleProblem, type GatewayDialect, type ErrorContext, type GatewayRoute } from './dialect.ts'
+import { answerContext, header, type GatewayExchange, type GatewaySettings } from './exchange.ts'
 import { answeredBy, DEFAULT_COUNT_TOKENS, DEFAULT_STREAM, DEFAULT_UNARY, RECORDINGS } from './recordings.ts'
 import { misuse, pickRecording, send, STREAMABLE, streamEvents, writeStream } from './replies.ts'
 import { echoHeaders } from './request-log.ts'
@@ -19,7 +19,7 @@ export function splitUrl(rawUrl: string): { path: string; query: URLSearchParams
 }
 
 /** The dialect's route for a request (`undefined` when it serves no such path), and what its errors will need. */
-export function routeRequest(dialect: Dialect, method: string, path: string, query: URLSearchParams): { route: Route | undefined; ctx: ErrorContext } {
+export function routeRequest(dialect: GatewayDialect, method: string, path: string, query: URLSearchParams): { route: GatewayRoute | undefined; ctx: ErrorContext } {
   const route = dialect.route(method, path, query)
   const ctx: ErrorContext = {
     stream: route ? route.op === 'stream' : path.includes(':streamGenerateContent'),
@@ -31,7 +31,7 @@ export function routeRequest(dialect: Dialect, method: string, path: string, que
 }
 
 /** The dialect's default answer to a request: what its real gateway would send. */
-export async function serveRoute(settings: GatewaySettings, ex: Exchange): Promise<void> {
+export async function serveRoute(settings: GatewaySettings, ex: GatewayExchange): Promise<void> {
   const { dialect, apiKey } = settings
   const { req, res, route, ctx, query, recorded } = ex
   if (!route) return send(res, dialect.notFound(ctx.method, ctx.path))

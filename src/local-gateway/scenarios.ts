@@ -4,13 +4,13 @@
  * @internal
  */
 import { badGatewayHtml, envelopeErrorReply, type AnswerContext, type ErrorKind } from './dialect.ts'
-import { answerContext, type Exchange, type GatewaySettings } from './exchange.ts'
+import { answerContext, type GatewayExchange, type GatewaySettings } from './exchange.ts'
 import { answeredBy, DEFAULT_STREAM, DEFAULT_UNARY, loadRecording } from './recordings.ts'
 import { destroyAfterFlush, pickRecording, send, STREAMABLE, streamEvents, write, writeAll, writeStream } from './replies.ts'
 import type { FailureScenario, ScriptedResponse } from './types.ts'
 
 /** Fails this request the way `scenario` says (see {@link FailureScenario}). */
-export async function serveScenario(settings: GatewaySettings, ex: Exchange, scenario: FailureScenario): Promise<void> {
+export async function serveScenario(settings: GatewaySettings, ex: GatewayExchange, scenario: FailureScenario): Promise<void> {
   const { dialect } = settings
   const { req, res, ctx } = ex
   const actx = answerContext(settings, ex)
@@ -44,7 +44,7 @@ export async function serveScenario(settings: GatewaySettings, ex: Exchange, sce
 }
 
 /** Half a unary JSON body under a full Content-Length, then a dead socket. */
-async function cutUnary(settings: GatewaySettings, ex: Exchange, actx: AnswerContext): Promise<void> {
+async function cutUnary(settings: GatewaySettings, ex: GatewayExchange, actx: AnswerContext): Promise<void> {
   const rec = answeredBy(loadRecording(DEFAULT_UNARY), actx.model)
   if (rec.kind !== 'json') throw new Error(`${DEFAULT_UNARY} is not a unary recording`)
   const reply = settings.dialect.unary(rec.value, rec.text, actx)
@@ -55,7 +55,7 @@ async function cutUnary(settings: GatewaySettings, ex: Exchange, actx: AnswerCon
 }
 
 /** Writes a hand-written answer as given: status, headers, body, then chunks (or a reset or a stall on the way). */
-export async function serveScripted(settings: GatewaySettings, ex: Exchange, s: ScriptedResponse): Promise<void> {
+export async function serveScripted(settings: GatewaySettings, ex: GatewayExchange, s: ScriptedResponse): Promise<void> {
   const { req, res } = ex
   if (s.reset === 'before-headers') {
     req.socket.destroy()

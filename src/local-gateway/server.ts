@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DIALECTS } from './dialects/index.ts'
-import { header, type Exchange, type GatewaySettings } from './exchange.ts'
+import { header, type GatewayExchange, type GatewaySettings } from './exchange.ts'
 import { misuse, preflight, send } from './replies.ts'
 import { readRequestBody, recordRequest } from './request-log.ts'
 import { routeRequest, serveRoute, splitUrl } from './routing.ts'
@@ -69,7 +69,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const method = req.method ?? 'GET'
     const recorded = recordRequest(req, method, path, query, rawBody)
     requests.push(recorded)
-    const ex: Exchange = { req, res, ...routeRequest(settings.dialect, method, path, query), query, recorded, rawBody }
+    const ex: GatewayExchange = { req, res, ...routeRequest(settings.dialect, method, path, query), query, recorded, rawBody }
     await settings.pause(latencyMs)
     const asked = header(req, 'x-local-gateway-scenario')
     if (asked !== undefined) {

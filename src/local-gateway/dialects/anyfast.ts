@@ -4,11 +4,11 @@
  * @internal
  */
 import { ANYFAST_MODELS } from '../catalog.ts'
-import { withCandidateIndex, type Dialect } from '../dialect.ts'
+import { withCandidateIndex, type GatewayDialect } from '../dialect.ts'
 import { newApiDialect } from './new-api.ts'
 
 /** The anyfast dialect. */
-export const anyfast: Dialect = newApiDialect('anyfast', ANYFAST_MODELS, (value, model) => {
+export const anyfast: GatewayDialect = newApiDialect('anyfast', ANYFAST_MODELS, (value, model) => {
   const out = withCandidateIndex(value)
   return 'modelVersion' in out ? out : { ...out, modelVersion: model }
 })

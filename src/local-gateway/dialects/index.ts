@@ -2,7 +2,7 @@
  * The five dialects by provider name.
  * @internal
  */
-import type { Dialect } from '../dialect.ts'
+import type { GatewayDialect } from '../dialect.ts'
 import type { LocalGatewayProvider } from '../types.ts'
 import { anyfast } from './anyfast.ts'
 import { apimart } from './apimart.ts'
@@ -11,4 +11,4 @@ import { infinityblue } from './infinityblue.ts'
 import { nordlys } from './nordlys.ts'
 
 /** Dialect of each provider. */
-export const DIALECTS: Record<LocalGatewayProvider, Dialect> = { google, infinityblue, anyfast, apimart, nordlys }
+export const DIALECTS: Record<LocalGatewayProvider, GatewayDialect> = { google, infinityblue, anyfast, apimart, nordlys }

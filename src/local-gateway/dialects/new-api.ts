@@ -10,7 +10,7 @@ import {
   readCamelBody,
   relayRoute,
   RELAY_JSON,
-  type Dialect,
+  type GatewayDialect,
   type ErrorContext,
   type ErrorKind,
   type Reply,
@@ -46,10 +46,10 @@ export function newApiDialect(
   provider: LocalGatewayProvider,
   models: readonly string[],
   decorate: ((value: Record<string, unknown>, model: string) => Record<string, unknown>) | undefined,
-  extra: Partial<Dialect> = {},
-): Dialect {
+  extra: Partial<GatewayDialect> = {},
+): GatewayDialect {
   const encode = (value: Record<string, unknown>, model: string) => JSON.stringify(decorate ? decorate(value, model) : value)
-  const dialect: Dialect = {
+  const dialect: GatewayDialect = {
     provider,
     unaryContentType: RELAY_JSON,
     route: relayRoute,
