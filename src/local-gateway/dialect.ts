@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import type { LocalGatewayProvider } from './types.ts'
 import type { RecordedEvent } from './recordings.ts'
 
-/** Operations the gateways serve. `openaiModels` is infinityblue's `GET /v1/models`. */
+/** Operations the gateways serve. `openaiModels` is new-api's `GET /v1/models`. */
 export type GatewayOperation = 'generate' | 'stream' | 'countTokens' | 'listModels' | 'getModel' | 'openaiModels'
 
 /** A matched route. `model` is the bare id from the path; `alt` is the `alt` query value if any. */
