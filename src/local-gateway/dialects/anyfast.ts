@@ -7,14 +7,13 @@ import { ANYFAST_MODELS } from '../catalog.ts'
 import { relayRoute, withCandidateIndex, type GatewayDialect } from '../dialect.ts'
 import { bearerOnly, newapi, newApiAnswers } from './newapi.ts'
 
-// It documents no model list: only the generate routes.
-const { openaiModels: _noModelList, ...relay } = newapi
-
 /** The anyfast dialect. */
 export const anyfast: GatewayDialect = {
-  ...relay,
+  ...newapi,
   provider: 'anyfast',
+  // It documents no model list: only the generate routes.
   route: relayRoute,
+  openaiModels: undefined,
   models: ANYFAST_MODELS,
   checkAuth: bearerOnly,
   ...newApiAnswers((value, model) => {
