@@ -1,6 +1,7 @@
 /**
- * The local gateway: a real HTTP server on loopback that speaks Google's Gemini dialect or one of the four
- * resellers' (infinityblue, anyfast, apimart, nordlys), answers with real recorded responses, and fails on demand.
+ * The local gateway: a real HTTP server on loopback that speaks Google's Gemini dialect, that of `new-api` (the
+ * relay most resellers run: `newapi`), or one of the four resellers' (infinityblue, anyfast, apimart, nordlys),
+ * answers with real recorded responses, and fails on demand.
  * No API key and no internet needed. It is a leaf: it imports nothing from the client.
  *
  * @example
