@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import type { LocalGatewayProvider } from './types.ts'
+import type { Provider } from '../../generated/registry.ts'
 import type { RecordedEvent } from './recordings.ts'
 
 /** Operations the gateways serve. `openaiModels` is new-api's `GET /v1/models`. */
@@ -83,7 +83,7 @@ export interface AnswerContext {
 
 /** One gateway's behaviour. */
 export interface GatewayDialect {
-  provider: LocalGatewayProvider
+  provider: Provider
   route(method: string, path: string, query: URLSearchParams): GatewayRoute | undefined
   notFound(method: string, path: string): Reply
   /** `undefined` when the key is accepted; otherwise the auth error to send. */

@@ -18,12 +18,13 @@ import { startLocalGateway } from './server.ts'
 import type { LocalGateway, LocalGatewayOptions } from './types.ts'
 
 export { startLocalGateway } from './server.ts'
-export { FAILURE_SCENARIOS, LOCAL_GATEWAY_API_KEY, LOCAL_GATEWAY_PROVIDERS } from './types.ts'
+export { FAILURE_SCENARIOS, LOCAL_GATEWAY_API_KEY } from './types.ts'
+/** Every provider the gateway speaks (the registry's, as in the package entry). */
+export { providers, type Provider } from '../../generated/registry.ts'
 export type {
   FailureScenario,
   LocalGateway,
   LocalGatewayOptions,
-  LocalGatewayProvider,
   RecordedRequest,
   ScriptedResponse,
 } from './types.ts'

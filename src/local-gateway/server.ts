@@ -8,7 +8,8 @@ import { setMaxListeners } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { DIALECTS } from './dialects/index.ts'
+import { dialects } from '../../generated/local-gateway-dialects.ts'
+import { providers } from '../../generated/registry.ts'
 import { header, type GatewayExchange, type GatewaySettings } from './exchange.ts'
 import { misuse, preflight, send } from './replies.ts'
 import { readRequestBody, recordRequest } from './request-log.ts'
@@ -17,7 +18,6 @@ import { serveScenario, serveScripted } from './scenarios.ts'
 import {
   FAILURE_SCENARIOS,
   LOCAL_GATEWAY_API_KEY,
-  LOCAL_GATEWAY_PROVIDERS,
   type FailureScenario,
   type LocalGateway,
   type LocalGatewayOptions,
@@ -43,8 +43,8 @@ type QueueItem = { kind: 'scripted'; response: ScriptedResponse } | { kind: 'sce
  * ```
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
-  if (!LOCAL_GATEWAY_PROVIDERS.includes(options.provider)) {
-    throw new TypeError(`startLocalGateway: unknown provider ${String(options.provider)}; expected one of ${LOCAL_GATEWAY_PROVIDERS.join(', ')}`)
+  if (!(providers as readonly string[]).includes(options.provider)) {
+    throw new TypeError(`startLocalGateway: unknown provider ${String(options.provider)}; expected one of ${providers.join(', ')}`)
   }
   // Aborted by close(): ends every pending delay, so no timer outlives the server.
   const lifetime = new AbortController()
@@ -52,7 +52,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   // Every pending delay listens on it: hundreds of concurrent streams are normal, not a leak.
   setMaxListeners(0, signal)
   const settings: GatewaySettings = {
-    dialect: DIALECTS[options.provider],
+    dialect: dialects[options.provider],
     apiKey: options.apiKey ?? LOCAL_GATEWAY_API_KEY,
     envelope: options.apimartEnvelope ?? true,
     chunkDelayMs: options.chunkDelayMs ?? 0,

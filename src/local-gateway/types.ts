@@ -3,15 +3,11 @@
  * @packageDocumentation
  */
 import type { Server } from 'node:http'
-
-/** The six dialects the local gateway can speak: Google's, new-api's (the relay most resellers run), and four resellers'. */
-export type LocalGatewayProvider = 'google' | 'newapi' | 'infinityblue' | 'anyfast' | 'apimart' | 'nordlys'
+// The registry is generated data (from redocly.yaml), not the client: the gateway speaks every provider it lists.
+import type { Provider } from '../../generated/registry.ts'
 
 /** The key every gateway accepts unless `apiKey` says otherwise. */
 export const LOCAL_GATEWAY_API_KEY = 'local-gateway-key'
-
-/** Every provider, in a stable order (handy for `describe.each`). */
-export const LOCAL_GATEWAY_PROVIDERS: readonly LocalGatewayProvider[] = ['google', 'newapi', 'infinityblue', 'anyfast', 'apimart', 'nordlys']
 
 /**
  * Ways the next request(s) can fail, each in the chosen dialect's own shape.
@@ -62,7 +58,7 @@ export const FAILURE_SCENARIOS: readonly FailureScenario[] = [
 /** Options of {@link startLocalGateway}. */
 export interface LocalGatewayOptions {
   /** Dialect to speak. */
-  provider: LocalGatewayProvider
+  provider: Provider
   /** Interface to bind; default `127.0.0.1` (loopback only). */
   host?: string
   /** Port; default `0` (ephemeral, read it back from `url`). */
@@ -118,7 +114,7 @@ export interface ScriptedResponse {
 export interface LocalGateway {
   /** Base URL, e.g. `http://127.0.0.1:45123` (no trailing slash). */
   readonly url: string
-  readonly provider: LocalGatewayProvider
+  readonly provider: Provider
   /** Every request received, in order. */
   readonly requests: RecordedRequest[]
   /** The underlying `node:http` server (tests check `listening`). */

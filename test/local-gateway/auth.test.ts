@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
+import { providers, withLocalGateway, type Provider } from '../../src/local-gateway/index.ts'
 import { authHeaders, CONTENTS, generatePath, KEY, post } from './helpers.ts'
 
 /** What each gateway answers to a wrong key. */
-const WRONG_KEY: Record<LocalGatewayProvider, { status: number; body: unknown }> = {
+const WRONG_KEY: Record<Provider, { status: number; body: unknown }> = {
   google: {
     status: 400,
     body: {
@@ -25,7 +25,7 @@ const WRONG_KEY: Record<LocalGatewayProvider, { status: number; body: unknown }>
 }
 
 /** A header that carries the right key, but the wrong way for that dialect. */
-const FOREIGN_HEADER: Record<LocalGatewayProvider, Record<string, string>> = {
+const FOREIGN_HEADER: Record<Provider, Record<string, string>> = {
   google: { authorization: 'Bearer local-gateway-key' },
   // new-api also reads x-goog-api-key (see below), never X-API-Key.
   newapi: { 'x-api-key': 'local-gateway-key' },
@@ -35,7 +35,7 @@ const FOREIGN_HEADER: Record<LocalGatewayProvider, Record<string, string>> = {
   nordlys: { authorization: 'Bearer local-gateway-key' },
 }
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('auth: %s', (provider) => {
+describe.each(providers)('auth: %s', (provider) => {
   it('accepts the key in its own header', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath())

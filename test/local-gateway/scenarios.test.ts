@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway, type FailureScenario, type LocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
+import { providers, withLocalGateway, type FailureScenario, type LocalGateway, type Provider } from '../../src/local-gateway/index.ts'
 import { authHeaders, generatePath, hasFinishReason, post, sseEvents } from './helpers.ts'
 
 type ErrorScenario = Extract<FailureScenario, 'rate-limit' | 'overloaded' | 'server-error' | 'error-200' | 'unknown-model' | 'auth'>
 
-const STATUS: Record<ErrorScenario, Record<LocalGatewayProvider, number>> = {
+const STATUS: Record<ErrorScenario, Record<Provider, number>> = {
   'rate-limit': { google: 429, newapi: 429, infinityblue: 429, anyfast: 429, apimart: 429, nordlys: 429 },
   overloaded: { google: 503, newapi: 503, infinityblue: 503, anyfast: 503, apimart: 503, nordlys: 503 },
   'server-error': { google: 500, newapi: 500, infinityblue: 500, anyfast: 500, apimart: 500, nordlys: 500 },
@@ -24,7 +24,7 @@ const GOOGLE_STATUS: Record<ErrorScenario, [number, string]> = {
 }
 
 /** The error body has the dialect's shape. */
-function expectShape(provider: LocalGatewayProvider, scenario: ErrorScenario, text: string, contentType: string | null) {
+function expectShape(provider: Provider, scenario: ErrorScenario, text: string, contentType: string | null) {
   const body = JSON.parse(text) as Record<string, any>
   switch (provider) {
     case 'google': {
@@ -56,7 +56,7 @@ function expectShape(provider: LocalGatewayProvider, scenario: ErrorScenario, te
 
 const ERROR_SCENARIOS = Object.keys(STATUS) as ErrorScenario[]
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('%s error scenarios', (provider) => {
+describe.each(providers)('%s error scenarios', (provider) => {
   it.each(ERROR_SCENARIOS)('%s via fail(): status and body shape', async (scenario) => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail(scenario)
@@ -187,7 +187,7 @@ describe('stream-error-midway per dialect', () => {
   })
 })
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('%s stream-cut', (provider) => {
+describe.each(providers)('%s stream-cut', (provider) => {
   it('ends the stream normally without the final chunk', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-cut')

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway } from '../../src/local-gateway/index.ts'
+import { providers, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { authHeaders, CONTENTS, generatePath, hasFinishReason, post, readChunks, recordedModel, sseEvents } from './helpers.ts'
 
 const recording = (name: string) => readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8')
@@ -90,7 +90,7 @@ describe.each(['apimart', 'nordlys'] as const)('%s stream framing', (provider) =
   })
 })
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('%s stream delivery', (provider) => {
+describe.each(providers)('%s stream delivery', (provider) => {
   it('writes each event separately so they arrive over time', async () => {
     await withLocalGateway({ provider, chunkDelayMs: 40 }, async (gw) => {
       const started = Date.now()
