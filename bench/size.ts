@@ -11,8 +11,17 @@ import { providers } from '../src/index.ts'
 import { kb, log, root, type SectionResult, type Table } from './lib.ts'
 
 export const TARGET_GZIP = 15 * 1024
+/** What a first successful generateContent loads: the entry, plus the request checks it imports on the first call. */
+export const TARGET_FIRST_CALL_GZIP = 20 * 1024
 
-interface Built { bytes: number; gzip: number; metafile: esbuild.Metafile; lazyBytes: number; lazyGzip: number }
+/**
+ * The modules a successful first generateContent imports on demand: the request's name table, its normaliser and
+ * the request checks. The rest of the lazy chunks load only to explain a failure (schemas, error bodies) or for
+ * `responseValidation: 'strict'`.
+ */
+const FIRST_CALL_INPUTS = [/validators\/request\.ts$/, /validators\/request-names\.ts$/, /src\/core\/normalize\.ts$/]
+
+interface Built { bytes: number; gzip: number; metafile: esbuild.Metafile; lazyBytes: number; lazyGzip: number; firstCallGzip: number }
 
 const gz = (buf: Uint8Array): number => zlib.gzipSync(buf, { level: 9 }).length
 
@@ -48,6 +57,17 @@ export async function bundle(entry: string, opts: { platform?: 'neutral' | 'brow
     for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path)
   }
   visit(start)
+  // The chunks a first successful call adds: those holding a FIRST_CALL_INPUTS module, and what they import statically.
+  const firstCall = new Set(eager)
+  const addChunk = (o: string): void => {
+    if (firstCall.has(o)) return
+    firstCall.add(o)
+    for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) addChunk(i.path)
+  }
+  for (const [o, out] of Object.entries(outputs)) {
+    if (Object.keys(out.inputs).some((input) => FIRST_CALL_INPUTS.some((re) => re.test(input)))) addChunk(o)
+  }
+  let firstCallGzip = 0
   let bytes = 0
   let gzip = 0
   let lazyBytes = 0
@@ -55,9 +75,10 @@ export async function bundle(entry: string, opts: { platform?: 'neutral' | 'brow
   const files = result.outputFiles ?? Object.keys(outputs).map((p) => ({ path: path.resolve(root, p), contents: fs.readFileSync(path.resolve(root, p)) }))
   for (const f of files) {
     if (f.path.endsWith('.map')) continue
+    if (firstCall.has(path.relative(root, f.path))) firstCallGzip += gz(f.contents)
     if (eager.has(path.relative(root, f.path))) { bytes += f.contents.length; gzip += gz(f.contents) } else { lazyBytes += f.contents.length; lazyGzip += gz(f.contents) }
   }
-  return { bytes, gzip, metafile: result.metafile, lazyBytes, lazyGzip }
+  return { bytes, gzip, metafile: result.metafile, lazyBytes, lazyGzip, firstCallGzip }
 }
 
 export async function runSize(): Promise<SectionResult> {
@@ -92,12 +113,15 @@ export async function runSize(): Promise<SectionResult> {
       const one = await bundle(e.entry, { platform: e.name.includes('genai') ? 'browser' : 'neutral' })
       const split = await bundle(e.entry, { platform: e.name.includes('genai') ? 'browser' : 'neutral', splitting: true, outdir: path.join(tmp, `split-${rows.length}`) })
       if (e.name.includes('providers/google.ts')) { googleMeta = one.metafile; googleSplit = split.metafile }
-      rows.push([e.name, kb(one.bytes), kb(one.gzip), `${kb(split.gzip)} (+ ${kb(split.lazyGzip)} lazy)`])
+      rows.push([e.name, kb(one.bytes), kb(one.gzip), `${kb(split.gzip)} (+ ${kb(split.lazyGzip)} lazy)`, kb(split.firstCallGzip)])
       // The target is what an app loads up front (entry plus static chunks); the on-demand chunks and the
       // single-file figure (esbuild inlines dynamic imports there) are reported beside it.
-      if (e.target) targets.push({ label: `4. ${e.name} ≤ 15 KB gzip up front`, met: split.gzip <= TARGET_GZIP, detail: `${kb(split.gzip)} up front (+ ${kb(split.lazyGzip)} on demand); ${kb(one.gzip)} as one file with dynamic imports inlined` })
+      if (e.target) {
+        targets.push({ label: `4. ${e.name} ≤ 15 KB gzip up front`, met: split.gzip <= TARGET_GZIP, detail: `${kb(split.gzip)} up front (+ ${kb(split.lazyGzip)} on demand); ${kb(one.gzip)} as one file with dynamic imports inlined` })
+        targets.push({ label: `4. ${e.name} ≤ 20 KB gzip for a first successful generateContent`, met: split.firstCallGzip <= TARGET_FIRST_CALL_GZIP, detail: `${kb(split.firstCallGzip)} with --splitting (entry + request checks); ${kb(one.gzip)} as one file` })
+      }
     }
-    const tables: Table[] = [{ headers: ['entry', 'minified', 'gzip -9', 'gzip, --splitting: entry chunk (+ lazy chunks)'], rows }]
+    const tables: Table[] = [{ headers: ['entry', 'minified', 'gzip -9', 'gzip, --splitting: entry chunk (+ lazy chunks)', 'gzip, --splitting: a first successful generateContent'], rows }]
     if (googleMeta) {
       const out = Object.values(googleMeta.outputs).find((o) => o.entryPoint)!
       const total = out.bytes

@@ -75,9 +75,11 @@ export function emitGatewayDialects(root: string, names: string[], header: strin
   return [
     header,
     ...names.map((n) => `import { ${n} } from '../src/local-gateway/dialects/${n}.ts'`),
+    `import type { GatewayDialect } from '../src/local-gateway/dialect.ts'`,
+    `import type { Provider } from './registry.ts'`,
     '',
     `/** The dialect the local gateway speaks for each provider. */`,
-    `export const dialects = { ${names.join(', ')} }`,
+    `export const dialects: Record<Provider, GatewayDialect> = { ${names.join(', ')} }`,
     '',
   ].join('\n')
 }

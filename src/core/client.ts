@@ -7,7 +7,6 @@ import { holdsAnswer } from './answer.ts'
 import { bareModel, createChecks } from './checks.ts'
 import type { Dialect } from './dialect.ts'
 import { ConfigurationError, MalformedResponseError } from './errors.ts'
-import { streamChunks } from './stream.ts'
 import { createTransport, type JsonAnswer, type TransportOptions } from './transport.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { RequestValidation, ResponseValidation } from './validate.ts'
@@ -95,6 +94,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
   const { provider, secrets, send } = transport
   const checks = createChecks(dialect, secrets, options)
   const { routes } = dialect
+  let streamModule: Promise<typeof import('./stream.ts')> | undefined
 
   function unsupported(op: string): never {
     throw new ConfigurationError(`${provider}: ${op} is not offered by this provider`, { provider })
@@ -132,6 +132,8 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
       const { model, body } = await checks.wireRequest(params, 'streamGenerateContentRequest')
       await checks.request(route.operationId, body, call)
       const answer = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, 'stream')
+      // The stream reader loads with the first stream: a client that only calls generateContent never loads it.
+      const { streamChunks } = await (streamModule ??= import('./stream.ts'))
       yield* streamChunks({
         response: answer.response,
         body: answer.response.body,

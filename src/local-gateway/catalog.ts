@@ -21,6 +21,12 @@ export const ANYFAST_MODELS = [
 /** infinityblue's documented models (seed 000). */
 export const INFINITYBLUE_MODELS = ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'] as const
 
+/**
+ * What the newapi dialect serves: a new-api install serves the models of its channels; these are infinityblue's
+ * (an instance of it) plus gemini-2.5-flash-lite.
+ */
+export const NEWAPI_MODELS: readonly string[] = [...INFINITYBLUE_MODELS, 'gemini-2.5-flash-lite']
+
 /** apimart's documented models (seed 002; `-thinking` is its suffix for a thinking budget). */
 export const APIMART_MODELS = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.5-flash-lite', 'gemini-2.5-pro-thinking'] as const
 

@@ -1,19 +1,20 @@
 /**
  * What a dialect of the local gateway must define, plus helpers several dialects share.
- * Each file in `./dialects/` holds only what differs between gateways; the HTTP mechanics live in `./server.ts`.
+ * Each file in `./dialects/` holds only what differs between gateways; the HTTP mechanics live in `./server.ts`
+ * (lifecycle), `./routing.ts`, `./scenarios.ts`, `./replies.ts` and `./request-log.ts`.
  * @internal
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import type { LocalGatewayProvider } from './types.ts'
+import type { Provider } from '../../generated/registry.ts'
 import type { RecordedEvent } from './recordings.ts'
 
-/** Operations the gateways serve. `openaiModels` is infinityblue's `GET /v1/models`. */
-export type Operation = 'generate' | 'stream' | 'countTokens' | 'listModels' | 'getModel' | 'openaiModels'
+/** Operations the gateways serve. `openaiModels` is new-api's `GET /v1/models`. */
+export type GatewayOperation = 'generate' | 'stream' | 'countTokens' | 'listModels' | 'getModel' | 'openaiModels'
 
 /** A matched route. `model` is the bare id from the path; `alt` is the `alt` query value if any. */
-export interface Route {
-  op: Operation
+export interface GatewayRoute {
+  op: GatewayOperation
   model?: string
   alt?: string
 }
@@ -75,15 +76,15 @@ export interface StreamFraming {
 /** Context of a successful answer. */
 export interface AnswerContext {
   model: string
-  route: Route
+  route: GatewayRoute
   /** apimart only: wrap unary answers in its envelope. */
   envelope: boolean
 }
 
 /** One gateway's behaviour. */
-export interface Dialect {
-  provider: LocalGatewayProvider
-  route(method: string, path: string, query: URLSearchParams): Route | undefined
+export interface GatewayDialect {
+  provider: Provider
+  route(method: string, path: string, query: URLSearchParams): GatewayRoute | undefined
   notFound(method: string, path: string): Reply
   /** `undefined` when the key is accepted; otherwise the auth error to send. */
   checkAuth(headers: IncomingHttpHeaders, query: URLSearchParams, apiKey: string, ctx: ErrorContext): Reply | undefined
@@ -143,7 +144,7 @@ export const envelopeErrorReply = (): Reply => envelope(500, 'upstream error', 2
 const RELAY_PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/
 
 /** The relays' only routes: `POST /v1beta/models/{model}:generateContent|streamGenerateContent` (any `alt`). */
-export function relayRoute(method: string, path: string, query: URLSearchParams): Route | undefined {
+export function relayRoute(method: string, path: string, query: URLSearchParams): GatewayRoute | undefined {
   const m = RELAY_PATH.exec(path)
   if (!m || method !== 'POST') return undefined
   return {

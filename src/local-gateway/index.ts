@@ -1,6 +1,7 @@
 /**
- * The local gateway: a real HTTP server on loopback that speaks Google's Gemini dialect or one of the four
- * resellers' (infinityblue, anyfast, apimart, nordlys), answers with real recorded responses, and fails on demand.
+ * The local gateway: a real HTTP server on loopback that speaks Google's Gemini dialect, that of `new-api` (the
+ * relay most resellers run: `newapi`), or one of the four resellers' (infinityblue, anyfast, apimart, nordlys),
+ * answers with real recorded responses, and fails on demand.
  * No API key and no internet needed. It is a leaf: it imports nothing from the client.
  *
  * @example
@@ -17,12 +18,13 @@ import { startLocalGateway } from './server.ts'
 import type { LocalGateway, LocalGatewayOptions } from './types.ts'
 
 export { startLocalGateway } from './server.ts'
-export { FAILURE_SCENARIOS, LOCAL_GATEWAY_API_KEY, LOCAL_GATEWAY_PROVIDERS } from './types.ts'
+export { FAILURE_SCENARIOS, LOCAL_GATEWAY_API_KEY } from './types.ts'
+/** Every provider the gateway speaks (the registry's, as in the package entry). */
+export { providers, type Provider } from '../../generated/registry.ts'
 export type {
   FailureScenario,
   LocalGateway,
   LocalGatewayOptions,
-  LocalGatewayProvider,
   RecordedRequest,
   ScriptedResponse,
 } from './types.ts'

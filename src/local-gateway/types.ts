@@ -3,15 +3,11 @@
  * @packageDocumentation
  */
 import type { Server } from 'node:http'
-
-/** The five dialects the local gateway can speak. */
-export type LocalGatewayProvider = 'google' | 'infinityblue' | 'anyfast' | 'apimart' | 'nordlys'
+// The registry is generated data (from redocly.yaml), not the client: the gateway speaks every provider it lists.
+import type { Provider } from '../../generated/registry.ts'
 
 /** The key every gateway accepts unless `apiKey` says otherwise. */
 export const LOCAL_GATEWAY_API_KEY = 'local-gateway-key'
-
-/** Every provider, in a stable order (handy for `describe.each`). */
-export const LOCAL_GATEWAY_PROVIDERS: readonly LocalGatewayProvider[] = ['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys']
 
 /**
  * Ways the next request(s) can fail, each in the chosen dialect's own shape.
@@ -20,7 +16,7 @@ export const LOCAL_GATEWAY_PROVIDERS: readonly LocalGatewayProvider[] = ['google
  * - `overloaded`: 503. `server-error`: 500. `bad-gateway-html`: 502 nginx HTML page.
  * - `error-200`: HTTP 200 whose body is an error in the dialect's shape.
  * - `envelope-error`: HTTP 200 `{"code":500,"msg":"upstream error","data":null}` (apimart's envelope; sent as is by every dialect).
- * - `unknown-model`: the dialect's unknown-model error (google 404 NOT_FOUND, new-api relays 503 `model_not_found`,
+ * - `unknown-model`: the dialect's unknown-model error (google 404 NOT_FOUND, newapi and its resellers 503 `model_not_found`,
  *   apimart a 404 envelope, nordlys 404), which a model outside the dialect's catalogue also gets without asking.
  * - `auth`: the dialect's auth error even though the key is right.
  * - `stream-error-midway`: two events, then the dialect's mid-stream error (google: bare pretty JSON; relays:
@@ -62,7 +58,7 @@ export const FAILURE_SCENARIOS: readonly FailureScenario[] = [
 /** Options of {@link startLocalGateway}. */
 export interface LocalGatewayOptions {
   /** Dialect to speak. */
-  provider: LocalGatewayProvider
+  provider: Provider
   /** Interface to bind; default `127.0.0.1` (loopback only). */
   host?: string
   /** Port; default `0` (ephemeral, read it back from `url`). */
@@ -118,7 +114,7 @@ export interface ScriptedResponse {
 export interface LocalGateway {
   /** Base URL, e.g. `http://127.0.0.1:45123` (no trailing slash). */
   readonly url: string
-  readonly provider: LocalGatewayProvider
+  readonly provider: Provider
   /** Every request received, in order. */
   readonly requests: RecordedRequest[]
   /** The underlying `node:http` server (tests check `listening`). */

@@ -47,9 +47,9 @@ export function fromNordlysWire(wire: Record<string, unknown>): GenerateContentB
   return out as GenerateContentBody & NordlysRouting
 }
 
-export const nordlysDialect = dialectOf(meta, validators, { unplaced: NORDLYS_UNSUPPORTED, toWire: toNordlysWire as Dialect['toWire'] })
+export const nordlysDialect = /*  */ dialectOf(meta, validators, { unplaced: NORDLYS_UNSUPPORTED, toWire: toNordlysWire as Dialect['toWire'] })
 
 export type NordlysModel = meta.DocumentedModel
 export type NordlysClient = ProviderClient<typeof meta, meta.paths, { extra: NordlysRouting; omitted: (typeof NORDLYS_UNSUPPORTED)[number] }>
 /** A client for the nordlys router. The key defaults from `NORDLYS_API_KEY`. */
-export const createNordlysClient = clientFactory<NordlysClient>(nordlysDialect)
+export const createNordlysClient = /*  */ clientFactory<NordlysClient>(nordlysDialect)

@@ -5,8 +5,8 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { createClient, type GeminiGatewayError, type Provider } from '../../src/index.ts'
-import { LOCAL_GATEWAY_API_KEY, LOCAL_GATEWAY_PROVIDERS, withLocalGateway } from '../../src/local-gateway/index.ts'
+import { createClient, providers, type GeminiGatewayError, type Provider } from '../../src/index.ts'
+import { LOCAL_GATEWAY_API_KEY, withLocalGateway } from '../../src/local-gateway/index.ts'
 
 const ORIGIN = 'http://127.0.0.1:5173'
 const CONTENTS = [{ role: 'user', parts: [{ text: 'Hello' }] }]
@@ -38,7 +38,7 @@ const REQUESTED: Record<Provider, string> = {
   nordlys: 'content-type,x-api-key',
 }
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('CORS preflight: %s', (provider) => {
+describe.each(providers)('CORS preflight: %s', (provider) => {
   it('answers 204 with any origin, the methods, and the requested headers echoed, without a key or a record', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await preflight(`${gw.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {
@@ -85,7 +85,7 @@ describe('CORS preflight details', () => {
   })
 })
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('CORS on every answer: %s', (provider) => {
+describe.each(providers)('CORS on every answer: %s', (provider) => {
   it('successes (unary and stream), auth errors and unknown routes are all readable cross-origin', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const seen: Headers[] = []

@@ -261,7 +261,7 @@ describe('streamGenerateContent', () => {
     const gw = { google: a, infinityblue: b, nordlys: c }[provider]
     const other = provider === 'google' ? b : a
     gw.fail(scenario)
-    const ai = createFailoverClient([client(provider, gw), client(other.provider, other)])
+    const ai = createFailoverClient([client(provider, gw), client(other.provider as Provider, other)])
     const { chunks, error } = await drainFailing(ai.streamGenerateContent(params))
     expect(error).toBeInstanceOf(Class)
     expect((error as GeminiGatewayError).provider).toBe(provider)

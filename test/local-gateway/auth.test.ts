@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
-import { authHeaders, CONTENTS, generatePath, post } from './helpers.ts'
+import { providers, withLocalGateway, type Provider } from '../../src/local-gateway/index.ts'
+import { authHeaders, CONTENTS, generatePath, KEY, post } from './helpers.ts'
 
 /** What each gateway answers to a wrong key. */
-const WRONG_KEY: Record<LocalGatewayProvider, { status: number; body: unknown }> = {
+const WRONG_KEY: Record<Provider, { status: number; body: unknown }> = {
   google: {
     status: 400,
     body: {
@@ -17,6 +17,7 @@ const WRONG_KEY: Record<LocalGatewayProvider, { status: number; body: unknown }>
       },
     },
   },
+  newapi: { status: 401, body: { error: { message: 'Invalid token', type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
   infinityblue: { status: 401, body: { error: { message: 'Invalid token', type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
   anyfast: { status: 401, body: { error: { message: 'Invalid token', type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
   apimart: { status: 401, body: { code: 401, msg: expect.stringContaining('invalid API key'), data: null } },
@@ -24,15 +25,17 @@ const WRONG_KEY: Record<LocalGatewayProvider, { status: number; body: unknown }>
 }
 
 /** A header that carries the right key, but the wrong way for that dialect. */
-const FOREIGN_HEADER: Record<LocalGatewayProvider, Record<string, string>> = {
+const FOREIGN_HEADER: Record<Provider, Record<string, string>> = {
   google: { authorization: 'Bearer local-gateway-key' },
+  // new-api also reads x-goog-api-key (see below), never X-API-Key.
+  newapi: { 'x-api-key': 'local-gateway-key' },
   infinityblue: { 'x-goog-api-key': 'local-gateway-key' },
   anyfast: { 'x-api-key': 'local-gateway-key' },
   apimart: { 'x-goog-api-key': 'local-gateway-key' },
   nordlys: { authorization: 'Bearer local-gateway-key' },
 }
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('auth: %s', (provider) => {
+describe.each(providers)('auth: %s', (provider) => {
   it('accepts the key in its own header', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath())
@@ -64,15 +67,28 @@ describe.each(LOCAL_GATEWAY_PROVIDERS)('auth: %s', (provider) => {
     })
   })
 
-  it('refuses ?key= even with the right header, and redacts it in the log', async () => {
-    await withLocalGateway({ provider }, async (gw) => {
-      const res = await post(gw, `${generatePath()}?key=local-gateway-key`)
-      expect(res.status).toBe(WRONG_KEY[provider].status)
-      await res.text()
-      expect(gw.requests[0]?.query).toEqual({ key: '[REDACTED]' })
-      expect(JSON.stringify(gw.requests)).not.toContain('local-gateway-key')
+  if (provider === 'newapi') {
+    // new-api reads ?key= on its native Gemini paths, but a key header wins over it.
+    it('lets the header win over a wrong ?key=, and redacts it in the log', async () => {
+      await withLocalGateway({ provider }, async (gw) => {
+        const res = await post(gw, `${generatePath()}?key=not-the-key`)
+        expect(res.status).toBe(200)
+        await res.text()
+        expect(gw.requests[0]?.query).toEqual({ key: '[REDACTED]' })
+        expect(JSON.stringify(gw.requests)).not.toContain('not-the-key')
+      })
     })
-  })
+  } else {
+    it('refuses ?key= even with the right header, and redacts it in the log', async () => {
+      await withLocalGateway({ provider }, async (gw) => {
+        const res = await post(gw, `${generatePath()}?key=local-gateway-key`)
+        expect(res.status).toBe(WRONG_KEY[provider].status)
+        await res.text()
+        expect(gw.requests[0]?.query).toEqual({ key: '[REDACTED]' })
+        expect(JSON.stringify(gw.requests)).not.toContain('local-gateway-key')
+      })
+    })
+  }
 
   it("refuses the right key in another dialect's header", async () => {
     await withLocalGateway({ provider }, async (gw) => {
@@ -96,6 +112,80 @@ describe.each(LOCAL_GATEWAY_PROVIDERS)('auth: %s', (provider) => {
       const headerName = Object.keys(authHeaders(provider))[0] ?? ''
       expect(first?.headers[headerName]).toBe('[REDACTED]')
       expect(JSON.stringify(gw.requests)).not.toContain('sk-custom')
+    })
+  })
+})
+
+describe('auth: newapi reads the key where new-api does', () => {
+  const KEY_HEADERS: Array<[string, Record<string, string>]> = [
+    ['Authorization: Bearer', { authorization: `Bearer ${KEY}` }],
+    ['x-goog-api-key', { 'x-goog-api-key': KEY }],
+  ]
+
+  it.each(KEY_HEADERS)('accepts the key in %s (unary and stream), and redacts it in the log', async (_name, headers) => {
+    await withLocalGateway({ provider: 'newapi' }, async (gw) => {
+      const unary = await post(gw, generatePath(), { contents: CONTENTS }, headers)
+      expect(unary.status).toBe(200)
+      await unary.text()
+      const stream = await post(gw, generatePath('gemini-2.5-flash', true), { contents: CONTENTS }, headers)
+      expect(stream.status).toBe(200)
+      expect(stream.headers.get('content-type')).toContain('text/event-stream')
+      await stream.text()
+      const headerName = Object.keys(headers)[0] ?? ''
+      expect(gw.requests.map((r) => r.headers[headerName])).toEqual(['[REDACTED]', '[REDACTED]'])
+      expect(JSON.stringify(gw.requests)).not.toContain(KEY)
+    })
+  })
+
+  it.each(KEY_HEADERS)('refuses a wrong key in %s with its 401', async (_name, headers) => {
+    await withLocalGateway({ provider: 'newapi', apiKey: 'sk-custom' }, async (gw) => {
+      const res = await post(gw, generatePath(), { contents: CONTENTS }, headers)
+      expect(res.status).toBe(401)
+      expect(await res.json()).toEqual(WRONG_KEY.newapi.body)
+    })
+  })
+
+  it('takes ?key= when no header carries a key, and keeps it out of the log', async () => {
+    await withLocalGateway({ provider: 'newapi' }, async (gw) => {
+      const res = await post(gw, `${generatePath()}?key=${KEY}`, { contents: CONTENTS }, {})
+      expect(res.status).toBe(200)
+      await res.text()
+      expect(gw.requests[0]?.query).toEqual({ key: '[REDACTED]' })
+      expect(JSON.stringify(gw.requests)).not.toContain(KEY)
+    })
+  })
+
+  it.each(KEY_HEADERS)('lets a wrong key in %s win over the right ?key=', async (_name, headers) => {
+    await withLocalGateway({ provider: 'newapi', apiKey: 'sk-custom' }, async (gw) => {
+      const wrong = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace(KEY, 'not-the-key')]))
+      const res = await post(gw, `${generatePath()}?key=sk-custom`, { contents: CONTENTS }, wrong)
+      expect(res.status).toBe(401)
+      expect(await res.json()).toEqual(WRONG_KEY.newapi.body)
+    })
+  })
+
+  it('answers no key at all with 401 "No token provided"', async () => {
+    await withLocalGateway({ provider: 'newapi' }, async (gw) => {
+      const res = await post(gw, generatePath(), { contents: CONTENTS }, {})
+      expect(res.status).toBe(401)
+      expect(await res.json()).toEqual({ error: { message: 'No token provided', type: 'new_api_error', param: '', code: 'invalid_api_key' } })
+    })
+  })
+
+  it('reads x-goog-api-key and ?key= only on the native Gemini paths: GET /v1/models wants Bearer', async () => {
+    await withLocalGateway({ provider: 'newapi' }, async (gw) => {
+      expect((await fetch(`${gw.url}/v1/models`, { headers: { 'x-goog-api-key': KEY } })).status).toBe(401)
+      expect((await fetch(`${gw.url}/v1/models?key=${KEY}`)).status).toBe(401)
+      expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200)
+    })
+  })
+})
+
+describe.each(['infinityblue', 'anyfast'] as const)('auth: %s takes only the Bearer its docs show', (provider) => {
+  it('refuses the key in x-goog-api-key and in ?key=, which a bare new-api would take', async () => {
+    await withLocalGateway({ provider }, async (gw) => {
+      expect((await post(gw, generatePath(), { contents: CONTENTS }, { 'x-goog-api-key': KEY })).status).toBe(401)
+      expect((await post(gw, `${generatePath()}?key=${KEY}`, { contents: CONTENTS }, {})).status).toBe(401)
     })
   })
 })

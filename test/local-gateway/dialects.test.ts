@@ -141,7 +141,7 @@ describe('google body rules', () => {
   })
 })
 
-describe.each(['infinityblue', 'anyfast', 'apimart'] as const)('%s body rules (camelCase relay)', (provider) => {
+describe.each(['newapi', 'infinityblue', 'anyfast', 'apimart'] as const)('%s body rules (camelCase relay)', (provider) => {
   it('reads camelCase and silently drops snake_case keys', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS, generationConfig: { topK: 3 }, system_instruction: { parts: [] } })
@@ -224,9 +224,9 @@ describe('apimart envelope', () => {
   })
 })
 
-describe('infinityblue passthrough', () => {
+describe.each(['newapi', 'infinityblue'] as const)('%s passthrough', (provider) => {
   it("passes Google's unary bytes through", async () => {
-    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       expect(await (await post(gw, generatePath())).text()).toBe(servedAs(SHORT_TEXT, ASKED))
     })
   })

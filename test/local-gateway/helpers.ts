@@ -1,11 +1,11 @@
 // Small helpers shared by the local-gateway tests: real HTTP with global fetch, nothing mocked.
-import { LOCAL_GATEWAY_API_KEY, type LocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
+import { LOCAL_GATEWAY_API_KEY, type LocalGateway, type Provider } from '../../src/local-gateway/index.ts'
 
 export const KEY = LOCAL_GATEWAY_API_KEY
 export const CONTENTS = [{ role: 'user', parts: [{ text: 'Where is Google headquartered?' }] }]
 
 /** The header that carries the key in each dialect. */
-export function authHeaders(provider: LocalGatewayProvider, key = KEY): Record<string, string> {
+export function authHeaders(provider: Provider, key = KEY): Record<string, string> {
   if (provider === 'google') return { 'x-goog-api-key': key }
   if (provider === 'nordlys') return { 'x-api-key': key }
   return { authorization: `Bearer ${key}` }

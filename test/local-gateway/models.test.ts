@@ -2,7 +2,7 @@
 // answers name, and which roles it refuses: over real HTTP, then through the real client.
 import { describe, expect, it } from 'vitest'
 import { APIStatusError, BadRequestError, GeminiGatewayError, ModelUnavailableError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
-import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway, type LocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
+import { providers, withLocalGateway, type LocalGateway, type Provider } from '../../src/local-gateway/index.ts'
 import { caught, clientFor, drain, KEY } from '../client/helpers.ts'
 import { authHeaders, CONTENTS, generatePath, post, sseEvents } from './helpers.ts'
 
@@ -19,8 +19,10 @@ const GOOGLE = [
   'gemini-2.5-flash-lite',
   'gemini-2.0-flash',
 ]
-const SERVED: Record<LocalGatewayProvider, readonly string[]> = {
+const SERVED: Record<Provider, readonly string[]> = {
   google: GOOGLE,
+  // A new-api install serves what its channels serve: here infinityblue's models plus gemini-2.5-flash-lite.
+  newapi: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'],
   infinityblue: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'],
   anyfast: GOOGLE,
   apimart: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.5-flash-lite', 'gemini-2.5-pro-thinking'],
@@ -28,8 +30,9 @@ const SERVED: Record<LocalGatewayProvider, readonly string[]> = {
 }
 
 /** Models each gateway does not serve: a retired one, and one that Google serves but that relay does not. */
-const NOT_SERVED: Record<LocalGatewayProvider, readonly string[]> = {
+const NOT_SERVED: Record<Provider, readonly string[]> = {
   google: ['gemini-1.5-pro'],
+  newapi: ['gemini-1.5-pro', 'gemini-2.0-flash'],
   infinityblue: ['gemini-1.5-pro', 'gemini-2.0-flash'],
   anyfast: ['gemini-1.5-pro'],
   apimart: ['gemini-1.5-pro', 'gemini-3-pro-preview'],
@@ -38,11 +41,11 @@ const NOT_SERVED: Record<LocalGatewayProvider, readonly string[]> = {
 
 const INVALID_ROLE = 'Please use a valid role: user, model.'
 /** The `code` of the client's error for a refused role. */
-const ROLE_ERROR_CODE: Record<LocalGatewayProvider, string | number | undefined> = { google: 'INVALID_ARGUMENT', infinityblue: 400, anyfast: 400, apimart: 400, nordlys: undefined }
+const ROLE_ERROR_CODE: Record<Provider, string | number | undefined> = { google: 'INVALID_ARGUMENT', newapi: 400, infinityblue: 400, anyfast: 400, apimart: 400, nordlys: undefined }
 /** new-api's `(request id: …)` suffix: a 14-digit timestamp and 17 more digits. */
 const NEW_API_ID = String.raw`\(request id: (\d{31})\)`
 
-const gatewayOf = (provider: LocalGatewayProvider) => (fn: (gw: LocalGateway) => Promise<void>) => withLocalGateway({ provider, apiKey: KEY }, fn)
+const gatewayOf = (provider: Provider) => (fn: (gw: LocalGateway) => Promise<void>) => withLocalGateway({ provider, apiKey: KEY }, fn)
 const send = (gw: LocalGateway, path: string, body: unknown = { contents: CONTENTS }) => post(gw, path, body, authHeaders(gw.provider, KEY))
 
 /** Every `modelVersion` a unary or streamed answer carries (apimart's envelope puts it inside `data`). */
@@ -53,7 +56,7 @@ async function modelVersions(res: Response, stream: boolean): Promise<unknown[]>
 }
 
 /** The exact not-found answer of each dialect for `model` (`rpc` is the method in the path). */
-async function expectNotFound(provider: LocalGatewayProvider, res: Response, model: string, rpc: string): Promise<void> {
+async function expectNotFound(provider: Provider, res: Response, model: string, rpc: string): Promise<void> {
   const body = (await res.json()) as Record<string, any>
   switch (provider) {
     case 'google':
@@ -66,6 +69,7 @@ async function expectNotFound(provider: LocalGatewayProvider, res: Response, mod
         },
       })
       return
+    case 'newapi':
     case 'infinityblue':
     case 'anyfast': {
       expect(res.status).toBe(503)
@@ -86,13 +90,14 @@ async function expectNotFound(provider: LocalGatewayProvider, res: Response, mod
 }
 
 /** The exact answer of each dialect to a role Google refuses: Google's 400, passed through in the relay's shape. */
-async function expectInvalidRole(provider: LocalGatewayProvider, res: Response): Promise<void> {
+async function expectInvalidRole(provider: Provider, res: Response): Promise<void> {
   expect(res.status).toBe(400)
   const body = (await res.json()) as Record<string, any>
   switch (provider) {
     case 'google':
       expect(body).toEqual({ error: { code: 400, message: INVALID_ROLE, status: 'INVALID_ARGUMENT' } })
       return
+    case 'newapi':
     case 'infinityblue':
     case 'anyfast':
       expect(body).toEqual({ error: { message: expect.stringMatching(new RegExp(`^${INVALID_ROLE.replaceAll('.', '\\.')} ${NEW_API_ID}$`)), type: 'upstream_error', param: '', code: 400 } })
@@ -107,7 +112,7 @@ async function expectInvalidRole(provider: LocalGatewayProvider, res: Response):
 
 const withRole = (role: string | undefined) => ({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }, { role, parts: [{ text: 'Hello' }] }] })
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('%s over HTTP', (provider) => {
+describe.each(providers)('%s over HTTP', (provider) => {
   const gateway = gatewayOf(provider)
 
   it('serves every model of its catalogue, and each answer (every streamed chunk too) names the model asked for', async () => {
@@ -173,7 +178,8 @@ describe('google countTokens', () => {
   })
 })
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('%s through the client', (provider) => {
+// Through the real client, for every provider.
+describe.each(providers)('%s through the client', (provider) => {
   const gateway = gatewayOf(provider)
   const model = NOT_SERVED[provider][0]!
 
@@ -181,7 +187,7 @@ describe.each(LOCAL_GATEWAY_PROVIDERS)('%s through the client', (provider) => {
   function expectNotFoundError(error: GeminiGatewayError): void {
     expect(error).toBeInstanceOf(APIStatusError)
     expect(error.provider).toBe(provider)
-    if (provider === 'infinityblue' || provider === 'anyfast') {
+    if (provider === 'newapi' || provider === 'infinityblue' || provider === 'anyfast') {
       expect(error).toBeInstanceOf(ModelUnavailableError)
       expect(error.status).toBe(503)
       expect(error.code).toBe('model_not_found')

@@ -79,21 +79,54 @@ describe('google routes', () => {
   })
 })
 
-describe('infinityblue routes', () => {
-  it('lists its three models OpenAI-style at GET /v1/models', async () => {
-    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
+/** What each gateway with new-api's model list lists at GET /v1/models (sorted). */
+const OPENAI_MODEL_LIST = {
+  newapi: ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-3.1-pro-preview'],
+  infinityblue: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3.1-pro-preview'],
+} as const
+
+describe.each(['newapi', 'infinityblue'] as const)('%s routes: the OpenAI-style model list', (provider) => {
+  it('lists its models OpenAI-style at GET /v1/models', async () => {
+    await withLocalGateway({ provider }, async (gw) => {
       const res = await get(gw, '/v1/models')
       expect(res.status).toBe(200)
       const body = (await res.json()) as { object: string; data: Array<{ id: string; object: string; owned_by: string }> }
       expect(body.object).toBe('list')
-      expect(body.data.map((m) => m.id).sort()).toEqual(['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3.1-pro-preview'])
+      expect(body.data.map((m) => m.id).sort()).toEqual(OPENAI_MODEL_LIST[provider])
       for (const m of body.data) expect(m).toEqual({ id: m.id, object: 'model', owned_by: 'google' })
     })
   })
 
   it('requires the key for /v1/models too', async () => {
-    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       expect((await get(gw, '/v1/models', {})).status).toBe(401)
+    })
+  })
+})
+
+describe('newapi routes: what new-api does not serve', () => {
+  it.each([
+    ['POST', '/v1beta/models/gemini-2.5-flash:countTokens'],
+    ['GET', '/v1beta/models/gemini-2.5-flash'],
+  ])('refuses %s %s with its OpenAI-shaped 404, whichever header carries the key', async (method, path) => {
+    await withLocalGateway({ provider: 'newapi' }, async (gw) => {
+      const keyHeaders: Array<Record<string, string>> = [{ authorization: 'Bearer local-gateway-key' }, { 'x-goog-api-key': 'local-gateway-key' }, {}]
+      for (const headers of keyHeaders) {
+        const res = await fetch(`${gw.url}${path}`, { method, headers, ...(method === 'POST' ? { body: JSON.stringify({ contents: CONTENTS }) } : {}) })
+        expect(res.status).toBe(404)
+        expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
+        expect(await res.json()).toEqual({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: '', code: '' } })
+      }
+    })
+  })
+})
+
+describe('anyfast routes', () => {
+  it('has no model list: GET /v1/models is its OpenAI-shaped 404', async () => {
+    await withLocalGateway({ provider: 'anyfast' }, async (gw) => {
+      const res = await get(gw, '/v1/models')
+      expect(res.status).toBe(404)
+      expect(await res.json()).toEqual({ error: { message: 'Invalid URL (GET /v1/models)', type: 'invalid_request_error', param: '', code: '' } })
     })
   })
 })
@@ -107,7 +140,7 @@ const RELAY_MISSING: Array<[string, string]> = [
   ['POST', '/v1beta/models/models/gemini-2.5-flash:generateContent'],
 ]
 
-describe.each(['infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s routes', (provider) => {
+describe.each(['newapi', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s routes', (provider) => {
   it.each(['generateContent', 'streamGenerateContent?alt=sse', 'streamGenerateContent'])('serves POST :%s', async (method) => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, `/v1beta/models/gemini-2.5-flash:${method}`)

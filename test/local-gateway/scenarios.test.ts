@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway, type FailureScenario, type LocalGateway, type LocalGatewayProvider } from '../../src/local-gateway/index.ts'
+import { providers, withLocalGateway, type FailureScenario, type LocalGateway, type Provider } from '../../src/local-gateway/index.ts'
 import { authHeaders, generatePath, hasFinishReason, post, sseEvents } from './helpers.ts'
 
 type ErrorScenario = Extract<FailureScenario, 'rate-limit' | 'overloaded' | 'server-error' | 'error-200' | 'unknown-model' | 'auth'>
 
-const STATUS: Record<ErrorScenario, Record<LocalGatewayProvider, number>> = {
-  'rate-limit': { google: 429, infinityblue: 429, anyfast: 429, apimart: 429, nordlys: 429 },
-  overloaded: { google: 503, infinityblue: 503, anyfast: 503, apimart: 503, nordlys: 503 },
-  'server-error': { google: 500, infinityblue: 500, anyfast: 500, apimart: 500, nordlys: 500 },
-  'error-200': { google: 200, infinityblue: 200, anyfast: 200, apimart: 200, nordlys: 200 },
-  'unknown-model': { google: 404, infinityblue: 503, anyfast: 503, apimart: 404, nordlys: 404 },
-  auth: { google: 400, infinityblue: 401, anyfast: 401, apimart: 401, nordlys: 401 },
+const STATUS: Record<ErrorScenario, Record<Provider, number>> = {
+  'rate-limit': { google: 429, newapi: 429, infinityblue: 429, anyfast: 429, apimart: 429, nordlys: 429 },
+  overloaded: { google: 503, newapi: 503, infinityblue: 503, anyfast: 503, apimart: 503, nordlys: 503 },
+  'server-error': { google: 500, newapi: 500, infinityblue: 500, anyfast: 500, apimart: 500, nordlys: 500 },
+  'error-200': { google: 200, newapi: 200, infinityblue: 200, anyfast: 200, apimart: 200, nordlys: 200 },
+  'unknown-model': { google: 404, newapi: 503, infinityblue: 503, anyfast: 503, apimart: 404, nordlys: 404 },
+  auth: { google: 400, newapi: 401, infinityblue: 401, anyfast: 401, apimart: 401, nordlys: 401 },
 }
 
 /** Google status names by scenario. */
@@ -24,7 +24,7 @@ const GOOGLE_STATUS: Record<ErrorScenario, [number, string]> = {
 }
 
 /** The error body has the dialect's shape. */
-function expectShape(provider: LocalGatewayProvider, scenario: ErrorScenario, text: string, contentType: string | null) {
+function expectShape(provider: Provider, scenario: ErrorScenario, text: string, contentType: string | null) {
   const body = JSON.parse(text) as Record<string, any>
   switch (provider) {
     case 'google': {
@@ -36,6 +36,7 @@ function expectShape(provider: LocalGatewayProvider, scenario: ErrorScenario, te
       expect(body.error).toMatchObject({ code, status, message: expect.any(String) })
       return
     }
+    case 'newapi':
     case 'infinityblue':
     case 'anyfast':
       expect(Object.keys(body.error)).toEqual(['message', 'type', 'param', 'code'])
@@ -55,7 +56,7 @@ function expectShape(provider: LocalGatewayProvider, scenario: ErrorScenario, te
 
 const ERROR_SCENARIOS = Object.keys(STATUS) as ErrorScenario[]
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('%s error scenarios', (provider) => {
+describe.each(providers)('%s error scenarios', (provider) => {
   it.each(ERROR_SCENARIOS)('%s via fail(): status and body shape', async (scenario) => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail(scenario)
@@ -162,7 +163,7 @@ describe('stream-error-midway per dialect', () => {
     })
   })
 
-  it.each(['infinityblue', 'anyfast', 'apimart'] as const)('%s: a data: {"error":...} event and no [DONE]', async (provider) => {
+  it.each(['newapi', 'infinityblue', 'anyfast', 'apimart'] as const)('%s: a data: {"error":...} event and no [DONE]', async (provider) => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-error-midway')
       const raw = await rawStream(gw)
@@ -186,7 +187,7 @@ describe('stream-error-midway per dialect', () => {
   })
 })
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('%s stream-cut', (provider) => {
+describe.each(providers)('%s stream-cut', (provider) => {
   it('ends the stream normally without the final chunk', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-cut')
@@ -195,7 +196,7 @@ describe.each(LOCAL_GATEWAY_PROVIDERS)('%s stream-cut', (provider) => {
       expect(events).toHaveLength(2)
       expect(hasFinishReason(events)).toBe(false)
       // new-api relays still close with [DONE]: a [DONE] does not prove the answer is complete.
-      expect(raw.includes('[DONE]')).toBe(provider === 'infinityblue' || provider === 'anyfast')
+      expect(raw.includes('[DONE]')).toBe(provider === 'newapi' || provider === 'infinityblue' || provider === 'anyfast')
     })
   })
 })
@@ -213,7 +214,7 @@ describe('errors before a stream starts', () => {
     })
   })
 
-  it.each(['infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s: plain JSON with the error status', async (provider) => {
+  it.each(['newapi', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s: plain JSON with the error status', async (provider) => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('server-error')
       const res = await post(gw, streamPath)
@@ -224,9 +225,9 @@ describe('errors before a stream starts', () => {
   })
 })
 
-describe('new-api error codes', () => {
+describe.each(['newapi', 'infinityblue'] as const)('new-api error codes: %s', (provider) => {
   it('uses a number for one scenario and a string for another', async () => {
-    await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('rate-limit')
       gw.fail('overloaded')
       const a = (await (await post(gw, generatePath())).json()) as { error: { code: unknown } }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { LOCAL_GATEWAY_PROVIDERS, withLocalGateway } from '../../src/local-gateway/index.ts'
+import { providers, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { authHeaders, CONTENTS, generatePath, hasFinishReason, post, readChunks, recordedModel, sseEvents } from './helpers.ts'
 
 const recording = (name: string) => readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8')
@@ -60,7 +60,7 @@ describe('google stream framing', () => {
   })
 })
 
-describe.each(['infinityblue', 'anyfast'] as const)('%s stream framing (new-api relay)', (provider) => {
+describe.each(['newapi', 'infinityblue', 'anyfast'] as const)('%s stream framing (new-api relay)', (provider) => {
   it('opens with a `: PING` comment, uses LF, and ends with data: [DONE]', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const raw = await (await post(gw, streamPath)).text()
@@ -90,12 +90,12 @@ describe.each(['apimart', 'nordlys'] as const)('%s stream framing', (provider) =
   })
 })
 
-describe.each(LOCAL_GATEWAY_PROVIDERS)('%s stream delivery', (provider) => {
+describe.each(providers)('%s stream delivery', (provider) => {
   it('writes each event separately so they arrive over time', async () => {
     await withLocalGateway({ provider, chunkDelayMs: 40 }, async (gw) => {
       const started = Date.now()
       const chunks = await readChunks(await post(gw, streamPath))
-      const framing = provider === 'infinityblue' || provider === 'anyfast' ? 2 : 0 // PING + [DONE]
+      const framing = provider === 'newapi' || provider === 'infinityblue' || provider === 'anyfast' ? 2 : 0 // PING + [DONE]
       expect(chunks).toHaveLength(3 + framing)
       expect(chunks.filter((c) => c.startsWith('data: {'))).toHaveLength(3)
       expect(Date.now() - started).toBeGreaterThanOrEqual(40 * (chunks.length - 1) - 5)

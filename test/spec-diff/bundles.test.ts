@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { diffSpecs, PROVIDERS, verdict, type OpenAPIDoc } from '../../scripts/spec-diff.ts'
+import { diffSpecs, type OpenAPIDoc } from '../../scripts/spec-diff/diff.ts'
+import { PROVIDERS } from '../../scripts/spec-diff/providers.ts'
+import { verdict } from '../../scripts/spec-diff/report.ts'
 
 const bundle = (provider: string): string => fileURLToPath(new URL(`../../generated/${provider}/openapi.json`, import.meta.url))
 const load = (provider: string): OpenAPIDoc => JSON.parse(readFileSync(bundle(provider), 'utf8')) as OpenAPIDoc

@@ -1,4 +1,5 @@
-import { diffSpecs, type OpenAPIDoc, type Severity, type SpecChange } from '../../scripts/spec-diff.ts'
+import type { Severity, SpecChange } from '../../scripts/spec-diff/changes.ts'
+import { diffSpecs, type OpenAPIDoc } from '../../scripts/spec-diff/diff.ts'
 
 /**
  * A small document: `Req` is only sent, `Res` only received, `Shared` both, `Orphan` nowhere.

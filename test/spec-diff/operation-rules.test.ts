@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { verdict } from '../../scripts/spec-diff.ts'
+import { verdict } from '../../scripts/spec-diff/report.ts'
 import { diffEdit, pairs, type Editable } from './helpers.ts'
 
 const OP = '/paths/~1items~1{id}/post'

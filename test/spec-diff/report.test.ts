@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatReport, verdict, type SpecChange } from '../../scripts/spec-diff.ts'
+import type { SpecChange } from '../../scripts/spec-diff/changes.ts'
+import { formatReport, verdict } from '../../scripts/spec-diff/report.ts'
 
 const change = (severity: SpecChange['severity'], message: string, provider?: string): SpecChange =>
   provider === undefined ? { severity, pointer: '/x', message } : { provider, severity, pointer: '/x', message }

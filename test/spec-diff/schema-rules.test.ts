@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { diffSpecs, verdict, type OpenAPIDoc } from '../../scripts/spec-diff.ts'
+import { diffSpecs, type OpenAPIDoc } from '../../scripts/spec-diff/diff.ts'
+import { verdict } from '../../scripts/spec-diff/report.ts'
 import { baseDoc, diffEdit, pairs, type Editable } from './helpers.ts'
 
 const REQ = '/components/schemas/Req'

@@ -1,14 +1,23 @@
 /**
- * anyfast (seed 001): a new-api relay that routes its ten documented models and adds
- * `candidates[].index` and `modelVersion` to every response object.
+ * anyfast (seed 001): new-api with its ten documented models, no model list, the key only as
+ * `Authorization: Bearer`, and `candidates[].index` and `modelVersion` added to every response object.
  * @internal
  */
 import { ANYFAST_MODELS } from '../catalog.ts'
-import { withCandidateIndex, type Dialect } from '../dialect.ts'
-import { newApiDialect } from './new-api.ts'
+import { relayRoute, withCandidateIndex, type GatewayDialect } from '../dialect.ts'
+import { bearerOnly, newapi, newApiAnswers } from './newapi.ts'
 
 /** The anyfast dialect. */
-export const anyfast: Dialect = newApiDialect('anyfast', ANYFAST_MODELS, (value, model) => {
-  const out = withCandidateIndex(value)
-  return 'modelVersion' in out ? out : { ...out, modelVersion: model }
-})
+export const anyfast: GatewayDialect = {
+  ...newapi,
+  provider: 'anyfast',
+  // It documents no model list: only the generate routes.
+  route: relayRoute,
+  openaiModels: undefined,
+  models: ANYFAST_MODELS,
+  checkAuth: bearerOnly,
+  ...newApiAnswers((value, model) => {
+    const out = withCandidateIndex(value)
+    return 'modelVersion' in out ? out : { ...out, modelVersion: model }
+  }),
+}

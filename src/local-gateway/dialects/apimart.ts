@@ -11,7 +11,7 @@ import {
   readCamelBody,
   relayRoute,
   RELAY_JSON,
-  type Dialect,
+  type GatewayDialect,
   type ErrorContext,
   type ErrorKind,
   type Reply,
@@ -24,7 +24,7 @@ function wrap(value: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The apimart dialect. */
-export const apimart: Dialect = {
+export const apimart: GatewayDialect = {
   provider: 'apimart',
   unaryContentType: RELAY_JSON,
   route: relayRoute,

@@ -9,11 +9,11 @@ import {
   jsonReply,
   REQUEST_FIELDS,
   type BodyReading,
-  type Dialect,
+  type GatewayDialect,
   type ErrorContext,
   type ErrorKind,
   type Reply,
-  type Route,
+  type GatewayRoute,
 } from '../dialect.ts'
 
 const JSON_TYPE = 'application/json; charset=UTF-8'
@@ -28,7 +28,7 @@ const GOOGLE_HEADERS = {
 }
 
 const MODEL_PATH = /^\/v1beta\/models\/([^/:]+)(?::([A-Za-z]+))?$/
-const METHODS: Record<string, Route['op']> = {
+const METHODS: Record<string, GatewayRoute['op']> = {
   generateContent: 'generate',
   streamGenerateContent: 'stream',
   countTokens: 'countTokens',
@@ -100,7 +100,7 @@ function decodePageToken(token: string): number | undefined {
 }
 
 /** The google dialect. */
-export const google: Dialect = {
+export const google: GatewayDialect = {
   provider: 'google',
   unaryContentType: JSON_TYPE,
 

@@ -11,7 +11,7 @@ import {
   RELAY_JSON,
   requestId,
   type BodyReading,
-  type Dialect,
+  type GatewayDialect,
   type ErrorContext,
   type ErrorKind,
   type Reply,
@@ -62,7 +62,7 @@ function readBody(body: Record<string, unknown>): BodyReading {
 }
 
 /** The nordlys dialect. */
-export const nordlys: Dialect = {
+export const nordlys: GatewayDialect = {
   provider: 'nordlys',
   unaryContentType: RELAY_JSON,
   route: relayRoute,
