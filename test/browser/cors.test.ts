@@ -32,6 +32,7 @@ const preflight = (url: string, extra: Record<string, string> = {}) =>
 /** The headers a browser's client sends per dialect, as it lists them in a preflight (lower case, sorted). */
 const REQUESTED: Record<Provider, string> = {
   google: 'content-type,x-goog-api-key',
+  newapi: 'authorization,content-type',
   infinityblue: 'authorization,content-type',
   anyfast: 'authorization,content-type',
   apimart: 'authorization,content-type',

@@ -545,7 +545,7 @@ const RELAY_MODELS: Partial<Record<Provider, string[]>> = {
   infinityblue: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'],
 }
 
-describe.each(NEWAPI_RELAYS.filter((p) => registry[p].operations.includes('listModels')))('%s listModels', (provider) => {
+describe.each(NEWAPI_RELAYS.filter((p) => (registry[p].operations as readonly string[]).includes('listModels')))('%s listModels', (provider) => {
   it('maps the OpenAI-style list to Google-style models', async () => {
     const gw = await startLocalGateway({ provider, apiKey: KEY })
     try {

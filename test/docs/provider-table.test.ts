@@ -5,11 +5,11 @@ import {
   describeProviders,
   renderComparisonTable,
   type OpenAPIDoc,
-  type OverlayDoc,
+  type OverlayStack,
   type ProviderSummary,
 } from '../../scripts/provider-table.ts'
 
-let overlays: Record<string, OverlayDoc | undefined>
+let overlays: Record<string, OverlayStack>
 let byName: Record<string, ProviderSummary>
 
 beforeAll(async () => {
@@ -34,6 +34,7 @@ describe('describeProviders on the real bundles', () => {
   it('google: canonical spec, x-goog-api-key, five operations with countTokens', () => {
     const g = get('google')
     expect(g.gateway).toBeNull()
+    expect(g.relay).toBeNull()
     expect(g.baseUrl).toBe('https://generativelanguage.googleapis.com')
     expect(g.auth).toEqual([{ scheme: 'googApiKey', in: 'header', name: 'x-goog-api-key', label: 'x-goog-api-key' }])
     expect(g.operations).toHaveLength(5)
@@ -49,9 +50,26 @@ describe('describeProviders on the real bundles', () => {
     expect(g.quirks).toEqual([])
   })
 
+  it('newapi: the relay itself, Bearer or x-goog-api-key, OpenAI-style GET /v1/models, no countTokens or getModel', () => {
+    const s = get('newapi')
+    expect(s.gateway).toBe('newapi')
+    expect(s.relay).toBeNull()
+    expect(s.baseUrl).toBe('http://localhost:3000')
+    // The first requirement is what the client sends; the relay also reads Google's header on the Gemini paths.
+    expect(s.auth.map((a) => a.label)).toEqual(['Authorization: Bearer', 'x-goog-api-key'])
+    expect(op(s, 'listModels')).toMatchObject({ method: 'GET', path: '/v1/models', inferred: false })
+    expect(ids(s).sort()).toEqual(['generateContent', 'listModels', 'streamGenerateContent'])
+    expect(s.streaming).toBe('documented')
+    expect(s.documentedModels).toEqual([])
+    expect(s.requestBody).toMatchObject({ schema: 'GenerateContentRequest', keyStyle: 'camelCase' })
+    expect(s.errorSchemas).toEqual(['OpenAIErrorResponse', 'ErrorResponse'])
+    expect(s.quirks.every((q) => q.from === 'newapi')).toBe(true)
+  })
+
   it('infinityblue: Bearer, OpenAI-style GET /v1/models instead of the v1beta list', () => {
     const s = get('infinityblue')
     expect(s.gateway).toBe('infinityblue')
+    expect(s.relay).toBe('newapi')
     expect(s.baseUrl).toBe('https://api.getinfinityblue.com')
     expect(s.auth.map((a) => a.label)).toEqual(['Authorization: Bearer'])
     expect(op(s, 'listModels')).toMatchObject({ method: 'GET', path: '/v1/models', inferred: false })
@@ -110,16 +128,27 @@ describe('describeProviders on the real bundles', () => {
     expect(s.errorSchemas).toEqual(['NordlysErrorResponse'])
   })
 
-  it('lists every overlay action description as a quirk, in overlay order', () => {
+  it('lists every overlay action description of the stack as a quirk, the relay\'s first, in overlay order', () => {
     for (const p of PROVIDERS.filter((x) => x !== 'google')) {
-      const overlay = overlays[p]
-      expect(overlay?.['x-gateway']?.name).toBe(p)
-      expect(get(p).quirks.map((q) => q.description)).toEqual(overlay?.actions.map((a) => a.description?.trim()))
+      const stack = overlays[p] ?? []
+      expect(stack.at(-1)?.['x-gateway']?.name).toBe(p)
+      const expected = stack.flatMap((o) => o.actions.map((a) => [o['x-gateway']?.name, a.description?.trim()]))
+      expect(get(p).quirks.map((q) => [q.from, q.description])).toEqual(expected)
     }
+    // A reseller's stack: new-api's overlay, then its own (redocly.yaml).
+    expect(overlays['anyfast']?.map((o) => o['x-gateway']?.name)).toEqual(['newapi', 'anyfast'])
+    expect(get('anyfast').relay).toBe('newapi')
     expect(get('anyfast').quirks).toContainEqual({
       target: '$.paths[\'/v1beta/models/{model}:countTokens\']',
       kind: 'remove',
+      description: 'The relay has no token counting; the request would run as a generation and be billed.',
+      from: 'newapi',
+    })
+    expect(get('anyfast').quirks).toContainEqual({
+      target: '$.paths[\'/v1/models\']',
+      kind: 'remove',
       description: 'Not documented by anyfast.',
+      from: 'anyfast',
     })
   })
 })
@@ -182,12 +211,12 @@ describe('renderComparisonTable and the index page', () => {
     expect(html).toContain('<th scope="col">a</th><th scope="col">b</th>')
     expect(html).not.toContain('<script>')
     expect(html).toContain('&#60;script&#62;')
-    for (const row of ['Base URL', 'Auth', 'Operations', 'Documented models', 'Request body', 'Response envelope', 'Error bodies']) {
+    for (const row of ['Base URL', 'Auth', 'Operations', 'Documented models', 'Request body', 'Response envelope', 'Error bodies', 'Relay', 'Overlay actions']) {
       expect(html).toContain(`<th scope="row">${row}</th>`)
     }
   })
 
-  it('links all five pages, the quirks page and the API reference, and counts every gateway quirk', () => {
+  it('links every provider page, the quirks page and the API reference, and counts every gateway quirk', () => {
     const wire = '<table class="compare wire"><tbody><tr><td>recorded</td></tr></tbody></table>'
     const html = renderIndexPage(Object.values(byName), overlays, wire)
     expect(html).toContain(wire)
@@ -197,7 +226,7 @@ describe('renderComparisonTable and the index page', () => {
     for (const p of PROVIDERS.filter((x) => x !== 'google')) {
       expect(html).toContain(`id="quirks-${p}"`)
       expect(html).toContain(`<a href="quirks.html#${p}">${p}</a>`)
-      // Counts per group add up to the overlay's described actions.
+      // Counts per group add up to the described actions of the provider's overlay stack.
       const row = new RegExp(`<tr id="quirks-${p}">(.*?)</tr>`).exec(html)?.[1] ?? ''
       const counts = [...row.matchAll(/<td>(?:<a [^>]*>|<span class="none">)(\d+)</g)].map((m) => Number(m[1]))
       expect(counts.reduce((a, b) => a + b, 0)).toBe(get(p).quirks.length)

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { externalResources, loadSpecs, PROVIDERS } from '../../scripts/docs.ts'
 import { classifyAction, QUIRK_GROUP_IDS, QUIRK_GROUPS, schemaGroup } from '../../scripts/docs/quirk-groups.ts'
 import { clientSentence, groupAnchor, groupQuirks, inlineCode, renderQuirksPage } from '../../scripts/docs/quirks.ts'
-import { describeProviders, escapeHtml, type OverlayDoc, type ProviderSummary } from '../../scripts/provider-table.ts'
+import { describeProviders, escapeHtml, type OverlayDoc, type OverlayStack, type ProviderSummary } from '../../scripts/provider-table.ts'
 
-let overlays: Record<string, OverlayDoc | undefined>
+let overlays: Record<string, OverlayStack>
 let summaries: ProviderSummary[]
 let html: string
 const GATEWAYS = PROVIDERS.filter((p) => p !== 'google')
@@ -16,11 +16,14 @@ beforeAll(async () => {
   html = renderQuirksPage(summaries, overlays)
 })
 
-const overlayOf = (p: string): OverlayDoc => {
+/** A provider's overlay stack (its relay's first), as redocly.yaml applies it. */
+const overlayOf = (p: string): OverlayStack => {
   const o = overlays[p]
-  if (!o) throw new Error(`no overlay for ${p}`)
+  if (!o?.length) throw new Error(`no overlay for ${p}`)
   return o
 }
+/** Every action of a provider's stack, in the order it applies. */
+const actionsOf = (p: string) => overlayOf(p).flatMap((o) => o.actions)
 const summaryOf = (p: string): ProviderSummary => {
   const s = summaries.find((x) => x.provider === p)
   if (!s) throw new Error(`no summary for ${p}`)
@@ -59,7 +62,7 @@ describe('classifyAction', () => {
 })
 
 describe('the real overlays', () => {
-  it('sorts every described action into a named group (none left in "other"), in overlay order', () => {
+  it('sorts every described action of the stack into a named group (none left in "other"), in stack order', () => {
     for (const p of GATEWAYS) {
       const grouped = groupQuirks(p, overlayOf(p))
       expect(grouped.groups.map((g) => g.id)).not.toContain('other')
@@ -67,7 +70,7 @@ describe('the real overlays', () => {
       expect(listed).toHaveLength(summaryOf(p).quirks.length)
       // Within a group, overlay order is kept.
       for (const g of grouped.groups) {
-        const order = g.quirks.map((q) => overlayOf(p).actions.findIndex((a) => a.target === q.target && a.description?.trim() === q.description))
+        const order = g.quirks.map((q) => actionsOf(p).findIndex((a) => a.target === q.target && a.description?.trim() === q.description))
         expect(order).toEqual([...order].sort((a, b) => a - b))
       }
     }
@@ -95,6 +98,11 @@ describe('the real overlays', () => {
     expect(clientSentence('host', summaryOf('nordlys'))).toContain('`https://api.nordlyslabs.com`')
     expect(clientSentence('envelope', summaryOf('apimart'))).toMatch(/unwraps/)
     expect(clientSentence('body', summaryOf('nordlys'))).toMatch(/generation_config/)
+    // new-api's model list, on the relay and on the reseller that keeps it; anyfast removes it.
+    expect(clientSentence('paths', summaryOf('newapi'))).toContain('`GET /v1/models`')
+    expect(clientSentence('paths', summaryOf('newapi'))).toContain('the newapi client type')
+    expect(clientSentence('paths', summaryOf('infinityblue'))).toContain('the infinityblue client type')
+    expect(clientSentence('paths', summaryOf('anyfast'))).not.toContain('/v1/models')
     expect(clientSentence('body', summaryOf('anyfast'))).toMatch(/RequestValidationError/)
   })
 })
@@ -104,7 +112,7 @@ describe('renderQuirksPage', () => {
     for (const p of GATEWAYS) {
       expect(html).toContain(`<section class="gateway" id="${p}">`)
       expect(html).toContain(`<a href="${p}.html">`)
-      for (const a of overlayOf(p).actions) {
+      for (const a of actionsOf(p)) {
         if (!a.description?.trim()) continue
         expect(html).toContain(inlineCode(a.description.trim()))
         expect(html).toContain(`${a.remove ? 'remove' : 'update'} <code>${escapeHtml(a.target)}</code>`)
@@ -118,6 +126,16 @@ describe('renderQuirksPage', () => {
     expect(html).toContain('<a href="index.html">')
   })
 
+  it('marks a reseller\'s relay actions as the relay\'s, linked to its section, and names the relay it runs', () => {
+    const section = (p: string) => html.slice(html.indexOf(`<section class="gateway" id="${p}">`)).split('</section>\n</section>')[0]!
+    for (const p of ['infinityblue', 'anyfast']) {
+      expect(section(p)).toContain('runs <a href="#newapi">newapi</a>, whose overlay applies first')
+      expect(section(p)).toContain('<span class="tag relay">from <a href="#newapi">newapi</a></span>')
+    }
+    // The relay's own section and the gateways without one carry no such mark.
+    for (const p of ['newapi', 'apimart', 'nordlys']) expect(section(p)).not.toContain('class="tag relay"')
+  })
+
   it('is self-contained and escapes what it shows', () => {
     expect(externalResources(html)).toEqual([])
     expect(html).not.toMatch(/<script|<link|<img/)
@@ -127,7 +145,7 @@ describe('renderQuirksPage', () => {
       actions: [{ target: "$.paths['<img src=x>']", description: 'Uses `<b>` & "quotes".', remove: true }],
     }
     const summary = { ...summaryOf('anyfast'), provider: 'evil', gateway: 'evil' }
-    const page = renderQuirksPage([summary], { evil })
+    const page = renderQuirksPage([summary], { evil: [evil] })
     expect(page).not.toContain('<img src=x>')
     expect(page).toContain('<code>&#60;b&#62;</code> &#38; &#34;quotes&#34;.')
   })

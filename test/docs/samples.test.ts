@@ -19,6 +19,8 @@ beforeAll(async () => {
   exchanges = await recordExchanges(PROVIDERS, bundles)
 }, 60_000)
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 /** Every operation of a bundle, by operationId. */
 function operationIds(doc: OpenAPIDoc): string[] {
   return Object.values(doc.paths ?? {}).flatMap((item) =>
@@ -106,7 +108,8 @@ describe('code samples', () => {
       const [ts, curl] = samples as [CodeSample, CodeSample]
       expect(ts.source, op).toContain(`const client = createClient({ provider: '${p}' })`)
       expect(ts.source, op).toContain(`from 'gemini-gateways'`)
-      expect(curl.source, op).toMatch(/^curl -X (GET|POST) 'https:\/\//m)
+      // At the documented host (newapi's is new-api's own default, http://localhost:3000), never the local gateway's.
+      expect(curl.source, op).toMatch(new RegExp(`^curl -X (GET|POST) '${escapeRegExp((bundles[p] as OpenAPIDoc).servers?.[0]?.url ?? '?')}/`, 'm'))
       for (const x of (exchanges[p] ?? []).filter((e) => e.operationId === op)) expect(ts.source, op).toContain(`client.${x.call.method}(`)
     }
   })
@@ -117,6 +120,7 @@ describe('code samples', () => {
     const keyVar = `$${DIALECTS[p].envKey}`
     const expectedAuth: Record<string, [string, string]> = {
       google: ['x-goog-api-key', keyVar],
+      newapi: ['Authorization', `Bearer ${keyVar}`],
       nordlys: ['X-API-Key', keyVar],
       infinityblue: ['Authorization', `Bearer ${keyVar}`],
       anyfast: ['Authorization', `Bearer ${keyVar}`],
@@ -229,16 +233,18 @@ describe('the wire table', () => {
     }
     expect(row('Auth header')).toEqual([
       '<pre><code>x-goog-api-key: $GEMINI_API_KEY</code></pre>',
+      '<pre><code>Authorization: Bearer $NEWAPI_API_KEY</code></pre>',
       '<pre><code>Authorization: Bearer $INFINITYBLUE_API_KEY</code></pre>',
       '<pre><code>Authorization: Bearer $ANYFAST_API_KEY</code></pre>',
       '<pre><code>Authorization: Bearer $APIMART_API_KEY</code></pre>',
       '<pre><code>X-API-Key: $NORDLYS_API_KEY</code></pre>',
     ])
     const requests = row('Request')
-    expect(requests).toHaveLength(5)
+    expect(requests).toHaveLength(PROVIDERS.length)
     for (const cell of requests) expect(cell).toMatch(/^<pre><code>POST \/v1beta\/models\/[^:]+:generateContent<\/code><\/pre>$/)
-    const bodies = row('Body')
-    expect(bodies[4]).toContain('&#34;generation_config&#34;')
-    for (const b of bodies.slice(0, 4)) expect(b).toContain('&#34;generationConfig&#34;')
+    // nordlys's body is snake_case; every other dialect sends the camelCase body as written.
+    const bodies = Object.fromEntries(row('Body').map((b, i) => [PROVIDERS[i], b]))
+    expect(bodies['nordlys']).toContain('&#34;generation_config&#34;')
+    for (const p of PROVIDERS.filter((x) => x !== 'nordlys')) expect(bodies[p], p).toContain('&#34;generationConfig&#34;')
   })
 })

@@ -141,5 +141,10 @@ describe('redocly lint (recommended-strict)', () => {
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
     for (const f of files) expect(result.stdout + result.stderr).toContain(`validating ${f}`)
     expect(result.stdout + result.stderr).not.toMatch(/\d+ (errors?|warnings?)\b/)
+    // The one exception (.redocly.lint-ignore.yaml): newapi's server is new-api's self-hosted default on localhost.
+    expect(YAML.parse(readFileSync(new URL('.redocly.lint-ignore.yaml', ROOT), 'utf8'))).toEqual({
+      'generated/newapi/openapi.json': { 'no-server-example.com': ['#/servers/0/url'] },
+    })
+    expect(result.stdout + result.stderr).toMatch(/\b1 problem is explicitly ignored\b/)
   }, 60_000)
 })
