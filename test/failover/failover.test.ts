@@ -320,15 +320,17 @@ describe('isFailoverError', () => {
 
 describe('types', () => {
   it('takes a client of every provider, made with createClient or a createXClient factory', async () => {
-    const { createAnyfastClient, createApimartClient } = await import('../../src/index.ts')
+    const { createAnyfastClient, createApimartClient, createNewapiClient, providers } = await import('../../src/index.ts')
     const opts = { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: a.url }
+    // Each provider named in a call of its own, so that the compiler checks each client type is accepted.
     const ai = createFailoverClient([
       createClient({ provider: 'google', ...opts }),
+      createNewapiClient(opts),
       createClient({ provider: 'infinityblue', ...opts }),
       createAnyfastClient(opts),
       createApimartClient(opts),
       createClient({ provider: 'nordlys', ...opts }),
     ])
-    expect(ai.providers).toEqual(['google', 'infinityblue', 'anyfast', 'apimart', 'nordlys'])
+    expect(ai.providers).toEqual([...providers])
   })
 })
