@@ -40,7 +40,7 @@ export async function runCold(opts: { runs?: number } = {}): Promise<SectionResu
       { name: "ours as installed (dist/, import('gemini-gateways/google'))", code: importOf(pathToFileURL(installed).href) },
       { name: 'ours: google entry (esbuild bundle, .mjs)', code: importOf(pathToFileURL(oursGoogle).href) },
       { name: 'ours: google entry, bundle with --splitting (lazy chunks not loaded)', code: importOf(pathToFileURL(oursSplit).href) },
-      { name: 'ours: src/index.ts, all five (esbuild bundle)', code: importOf(pathToFileURL(oursIndex).href) },
+      { name: 'ours: src/index.ts, every provider (esbuild bundle)', code: importOf(pathToFileURL(oursIndex).href) },
       { name: "@google/genai as installed (import('@google/genai'))", code: importOf('@google/genai') },
       { name: '@google/genai (esbuild bundle, .mjs)', code: importOf(pathToFileURL(genaiBundled).href) },
     ]

@@ -1,5 +1,5 @@
 /**
- * Section 6: `npm run generate` for all five providers, timed as `npx tsx scripts/generate.ts` (writes nothing
+ * Section 6: `npm run generate` for every provider, timed as `npx tsx scripts/generate.ts` (writes nothing
  * when generated/ is up to date, the normal case) and with `--check`. To never write into generated/ while
  * others may be editing spec/, each generate run only happens right after a --check run that passed; when
  * generated/ is out of date the generate runs are skipped and reported as such.
@@ -39,7 +39,7 @@ export async function runGenerate(opts: { runs?: number } = {}): Promise<Section
   const c = quantile(check, 0.5)
   return {
     name: 'generate',
-    title: '6. npm run generate (all five providers)',
+    title: '6. npm run generate (every provider)',
     tables: [{ headers: ['command', 'wall ms median (p25–p75)', 'runs'], rows }],
     targets: [
       { label: '6. generate ≤ 10 s', met: gen.length > 0 && g <= TARGET_MS, detail: gen.length ? `${fmt(g / 1000, 2)} s (median of ${gen.length})` : `not run: --check failed (${lastCheck})` },

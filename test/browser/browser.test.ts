@@ -1,7 +1,7 @@
 /**
  * The client in a real browser: `src/index.ts` bundled by esbuild for the browser, loaded by a page under a
  * strict Content-Security-Policy (no 'unsafe-eval') in headless Chromium (the build @sparticuz/chromium ships
- * on npm, driven by playwright-core: see test/support/browser.ts), calling the local gateway in all five dialects: a request and a stream each, a request
+ * on npm, driven by playwright-core: see test/support/browser.ts), calling the local gateway in every dialect: a request and a stream each, a request
  * validation error (the lazy schema chunk and TypeBox's interpreter) and an HTTP error read cross-origin.
  * Every request the page makes must stay on 127.0.0.1.
  *
