@@ -23,7 +23,7 @@ export const registry = {
   },
   "newapi": {
     "title": "Gemini generateContent API via a new-api relay",
-    "summary": "new-api, the open-source relay most Gemini resellers run: Google's camelCase dialect, a Bearer token or Google's key header, OpenAI-style model list and error bodies.",
+    "summary": "Any new-api relay (provider newapi), the open-source relay most Gemini resellers run: Google's camelCase dialect, a Bearer token or Google's key header, OpenAI-style model list and error bodies.",
     "envKey": "NEWAPI_API_KEY",
     "defaultBaseUrl": "http://localhost:3000",
     "auth": {

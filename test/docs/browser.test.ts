@@ -130,10 +130,12 @@ const API_PAGES: { path: string; shows: string[] }[] = [
   { path: 'api/modules/gemini-gateways.html', shows: ['Module gemini-gateways', 'createClient', 'GeminiGatewayError'] },
   { path: 'api/functions/gemini-gateways.createClient.html', shows: ['Function createClient'] },
   { path: 'api/interfaces/gemini-gateways.ClientOptions.html', shows: ['Interface ClientOptions', 'maxRetries'] },
-  { path: 'api/modules/gemini-gateways_mock.html', shows: ['Module gemini-gateways/local-gateway', 'startLocalGateway'] },
-  { path: 'api/interfaces/gemini-gateways_mock.LocalGateway.html', shows: ['Interface LocalGateway', 'enqueue'] },
+  { path: 'api/modules/gemini-gateways_local-gateway.html', shows: ['Module gemini-gateways/local-gateway', 'startLocalGateway'] },
+  { path: 'api/interfaces/gemini-gateways_local-gateway.LocalGateway.html', shows: ['Interface LocalGateway', 'enqueue'] },
   { path: 'api/modules/gemini-gateways_validators.html', shows: ['Module gemini-gateways/validators', 'ProviderValidators', 'nordlys'] },
   { path: 'api/modules/gemini-gateways_types_nordlys.html', shows: ['Module gemini-gateways/types/nordlys', 'paths', 'components'] },
+  // A provider entry from the exports map's `./*` pattern.
+  { path: 'api/modules/gemini-gateways_newapi.html', shows: ['Module gemini-gateways/newapi', 'createNewapiClient'] },
 ]
 
 interface PageCase {
@@ -164,7 +166,7 @@ const PAGES: PageCase[] = [
   { path: FIELDS_PAGE, check: showsAll(['Index of fields and errors', 'Error classes', 'Schema fields', 'RateLimitError']), fullPage: false },
   {
     path: 'quirks.html',
-    check: showsAll(['Gateway quirks', 'Authentication', 'Paths and operations', 'Error bodies', 'What the client does:', 'nordlys']),
+    check: showsAll(['Gateway quirks', 'Authentication', 'Paths and operations', 'Error bodies', 'What the client does:', 'nordlys', 'newapi']),
     fullPage: true,
   },
   ...API_PAGES.map((a): PageCase => ({ path: a.path, check: showsAll(a.shows), fullPage: true })),
