@@ -13,9 +13,9 @@ import {
   RequestValidationError,
   ResponseValidationError,
   UserAbortError,
-  findBodyError,
-  loadErrorBodies as errorBodies,
 } from './errors.ts'
+import { findBodyError } from './internal/body.ts'
+import { loadErrorBodies as errorBodies } from './internal/load-error-bodies.ts'
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
 import { holdsAnswer } from './answer.ts'
 import { deferredStream, streamChunks } from './stream.ts'

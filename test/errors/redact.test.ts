@@ -1,8 +1,8 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ConnectionError, GeminiGatewayError, ResponseValidationError } from '../../src/core/errors.ts'
-import { errorFromResponse, errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
-import { MAX_REDACT_DEPTH, REDACTED, TOO_DEEP, redactSecrets, redactValue } from '../../src/core/redact.ts'
+import { errorFromResponse, errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/internal/error-bodies.ts'
+import { MAX_REDACT_DEPTH, REDACTED, TOO_DEEP, redactSecrets, redactValue } from '../../src/core/internal/redact.ts'
 
 const KEY = 'AIzaSyD-FAKE_key/with+odd=chars'
 

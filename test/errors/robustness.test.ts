@@ -1,7 +1,8 @@
 // Hostile or broken bodies: the factories never throw, never pollute prototypes, stay small.
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, InternalServerError, MAX_RAW_BODY_LENGTH } from '../../src/core/errors.ts'
-import { errorFromResponse, errorInBody, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
+import { APIStatusError, InternalServerError } from '../../src/core/errors.ts'
+import { errorFromResponse, errorInBody, streamErrorFromEvent } from '../../src/core/internal/error-bodies.ts'
+import { MAX_RAW_BODY_LENGTH } from '../../src/core/internal/text.ts'
 
 describe('prototype pollution', () => {
   const hostile = [

@@ -78,3 +78,17 @@ function walk(value: unknown, secrets: readonly string[], depth: number, keys: b
   }
   return out
 }
+
+/** A cause whose message or stack holds a secret is replaced by a scrubbed copy (we must not mutate the caller's). */
+export function redactCause(cause: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return cause
+  if (typeof cause === 'string') return redactSecrets(cause, secrets)
+  if (!(cause instanceof Error)) return cause
+  const message = redactSecrets(cause.message, secrets)
+  const stack = cause.stack === undefined ? undefined : redactSecrets(cause.stack, secrets)
+  if (message === cause.message && stack === cause.stack) return cause
+  const copy = new Error(message)
+  copy.name = cause.name
+  Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true, enumerable: false })
+  return copy
+}
