@@ -23,7 +23,7 @@ import {
 import { findBodyError, isPresent, isRecord, own } from './body.ts'
 import { getHeader, type HeadersInput } from './headers.ts'
 import { redactSecrets, redactValue } from './redact.ts'
-import { MAX_RAW_BODY_LENGTH, oneLine, raiseHint, withProvider } from './text.ts'
+import { oneLine, raiseHint, withProvider } from './text.ts'
 
 /** Codes and request ids are identifiers: anything longer is junk, cut it. */
 const MAX_ID_LENGTH = 200
@@ -125,7 +125,7 @@ interface BodyInfo {
  * `<provider>: <status>[ <code>]: <what the server said>`, e.g.
  * `anyfast: 429 RESOURCE_EXHAUSTED: You exceeded your current quota`; it never holds raw JSON or
  * HTML (an HTML page gives its `<title>`). `status` is always the HTTP status; the body is in
- * `rawBody` (first {@link MAX_RAW_BODY_LENGTH} characters).
+ * `rawBody` (its first 64 Ki characters).
  *
  * @example
  * if (!res.ok) throw errorFromResponse({ status: res.status, headers: res.headers, bodyText: await res.text(), provider, secrets: [apiKey] })

@@ -5,13 +5,13 @@
  */
 
 /** What a redacted secret is replaced with. */
-export const REDACTED = '[REDACTED]'
+const REDACTED = '[REDACTED]'
 
 /** Containers nested deeper than this are replaced by {@link TOO_DEEP} when redacting values. */
-export const MAX_REDACT_DEPTH = 64
+const MAX_REDACT_DEPTH = 64
 
 /** Stands in for a subtree deeper than {@link MAX_REDACT_DEPTH}: we cannot vouch it is clean. */
-export const TOO_DEEP = '[omitted: nested too deep]'
+const TOO_DEEP = '[omitted: nested too deep]'
 
 /**
  * The forms in which each secret may appear, longest first so that a secret that contains another

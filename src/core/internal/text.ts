@@ -7,10 +7,10 @@
 import { redactSecrets } from './redact.ts'
 
 /** `rawBody` keeps at most this many UTF-16 code units (64 Ki) of the body; the rest is dropped. */
-export const MAX_RAW_BODY_LENGTH = 64 * 1024
+const MAX_RAW_BODY_LENGTH = 64 * 1024
 
 /** Messages are cut to this many characters (plus an ellipsis). */
-export const MAX_MESSAGE_LENGTH = 1000
+const MAX_MESSAGE_LENGTH = 1000
 
 /** `<provider>: <text>`, or the text alone when no provider is known. */
 export function withProvider(provider: string | undefined, text: string): string {
