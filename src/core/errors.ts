@@ -292,7 +292,8 @@ export class ResponseValidationError extends GeminiGatewayError {
 
 /**
  * An `error` object received inside a stream after the 200 headers. `status` is the HTTP status the
- * error stands for (its numeric `code`, or its Google status name), so `isRetryableStatus` applies.
+ * error stands for (its numeric `code`, or its Google status name), so retries and failover judge it as they
+ * would that status.
  */
 export class StreamError extends GeminiGatewayError {
   static {
