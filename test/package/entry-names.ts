@@ -11,8 +11,8 @@ export const ENTRY_VALUES = [
   'providers', 'text', 'thoughts',
 ]
 
-/** Helpers the entry used to publish through `export *` (and nordlys's test-only inverse): internal now. */
+/** Helpers the entry used to publish through `export *`: internal now (src/core/internal). */
 export const INTERNAL_HELPERS = [
   'findBodyError', 'getHeader', 'isPresent', 'isRecord', 'own', 'oneLine', 'withProvider', 'raiseHint', 'loadErrorBodies',
-  'MAX_RAW_BODY_LENGTH', 'MAX_MESSAGE_LENGTH', 'fromNordlysWire',
+  'MAX_RAW_BODY_LENGTH', 'MAX_MESSAGE_LENGTH',
 ]

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as entry from '../../src/index.ts'
+import * as nordlysEntry from '../../src/providers/nordlys.ts'
 import { ROOT } from '../support/packed-package.ts'
 import { ENTRY_VALUES, INTERNAL_HELPERS } from './entry-names.ts'
 
@@ -28,6 +29,9 @@ describe('the package entry (src/index.ts)', () => {
 
   it('leaks no internal helper', () => {
     expect(INTERNAL_HELPERS.filter((name) => name in entry)).toEqual([])
+    // Reading a nordlys wire body back is for tests only (test/reliability/support/nordlys-wire.ts).
+    expect('fromNordlysWire' in nordlysEntry).toBe(false)
+    expect(Object.keys(nordlysEntry)).toContain('createNordlysClient')
   })
 
   it("has every name the README's code imports from gemini-gateways, and every error class its prose names", () => {
