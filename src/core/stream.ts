@@ -7,11 +7,10 @@ import {
   IncompleteStreamError,
   StreamError,
   UserAbortError,
-  findBodyError,
-  loadErrorBodies as errorBodies,
-  type ErrorBodies,
   type ProviderName,
 } from './errors.ts'
+import { findBodyError } from './internal/body.ts'
+import { loadErrorBodies as errorBodies, type ErrorBodies } from './internal/load-error-bodies.ts'
 import { decodeSSE, type SSEEvent } from './sse.ts'
 import { completesAnswer } from './answer.ts'
 import type { GenerateContentResponse } from './types.ts'

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, mergeChunks, providers, text } from '../../src/index.ts'
 import { LOCAL_GATEWAY_API_KEY, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { installConsumer, ok, packPackage, type PackedInfo, ROOT, run } from '../support/packed-package.ts'
+import { ENTRY_VALUES, INTERNAL_HELPERS } from './entry-names.ts'
 
 const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown>; imports: Record<string, unknown> }
 
@@ -26,6 +27,7 @@ import {
   createClient, GeminiGatewayError, RequestValidationError, mergeChunks, providers, text,
   type GenerateContentResponse, type GoogleClient, type NordlysClient, type Provider,
 } from 'gemini-gateways'
+import * as entry from 'gemini-gateways'
 import { createGoogleClient } from 'gemini-gateways/google'
 import { createInfinityblueClient } from 'gemini-gateways/infinityblue'
 import { createAnyfastClient } from 'gemini-gateways/anyfast'
@@ -67,6 +69,9 @@ export function typeChecks(google: GoogleClient, nordlys: NordlysClient): void {
   const isResponse: boolean = googleChecks.response.checks.GenerateContentResponse({})
   void [body, wire, status, apimartPath, issues, isResponse]
 }
+
+// @ts-expect-error the helpers' types stay internal too
+export type HeadersLeak = import('gemini-gateways').HeadersInput
 
 const results: Record<string, unknown> = {}
 for (const provider of providers) {
@@ -119,6 +124,8 @@ const specUrl = new URL(import.meta.resolve('gemini-gateways/openapi/google.json
 const spec = JSON.parse(await readFile(specUrl, 'utf8')) as { openapi: string; paths: Record<string, unknown> }
 const nordlysSpec = (await import('gemini-gateways/openapi/nordlys.json', { with: { type: 'json' } })).default as { info: { title: string } }
 results.openapi = { version: spec.openapi, hasGenerate: '/v1beta/models/{model}:generateContent' in spec.paths, nordlysTitle: typeof nordlysSpec.info.title }
+
+results.entryNames = Object.keys(entry).sort()
 
 // Only the exports map is reachable.
 const deep = 'gemini-gateways/dist/src/core/client.js'
@@ -242,6 +249,9 @@ describe('the packed package, installed into a fresh project', () => {
     expect(results.validators).toEqual({ providers: [...providers], valid: true, nordlysValid: true, issues: unknownBogus })
     expect(results.openapi).toEqual({ version: expect.stringMatching(/^3\.1\./), hasGenerate: true, nordlysTitle: 'string' })
     expect(results.deepImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
+    // The built entry exports what the source does, no helper (findBodyError, getHeader...) among them.
+    expect(results.entryNames).toEqual([...ENTRY_VALUES].sort())
+    expect(INTERNAL_HELPERS.filter((name) => (results.entryNames as string[]).includes(name))).toEqual([])
     // The installed copy is the tarball's, with its dependencies from the registry, not this repo.
     const installed = JSON.parse(readFileSync(path.join(app, 'node_modules/gemini-gateways/package.json'), 'utf8')) as { version: string }
     expect(installed.version).toBe(PKG.version)

@@ -15,9 +15,10 @@ import * as nordlysRequest from '../../generated/nordlys/validators/request.ts'
 import { decodeSSE, type SSEEvent } from '../../src/core/sse.ts'
 import { createClient, GeminiGatewayError, type GenerateContentResponse, type Provider } from '../../src/index.ts'
 import { startLocalGateway } from '../../src/local-gateway/index.ts'
-import { NORDLYS_UNSUPPORTED, fromNordlysWire, toNordlysWire } from '../../src/providers/nordlys.ts'
+import { NORDLYS_UNSUPPORTED, toNordlysWire } from '../../src/providers/nordlys.ts'
 import { arbitraryOf, loadSpec, text } from './support/arbitraries.ts'
 import { MODEL, PROVIDERS, reportFigures, watchCrashes, type AnyClient } from './support/helpers.ts'
+import { fromNordlysWire } from './support/nordlys-wire.ts'
 import { mulberry32 } from '../support/random.ts'
 
 const crashes = watchCrashes()
