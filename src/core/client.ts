@@ -18,7 +18,7 @@ import {
 } from './errors.ts'
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
 import { holdsAnswer } from './answer.ts'
-import { deferredStream, streamChunks } from './stream.ts'
+import { streamChunks } from './stream.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { NameTable } from './normalize.ts'
 import { issuesOf, onDemand, type RequestValidation, type ResponseValidation } from './validate.ts'
@@ -323,26 +323,23 @@ export function createGatewayClient<Paths extends {}, Documented extends string,
       return requireAnswer(canonical, answer.response, answer.text)
     },
 
-    streamGenerateContent(params, call = {}) {
-      // Nothing happens until the first next(), as with a generator; then the chunks come straight from the stream.
-      return deferredStream(async () => {
-        const route = dialect.routes.stream ?? unsupported('streamGenerateContent')
-        const { model, body } = await wireRequest(params, 'streamGenerateContentRequest')
-        await checkRequest(route.operationId, body, call)
-        const attempt = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, 'stream')
-        return streamChunks({
-          response: attempt.response,
-          body: attempt.body,
-          provider,
-          secrets,
-          signal: call.signal,
-          baseUrl,
-          idleTimeout: attempt.timeout,
-          attempts: attempt.attempts,
-          abort: attempt.abort,
-          check: (chunk) => checkResponse('GenerateContentResponse', chunk, attempt.response),
-          fromWire: dialect.fromWire,
-        })
+    async *streamGenerateContent(params, call = {}) {
+      const route = dialect.routes.stream ?? unsupported('streamGenerateContent')
+      const { model, body } = await wireRequest(params, 'streamGenerateContentRequest')
+      await checkRequest(route.operationId, body, call)
+      const attempt = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, 'stream')
+      yield* streamChunks({
+        response: attempt.response,
+        body: attempt.body,
+        provider,
+        secrets,
+        signal: call.signal,
+        baseUrl,
+        idleTimeout: attempt.timeout,
+        attempts: attempt.attempts,
+        abort: attempt.abort,
+        check: (chunk) => checkResponse('GenerateContentResponse', chunk, attempt.response),
+        fromWire: dialect.fromWire,
       })
     },
 
