@@ -21,36 +21,26 @@ export interface SSEEvent {
 
 const noop = (): void => {}
 
-/**
- * The chunks of `body` as they arrive. Aborting `signal` cancels the body with its reason and throws that
- * reason; leaving early (`break`, `return()`, a throw) cancels the body; either way its lock is released.
- * Nothing is read, and the body is not locked, until the first `next()`.
- */
-export async function* readBody(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array, void, undefined> {
+/** A locked body: aborting the signal cancels it, which ends a pending read at once (done). */
+export interface LockedBody {
+  reader: ReadableStreamDefaultReader<Uint8Array>
+  /** Stops listening to the signal, cancels the body with `reason` unless it `ended`, and releases the lock. */
+  release(ended: boolean, reason: unknown): Promise<void>
+}
+
+/** Locks `body` for reading under `signal`; an already-aborted signal throws its reason, leaving the body untouched. */
+export function lockBody(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): LockedBody {
   if (signal?.aborted) throw signal.reason
   const reader = body.getReader()
-  // cancel() settles a pending read at once (done), so the loop below sees the abort without a race.
   const onAbort = (): void => { reader.cancel(signal!.reason).catch(noop) }
   signal?.addEventListener('abort', onAbort, { once: true })
-  let ended = false
-  let failure: unknown
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (signal?.aborted) throw signal.reason
-      if (done) {
-        ended = true
-        return
-      }
-      yield value
-    }
-  } catch (error) {
-    failure = error
-    throw error
-  } finally {
-    signal?.removeEventListener('abort', onAbort)
-    if (!ended) await reader.cancel(failure).catch(noop)
-    reader.releaseLock()
+  return {
+    reader,
+    async release(ended, reason) {
+      signal?.removeEventListener('abort', onAbort)
+      if (!ended) await reader.cancel(reason).catch(noop)
+      reader.releaseLock()
+    },
   }
 }
 
@@ -67,7 +57,9 @@ export async function* readBody(body: ReadableStream<Uint8Array>, signal?: Abort
  * Google's JSON-array stream) reaches the parser's `onError` as unknown-field lines: consecutive ones are joined
  * with `\n` into one `{ data, bare: true }` event, dispatched before the next event or at the end of the body.
  *
- * Aborting `signal` and leaving early behave as in {@link readBody}.
+ * Aborting `signal` cancels the body with its reason and throws that reason; leaving early (`break`,
+ * `return()`, a throw) cancels the body; either way its lock is released. Nothing is read, and the body is not
+ * locked, until the first `next()`; the body is released before the events its end completed are handed out.
  */
 export async function* sseEvents(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SSEEvent[], void, undefined> {
   let events: SSEEvent[] = []
@@ -94,11 +86,26 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, signal?: Abor
     },
   })
   const text = new TextDecoder()
-  for await (const bytes of readBody(body, signal)) {
-    parser.feed(text.decode(bytes, { stream: true }))
-    const batch = events
-    events = []
-    yield batch
+  const { reader, release } = lockBody(body, signal)
+  let ended = false
+  let failure: unknown
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (signal?.aborted) throw signal.reason
+      if (done) break
+      parser.feed(text.decode(value, { stream: true }))
+      const batch = events
+      events = []
+      yield batch
+    }
+    ended = true
+  } catch (error) {
+    failure = error
+    throw error
+  } finally {
+    // Also reached when the consumer stops early (break, return(), throw()): the body is cancelled then.
+    await release(ended, failure)
   }
   // eventsource-parser's reset({ consume: true }) parses an unterminated last line but drops the event it
   // completes, so end the line and the event with a blank line instead.

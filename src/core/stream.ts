@@ -12,7 +12,7 @@ import {
   type ErrorBodies,
   type ProviderName,
 } from './errors.ts'
-import { readBody, sseEvents } from './sse.ts'
+import { lockBody, sseEvents } from './sse.ts'
 import { completesAnswer } from './answer.ts'
 import type { GenerateContentResponse } from './types.ts'
 
@@ -164,10 +164,20 @@ async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Pr
   const watch = watchStream(input)
   const decoder = new TextDecoder()
   let text = ''
+  let ended = false
   try {
-    for await (const bytes of readBody(body, watch.signal)) {
-      watch.lastRead = Date.now()
-      text += decoder.decode(bytes, { stream: true })
+    const { reader, release } = lockBody(body, watch.signal)
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (watch.signal.aborted) throw watch.signal.reason
+        if (done) break
+        watch.lastRead = Date.now()
+        text += decoder.decode(value, { stream: true })
+      }
+      ended = true
+    } finally {
+      await release(ended, undefined)
     }
     return text + decoder.decode()
   } catch (error) {

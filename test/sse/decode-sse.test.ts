@@ -304,21 +304,21 @@ describe('sseEvents', () => {
       expect(cancelled).toBe(false)
     })
 
-    it('throw() cancels the body and rethrows the error', async () => {
-      let cancelled = false
+    it('throw() cancels the body with the error and rethrows it', async () => {
+      let cancelReason: unknown
       const stream = new ReadableStream<Uint8Array>({
         start(c) {
           c.enqueue(encoder.encode('data: a\n\n'))
         },
-        cancel() {
-          cancelled = true
+        cancel(reason) {
+          cancelReason = reason
         },
       })
       const it = sseEvents(stream)
       await it.next()
       const err = new Error('consumer gave up')
       await expect(it.throw(err)).rejects.toBe(err)
-      expect(cancelled).toBe(true)
+      expect(cancelReason).toBe(err)
       expect(stream.locked).toBe(false)
       expect(await it.next()).toStrictEqual({ done: true, value: undefined })
     })
