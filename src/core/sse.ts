@@ -21,6 +21,23 @@ export interface SSEEvent {
 
 const noop = (): void => {}
 
+/**
+ * Whether the bare text `run`, whose last line is `line`, is a whole JSON object or array: tried only when `line`
+ * can close it (a one-line value, or a `}`/`]` at column 0 as pretty-printing puts the outermost one), so a long
+ * run is not parsed again at every line.
+ */
+function isWholeJson(run: string, line: string): boolean {
+  const open = run[0]
+  const close = open === '{' ? '}' : open === '[' ? ']' : undefined
+  if (close === undefined || !line.endsWith(close) || (line !== run && line[0] !== close)) return false
+  try {
+    JSON.parse(run)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** A locked body: aborting the signal cancels it, which ends a pending read at once (done). */
 export interface LockedBody {
   reader: ReadableStreamDefaultReader<Uint8Array>
@@ -55,7 +72,11 @@ export function lockBody(body: ReadableStream<Uint8Array>, signal: AbortSignal |
  *
  * Text that is not SSE (a bare JSON error body a server wrote into the stream, possibly pretty-printed, or
  * Google's JSON-array stream) reaches the parser's `onError` as unknown-field lines: consecutive ones are joined
- * with `\n` into one `{ data, bare: true }` event, dispatched before the next event or at the end of the body.
+ * with `\n` into one `{ data, bare: true }` event, dispatched as soon as it is a whole JSON object or array (so
+ * an error is seen even if the server then keeps the connection open), else before the next event or at the end
+ * of the body. A line opening JSON (`{` or `[`) after other bare text starts a run of its own. The parser reports
+ * no blank line that ends no event, so a blank line alone does not end a run; and bare lines inside an event come
+ * out before it.
  *
  * Aborting `signal` cancels the body with its reason and throws that reason; leaving early (`break`,
  * `return()`, a throw) cancels the body; either way its lock is released. Nothing is read, and the body is not
@@ -82,7 +103,10 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, signal?: Abor
       // Other errors are a bad `retry` value, which is ignored like every retry.
       if (error.type !== 'unknown-field') return
       const line = error.line ?? ''
+      // Stray text, then JSON (`{`/`[` at column 0): keep the JSON apart so it can still be read.
+      if (bare !== undefined && (line[0] === '{' || line[0] === '[') && bare[0] !== '{' && bare[0] !== '[') endBare()
       bare = bare === undefined ? line : `${bare}\n${line}`
+      if (isWholeJson(bare, line)) endBare()
     },
   })
   const text = new TextDecoder()

@@ -91,9 +91,9 @@ describe('SSE fields', () => {
       expect(JSON.parse(events[0]!.data)).toEqual({ error: { code: 503, status: 'UNAVAILABLE' } })
     })
 
-    it('dispatches a bare run at the end of the body, in the read that ends it', async () => {
+    it('dispatches a bare run that is not JSON at the end of the body, in the read that ends it', async () => {
       expect(await eventsOf(pretty)).toStrictEqual([{ data: pretty.join('\n'), bare: true }])
-      expect(await batchesOf([`${pretty.join('\n')}\n`])).toStrictEqual([[], [{ data: pretty.join('\n'), bare: true }]])
+      expect(await batchesOf(['{\n  "cut": \n'])).toStrictEqual([[], [{ data: '{\n  "cut": ', bare: true }]])
     })
 
     it('treats a line with a colon but an unknown field name as bare', async () => {
@@ -117,11 +117,45 @@ describe('SSE fields', () => {
       ])
     })
 
-    it('joins bare runs a blank line separates (eventsource-parser reports no blank line without data)', async () => {
-      expect(await eventsOf(['{', '}', '', '[', ']', ''])).toStrictEqual([{ data: '{\n}\n[\n]', bare: true }])
+    it('keeps separate bare JSON values apart', async () => {
+      expect(await eventsOf(['{', '}', '', '[', ']', ''])).toStrictEqual([
+        { data: '{\n}', bare: true },
+        { data: '[\n]', bare: true },
+      ])
+      expect(await eventsOf(['{"a":1}', '{"b":2}'])).toStrictEqual([
+        { data: '{"a":1}', bare: true },
+        { data: '{"b":2}', bare: true },
+      ])
     })
 
-    it('dispatches bare text that interrupts a data event before that event, which ends at its blank line', async () => {
+    it('joins bare text that is not JSON across a blank line (eventsource-parser reports no blank line that ends no event)', async () => {
+      expect(await eventsOf(['oops', '', 'more oops', ''])).toStrictEqual([{ data: 'oops\nmore oops', bare: true }])
+    })
+
+    it('keeps JSON apart from the stray text before it', async () => {
+      expect(await eventsOf(['upstream said:', ...pretty])).toStrictEqual([
+        { data: 'upstream said:', bare: true },
+        { data: pretty.join('\n'), bare: true },
+      ])
+    })
+
+    it('dispatches a bare JSON value in the read that completes it, before the body ends', async () => {
+      expect(await batchesOf([`${pretty.slice(0, 3).join('\n')}\n`, `${pretty.slice(3).join('\n')}\n`])).toStrictEqual([
+        [],
+        [{ data: pretty.join('\n'), bare: true }],
+      ]) // not held back to an end-of-body batch
+    })
+
+    it("joins Google's pretty-printed JSON-array stream into one bare event", async () => {
+      const items = [{ candidates: [{ index: 0 }] }, { candidates: [{ index: 1 }] }]
+      const array = `[${items.map((i) => JSON.stringify(i, null, 2)).join('\n,\r\n')}\n]`
+      const events = await decodeText(array)
+      expect(events).toHaveLength(1)
+      expect(events[0]!.bare).toBe(true)
+      expect(JSON.parse(events[0]!.data)).toEqual(items)
+    })
+
+    it('dispatches bare JSON that interrupts a data event before that event, which ends at its blank line', async () => {
       expect(await eventsOf(['data: {"a":1}', '{', '}', '', 'data: b', ''])).toStrictEqual([
         { data: '{\n}', bare: true },
         { data: '{"a":1}' },

@@ -96,6 +96,14 @@ describe('streamChunks', () => {
     expect((error as StreamError).status).toBe(503)
   })
 
+  it('a bare JSON error is a StreamError as soon as it is whole, though the server keeps the connection open', async () => {
+    const b = body(event(chunk('one ')), `${JSON.stringify(googleError, null, 2)}\n`) // never closed
+    const { chunks, error } = await run(inputFor(b.stream, { idleTimeout: { ms: 60_000, option: 'timeoutMs' } }))
+    expect(chunks).toStrictEqual([chunk('one ')])
+    expect(error).toBeInstanceOf(StreamError)
+    expect(b.cancelled()).toBe(true)
+  })
+
   it("Google's JSON-array stream sent as an event stream is an error, not an empty success", async () => {
     const array = `[${JSON.stringify(chunk('one '), null, 2)}\n,\r\n${JSON.stringify(chunk('two', true), null, 2)}\n]`
     const b = body(array)
