@@ -18,7 +18,31 @@ export function createClient<P extends Provider>(options: ClientOptions & { prov
   return factory(rest)
 }
 
-export * from './core/errors.ts'
+// The error classes (README, "Errors") and the types their constructors and toJSON take; the helpers that
+// build them stay in core/internal.
+export {
+  APIStatusError,
+  AuthenticationError,
+  BadRequestError,
+  ConfigurationError,
+  ConflictError,
+  ConnectionError,
+  GeminiGatewayError,
+  IncompleteStreamError,
+  InternalServerError,
+  MalformedResponseError,
+  ModelUnavailableError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  RequestValidationError,
+  ResponseValidationError,
+  StreamError,
+  TimeoutError,
+  UnprocessableEntityError,
+  UserAbortError,
+} from './core/errors.ts'
+export type { APIStatusErrorOptions, GeminiGatewayErrorJSON, GeminiGatewayErrorOptions, ProviderName, ValidationIssue } from './core/errors.ts'
 export type { ClientOptions, GatewayClient, ProviderClient } from './core/client.ts'
 export type * from './core/types.ts'
 export { functionCalls, mergeChunks, text, thoughts } from './core/response.ts'
@@ -26,4 +50,13 @@ export { isFinalChunk } from './core/answer.ts'
 // Each provider's `create<Name>Client` and `<Name>Client`, from the generated registry.
 export * from '../generated/clients.ts'
 export type { NordlysRouting } from './providers/nordlys.ts'
-export * from './failover.ts'
+export { AllProvidersFailedError, createFailoverClient, isFailoverError } from './failover.ts'
+export type {
+  FailoverAttempt,
+  FailoverClient,
+  FailoverMemberClient,
+  FailoverMemberConfig,
+  FailoverOptions,
+  FailoverReport,
+  FailoverResponse,
+} from './failover.ts'

@@ -10,8 +10,8 @@ import createFetchClient from 'openapi-fetch'
 import type { paths } from '../../generated/google/types.ts'
 import * as request from '../../generated/google/validators/request.ts'
 import * as response from '../../generated/google/validators/response.ts'
-import { findBodyError } from '../../src/core/errors.ts'
-import { decodeSSE } from '../../src/core/sse.ts'
+import { findBodyError } from '../../src/core/internal/body.ts'
+import { sseEvents } from '../../src/core/sse.ts'
 import { isFinalChunk } from '../../src/core/answer.ts'
 import { streamChunks } from '../../src/core/stream.ts'
 import { issuesOf } from '../../src/core/validate.ts'
@@ -177,9 +177,9 @@ async function streamLadder(): Promise<void> {
         count(n)
       },
     },
-    { name: 'S1 decodeSSE (src/core/sse.ts) + JSON.parse', run: async (mode: Mode) => { const res = await open(mode); let n = 0; for await (const e of decodeSSE(res.body!)) { JSON.parse(e.data); n++ } count(n) } },
-    { name: 'S2 S1 + onRead hook (what the idle timer listens to)', run: async (mode: Mode) => { const res = await open(mode); let n = 0; let last = 0; for await (const e of decodeSSE(res.body!, { onRead: () => { last = Date.now() } })) { JSON.parse(e.data); n++ } count(n + 0 * last) } },
-    { name: 'S3 S2 + findBodyError + sync check + isFinalChunk', run: async (mode: Mode) => { const res = await open(mode); let n = 0; for await (const e of decodeSSE(res.body!, { onRead: () => {} })) { const c = JSON.parse(e.data); if (findBodyError(c) !== undefined) throw new Error('x'); if (!checkSync(c)) throw new Error('invalid'); isFinalChunk(c); n++ } count(n) } },
+    { name: 'S1 sseEvents (src/core/sse.ts) + JSON.parse', run: async (mode: Mode) => { const res = await open(mode); let n = 0; for await (const es of sseEvents(res.body!)) for (const e of es) { JSON.parse(e.data); n++ } count(n) } },
+    { name: 'S2 S1 + a timestamp per read (what the idle timer reads)', run: async (mode: Mode) => { const res = await open(mode); let n = 0; let last = 0; for await (const es of sseEvents(res.body!)) { last = Date.now(); for (const e of es) { JSON.parse(e.data); n++ } } count(n + 0 * last) } },
+    { name: 'S3 S2 + findBodyError + sync check + isFinalChunk', run: async (mode: Mode) => { const res = await open(mode); let n = 0; let last = 0; for await (const es of sseEvents(res.body!)) { last = Date.now(); for (const e of es) { const c = JSON.parse(e.data); if (findBodyError(c) !== undefined) throw new Error('x'); if (!checkSync(c)) throw new Error('invalid'); isFinalChunk(c); n++ } } count(n + 0 * last) } },
     { name: 'S4 streamChunks() generator, validate = no-op async', run: (mode: Mode) => viaChunks(mode, async () => {}) },
     { name: 'S5 streamChunks(), validate = await issuesOf() as client.ts does', run: (mode: Mode) => viaChunks(mode, async (c) => { const i = await issuesOf(set, 'GenerateContentResponse', c); if (i.length) throw new Error('invalid') }) },
     { name: 'S6 client.streamGenerateContent (tolerant): + request, + yield* generator', run: async (mode: Mode) => { let n = 0; for await (const _ of client(mode).streamGenerateContent({ model: MODEL, ...body })) n++; count(n) } },

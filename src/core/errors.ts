@@ -23,19 +23,12 @@
  * @module
  */
 
-import { redactSecrets, redactValue } from './redact.ts'
+import { normalizeHeaders, type HeadersInput } from './internal/headers.ts'
+import { redactCause, redactSecrets, redactValue } from './internal/redact.ts'
+import { capRawBody, causeSuffix, withProvider } from './internal/text.ts'
 
 /** The backends this package speaks to. */
 export type ProviderName = import('../../generated/registry.ts').Provider
-
-/** Response headers as the fetch API gives them, or as a plain object. */
-export type HeadersInput = Headers | Record<string, string>
-
-/** `rawBody` keeps at most this many UTF-16 code units (64 Ki) of the body; the rest is dropped. */
-export const MAX_RAW_BODY_LENGTH = 64 * 1024
-
-/** Messages are cut to this many characters (plus an ellipsis). */
-export const MAX_MESSAGE_LENGTH = 1000
 
 /** Everything an error may carry. All fields optional; `secrets` scrubs the others. */
 export interface GeminiGatewayErrorOptions {
@@ -43,9 +36,10 @@ export interface GeminiGatewayErrorOptions {
   status?: number | undefined
   code?: string | number | undefined
   requestId?: string | undefined
-  /** Body text as received; redacted and capped at {@link MAX_RAW_BODY_LENGTH}. */
+  /** Body text as received; redacted and capped at its first 64 Ki (65,536) characters. */
   rawBody?: string | undefined
   details?: unknown
+  /** Response headers as the fetch API gives them, or as a plain object. */
   headers?: HeadersInput | undefined
   cause?: unknown
   /** Values (API keys) to replace with `[REDACTED]` in message, code, requestId, rawBody, headers, details and cause. */
@@ -96,7 +90,7 @@ export class GeminiGatewayError extends Error {
   readonly requestId: string | undefined
   /** Google's `details` array when the body had one (secrets redacted). */
   readonly details: unknown
-  /** The body text as received, secrets redacted, first {@link MAX_RAW_BODY_LENGTH} characters only. Not enumerable. */
+  /** The body text as received, secrets redacted, first 64 Ki (65,536) characters only. Not enumerable. */
   declare readonly rawBody: string | undefined
   /** Response headers, names lowercased, secret values redacted. Not enumerable. */
   declare readonly headers: Record<string, string> | undefined
@@ -111,7 +105,7 @@ export class GeminiGatewayError extends Error {
     this.code = typeof options.code === 'string' ? scrub(options.code) : options.code
     this.requestId = options.requestId === undefined ? undefined : scrub(options.requestId)
     this.details = redactValue(options.details, secrets)
-    defineHidden(this, 'rawBody', options.rawBody === undefined ? undefined : capBody(options.rawBody, secrets))
+    defineHidden(this, 'rawBody', options.rawBody === undefined ? undefined : capRawBody(options.rawBody, secrets))
     defineHidden(this, 'headers', options.headers === undefined ? undefined : normalizeHeaders(options.headers, secrets))
   }
 
@@ -244,9 +238,6 @@ export class TimeoutError extends GeminiGatewayError {
   }
 }
 
-/** The end of a TimeoutError's message: which option to change (the CLI swaps in its flag). */
-export const raiseHint = (option: string): string => `raise ${option} to wait longer`
-
 /** The caller aborted the request through its `AbortSignal`; the signal's reason is in `cause`. */
 export class UserAbortError extends GeminiGatewayError {
   constructor(message?: string, options: GeminiGatewayErrorOptions = {}) {
@@ -301,7 +292,8 @@ export class ResponseValidationError extends GeminiGatewayError {
 
 /**
  * An `error` object received inside a stream after the 200 headers. `status` is the HTTP status the
- * error stands for (its numeric `code`, or its Google status name), so `isRetryableStatus` applies.
+ * error stands for (its numeric `code`, or its Google status name), so retries and failover judge it as they
+ * would that status.
  */
 export class StreamError extends GeminiGatewayError {
   static {
@@ -331,158 +323,4 @@ export class ConfigurationError extends GeminiGatewayError {
   static {
     setName(this, 'ConfigurationError')
   }
-}
-
-/** The module that reads error bodies in every gateway's shape: only needed once something failed, so loaded then. */
-export type ErrorBodies = typeof import('./error-bodies.ts')
-export const loadErrorBodies = (): Promise<ErrorBodies> => import('./error-bodies.ts')
-
-// ---------------------------------------------------------------------------------------------
-// Shared with error-bodies.ts (which is loaded only when a body must be read as an error)
-
-export function withProvider(provider: ProviderName | undefined, text: string): string {
-  return provider === undefined ? text : `${provider}: ${text}`
-}
-
-function causeSuffix(cause: unknown): string {
-  if (cause instanceof Error && cause.message !== '') return `: ${oneLine(cause.message, 300)}`
-  return ''
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading bodies
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** Own properties only: a body without `message` must not find `Object.prototype`'s members. */
-export function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined
-}
-
-export function isPresent(value: unknown): boolean {
-  // `error: 0` / `false` / `null` is how some APIs say "no error".
-  if (value === undefined || value === null || value === false || value === 0) return false
-  if (typeof value === 'string') return value.trim() !== ''
-  if (Array.isArray(value)) return value.length > 0
-  if (isRecord(value)) return Object.keys(value).length > 0
-  return true
-}
-
-const SUCCESS_CODES = new Set(['0', '200', 'success', 'ok'])
-
-/** An apimart-style envelope `{code, msg | message | error, data}`. */
-function isEnvelope(obj: Record<string, unknown>): boolean {
-  const code = own(obj, 'code')
-  if (typeof code !== 'number' && typeof code !== 'string') return false
-  return ['data', 'msg', 'message', 'error'].some((key) => Object.hasOwn(obj, key))
-}
-
-function isSuccessCode(code: unknown): boolean {
-  return SUCCESS_CODES.has(String(code).trim().toLowerCase())
-}
-
-/** The JSON value that holds the error in a 2xx body/event, or undefined when it is not an error. */
-export function findBodyError(body: unknown): Record<string, unknown> | undefined {
-  if (Array.isArray(body)) {
-    // Google's non-SSE stream form: the error may be any element, usually the last.
-    for (const item of body.slice(0, 10_000)) {
-      if (isRecord(item) && isPresent(own(item, 'error'))) return item
-    }
-    return undefined
-  }
-  if (!isRecord(body)) return undefined
-  if (isPresent(own(body, 'error'))) {
-    // `{code: 200, error: ...}` can still be an envelope reporting success with a leftover field.
-    if (isEnvelope(body) && isSuccessCode(own(body, 'code'))) return undefined
-    return body
-  }
-  if (isEnvelope(body)) return isSuccessCode(own(body, 'code')) ? undefined : body
-  if (own(body, 'success') === false) return body
-  return undefined
-}
-
-/** Collapses whitespace to single spaces and cuts to `max` characters. */
-export function oneLine(text: string, max = MAX_MESSAGE_LENGTH): string {
-  const flat = text.slice(0, max * 4).replace(/\s+/g, ' ').trim()
-  return flat.length > max ? `${cutSafely(flat, max)}…` : flat
-}
-
-/** Cuts without leaving half a surrogate pair. */
-function cutSafely(text: string, max: number): string {
-  if (text.length <= max) return text
-  const code = text.charCodeAt(max - 1)
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max)
-}
-
-function normalizeHeaders(headers: HeadersInput, secrets: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  const put = (name: string, value: unknown): void => {
-    if (value === undefined || value === null) return
-    const text = Array.isArray(value) ? value.map(String).join(', ') : String(value)
-    // defineProperty: a header named `__proto__` must stay a plain key.
-    Object.defineProperty(out, name.toLowerCase(), {
-      value: redactSecrets(text, secrets),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
-  }
-  try {
-    if (isHeaders(headers)) headers.forEach((value, name) => put(name, value))
-    else if (isRecord(headers)) for (const name of Object.keys(headers)) put(name, headers[name])
-  } catch {
-    // Exotic header objects: keep what we got.
-  }
-  return out
-}
-
-/**
- * A `Headers` of any fetch implementation: on Node the client's responses carry the undici package's, which is not
- * the global class (so no `instanceof`).
- */
-function isHeaders(headers: unknown): headers is Headers {
-  return isRecord(headers) && typeof headers.get === 'function' && typeof headers.forEach === 'function'
-}
-
-/** Reads one header, case-insensitively, from either header form. */
-export function getHeader(headers: HeadersInput | undefined, name: string): string | undefined {
-  if (headers === undefined || headers === null) return undefined
-  try {
-    if (isHeaders(headers)) return headers.get(name) ?? undefined
-    if (!isRecord(headers)) return undefined
-    const wanted = name.toLowerCase()
-    for (const key of Object.keys(headers)) {
-      if (key.toLowerCase() === wanted) {
-        const value = headers[key]
-        return value === undefined || value === null ? undefined : String(value)
-      }
-    }
-  } catch {
-    // Exotic header objects: treat as absent.
-  }
-  return undefined
-}
-
-function capBody(body: string, secrets: readonly string[]): string {
-  const text = String(body)
-  if (secrets.length === 0) return cutSafely(text, MAX_RAW_BODY_LENGTH)
-  // Keep enough beyond the cap that a secret straddling it is still seen whole, then cut.
-  const longest = secrets.reduce((max, s) => Math.max(max, typeof s === 'string' ? s.length * 6 : 0), 0)
-  return cutSafely(redactSecrets(text.slice(0, MAX_RAW_BODY_LENGTH + longest), secrets), MAX_RAW_BODY_LENGTH)
-}
-
-/** A cause whose message or stack holds a secret is replaced by a scrubbed copy (we must not mutate the caller's). */
-function redactCause(cause: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0) return cause
-  if (typeof cause === 'string') return redactSecrets(cause, secrets)
-  if (!(cause instanceof Error)) return cause
-  const message = redactSecrets(cause.message, secrets)
-  const stack = cause.stack === undefined ? undefined : redactSecrets(cause.stack, secrets)
-  if (message === cause.message && stack === cause.stack) return cause
-  const copy = new Error(message)
-  copy.name = cause.name
-  Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true, enumerable: false })
-  return copy
 }

@@ -4,14 +4,8 @@
  * @module
  */
 
-import {
-  APIStatusError,
-  ConnectionError,
-  ModelUnavailableError,
-  TimeoutError,
-  getHeader,
-  type HeadersInput,
-} from './errors.ts'
+import { APIStatusError, ConnectionError, ModelUnavailableError, TimeoutError } from './errors.ts'
+import { getHeader, type HeadersInput } from './internal/headers.ts'
 
 /** Retries after the first attempt, unless the caller sets `maxRetries`. */
 export const DEFAULT_MAX_RETRIES = 2

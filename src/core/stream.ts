@@ -7,12 +7,11 @@ import {
   IncompleteStreamError,
   StreamError,
   UserAbortError,
-  findBodyError,
-  loadErrorBodies as errorBodies,
-  type ErrorBodies,
   type ProviderName,
 } from './errors.ts'
-import { decodeSSE, type SSEEvent } from './sse.ts'
+import { findBodyError } from './internal/body.ts'
+import { loadErrorBodies as errorBodies, type ErrorBodies } from './internal/load-error-bodies.ts'
+import { lockBody, sseEvents } from './sse.ts'
 import { completesAnswer } from './answer.ts'
 import type { GenerateContentResponse } from './types.ts'
 
@@ -36,7 +35,7 @@ export interface StreamInput {
   fromWire: ((body: unknown) => unknown) | undefined
 }
 
-/** The chunks of a streamed answer, as they arrive. */
+/** The chunks of a streamed answer, as they arrive. Leaving the loop early cancels the body. */
 export function streamChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
   const { response, provider, secrets } = input
   if (!input.body) return failedStream((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' }))
@@ -44,43 +43,146 @@ export function streamChunks(input: StreamInput): AsyncGenerator<GenerateContent
   // A gateway that ignored alt=sse answers one JSON body (or Google's JSON array form): handle it whole.
   if (type.includes('json')) return jsonBodyChunks(input, input.body)
   // A proxy's HTML page is no stream: say so, with its title.
-  if (type.includes('html')) {
-    return notAStream(input, input.body)
-  }
-  return new ChunkIterator(input, input.body)
+  if (type.includes('html')) return notAStream(input, input.body)
+  return eventChunks(input, input.body)
 }
 
-/**
- * Reads a whole body under the stream's rules: no bytes for `idleTimeoutMs` is a TimeoutError, the caller's
- * abort a UserAbortError, a broken connection a ConnectionError.
- */
-async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Promise<string> {
-  const { provider, signal } = input
-  const idleTimeoutMs = input.idleTimeout.ms
-  const common = { provider, headers: input.response.headers, secrets: input.secrets }
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let stalled = false
-  const onAbort = (): void => { reader.cancel(signal?.reason).catch(() => {}) }
-  signal?.addEventListener('abort', onAbort, { once: true })
-  try {
-    for (;;) {
-      timer = setTimeout(() => { stalled = true; input.abort(); reader.cancel().catch(() => {}) }, idleTimeoutMs)
-      const { done, value } = await reader.read()
+/** What ends a read early: the caller's abort, or no bytes for the idle timeout. */
+interface Watch {
+  /** Aborted by either; the body reader listens to it. */
+  signal: AbortSignal
+  stalled: boolean
+  /** Set after every read: the one idle timer re-arms itself from it. */
+  lastRead: number
+  end(): void
+}
+
+/** One idle timer per stream, re-armed for the time left when it fires, rather than one timer per read. */
+function watchStream(input: StreamInput): Watch {
+  const { signal } = input
+  const ms = input.idleTimeout.ms
+  const stop = new AbortController()
+  const onAbort = (): void => stop.abort(signal!.reason)
+  const tick = (): void => {
+    const idle = Date.now() - watch.lastRead
+    if (idle < ms) {
+      timer = setTimeout(tick, ms - idle)
+      return
+    }
+    watch.stalled = true
+    input.abort()
+    stop.abort(new Error(`${input.provider}: no data for ${ms} ms`))
+  }
+  let timer = setTimeout(tick, ms)
+  const watch: Watch = {
+    signal: stop.signal,
+    stalled: false,
+    lastRead: Date.now(),
+    end() {
       clearTimeout(timer)
-      if (signal?.aborted) throw signal.reason
-      if (stalled) throw new Error('stalled')
-      if (done) return text + decoder.decode()
-      text += decoder.decode(value, { stream: true })
+      signal?.removeEventListener('abort', onAbort)
+    },
+  }
+  if (signal?.aborted) onAbort()
+  else signal?.addEventListener('abort', onAbort, { once: true })
+  return watch
+}
+
+/** Every failure while reading leaves as a typed error: the caller's abort, a stall, a broken connection. */
+async function readFailure(input: StreamInput, watch: Watch, error: unknown, chunks: number | undefined): Promise<GeminiGatewayError> {
+  const { provider, signal } = input
+  if (signal?.aborted) return new UserAbortError(`${provider}: aborted by the caller`, { ...common(input), cause: signal.reason })
+  if (error instanceof GeminiGatewayError && !watch.stalled) return error
+  const { secrets, baseUrl, attempts } = input
+  return (await errorBodies()).transportError({
+    provider, baseUrl, cause: error, secrets, headers: input.response.headers, phase: 'stream', chunks, attempts, timeout: watch.stalled ? input.idleTimeout : undefined,
+  })
+}
+
+function common(input: StreamInput) {
+  return { provider: input.provider, headers: input.response.headers, secrets: input.secrets }
+}
+
+/** An SSE body: each event's JSON checked and handed on as it arrives. */
+async function* eventChunks(input: StreamInput, body: ReadableStream<Uint8Array>): AsyncGenerator<GenerateContentResponse> {
+  const { response, provider, secrets, fromWire } = input
+  const watch = watchStream(input)
+  let count = 0
+  let complete = false
+  /** The first text that was not SSE, kept to describe a body that turned out not to be a stream at all. */
+  let firstBare: string | undefined
+  /** The caller holds a chunk: an error thrown in then (`throw()`) is the caller's own, passed on as it is. */
+  let held = false
+  try {
+    for await (const events of sseEvents(body, watch.signal)) {
+      watch.lastRead = Date.now()
+      for (const event of events) {
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(event.data)
+        } catch (cause) {
+          if (event.bare) {
+            firstBare ??= event.data // stray text between events (proxies, keep-alives): not part of the answer
+            continue
+          }
+          throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason: `event ${count + 1} is not JSON`, cause })
+        }
+        if (findBodyError(parsed) !== undefined) {
+          const context = { ...common(input), rawText: event.data }
+          throw (await errorBodies()).streamErrorFromEvent(parsed, context) ?? new StreamError(`${provider}: stream error`, context)
+        }
+        if (event.bare) {
+          firstBare ??= event.data
+          continue
+        }
+        const chunk = (fromWire ? fromWire(parsed) : parsed) as GenerateContentResponse
+        const pending = input.check(chunk)
+        if (pending !== undefined) await pending
+        count++
+        complete = completesAnswer(chunk, complete)
+        held = true
+        yield chunk
+        held = false
+        // Events of one read are queued here: an abort while the caller held a chunk stops before the next.
+        if (input.signal?.aborted) throw input.signal.reason
+      }
     }
   } catch (error) {
-    if (signal?.aborted) throw new UserAbortError(`${provider}: aborted by the caller`, { ...common, cause: signal.reason })
-    throw transportError(input, await errorBodies(), error, stalled, undefined)
+    throw held ? error : await readFailure(input, watch, error, count)
   } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
+    watch.end()
+  }
+  if (count === 0 && firstBare !== undefined) {
+    throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: firstBare, provider, secrets, reason: 'expected an event stream' })
+  }
+  if (!complete) throw new IncompleteStreamError(`${provider}: stream ended after ${count} chunk(s) without a final chunk (no finishReason): the answer is cut off`, common(input))
+}
+
+/** Reads a whole body under the stream's rules (idle timeout, the caller's abort, typed errors). */
+async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Promise<string> {
+  const watch = watchStream(input)
+  const decoder = new TextDecoder()
+  let text = ''
+  let ended = false
+  try {
+    const { reader, release } = lockBody(body, watch.signal)
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (watch.signal.aborted) throw watch.signal.reason
+        if (done) break
+        watch.lastRead = Date.now()
+        text += decoder.decode(value, { stream: true })
+      }
+      ended = true
+    } finally {
+      await release(ended, undefined)
+    }
+    return text + decoder.decode()
+  } catch (error) {
+    throw await readFailure(input, watch, error, undefined)
+  } finally {
+    watch.end()
   }
 }
 
@@ -88,147 +190,6 @@ async function* notAStream(input: StreamInput, body: ReadableStream<Uint8Array>)
   const text = await readAll(input, body)
   const { response, provider, secrets } = input
   throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, reason: 'expected an event stream' })
-}
-
-type Result = IteratorResult<GenerateContentResponse, undefined>
-const DONE: Result = { done: true, value: undefined }
-
-/**
- * Hand-written rather than an `async function*`: a generator costs several promise hops per chunk, and
- * here a chunk that passes its check is handed on in the same tick its event was decoded.
- */
-class ChunkIterator implements AsyncGenerator<GenerateContentResponse, undefined> {
-  readonly #input: StreamInput
-  readonly #events: AsyncGenerator<SSEEvent>
-  #count = 0
-  /** The first text that was not SSE, kept to describe a body that turned out not to be a stream at all. */
-  #firstBare: string | undefined
-  #complete = false
-  #finished = false
-  #stalled = false
-  #lastRead = Date.now()
-  #timer: ReturnType<typeof setTimeout> | undefined
-
-  constructor(input: StreamInput, body: ReadableStream<Uint8Array>) {
-    this.#input = input
-    this.#events = decodeSSE(body, { ...(input.signal && { signal: input.signal }), onRead: () => { this.#lastRead = Date.now() } })
-    this.#timer = setTimeout(this.#tick, input.idleTimeout.ms)
-  }
-
-  /** One timer per stream, re-armed for the time left, rather than one per read. */
-  readonly #tick = (): void => {
-    const idle = Date.now() - this.#lastRead
-    if (idle < this.#input.idleTimeout.ms) {
-      this.#timer = setTimeout(this.#tick, this.#input.idleTimeout.ms - idle)
-      return
-    }
-    this.#stalled = true
-    this.#input.abort()
-  }
-
-  next(): Promise<Result> {
-    if (this.#finished) return Promise.resolve(DONE)
-    return this.#events.next().then(this.#onEvent, this.#onFailure)
-  }
-
-  readonly #onEvent = (result: IteratorResult<SSEEvent>): Result | Promise<Result> => {
-    try {
-      if (result.done) {
-        this.#stop()
-        if (this.#count === 0 && this.#firstBare !== undefined) {
-          const { response, provider, secrets } = this.#input
-          const bodyText = this.#firstBare
-          return this.#failWith((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText, provider, secrets, reason: 'expected an event stream' }))
-        }
-        if (!this.#complete) {
-          throw new IncompleteStreamError(`${this.#input.provider}: stream ended after ${this.#count} chunk(s) without a final chunk (no finishReason): the answer is cut off`, this.#common())
-        }
-        return DONE
-      }
-      const event = result.value
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(event.data)
-      } catch (cause) {
-        if (event.bare) {
-          this.#firstBare ??= event.data
-          return this.next() // stray text between events (proxies, keep-alives): not part of the answer
-        }
-        const { response, provider, secrets } = this.#input
-        const reason = `event ${this.#count + 1} is not JSON`
-        return this.#failWith((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason, cause }))
-      }
-      if (findBodyError(parsed) !== undefined) {
-        const common = { ...this.#common(), rawText: event.data }
-        return this.#failWith((b) => b.streamErrorFromEvent(parsed, common) ?? new StreamError(`${common.provider}: stream error`, common))
-      }
-      if (event.bare) {
-        this.#firstBare ??= event.data
-        return this.next()
-      }
-      const chunk = (this.#input.fromWire ? this.#input.fromWire(parsed) : parsed) as GenerateContentResponse
-      const pending = this.#input.check(chunk)
-      if (pending) return pending.then(() => this.#emit(chunk), this.#onFailure)
-      return this.#emit(chunk)
-    } catch (error) {
-      return this.#onFailure(error)
-    }
-  }
-
-  /** Fails with an error built by the (lazily loaded) error-body reader. */
-  #failWith(build: (bodies: ErrorBodies) => GeminiGatewayError): Promise<never> {
-    return errorBodies().then((b) => this.#onFailure(build(b)), this.#onFailure)
-  }
-
-  #emit(chunk: GenerateContentResponse): Result {
-    this.#count++
-    this.#complete = completesAnswer(chunk, this.#complete)
-    return { done: false, value: chunk }
-  }
-
-  /** Every failure leaves as a typed error, and the body is cancelled. */
-  readonly #onFailure = async (error: unknown): Promise<never> => {
-    const { provider, signal } = this.#input
-    this.#stop()
-    await this.#events.return(undefined).catch(() => {})
-    if (signal?.aborted) throw new UserAbortError(`${provider}: aborted by the caller`, { ...this.#common(), cause: signal.reason })
-    if (error instanceof GeminiGatewayError && !this.#stalled) throw error
-    throw transportError(this.#input, await errorBodies(), error, this.#stalled, this.#count)
-  }
-
-  #common() {
-    return { provider: this.#input.provider, headers: this.#input.response.headers, secrets: this.#input.secrets }
-  }
-
-  #stop(): void {
-    this.#finished = true
-    clearTimeout(this.#timer)
-  }
-
-  /** Leaving a `for await` early lands here: stop the timer and cancel the body. */
-  async return(): Promise<Result> {
-    this.#stop()
-    await this.#events.return(undefined)
-    return DONE
-  }
-
-  async throw(error?: unknown): Promise<Result> {
-    this.#stop()
-    await this.#events.return(undefined)
-    throw error
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this
-  }
-}
-
-/** A stall (our idle timer) or a broken connection while reading the body, as a typed error. */
-function transportError(input: StreamInput, bodies: ErrorBodies, cause: unknown, stalled: boolean, chunks: number | undefined): GeminiGatewayError {
-  const { provider, secrets, baseUrl, attempts } = input
-  return bodies.transportError({
-    provider, baseUrl, cause, secrets, headers: input.response.headers, phase: 'stream', chunks, attempts, timeout: stalled ? input.idleTimeout : undefined,
-  })
 }
 
 async function* failedStream(build: (bodies: ErrorBodies) => GeminiGatewayError): AsyncGenerator<GenerateContentResponse> {
@@ -254,44 +215,4 @@ async function* jsonBodyChunks(input: StreamInput, body: ReadableStream<Uint8Arr
     yield chunk
   }
   if (!complete) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
-}
-
-/**
- * An async iterator whose source is set up on the first `next()` (validate, send, wait for headers), then
- * called directly: one promise hop per chunk after that, as the stream itself.
- */
-export function deferredStream<T>(start: () => Promise<AsyncGenerator<T>>): AsyncGenerator<T, undefined> {
-  let source: AsyncGenerator<T> | undefined
-  let starting: Promise<AsyncGenerator<T>> | undefined
-  let closed = false
-  const open = (): Promise<AsyncGenerator<T>> =>
-    (starting ??= start().then((s) => {
-      source = s
-      return s
-    }))
-  const it: AsyncGenerator<T, undefined> = {
-    next: () => {
-      if (source) return source.next() as Promise<IteratorResult<T, undefined>>
-      if (closed) return Promise.resolve({ done: true, value: undefined })
-      return open().then((s) => s.next() as Promise<IteratorResult<T, undefined>>, (error) => {
-        closed = true
-        throw error
-      })
-    },
-    return: async () => {
-      closed = true
-      if (source) await source.return(undefined)
-      else if (starting) await starting.then((s) => s.return(undefined)).catch(() => {})
-      return { done: true, value: undefined }
-    },
-    throw: async (error?: unknown) => {
-      closed = true
-      if (source) await source.return(undefined)
-      throw error
-    },
-    [Symbol.asyncIterator]() {
-      return it
-    },
-  }
-  return it
 }

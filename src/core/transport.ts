@@ -7,7 +7,9 @@ import createFetchClient, { type Client, type Middleware } from 'openapi-fetch'
 // Per runtime (package.json "imports"): on Node and Bun, a fetch without the runtime's own 300 s waits.
 import { defaultFetch } from '#fetch'
 import type { Dialect, Route } from './dialect.ts'
-import { ConfigurationError, MalformedResponseError, UserAbortError, findBodyError, loadErrorBodies as errorBodies, type GeminiGatewayError } from './errors.ts'
+import { ConfigurationError, MalformedResponseError, UserAbortError, type GeminiGatewayError } from './errors.ts'
+import { findBodyError } from './internal/body.ts'
+import { loadErrorBodies as errorBodies } from './internal/load-error-bodies.ts'
 import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
 import type { CallOptions } from './types.ts'
 

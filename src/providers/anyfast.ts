@@ -8,8 +8,8 @@ import { clientFactory, type ProviderClient } from '../core/client.ts'
 import { dialectOf } from '../core/dialect.ts'
 import { newapiQuirks } from './newapi-quirks.ts'
 
-export const anyfastDialect = /*  */ dialectOf(meta, validators, newapiQuirks)
+export const anyfastDialect = dialectOf(meta, validators, newapiQuirks)
 export type AnyfastModel = meta.DocumentedModel
 export type AnyfastClient = ProviderClient<typeof meta, meta.paths>
 /** A client for anyfast. The key defaults from `ANYFAST_API_KEY`. */
-export const createAnyfastClient = /*  */ clientFactory<AnyfastClient>(anyfastDialect)
+export const createAnyfastClient = clientFactory<AnyfastClient>(anyfastDialect)

@@ -16,7 +16,7 @@ export function unwrapEnvelope(body: unknown): unknown {
 
 const generate = route(meta, 'generate')
 
-export const apimartDialect = /*  */ dialectOf(meta, validators, {
+export const apimartDialect = dialectOf(meta, validators, {
   routes: {
     generate: { ...generate, pathParams: { method: 'generateContent' } },
     stream: { ...generate, pathParams: { method: 'streamGenerateContent' } },
@@ -27,4 +27,4 @@ export const apimartDialect = /*  */ dialectOf(meta, validators, {
 export type ApimartModel = meta.DocumentedModel
 export type ApimartClient = ProviderClient<typeof meta, meta.paths, { methods: 'generateContent' | 'streamGenerateContent' }>
 /** A client for apimart. The key defaults from `APIMART_API_KEY`. */
-export const createApimartClient = /*  */ clientFactory<ApimartClient>(apimartDialect)
+export const createApimartClient = clientFactory<ApimartClient>(apimartDialect)

@@ -5,8 +5,8 @@ import { clientFactory, type ProviderClient } from '../core/client.ts'
 import { dialectOf } from '../core/dialect.ts'
 import { newapiQuirks } from './newapi-quirks.ts'
 
-export const infinityblueDialect = /*  */ dialectOf(meta, validators, newapiQuirks)
+export const infinityblueDialect = dialectOf(meta, validators, newapiQuirks)
 export type InfinityblueModel = meta.DocumentedModel
 export type InfinityblueClient = ProviderClient<typeof meta, meta.paths>
 /** A client for infinityblue. The key defaults from `INFINITYBLUE_API_KEY`. */
-export const createInfinityblueClient = /*  */ clientFactory<InfinityblueClient>(infinityblueDialect)
+export const createInfinityblueClient = clientFactory<InfinityblueClient>(infinityblueDialect)

@@ -34,22 +34,9 @@ export function toNordlysWire(body: GenerateContentBody & NordlysRouting): Recor
   return { contents, ...(Object.keys(config).length > 0 && { generation_config: config }), ...rest }
 }
 
-/** nordlys wire body → canonical request and routing fields (the inverse of {@link toNordlysWire}). */
-export function fromNordlysWire(wire: Record<string, unknown>): GenerateContentBody & NordlysRouting {
-  const { contents, generation_config, ...rest } = wire as Record<string, any>
-  const out: Record<string, unknown> = { contents, ...rest }
-  const config: Record<string, unknown> = { ...generation_config }
-  for (const key of MOVED) {
-    if (config[key] !== undefined) out[key] = config[key]
-    delete config[key]
-  }
-  if (generation_config !== undefined && Object.keys(config).length > 0) out.generationConfig = config
-  return out as GenerateContentBody & NordlysRouting
-}
-
-export const nordlysDialect = /*  */ dialectOf(meta, validators, { unplaced: NORDLYS_UNSUPPORTED, toWire: toNordlysWire as Dialect['toWire'] })
+export const nordlysDialect = dialectOf(meta, validators, { unplaced: NORDLYS_UNSUPPORTED, toWire: toNordlysWire as Dialect['toWire'] })
 
 export type NordlysModel = meta.DocumentedModel
 export type NordlysClient = ProviderClient<typeof meta, meta.paths, { extra: NordlysRouting; omitted: (typeof NORDLYS_UNSUPPORTED)[number] }>
 /** A client for the nordlys router. The key defaults from `NORDLYS_API_KEY`. */
-export const createNordlysClient = /*  */ clientFactory<NordlysClient>(nordlysDialect)
+export const createNordlysClient = clientFactory<NordlysClient>(nordlysDialect)

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { APIStatusError, AuthenticationError, BadRequestError, ConfigurationError, ConflictError, ConnectionError, GeminiGatewayError, IncompleteStreamError, InternalServerError, MalformedResponseError, NotFoundError, PermissionDeniedError, RateLimitError, RequestValidationError, ResponseValidationError, StreamError, TimeoutError, UnprocessableEntityError, UserAbortError } from '../../src/core/errors.ts'
-import { errorFromResponse } from '../../src/core/error-bodies.ts'
+import { errorFromResponse } from '../../src/core/internal/error-bodies.ts'
 
 const FAMILIES = [
   BadRequestError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { APIStatusError, AuthenticationError, BadRequestError, InternalServerError, ModelUnavailableError, NotFoundError, RateLimitError, UnprocessableEntityError } from '../../src/core/errors.ts'
-import { errorFromResponse } from '../../src/core/error-bodies.ts'
+import { errorFromResponse } from '../../src/core/internal/error-bodies.ts'
 
 const googleQuota = {
   error: {

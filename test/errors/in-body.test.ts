@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { APIStatusError, AuthenticationError, InternalServerError, MalformedResponseError, ModelUnavailableError, NotFoundError, RateLimitError, StreamError } from '../../src/core/errors.ts'
-import { errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
+import { errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/internal/error-bodies.ts'
 
 const success = {
   candidates: [{ content: { parts: [{ text: 'hi' }], role: 'model' }, finishReason: 'STOP', index: 0 }],

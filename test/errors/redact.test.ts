@@ -1,8 +1,14 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ConnectionError, GeminiGatewayError, ResponseValidationError } from '../../src/core/errors.ts'
-import { errorFromResponse, errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
-import { MAX_REDACT_DEPTH, REDACTED, TOO_DEEP, redactSecrets, redactValue } from '../../src/core/redact.ts'
+import { errorFromResponse, errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/internal/error-bodies.ts'
+import { redactSecrets, redactValue } from '../../src/core/internal/redact.ts'
+
+/** What a secret becomes (GeminiGatewayErrorOptions.secrets says `[REDACTED]`). */
+const REDACTED = '[REDACTED]'
+/** redactValue walks 64 levels deep; what lies deeper is replaced by this marker. */
+const MAX_REDACT_DEPTH = 64
+const TOO_DEEP = '[omitted: nested too deep]'
 
 const KEY = 'AIzaSyD-FAKE_key/with+odd=chars'
 

@@ -1,7 +1,10 @@
 // Hostile or broken bodies: the factories never throw, never pollute prototypes, stay small.
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, InternalServerError, MAX_RAW_BODY_LENGTH } from '../../src/core/errors.ts'
-import { errorFromResponse, errorInBody, streamErrorFromEvent } from '../../src/core/error-bodies.ts'
+import { APIStatusError, InternalServerError } from '../../src/core/errors.ts'
+import { errorFromResponse, errorInBody, streamErrorFromEvent } from '../../src/core/internal/error-bodies.ts'
+
+/** rawBody keeps the first 64 Ki characters of a body (GeminiGatewayError's docs). */
+const MAX_RAW_BODY_LENGTH = 64 * 1024
 
 describe('prototype pollution', () => {
   const hostile = [

@@ -16,6 +16,7 @@ import { LOCAL_GATEWAY_API_KEY, withLocalGateway } from '../../src/local-gateway
 import { installConsumer, ok, packPackage, type PackedInfo, ROOT, run } from '../support/packed-package.ts'
 import { expandExports } from '../../scripts/lib/package-exports.ts'
 import { pascal } from '../../scripts/lib/registry-emit.ts'
+import { ENTRY_VALUES, INTERNAL_HELPERS } from './entry-names.ts'
 
 const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown>; imports: Record<string, unknown> }
 
@@ -28,6 +29,7 @@ import {
   createClient, GeminiGatewayError, RequestValidationError, mergeChunks, providers, text,
   type GenerateContentResponse, type GoogleClient, type NordlysClient, type Provider,
 } from 'gemini-gateways'
+import * as entry from 'gemini-gateways'
 ${providers.map((p) => `import { create${pascal(p)}Client } from 'gemini-gateways/${p}'`).join('\n')}
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway, withLocalGateway } from 'gemini-gateways/local-gateway'
 import { google as googleChecks, nordlys as nordlysChecks, validate, validators, type ValidationIssue } from 'gemini-gateways/validators'
@@ -65,6 +67,9 @@ export function typeChecks(google: GoogleClient, nordlys: NordlysClient): void {
   const isResponse: boolean = googleChecks.response.checks.GenerateContentResponse({})
   void [body, wire, status, apimartPath, issues, isResponse]
 }
+
+// @ts-expect-error the helpers' types stay internal too
+export type HeadersLeak = import('gemini-gateways').HeadersInput
 
 const results: Record<string, unknown> = {}
 for (const provider of providers) {
@@ -117,6 +122,8 @@ const specUrl = new URL(import.meta.resolve('gemini-gateways/openapi/google.json
 const spec = JSON.parse(await readFile(specUrl, 'utf8')) as { openapi: string; paths: Record<string, unknown> }
 const nordlysSpec = (await import('gemini-gateways/openapi/nordlys.json', { with: { type: 'json' } })).default as { info: { title: string } }
 results.openapi = { version: spec.openapi, hasGenerate: '/v1beta/models/{model}:generateContent' in spec.paths, nordlysTitle: typeof nordlysSpec.info.title }
+
+results.entryNames = Object.keys(entry).sort()
 
 // Only the exports map is reachable: a deep path falls to the \`./*\` pattern, which looks in dist/src/providers/ only.
 const deep = 'gemini-gateways/dist/src/core/client.js'
@@ -183,7 +190,7 @@ describe('the packed package, installed into a fresh project', () => {
 
   it('every target of the exports and imports maps is in the tarball', () => {
     const files = new Set(packed.files.map((f) => f.path))
-    // The exports map's \`*\` patterns stand for every provider (scripts/lib/package-exports.ts).
+    // The exports map's `*` patterns stand for every provider (scripts/lib/package-exports.ts).
     const targets = [...Object.values(expandExports(PKG.exports)), ...Object.values(PKG.imports)].flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t as Record<string, string>)))
     expect(targets.length).toBeGreaterThan(26)
     expect(targets.map((t) => t.replace(/^\.\//, '')).filter((t) => !files.has(t))).toEqual([])
@@ -240,8 +247,11 @@ describe('the packed package, installed into a fresh project', () => {
     expect(results.requestValidation).toEqual(unknownBogus)
     expect(results.validators).toEqual({ providers: [...providers], valid: true, nordlysValid: true, issues: unknownBogus })
     expect(results.openapi).toEqual({ version: expect.stringMatching(/^3\.1\./), hasGenerate: true, nordlysTitle: 'string' })
-    // \`./*\` maps it to dist/src/providers/dist/src/core/client.js.js, which is not there: core stays unreachable.
+    // `./*` maps it to dist/src/providers/dist/src/core/client.js.js, which is not there: core stays unreachable.
     expect(results.deepImport).toBe('ERR_MODULE_NOT_FOUND')
+    // The built entry exports what the source does, no helper (findBodyError, getHeader...) among them.
+    expect(results.entryNames).toEqual([...ENTRY_VALUES].sort())
+    expect(INTERNAL_HELPERS.filter((name) => (results.entryNames as string[]).includes(name))).toEqual([])
     // The installed copy is the tarball's, with its dependencies from the registry, not this repo.
     const installed = JSON.parse(readFileSync(path.join(app, 'node_modules/gemini-gateways/package.json'), 'utf8')) as { version: string }
     expect(installed.version).toBe(PKG.version)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConnectionError, IncompleteStreamError, ModelUnavailableError, StreamError, TimeoutError, UserAbortError } from '../../src/core/errors.ts'
-import { errorFromResponse, transportError } from '../../src/core/error-bodies.ts'
+import { errorFromResponse, transportError } from '../../src/core/internal/error-bodies.ts'
 import {
   DEFAULT_MAX_RETRIES,
   MAX_RETRY_AFTER_MS,

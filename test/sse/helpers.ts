@@ -1,6 +1,7 @@
-import { decodeSSE, type SSEEvent } from '../../src/core/sse.ts'
+import { sseEvents, type SSEEvent } from '../../src/core/sse.ts'
 import { mulberry32 } from '../support/random.ts'
-export { mulberry32 }
+import { decodeSSE } from './support/decode-sse.ts'
+export { decodeSSE, mulberry32 }
 
 export const encoder = new TextEncoder()
 
@@ -15,13 +16,8 @@ export function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Arr
   })
 }
 
-/** An async iterable (not a ReadableStream) over fixed chunks. */
-export async function* iterableOf(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
-  for (const c of chunks) yield c
-}
-
-export async function collect(gen: AsyncIterable<SSEEvent>): Promise<SSEEvent[]> {
-  const out: SSEEvent[] = []
+export async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
   for await (const ev of gen) out.push(ev)
   return out
 }
@@ -35,6 +31,16 @@ export function decodeText(text: string): Promise<SSEEvent[]> {
   return decodeChunks([encoder.encode(text)])
 }
 
+/** Decodes text delivered in the given pieces, each its own read. */
+export function decodeStrings(pieces: readonly string[]): Promise<SSEEvent[]> {
+  return decodeChunks(pieces.map((p) => encoder.encode(p)))
+}
+
+/** The events each read completed: one array per read, as src/core/sse.ts hands them out. */
+export function batchesOf(pieces: readonly string[]): Promise<SSEEvent[][]> {
+  return collect(sseEvents(streamOf(pieces.map((p) => encoder.encode(p)))))
+}
+
 /** Cuts `bytes` at the given ascending positions (duplicates give empty chunks). */
 export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
   const out: Uint8Array[] = []
@@ -46,7 +52,6 @@ export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[
   out.push(bytes.subarray(prev))
   return out
 }
-
 
 /** A promise with its resolve exposed, to drive sources step by step. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {

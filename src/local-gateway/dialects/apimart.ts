@@ -23,6 +23,14 @@ function wrap(value: Record<string, unknown>): Record<string, unknown> {
   return { code: 200, data, ...(usageMetadata === undefined ? {} : { usageMetadata }) }
 }
 
+/** Status and message of the errors whose text does not depend on the request. */
+const ERRORS: Record<'rate-limit' | 'overloaded' | 'server-error' | 'auth', [number, string]> = {
+  'rate-limit': [429, 'Too many requests, please retry later'],
+  overloaded: [503, 'Service unavailable: the model is overloaded'],
+  'server-error': [500, 'Internal server error'],
+  auth: [401, 'Unauthorized: invalid API key'],
+}
+
 /** The apimart dialect. */
 export const apimart: GatewayDialect = {
   provider: 'apimart',
@@ -35,23 +43,11 @@ export const apimart: GatewayDialect = {
     return envelope(401, state === 'missing' ? 'Unauthorized: missing API key' : 'Unauthorized: invalid API key')
   },
   error(kind: ErrorKind, ctx: ErrorContext): Reply {
-    switch (kind) {
-      case 'rate-limit':
-        return envelope(429, 'Too many requests, please retry later')
-      case 'overloaded':
-        return envelope(503, 'Service unavailable: the model is overloaded')
-      case 'server-error':
-        return envelope(500, 'Internal server error')
-      case 'error-200':
-        return envelope(503, 'Service unavailable: the model is overloaded', 200)
-      case 'unknown-model':
-        return envelope(404, `Model not found: ${ctx.model ?? ''}`)
-      case 'auth':
-        return envelope(401, 'Unauthorized: invalid API key')
-      case 'bad-request':
-      case 'invalid-argument':
-        return envelope(400, ctx.message ?? 'Bad request')
-    }
+    if (kind === 'unknown-model') return envelope(404, `Model not found: ${ctx.model ?? ''}`)
+    if (kind === 'bad-request' || kind === 'invalid-argument') return envelope(400, ctx.message ?? 'Bad request')
+    // An error in the envelope on an HTTP 200, as relays that always answer 200 send it.
+    if (kind === 'error-200') return envelope(503, ERRORS.overloaded[1], 200)
+    return envelope(...ERRORS[kind])
   },
   readBody: readCamelBody,
   models: APIMART_MODELS,

@@ -2,8 +2,28 @@
  * Reads error bodies in every shape the gateways send and builds the matching error. Loaded on demand (the
  * client imports it dynamically when a response is an error), so it costs nothing on the success path.
  */
-import { APIStatusError, type APIStatusErrorOptions, AuthenticationError, BadRequestError, ConflictError, ConnectionError, type HeadersInput, InternalServerError, MAX_RAW_BODY_LENGTH, MalformedResponseError, ModelUnavailableError, NotFoundError, PermissionDeniedError, type ProviderName, RateLimitError, StreamError, TimeoutError, UnprocessableEntityError, findBodyError, getHeader, isPresent, isRecord, oneLine, own, raiseHint, withProvider } from './errors.ts'
+import {
+  APIStatusError,
+  type APIStatusErrorOptions,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  InternalServerError,
+  MalformedResponseError,
+  ModelUnavailableError,
+  NotFoundError,
+  PermissionDeniedError,
+  type ProviderName,
+  RateLimitError,
+  StreamError,
+  TimeoutError,
+  UnprocessableEntityError,
+} from '../errors.ts'
+import { findBodyError, isPresent, isRecord, own } from './body.ts'
+import { getHeader, type HeadersInput } from './headers.ts'
 import { redactSecrets, redactValue } from './redact.ts'
+import { oneLine, raiseHint, withProvider } from './text.ts'
 
 /** Codes and request ids are identifiers: anything longer is junk, cut it. */
 const MAX_ID_LENGTH = 200
@@ -105,7 +125,7 @@ interface BodyInfo {
  * `<provider>: <status>[ <code>]: <what the server said>`, e.g.
  * `anyfast: 429 RESOURCE_EXHAUSTED: You exceeded your current quota`; it never holds raw JSON or
  * HTML (an HTML page gives its `<title>`). `status` is always the HTTP status; the body is in
- * `rawBody` (first {@link MAX_RAW_BODY_LENGTH} characters).
+ * `rawBody` (its first 64 Ki characters).
  *
  * @example
  * if (!res.ok) throw errorFromResponse({ status: res.status, headers: res.headers, bodyText: await res.text(), provider, secrets: [apiKey] })

@@ -5,13 +5,13 @@
  */
 
 /** What a redacted secret is replaced with. */
-export const REDACTED = '[REDACTED]'
+const REDACTED = '[REDACTED]'
 
 /** Containers nested deeper than this are replaced by {@link TOO_DEEP} when redacting values. */
-export const MAX_REDACT_DEPTH = 64
+const MAX_REDACT_DEPTH = 64
 
 /** Stands in for a subtree deeper than {@link MAX_REDACT_DEPTH}: we cannot vouch it is clean. */
-export const TOO_DEEP = '[omitted: nested too deep]'
+const TOO_DEEP = '[omitted: nested too deep]'
 
 /**
  * The forms in which each secret may appear, longest first so that a secret that contains another
@@ -77,4 +77,18 @@ function walk(value: unknown, secrets: readonly string[], depth: number, keys: b
     defineOwn(out, keys ? redactSecrets(key, secrets) : key, walk((value as Record<string, unknown>)[key], secrets, depth + 1, keys))
   }
   return out
+}
+
+/** A cause whose message or stack holds a secret is replaced by a scrubbed copy (we must not mutate the caller's). */
+export function redactCause(cause: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return cause
+  if (typeof cause === 'string') return redactSecrets(cause, secrets)
+  if (!(cause instanceof Error)) return cause
+  const message = redactSecrets(cause.message, secrets)
+  const stack = cause.stack === undefined ? undefined : redactSecrets(cause.stack, secrets)
+  if (message === cause.message && stack === cause.stack) return cause
+  const copy = new Error(message)
+  copy.name = cause.name
+  Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true, enumerable: false })
+  return copy
 }
