@@ -174,6 +174,7 @@ describe('the packed package, installed into a fresh project', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json',
       'README.md',
+      'ARCHITECTURE.md', // README links to it (package.json "files")
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/validators.js',
@@ -181,7 +182,7 @@ describe('the packed package, installed into a fresh project', () => {
       ...providers.flatMap((p) => [`dist/src/providers/${p}.js`, `generated/${p}/openapi.json`, `dist/generated/${p}/types.d.ts`]),
     ]))
     // src/platform: the per-runtime fetch modules of package.json "imports" (#fetch), plain JavaScript shipped as written.
-    const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.+|generated\/[a-z]+\/openapi\.json|src\/platform\/[a-z-]+\.(js|d\.ts))$/.test(f))
+    const stray = files.filter((f) => !/^(package\.json|README\.md|ARCHITECTURE\.md|LICENSE|dist\/.+|generated\/[a-z]+\/openapi\.json|src\/platform\/[a-z-]+\.(js|d\.ts))$/.test(f))
     expect(stray).toEqual([])
     expect(files.filter((f) => /\.(ts|map|tsbuildinfo)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([])
     // TypeBox's schema modules (generated/<p>/schemas.ts, megabytes of .d.ts) are reachable from no entry.
