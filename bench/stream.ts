@@ -210,7 +210,9 @@ export async function runStream(opts: { rounds?: number; perRound?: number; warm
       const ours = all.find((s) => s.kind === 'ours')!
       const r = summarize(ratios(key.get(ours.name)!, key.get(best.name)!))
       const form = best.name.includes('createParser') ? 'createParser' : 'EventSourceParserStream'
-      targets.push({ label: `2. ${m.mode}: ours ≤ 1.0x raw fetch + eventsource-parser (${form}), ${m.mode === 'spaced' ? 'busy time' : 'time to consume all'}`, met: r.median <= 1.0, detail: `${r.median.toFixed(2)}x (p25–p75 ${r.p25.toFixed(2)}–${r.p75.toFixed(2)})` })
+      // Burst (parsing throughput) allows our checks a tenth (issue 10); paced and spaced allow nothing.
+      const limit = m.mode === 'burst' ? 1.1 : 1.0
+      targets.push({ label: `2. ${m.mode}: ours ≤ ${limit.toFixed(2)}x raw fetch + eventsource-parser (${form}), ${m.mode === 'spaced' ? 'busy time' : 'time to consume all'}`, met: r.median <= limit, detail: `${r.median.toFixed(2)}x (p25–p75 ${r.p25.toFixed(2)}–${r.p75.toFixed(2)})` })
     }
     const notes = [
       `Stream: ${STREAM_EVENTS} events (${kb(bytes)}, exact recorded bytes, CRLF framing) from ${STREAM_FIXTURE}: its 2 non-final events repeated, then its final event. Rounds interleave the contenders (order rotated); burst/paced ${rounds} rounds × ${perRound} streams, spaced ${spacedRounds} rounds × 1, after warm-up.`,

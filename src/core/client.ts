@@ -11,8 +11,6 @@ import { createTransport, type JsonAnswer, type TransportOptions } from './trans
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { RequestValidation, ResponseValidation } from './validate.ts'
 
-export { DEFAULT_QUICK_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, normalizeBaseUrl } from './transport.ts'
-export { bareModel } from './checks.ts'
 
 /** Options every provider's client takes. */
 export interface ClientOptions {

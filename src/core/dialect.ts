@@ -3,7 +3,7 @@
  * wire format differs from Google's. Core knows no provider; each provider file builds one of these.
  */
 import type { Provider } from '../../generated/registry.ts'
-import type { GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
+import type { GenerateContentParams, Model } from './types.ts'
 import type { NameTable } from './normalize.ts'
 import type { LazyValidatorSet, ValidatorSet } from './validate.ts'
 
@@ -36,7 +36,6 @@ export interface Dialect {
   modelsFromWire?: (body: unknown) => { models: Model[]; nextPageToken?: string | undefined }
 }
 
-export type { GenerateContentResponse }
 
 /** The generated `index.ts` of a provider (key variable, base URL, auth, routes), as far as the dialect needs it. */
 export interface GeneratedMeta {

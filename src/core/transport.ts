@@ -56,7 +56,7 @@ export interface Transport {
 }
 
 /** Strips a trailing slash and a trailing version segment, since every route starts with its version. */
-export function normalizeBaseUrl(url: string): string {
+function normalizeBaseUrl(url: string): string {
   return url.trim().replace(/\/+$/, '').replace(/\/(v1beta|v1)$/, '')
 }
 

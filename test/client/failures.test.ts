@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_QUICK_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../../src/core/client.ts'
+import { DEFAULT_QUICK_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../../src/core/transport.ts'
 import {
   AuthenticationError,
   ConnectionError,
