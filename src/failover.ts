@@ -1,7 +1,8 @@
 /**
  * Failover across clients: try each provider in order until one answers. Only failures that happen before any
- * of the answer reached the caller move on (429, 5xx, no channel for the model, connection errors, timeouts); a stream that already
- * yielded a chunk is never continued by another provider, so two providers' answers are never spliced.
+ * of the answer reached the caller, and that show the generation never ran, move on (429, 503, no connection, no
+ * channel for the model); a stream that already yielded a chunk is never continued by another provider, so two
+ * providers' answers are never spliced.
  *
  * @example
  * ```ts
@@ -16,18 +17,8 @@
  * ```
  * @module
  */
-import {
-  APIStatusError,
-  ConfigurationError,
-  ConnectionError,
-  GeminiGatewayError,
-  IncompleteStreamError,
-  ModelUnavailableError,
-  StreamError,
-  TimeoutError,
-  UserAbortError,
-  type ProviderName,
-} from './core/errors.ts'
+import { ConfigurationError, GeminiGatewayError, UserAbortError, type ProviderName } from './core/errors.ts'
+import { judge } from './core/sending-policy.ts'
 import type { CallOptions, GenerateContentParams, GenerateContentResponse } from './core/types.ts'
 
 /**
@@ -77,9 +68,15 @@ export type FailoverResponse = GenerateContentResponse & { readonly failover: Fa
 export interface FailoverOptions {
   /**
    * Decides whether an error (raised before any of the answer was delivered) moves on to the next member.
-   * Default {@link isFailoverError}. User aborts never fail over, whatever this returns.
+   * Default: the sending policy ({@link isFailoverError}). User aborts never fail over, whatever this returns.
    */
   shouldFailover?: (error: GeminiGatewayError) => boolean
+  /**
+   * Also moves on after a failure that shows the generation may have run on the member that failed (500, 502, 504,
+   * a timeout, a connection lost once the request was out): the next member then generates, and bills, it again.
+   * Default false.
+   */
+  allowDuplicateGenerations?: boolean
   /** Called each time a member is passed over (for logs and metrics). */
   onFailover?: (attempt: Required<FailoverAttempt>) => void
 }
@@ -128,20 +125,14 @@ export class AllProvidersFailedError extends GeminiGatewayError {
 }
 
 /**
- * The default failover rule: 429 and 5xx statuses (also when a stream's first event is such an error), a relay
- * without a channel for the model ({@link ModelUnavailableError}, whatever its status), connection errors, timeouts,
- * and a stream that ended before its first chunk. Not: other 4xx, validation errors, malformed bodies,
- * configuration errors, user aborts.
+ * The default failover rule, the sending policy's (src/core/sending-policy.ts): failures that show the generation
+ * never ran on the member (429, 503, no connection made, a relay without a channel for the model; also when a
+ * stream's first event is such an error). Not: failures after which it may still be running and billing (500, 502,
+ * 504, timeouts, a connection lost once the request was out) unless `allowDuplicateGenerations`, other 4xx,
+ * validation errors, malformed bodies, configuration errors, the caller's own errors, user aborts.
  */
-export function isFailoverError(error: unknown): boolean {
-  if (error instanceof UserAbortError) return false
-  if (error instanceof ConnectionError || error instanceof TimeoutError || error instanceof ModelUnavailableError) return true
-  if (error instanceof APIStatusError || error instanceof StreamError) {
-    const status = error.status
-    return status !== undefined && (status === 429 || status >= 500)
-  }
-  // Only seen here before the first chunk: the stream said nothing at all.
-  return error instanceof IncompleteStreamError
+export function isFailoverError(error: unknown, options: { allowDuplicateGenerations?: boolean | undefined } = {}): boolean {
+  return judge(error, 'generation', options).failover
 }
 
 /**
@@ -150,7 +141,8 @@ export function isFailoverError(error: unknown): boolean {
  * Retries: each member keeps its own retries, so `maxRetries` applies per member. With the default of 2, a member
  * that keeps answering 503 is asked 3 times (with backoff) before the next member is tried; give members
  * `maxRetries: 0` or `1` for fast failover. Likewise `timeoutMs` applies per member and per attempt (a generation's
- * timeout is not retried, but it does fail over); pass a `signal` in the call options to bound the whole call.
+ * timeout is neither retried nor failed over: the member may still be generating it); pass a `signal` in the call
+ * options to bound the whole call.
  *
  * @param members clients from `createClient`/`createXClient`, or `{ client, model }` to use another model id on
  *   that member.
@@ -162,7 +154,7 @@ export function createFailoverClient(
 ): FailoverClient {
   if (members.length === 0) throw new ConfigurationError('createFailoverClient: give at least one client')
   const list = members.map((m): FailoverMemberConfig => ('client' in m ? m : { client: m }))
-  const shouldFailover = options.shouldFailover ?? isFailoverError
+  const shouldFailover = options.shouldFailover ?? ((error: GeminiGatewayError) => isFailoverError(error, options))
 
   const paramsFor = (member: FailoverMemberConfig, params: GenerateContentParams): GenerateContentParams =>
     member.model === undefined ? params : { ...params, model: member.model }

@@ -24,9 +24,11 @@ export {
   APIStatusError,
   AuthenticationError,
   BadRequestError,
+  CallerError,
   ConfigurationError,
   ConflictError,
   ConnectionError,
+  ContinuationError,
   GeminiGatewayError,
   IncompleteStreamError,
   InternalServerError,
@@ -42,7 +44,8 @@ export {
   UnprocessableEntityError,
   UserAbortError,
 } from './core/errors.ts'
-export type { APIStatusErrorOptions, GeminiGatewayErrorJSON, GeminiGatewayErrorOptions, ProviderName, ValidationIssue } from './core/errors.ts'
+export type { APIStatusErrorOptions, GeminiGatewayErrorJSON, GeminiGatewayErrorOptions, PartialAnswer, ProviderName, ValidationIssue } from './core/errors.ts'
+export type { HopInfo, HttpInfo, WithHttp } from './core/http-info.ts'
 export type { ClientOptions, GatewayClient, ProviderClient } from './core/client.ts'
 export type * from './core/types.ts'
 export { functionCalls, mergeChunks, text, thoughts } from './core/response.ts'

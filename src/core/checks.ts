@@ -11,11 +11,11 @@ import { issuesOf, onDemand, type RequestValidation, type ResponseValidation } f
 
 export interface Checks {
   /** The canonical body (proto-JSON spellings read), then the dialect's wire form unless `mapToWire` is false. */
-  wireRequest(params: { model: string }, bodyName: string, mapToWire?: boolean): Promise<{ model: string; body: Record<string, unknown> }>
+  wireRequest(params: { model: string }, bodyName: string, secrets: readonly string[], mapToWire?: boolean): Promise<{ model: string; body: Record<string, unknown> }>
   /** `undefined` when the body may be sent; else a promise that rejects with a RequestValidationError. */
-  request(operationId: string, body: Record<string, unknown>, call: CallOptions): Promise<void> | undefined
+  request(operationId: string, body: Record<string, unknown>, call: CallOptions, secrets: readonly string[]): Promise<void> | undefined
   /** `undefined` when the answer passes; else a promise that rejects with a ResponseValidationError. */
-  response(name: string, body: unknown, response: Response): Promise<void> | undefined
+  response(name: string, body: unknown, response: Response, secrets: readonly string[]): Promise<void> | undefined
 }
 
 /** Model ids are written bare in paths; callers may pass Google's `models/` form. */
@@ -23,7 +23,7 @@ export function bareModel(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model
 }
 
-export function createChecks(dialect: Dialect, secrets: readonly string[], options: { requestValidation?: RequestValidation | undefined; responseValidation?: ResponseValidation | undefined }): Checks {
+export function createChecks(dialect: Dialect, options: { requestValidation?: RequestValidation | undefined; responseValidation?: ResponseValidation | undefined }): Checks {
   const provider = dialect.name
   const validation = options.responseValidation ?? 'tolerant'
   // The request names and checks load with the first request; strict response checks only for clients that ask for them.
@@ -31,7 +31,7 @@ export function createChecks(dialect: Dialect, secrets: readonly string[], optio
   const requestSet = onDemand(dialect.validators.request)
   const strictSet = onDemand(dialect.validators.responseStrict)
 
-  async function wireRequest(params: { model: string }, bodyName: string, mapToWire = true): Promise<{ model: string; body: Record<string, unknown> }> {
+  async function wireRequest(params: { model: string }, bodyName: string, secrets: readonly string[], mapToWire = true): Promise<{ model: string; body: Record<string, unknown> }> {
     const { model, ...rest } = params
     if (typeof model !== 'string' || !model) throw new RequestValidationError([{ path: '/model', message: 'must be a non-empty string' }], { provider, secrets })
     const [names, { normalizeRequest }] = await (normalizer ??= Promise.all([dialect.validators.names(), import('./normalize.ts')]))
@@ -39,7 +39,7 @@ export function createChecks(dialect: Dialect, secrets: readonly string[], optio
     return { model: bareModel(model), body: mapToWire && dialect.toWire ? dialect.toWire(canonical) : canonical }
   }
 
-  function request(operationId: string, body: Record<string, unknown>, call: CallOptions): Promise<void> | undefined {
+  function request(operationId: string, body: Record<string, unknown>, call: CallOptions, secrets: readonly string[]): Promise<void> | undefined {
     if ((call.requestValidation ?? options.requestValidation ?? 'strict') === 'off') return undefined
     const unplaced = dialect.unplaced?.filter((key) => body[key] !== undefined)
     if (unplaced?.length) {
@@ -48,17 +48,17 @@ export function createChecks(dialect: Dialect, secrets: readonly string[], optio
     }
     const name = `${operationId}Request`
     const set = requestSet.current()
-    if (!set) return requestSet.ready().then(() => request(operationId, body, call))
+    if (!set) return requestSet.ready().then(() => request(operationId, body, call, secrets))
     if (set.checks[name]?.(body)) return undefined
     return issuesOf(set, name, body).then((issues) => {
       if (issues.length) throw new RequestValidationError(issues, { provider, secrets })
     })
   }
 
-  function response(name: string, body: unknown, answer: Response): Promise<void> | undefined {
+  function response(name: string, body: unknown, answer: Response, secrets: readonly string[]): Promise<void> | undefined {
     if (validation === 'off') return undefined
     const set = validation === 'strict' ? strictSet.current() : dialect.validators.response
-    if (!set) return strictSet.ready().then(() => response(name, body, answer))
+    if (!set) return strictSet.ready().then(() => response(name, body, answer, secrets))
     if (set.checks[name]?.(body)) return undefined
     return issuesOf(set, name, body).then((issues) => {
       if (issues.length) throw new ResponseValidationError(issues, body, { provider, status: answer.status, headers: answer.headers, secrets })

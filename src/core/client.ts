@@ -5,10 +5,11 @@
 import type { Client, Middleware } from 'openapi-fetch'
 import { holdsAnswer } from './answer.ts'
 import { bareModel, createChecks } from './checks.ts'
-import type { Dialect } from './dialect.ts'
-import { ConfigurationError, MalformedResponseError } from './errors.ts'
-import { createTransport, type JsonAnswer, type TransportOptions } from './transport.ts'
-import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
+import type { Dialect, Route } from './dialect.ts'
+import { ConfigurationError, ContinuationError, MalformedResponseError } from './errors.ts'
+import { hopOf, httpInfo, withHttp, type HopInfo, type WithHttp } from './http-info.ts'
+import { createTransport, type JsonAnswer, type StreamAnswer, type TransportOptions } from './transport.ts'
+import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model, UsageMetadata } from './types.ts'
 import type { RequestValidation, ResponseValidation } from './validate.ts'
 
 
@@ -25,8 +26,24 @@ export interface ClientOptions {
   fetch?: typeof globalThis.fetch
   /** Extra headers sent with every request. */
   headers?: Record<string, string>
-  /** Retries after 408, 409, 429, 5xx, connection errors and timeouts; a generation only when its connection was never made. Default 2. */
+  /**
+   * How many times a failed request may be sent again, as the sending policy allows (README, "Errors"): a generation
+   * only after a failure that shows it never ran (429, 503, no connection). Default 2.
+   */
   maxRetries?: number
+  /**
+   * Also sends a generation again (retry and failover) after a failure that shows it may have run: 500, 502, 504, a
+   * timeout, a connection lost once the request was out. The model may then answer, and bill, it twice. Default false.
+   */
+  allowDuplicateGenerations?: boolean
+  /**
+   * Continues an answer that stops at the model's output limit (finishReason `CONTINUATION`), sending the request
+   * again with its `continuationToken` until the answer is whole, as the official SDK does. Default true; `false`
+   * returns each hop untouched.
+   */
+  automaticContinuation?: boolean
+  /** Continuation hops one call may take after the first. Default 32 (about a million output tokens at 32K a hop). */
+  maxContinuations?: number
   /**
    * Generations, per attempt: time to the whole body (generateContent), or to the headers and between chunks
    * (streamGenerateContent). Default 10 minutes: a thinking model can take minutes before its first byte.
@@ -46,13 +63,20 @@ export interface ClientOptions {
 /** The methods a client can have; a provider's client has those its spec has operations for. */
 export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = {}, Omitted extends keyof GenerateContentParams = never> {
   readonly provider: Dialect['name']
-  /** Generates the whole answer. Throws a GeminiGatewayError on any failure; never returns an empty success. */
-  generateContent(params: Omit<GenerateContentParams<Documented>, Omitted> & Extra, options?: CallOptions): Promise<GenerateContentResponse>
-  /** Yields each chunk as it arrives; throws when the stream carries an error or ends before its final chunk. Leaving the loop early cancels the request. */
-  streamGenerateContent(params: Omit<GenerateContentParams<Documented>, Omitted> & Extra, options?: CallOptions): AsyncGenerator<GenerateContentResponse>
-  countTokens(params: CountTokensParams<Documented>, options?: CallOptions): Promise<CountTokensResponse>
+  /**
+   * Generates the whole answer, continued across hops when it stops at the output limit. Throws a GeminiGatewayError
+   * on any failure; never returns an empty success. `res.http` is the response behind it.
+   */
+  generateContent(params: Omit<GenerateContentParams<Documented>, Omitted> & Extra, options?: CallOptions): Promise<WithHttp<GenerateContentResponse>>
+  /**
+   * Yields each chunk as it arrives, across hops when the answer is continued; throws when the stream carries an
+   * error or ends before its final chunk. Leaving the loop early cancels the request. `chunk.http` is the response
+   * behind each chunk.
+   */
+  streamGenerateContent(params: Omit<GenerateContentParams<Documented>, Omitted> & Extra, options?: CallOptions): AsyncGenerator<WithHttp<GenerateContentResponse>>
+  countTokens(params: CountTokensParams<Documented>, options?: CallOptions): Promise<WithHttp<CountTokensResponse>>
   listModels(options?: CallOptions & { pageSize?: number }): AsyncGenerator<Model>
-  getModel(model: string, options?: CallOptions): Promise<Model>
+  getModel(model: string, options?: CallOptions): Promise<WithHttp<Model>>
   /**
    * Registers openapi-fetch middleware (`onRequest`, `onResponse`, `onError`), as openapi-fetch documents it: it
    * sees every request this client makes, generations and streams included, each retry as its own request.
@@ -85,75 +109,184 @@ function envKey(name: string): string | undefined {
   return env?.[name] || undefined
 }
 
+/** One hop of a unary answer: the response as the caller gets it, and the exchange behind it. */
+interface UnaryHop { value: GenerateContentResponse; answer: JsonAnswer }
+
 export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions = {}): C {
   const apiKey = options.apiKey ?? envKey(dialect.envKey)
   if (!apiKey) throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}`, { provider: dialect.name })
   const transport = createTransport(dialect, { ...options, apiKey } satisfies TransportOptions)
-  const { provider, secrets, send } = transport
-  const checks = createChecks(dialect, secrets, options)
+  const { provider, send } = transport
+  const checks = createChecks(dialect, options)
   const { routes } = dialect
+  // A dialect whose wire has no place for the token cannot continue an answer: the gateway would start it over.
+  const carriesToken = !dialect.unplaced?.includes('continuationToken')
+  const maxContinuations = options.maxContinuations ?? 32
   let streamModule: Promise<typeof import('./stream.ts')> | undefined
+  let continuationModule: Promise<typeof import('./continuation.ts')> | undefined
+  const continuation = () => (continuationModule ??= import('./continuation.ts'))
+  const continues = (call: CallOptions): boolean => (call.automaticContinuation ?? options.automaticContinuation) !== false
 
   function unsupported(op: string): never {
     throw new ConfigurationError(`${provider}: ${op} is not offered by this provider`, { provider })
   }
 
   /** A generate answer must say something (answer.ts); `{}` or `{"candidates": []}` is a MalformedResponseError. */
-  function requireAnswer(body: unknown, { response, text }: JsonAnswer): GenerateContentResponse {
+  function requireAnswer(body: unknown, { response, text, secrets }: JsonAnswer): GenerateContentResponse {
     if (holdsAnswer(body)) return body
     throw new MalformedResponseError(`${provider}: ${response.status}: the response holds no answer (no candidates and no blocked prompt)`, {
       provider, status: response.status, headers: response.headers, rawBody: text, secrets,
     })
   }
 
+  /** The wire body of a generation, read and checked before anything is sent. */
+  async function prepare(params: GenerateContentParams, bodyName: string, route: Route & { operationId: string }, call: CallOptions, secrets: readonly string[]) {
+    const { model, body } = await checks.wireRequest(params, bodyName, secrets)
+    await checks.request(route.operationId, body, call, secrets)
+    return { model, body }
+  }
+
+  /** Sends one unary generation and reads its answer (apimart's envelope unwrapped). */
+  async function generateHop(route: Route & { operationId: string; pathParams?: Record<string, string> }, model: string, body: Record<string, unknown>, call: CallOptions): Promise<UnaryHop> {
+    const answer = await send(route, { path: { model, ...route.pathParams }, body }, call, 'generate')
+    await checks.response(`${route.operationId}Response200`, answer.json, answer.response, answer.secrets)
+    if (!dialect.fromWire) return { value: requireAnswer(answer.json, answer), answer }
+    // The wire schema may accept a wrapper or a bare body; what the caller gets must be a response.
+    const canonical = dialect.fromWire(answer.json)
+    await checks.response('GenerateContentResponse', canonical, answer.response, answer.secrets)
+    return { value: requireAnswer(canonical, answer), answer }
+  }
+
+  /** Sends the continuation hops of a unary answer and merges them (continuation.ts). */
+  async function continueUnary(first: UnaryHop, next: (token: string) => Promise<UnaryHop>, secrets: readonly string[]): Promise<WithHttp<GenerateContentResponse>> {
+    const { cannotContinue, continuationOf, mergeHops, partialOf, stoppedAtLimit, withPartial } = await continuation()
+    const hops = [first]
+    const seen = new Set<string>()
+    for (let last = first; continuationOf(last.value) !== undefined || stoppedAtLimit(last.value); ) {
+      const received = { hops: hops.map((h) => h.value) }
+      const token = continuationOf(last.value)
+      const why = cannotContinue(provider, token, carriesToken, hops.length, maxContinuations, seen)
+      if (why !== undefined) throw new ContinuationError(why, { provider, secrets }).withPartial(partialOf(received, token, hops.length))
+      seen.add(token!)
+      try {
+        last = await next(token!)
+      } catch (error) {
+        throw withPartial(error, provider, partialOf(received, token, hops.length), secrets)
+      }
+      hops.push(last)
+    }
+    const final = hops[hops.length - 1]!.answer
+    return withHttp(mergeHops(hops.map((h) => h.value)), httpInfo(final.response, final.secrets, hops.map((h) => hopOf(h.answer, h.value))))
+  }
+
   const client: GatewayClient = {
     provider,
     raw: transport.raw,
-    use: transport.raw.use,
-    eject: transport.raw.eject,
+    use: transport.use,
+    eject: transport.eject,
 
     async generateContent(params, call = {}) {
       const route = routes.generate
-      const { model, body } = await checks.wireRequest(params, 'generateContentRequest')
-      await checks.request(route.operationId, body, call)
-      const answer = await send(route, { path: { model, ...route.pathParams }, body }, call, 'generate')
-      await checks.response(`${route.operationId}Response200`, answer.json, answer.response)
-      if (!dialect.fromWire) return requireAnswer(answer.json, answer)
-      // The wire schema may accept a wrapper or a bare body; what the caller gets must be a response.
-      const canonical = dialect.fromWire(answer.json)
-      await checks.response('GenerateContentResponse', canonical, answer.response)
-      return requireAnswer(canonical, answer)
+      const secrets = transport.callSecrets(call)
+      const { model, body } = await prepare(params, 'generateContentRequest', route, call, secrets)
+      const first = await generateHop(route, model, body, call)
+      const candidate = first.value.candidates?.[0]
+      const mayContinue = candidate?.finishReason === 'CONTINUATION' || (candidate?.continuationToken !== undefined && candidate.finishReason === undefined)
+      if (!mayContinue || !continues(call)) {
+        return withHttp(first.value, httpInfo(first.answer.response, first.answer.secrets, [hopOf(first.answer, first.value)]))
+      }
+      return continueUnary(first, (token) => generateHop(route, model, { ...body, continuationToken: token }, call), secrets)
     },
 
     async *streamGenerateContent(params, call = {}) {
       const route = routes.stream ?? unsupported('streamGenerateContent')
-      const { model, body } = await checks.wireRequest(params, 'streamGenerateContentRequest')
-      await checks.request(route.operationId, body, call)
-      const answer = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body }, call, 'stream')
-      // The stream reader loads with the first stream: a client that only calls generateContent never loads it.
-      const { streamChunks } = await (streamModule ??= import('./stream.ts'))
-      yield* streamChunks({
-        response: answer.response,
-        body: answer.response.body,
-        provider,
-        secrets,
-        signal: call.signal,
-        baseUrl: transport.baseUrl,
-        idleTimeout: answer.timeout,
-        attempts: answer.attempts,
-        abort: answer.abort,
-        check: (chunk) => checks.response('GenerateContentResponse', chunk, answer.response),
-        fromWire: dialect.fromWire,
-      })
+      const secrets = transport.callSecrets(call)
+      const { model, body } = await prepare(params, 'streamGenerateContentRequest', route, call, secrets)
+      const auto = continues(call)
+      const hops: HopInfo[] = []
+      // Kept (references only) so that a continuation that fails can hand back what arrived: error.partial.
+      const received: GenerateContentResponse[] = []
+      /** Usage of the hops before this one, summed: a continued stream's usage counts them all. */
+      let earlier: UsageMetadata | undefined
+      let token: string | undefined
+      const seen = new Set<string>()
+      const failed = async (error: unknown) => {
+        const { partialOf, withPartial } = await continuation()
+        return withPartial(error, provider, partialOf({ chunks: received }, token, hops.length - 1), secrets)
+      }
+      for (let wire = body; ; ) {
+        let answer: StreamAnswer
+        try {
+          answer = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body: wire }, call, 'stream')
+        } catch (error) {
+          throw hops.length === 0 ? error : await failed(error)
+        }
+        const hop = hopOf(answer, undefined)
+        hops.push(hop)
+        const info = httpInfo(answer.response, answer.secrets, [...hops])
+        // The stream reader loads with the first stream: a client that only calls generateContent never loads it.
+        const { streamChunks } = await (streamModule ??= import('./stream.ts'))
+        const addEarlier = earlier === undefined ? undefined : (await continuation()).sumUsage
+        let next: string | undefined
+        let stopped = false
+        let hopUsage: UsageMetadata | undefined
+        const chunks = streamChunks({
+          response: answer.response,
+          body: answer.response.body,
+          provider,
+          secrets: answer.secrets,
+          signal: call.signal,
+          baseUrl: transport.baseUrl,
+          idleTimeout: answer.timeout,
+          attempts: answer.attempts,
+          abort: answer.abort,
+          check: (chunk) => checks.response('GenerateContentResponse', chunk, answer.response, answer.secrets),
+          fromWire: dialect.fromWire,
+          onChunk(chunk) {
+            if (chunk.responseId !== undefined) hop.responseId = chunk.responseId
+            if (!auto) return withHttp(chunk, info)
+            const first = chunk.candidates?.[0]
+            if (first?.finishReason !== undefined) {
+              stopped = first.finishReason === 'CONTINUATION'
+              next = stopped ? first.continuationToken : undefined
+              // More is coming: the caller's stream reads as one answer, so this is not its end.
+              if (stopped && next && carriesToken) {
+                delete first.finishReason
+                delete first.continuationToken
+              }
+            }
+            if (chunk.usageMetadata) {
+              hopUsage = chunk.usageMetadata
+              if (addEarlier) chunk.usageMetadata = addEarlier([earlier, hopUsage])
+            }
+            received.push(chunk)
+            return withHttp(chunk, info)
+          },
+        })
+        try {
+          yield* chunks as AsyncGenerator<WithHttp<GenerateContentResponse>>
+        } catch (error) {
+          throw hops.length === 1 ? error : await failed(error)
+        }
+        if (!auto || !stopped) return
+        const { cannotContinue, partialOf, sumUsage } = await continuation()
+        const why = cannotContinue(provider, next, carriesToken, hops.length, maxContinuations, seen)
+        if (why !== undefined) throw new ContinuationError(why, { provider, secrets }).withPartial(partialOf({ chunks: received }, next ?? token, hops.length))
+        earlier = sumUsage([earlier, hopUsage])
+        token = next!
+        seen.add(token)
+        wire = { ...body, continuationToken: token }
+      }
     },
 
     async countTokens(params, call = {}) {
       const route = routes.countTokens ?? unsupported('countTokens')
-      const { model, body } = await checks.wireRequest(params, 'countTokensRequest', false)
-      await checks.request(route.operationId, body, call)
+      const secrets = transport.callSecrets(call)
+      const { model, body } = await checks.wireRequest(params, 'countTokensRequest', secrets, false)
+      await checks.request(route.operationId, body, call, secrets)
       const answer = await send(route, { path: { model }, body }, call, 'quick')
-      await checks.response(`${route.operationId}Response200`, answer.json, answer.response)
-      return answer.json as CountTokensResponse
+      await checks.response(`${route.operationId}Response200`, answer.json, answer.response, answer.secrets)
+      return withHttp(answer.json as CountTokensResponse, httpInfo(answer.response, answer.secrets, [hopOf(answer, undefined)]))
     },
 
     async *listModels(call = {}) {
@@ -165,13 +298,13 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
         if (call.pageSize) query.pageSize = call.pageSize
         if (pageToken) query.pageToken = pageToken
         const answer = await send(route, { query }, call, 'quick')
-        await checks.response(`${route.operationId}Response200`, answer.json, answer.response)
+        await checks.response(`${route.operationId}Response200`, answer.json, answer.response, answer.secrets)
         const page = dialect.modelsFromWire ? dialect.modelsFromWire(answer.json) : (answer.json as { models?: Model[]; nextPageToken?: string })
         yield* page.models ?? []
         pageToken = page.nextPageToken || undefined
         if (pageToken !== undefined) {
           // A server that hands out the same token again would page forever.
-          if (seen.has(pageToken)) throw new MalformedResponseError(`${provider}: the model list repeated a page token; stopping`, { provider, status: answer.response.status, secrets })
+          if (seen.has(pageToken)) throw new MalformedResponseError(`${provider}: the model list repeated a page token; stopping`, { provider, status: answer.response.status, secrets: answer.secrets })
           seen.add(pageToken)
         }
       } while (pageToken)
@@ -180,8 +313,8 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
     async getModel(model, call = {}) {
       const route = routes.getModel ?? unsupported('getModel')
       const answer = await send(route, { path: { model: bareModel(model) } }, call, 'quick')
-      await checks.response(`${route.operationId}Response200`, answer.json, answer.response)
-      return answer.json as Model
+      await checks.response(`${route.operationId}Response200`, answer.json, answer.response, answer.secrets)
+      return withHttp(answer.json as Model, httpInfo(answer.response, answer.secrets, [hopOf(answer, undefined)]))
     },
   }
   return client as C

@@ -17,13 +17,15 @@
  * │  └─ ModelUnavailableError  a relay has no channel for the model (any status)
  * ├─ ConnectionError   TimeoutError   UserAbortError
  * ├─ RequestValidationError   ResponseValidationError
- * ├─ StreamError   IncompleteStreamError
- * └─ MalformedResponseError   ConfigurationError
+ * ├─ StreamError   IncompleteStreamError   ContinuationError
+ * ├─ MalformedResponseError   ConfigurationError
+ * └─ CallerError       the caller's own middleware, fetch or header failed
  * ```
  * @module
  */
 
 import { normalizeHeaders, type HeadersInput } from './internal/headers.ts'
+import type { GenerateContentResponse } from './types.ts'
 import { redactCause, redactSecrets, redactValue } from './internal/redact.ts'
 import { capRawBody, causeSuffix, withProvider } from './internal/text.ts'
 
@@ -49,6 +51,17 @@ export interface GeminiGatewayErrorOptions {
 /** Options for classes whose HTTP status is known. */
 export interface APIStatusErrorOptions extends GeminiGatewayErrorOptions {
   status: number
+}
+
+/**
+ * What a long answer had received when it could not be completed: the hops so far merged into one response, and
+ * the token that continues it (send the same request again with `continuationToken` set to it).
+ */
+export interface PartialAnswer {
+  response: GenerateContentResponse
+  continuationToken: string | undefined
+  /** Hops received whole. */
+  hops: number
 }
 
 /** The small, safe shape `JSON.stringify(error)` produces. */
@@ -94,6 +107,11 @@ export class GeminiGatewayError extends Error {
   declare readonly rawBody: string | undefined
   /** Response headers, names lowercased, secret values redacted. Not enumerable. */
   declare readonly headers: Record<string, string> | undefined
+  /**
+   * Set when a continued answer (finishReason `CONTINUATION`) failed after some of it arrived: nothing received is
+   * lost. Not enumerable.
+   */
+  declare readonly partial: PartialAnswer | undefined
 
   constructor(message: string, options: GeminiGatewayErrorOptions = {}) {
     const secrets = options.secrets ?? []
@@ -107,6 +125,13 @@ export class GeminiGatewayError extends Error {
     this.details = redactValue(options.details, secrets)
     defineHidden(this, 'rawBody', options.rawBody === undefined ? undefined : capRawBody(options.rawBody, secrets))
     defineHidden(this, 'headers', options.headers === undefined ? undefined : normalizeHeaders(options.headers, secrets))
+    defineHidden(this, 'partial', undefined)
+  }
+
+  /** Attaches what a continued answer had received (see {@link GeminiGatewayError.partial}). */
+  withPartial(partial: PartialAnswer): this {
+    defineHidden(this, 'partial', partial)
+    return this
   }
 
   /** Small and safe for logs: no body, no headers, no details. */
@@ -209,7 +234,7 @@ export class ConnectionError extends GeminiGatewayError {
    */
   readonly connected: false | undefined
   constructor(message?: string, options: GeminiGatewayErrorOptions & { address?: string | undefined; connected?: false | undefined } = {}) {
-    super(message ?? withProvider(options.provider, 'connection error' + causeSuffix(options.cause)), options)
+    super(message ?? withProvider(options.provider, 'connection error' + causeSuffix(redactCause(options.cause, options.secrets ?? []))), options)
     this.address = options.address
     this.connected = options.connected
   }
@@ -322,5 +347,28 @@ export class MalformedResponseError extends GeminiGatewayError {
 export class ConfigurationError extends GeminiGatewayError {
   static {
     setName(this, 'ConfigurationError')
+  }
+}
+
+/**
+ * A long answer (finishReason `CONTINUATION`) that could not be continued: the provider has no place for
+ * `continuationToken` (it would drop it and start over), the answer ended without a token, or it took more hops
+ * than `maxContinuations` allows. `partial` holds what arrived and the last token.
+ */
+export class ContinuationError extends GeminiGatewayError {
+  declare readonly partial: PartialAnswer
+  static {
+    setName(this, 'ContinuationError')
+  }
+}
+
+/**
+ * The caller's own code or settings failed, not the network or the provider: a middleware threw, a custom `fetch`
+ * failed for a local reason, fetch refused a header value. Nothing is retried or failed over; the original error is
+ * in `cause`.
+ */
+export class CallerError extends GeminiGatewayError {
+  static {
+    setName(this, 'CallerError')
   }
 }

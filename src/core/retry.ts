@@ -1,10 +1,9 @@
 /**
- * Retry policy: which failures to retry and how long to wait (openai-node's rules, plus Google's
- * `RetryInfo` body detail).
+ * How long to wait before sending again (openai-node's rules, plus Google's `RetryInfo` body detail). Whether to send
+ * again at all is the sending policy's (sending-policy.ts).
  * @module
  */
 
-import { APIStatusError, ConnectionError, ModelUnavailableError, TimeoutError } from './errors.ts'
 import { getHeader, type HeadersInput } from './internal/headers.ts'
 
 /** Retries after the first attempt, unless the caller sets `maxRetries`. */
@@ -15,35 +14,6 @@ export const MAX_RETRY_AFTER_MS = 60_000
 
 const INITIAL_BACKOFF_MS = 500
 const MAX_BACKOFF_MS = 8_000
-
-/** True for statuses worth retrying: 408, 409, 429 and every 5xx. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500
-}
-
-/** What the failed call was. */
-export interface RetryContext {
-  /**
-   * A generation (generateContent, streamGenerateContent) is never sent twice: its timeout is not retried, nor a
-   * connection lost after the request may have gone out (a reset, a close, also while reading a 2xx body), since the
-   * model may still be generating, and billing, an answer that a retry would pay for again. Only a connection that
-   * was never made (refused, DNS, unreachable, TLS: {@link ConnectionError.connected} is `false`) is retried.
-   */
-  generation?: boolean | undefined
-}
-
-/**
- * True for errors worth retrying: connection failures and timeouts (for a generation, only a connection never made: see {@link RetryContext}),
- * and {@link APIStatusError}s whose status {@link isRetryableStatus}, except {@link ModelUnavailableError} (the relay
- * has no channel for the model; asking again will not find one). Stream errors, validation errors and aborts are not retried.
- */
-export function isRetryableError(error: unknown, context: RetryContext = {}): boolean {
-  if (error instanceof TimeoutError) return !context.generation
-  if (error instanceof ConnectionError) return !context.generation || error.connected === false
-  if (error instanceof ModelUnavailableError) return false
-  if (error instanceof APIStatusError) return isRetryableStatus(error.status)
-  return false
-}
 
 /** Optional inputs of {@link retryDelayMs}. */
 export interface RetryDelayOptions {

@@ -33,6 +33,8 @@ export interface StreamInput {
   /** Validates a chunk: `undefined` when it passes (the fast path), else a promise that rejects. */
   check: (chunk: unknown) => Promise<void> | undefined
   fromWire: ((body: unknown) => unknown) | undefined
+  /** Called on each chunk once it is checked and counted, before it is yielded; what it returns is yielded. */
+  onChunk?: ((chunk: GenerateContentResponse) => GenerateContentResponse) | undefined
 }
 
 /** The chunks of a streamed answer, as they arrive. Leaving the loop early cancels the body. */
@@ -47,13 +49,16 @@ export function streamChunks(input: StreamInput): AsyncGenerator<GenerateContent
   return eventChunks(input, input.body)
 }
 
-/** What ends a read early: the caller's abort, or no bytes for the idle timeout. */
+/** What ends a read early: the caller's abort, or the server silent for the idle timeout. */
 interface Watch {
   /** Aborted by either; the body reader listens to it. */
   signal: AbortSignal
   stalled: boolean
-  /** Set after every read: the one idle timer re-arms itself from it. */
-  lastRead: number
+  /**
+   * When the client began waiting for bytes, or undefined while it is not waiting (the caller holds a chunk): the
+   * idle timeout measures the server's silence, never the caller's own time.
+   */
+  waitingSince: number | undefined
   end(): void
 }
 
@@ -64,7 +69,7 @@ function watchStream(input: StreamInput): Watch {
   const stop = new AbortController()
   const onAbort = (): void => stop.abort(signal!.reason)
   const tick = (): void => {
-    const idle = Date.now() - watch.lastRead
+    const idle = watch.waitingSince === undefined ? 0 : Date.now() - watch.waitingSince
     if (idle < ms) {
       timer = setTimeout(tick, ms - idle)
       return
@@ -77,7 +82,7 @@ function watchStream(input: StreamInput): Watch {
   const watch: Watch = {
     signal: stop.signal,
     stalled: false,
-    lastRead: Date.now(),
+    waitingSince: Date.now(),
     end() {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
@@ -105,7 +110,7 @@ function common(input: StreamInput) {
 
 /** An SSE body: each event's JSON checked and handed on as it arrives. */
 async function* eventChunks(input: StreamInput, body: ReadableStream<Uint8Array>): AsyncGenerator<GenerateContentResponse> {
-  const { response, provider, secrets, fromWire } = input
+  const { response, provider, secrets, fromWire, onChunk } = input
   const watch = watchStream(input)
   let count = 0
   let complete = false
@@ -113,10 +118,14 @@ async function* eventChunks(input: StreamInput, body: ReadableStream<Uint8Array>
   let firstBare: string | undefined
   /** The caller holds a chunk: an error thrown in then (`throw()`) is the caller's own, passed on as it is. */
   let held = false
+  const batches = sseEvents(body, watch.signal)
   try {
-    for await (const events of sseEvents(body, watch.signal)) {
-      watch.lastRead = Date.now()
-      for (const event of events) {
+    for (;;) {
+      watch.waitingSince = Date.now()
+      const next = await batches.next()
+      watch.waitingSince = undefined
+      if (next.done) break
+      for (const event of next.value) {
         let parsed: unknown
         try {
           parsed = JSON.parse(event.data)
@@ -141,7 +150,7 @@ async function* eventChunks(input: StreamInput, body: ReadableStream<Uint8Array>
         count++
         complete = completesAnswer(chunk, complete)
         held = true
-        yield chunk
+        yield onChunk ? onChunk(chunk) : chunk
         held = false
         // Events of one read are queued here: an abort while the caller held a chunk stops before the next.
         if (input.signal?.aborted) throw input.signal.reason
@@ -151,6 +160,8 @@ async function* eventChunks(input: StreamInput, body: ReadableStream<Uint8Array>
     throw held ? error : await readFailure(input, watch, error, count)
   } finally {
     watch.end()
+    // Leaving early (break, return(), a throw) cancels the body.
+    await batches.return(undefined)
   }
   if (count === 0 && firstBare !== undefined) {
     throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: firstBare, provider, secrets, reason: 'expected an event stream' })
@@ -168,10 +179,10 @@ async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Pr
     const { reader, release } = lockBody(body, watch.signal)
     try {
       for (;;) {
+        watch.waitingSince = Date.now()
         const { done, value } = await reader.read()
         if (watch.signal.aborted) throw watch.signal.reason
         if (done) break
-        watch.lastRead = Date.now()
         text += decoder.decode(value, { stream: true })
       }
       ended = true
@@ -212,7 +223,7 @@ async function* jsonBodyChunks(input: StreamInput, body: ReadableStream<Uint8Arr
     const chunk = (input.fromWire ? input.fromWire(item) : item) as GenerateContentResponse
     await input.check(chunk)
     complete = completesAnswer(chunk, complete)
-    yield chunk
+    yield input.onChunk ? input.onChunk(chunk) : chunk
   }
   if (!complete) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
 }

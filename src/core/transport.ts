@@ -7,10 +7,14 @@ import createFetchClient, { type Client, type Middleware } from 'openapi-fetch'
 // Per runtime (package.json "imports"): on Node and Bun, a fetch without the runtime's own 300 s waits.
 import { defaultFetch } from '#fetch'
 import type { Dialect, Route } from './dialect.ts'
-import { ConfigurationError, MalformedResponseError, UserAbortError, type GeminiGatewayError } from './errors.ts'
+import { CallerError, ConfigurationError, MalformedResponseError, UserAbortError, type GeminiGatewayError } from './errors.ts'
 import { findBodyError } from './internal/body.ts'
 import { loadErrorBodies as errorBodies } from './internal/load-error-bodies.ts'
-import { DEFAULT_MAX_RETRIES, isRetryableError, retryDelayMs, sleep } from './retry.ts'
+import { credentialValues } from './internal/redact.ts'
+import { oneLine, withProvider } from './internal/text.ts'
+import { isLocalFetchFailure } from './local-failure.ts'
+import { DEFAULT_MAX_RETRIES, retryDelayMs, sleep } from './retry.ts'
+import { judge } from './sending-policy.ts'
 import type { CallOptions } from './types.ts'
 
 /** Generations: 10 minutes per attempt, as openai-node and anthropic-sdk-typescript give theirs. */
@@ -27,6 +31,7 @@ export interface TransportOptions {
   maxRetries?: number | undefined
   timeoutMs?: number | undefined
   quickTimeoutMs?: number | undefined
+  allowDuplicateGenerations?: boolean | undefined
 }
 
 /** A time limit and the option that sets it (named in the TimeoutError's message). */
@@ -37,22 +42,29 @@ export type CallKind = 'stream' | 'generate' | 'quick'
 
 export interface RouteInit { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }
 
+/** What every answer carries: the response, how many attempts it took, and the values its errors must never show. */
+interface Answered { response: Response; attempts: number; secrets: readonly string[] }
+
 /** A unary 2xx answer: its JSON, and the text it was parsed from (kept for error messages). */
-export interface JsonAnswer { response: Response; text: string; json: unknown }
+export interface JsonAnswer extends Answered { text: string; json: unknown }
 
 /** A streaming 2xx answer whose body is unread, and what the stream reader needs to end its exchange. */
-export interface StreamAnswer { response: Response; abort: () => void; timeout: Limit; attempts: number }
+export interface StreamAnswer extends Answered { abort: () => void; timeout: Limit }
 
 export interface Transport {
   readonly provider: Dialect['name']
   readonly baseUrl: string
-  /** Values never to show in an error (the key). */
+  /** Values never to show in an error: the key and the credential headers of every request (see {@link callSecrets}). */
   readonly secrets: readonly string[]
-  /** The openapi-fetch client every request goes through. */
+  /** The openapi-fetch client every request goes through, typed by the provider file. */
   readonly raw: Client<any>
+  use(...middleware: Middleware[]): void
+  eject(...middleware: Middleware[]): void
+  /** The secrets of one call: the client's, and the credentials among the call's own headers. */
+  callSecrets(call: CallOptions): readonly string[]
   send(route: Route, init: RouteInit, call: CallOptions, kind: 'generate' | 'quick'): Promise<JsonAnswer>
   send(route: Route, init: RouteInit, call: CallOptions, kind: 'stream'): Promise<StreamAnswer>
-  abortError(signal: AbortSignal): UserAbortError
+  abortError(signal: AbortSignal, secrets?: readonly string[]): UserAbortError
 }
 
 /** Strips a trailing slash and a trailing version segment, since every route starts with its version. */
@@ -61,7 +73,7 @@ function normalizeBaseUrl(url: string): string {
 }
 
 /**
- * What openapi-fetch is given as its `Request` while no middleware is registered: the URL and init, handed to fetch
+ * What openapi-fetch is given as its `Request` for a call no middleware sees: the URL and init, handed to fetch
  * as they are, so that no `Request` is built twice per call (fetch builds its own). With middleware, openapi-fetch
  * builds standard `Request`s, as its middleware expects.
  */
@@ -80,10 +92,33 @@ function isDecodingError(error: unknown): boolean {
   return false
 }
 
+/** A header value fetch would refuse (a line break, a NUL): found when the client is made, not at the first call. */
+function refuseBadValue(provider: Dialect['name'], what: string, value: string): void {
+  const at = value.search(/[\r\n\0]/)
+  if (at !== -1) {
+    const char = value[at] === '\0' ? 'a NUL character' : 'a line break'
+    throw new ConfigurationError(`${provider}: ${what} holds ${char} at character ${at + 1} of ${value.length} (pasted from a wrapped line?); remove it`, { provider })
+  }
+}
+
+/** openapi-fetch's own rule for what may be registered as middleware (its `use()` throws the same). */
+function checkMiddleware(m: unknown): m is Middleware {
+  if (!m) return false
+  if (typeof m !== 'object' || !('onRequest' in m || 'onResponse' in m || 'onError' in m)) {
+    throw new Error('Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`')
+  }
+  return true
+}
+
+const RAW_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const
+
 export function createTransport(dialect: Dialect, options: TransportOptions): Transport {
   const provider = dialect.name
-  const { apiKey } = options
-  const secrets = [apiKey]
+  // Surrounding whitespace is trimmed, as fetch trims a header value; a break inside is refused.
+  const apiKey = options.apiKey.trim()
+  refuseBadValue(provider, 'the API key', apiKey)
+  for (const [name, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string') refuseBadValue(provider, `header ${name}`, value)
+  const secrets = [apiKey, ...credentialValues(options.headers)]
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? dialect.defaultBaseUrl)
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigurationError(`${provider}: baseUrl must start with http:// or https://`, { provider })
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
@@ -96,6 +131,24 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
   const fetchImpl = options.fetch ?? defaultFetch
   // Error bodies are kept as the server wrote them (openapi-fetch would hand them over parsed).
   const errorText = new WeakMap<Response, string>()
+  // What fetch itself threw (the network edge): everything else thrown by a call is the caller's own.
+  const fromFetch = new WeakSet<object>()
+
+  /** The network edge: what fetch throws is marked as its own, and an error body is read as the server wrote it. */
+  async function edge(request: Request): Promise<Response> {
+    let response: Response
+    try {
+      response = request instanceof WireRequest ? await fetchImpl(request.url, request.init) : await fetchImpl(request)
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) fromFetch.add(error)
+      throw error
+    }
+    if (response.ok) return response
+    const text = await response.text()
+    const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
+    errorText.set(copy, text)
+    return copy
+  }
 
   const client = createFetchClient<any>({
     baseUrl,
@@ -103,28 +156,40 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
     // Redirects are not followed: fetch strips Authorization on a cross-origin hop, but not x-goog-api-key or
     // X-API-Key. A 3xx surfaces as an APIStatusError instead.
     redirect: 'manual',
-    fetch: async (request: Request) => {
-      const response = request instanceof WireRequest ? await fetchImpl(request.url, request.init) : await fetchImpl(request)
-      if (response.ok) return response
-      const text = await response.text()
-      const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
-      errorText.set(copy, text)
-      return copy
-    },
+    fetch: edge,
   })
-  let middlewares = 0
-  const raw: Client<any> = {
+
+  // The client's middleware, handed to openapi-fetch with each request (its documented per-request `middleware`
+  // option): the list a call runs is the list checked here, so the fast path cannot drift from it.
+  const middleware: Middleware[] = []
+  const use = (...added: Middleware[]): void => {
+    for (const m of added) if (checkMiddleware(m)) middleware.push(m)
+  }
+  const eject = (...removed: Middleware[]): void => {
+    for (const m of removed) {
+      const i = middleware.indexOf(m)
+      if (i !== -1) middleware.splice(i, 1)
+    }
+  }
+  const withMiddleware = (init: any): any => (middleware.length === 0 ? init : { ...init, middleware: [...middleware, ...(init?.middleware ?? [])] })
+  const raw = {
     ...client,
-    use: (...added: Middleware[]) => { middlewares += added.length; client.use(...added) },
-    eject: (...removed: Middleware[]) => { middlewares = Math.max(0, middlewares - removed.length); client.eject(...removed) },
+    use,
+    eject,
+    request: (method: any, url: any, init: any) => client.request(method, url, withMiddleware(init)),
+    ...Object.fromEntries(RAW_METHODS.map((m) => [m, (url: any, init: any) => (client[m] as any)(url, withMiddleware(init))])),
+  } as Client<any>
+
+  function callSecrets(call: CallOptions): readonly string[] {
+    return call.headers === undefined ? secrets : [...secrets, ...credentialValues(call.headers)]
   }
 
-  function abortError(signal: AbortSignal): UserAbortError {
-    return new UserAbortError(`${provider}: aborted by the caller`, { provider, cause: signal.reason, secrets })
+  function abortError(signal: AbortSignal, callSecrets: readonly string[] = secrets): UserAbortError {
+    return new UserAbortError(`${provider}: aborted by the caller`, { provider, cause: signal.reason, secrets: callSecrets })
   }
 
-  /** Parses a unary 2xx body: empty, HTML and invalid JSON become typed errors; an error disguised as a 200 throws. */
-  async function parse(response: Response, text: string): Promise<unknown> {
+  /** Parses a unary 2xx body; empty, HTML and invalid JSON become typed errors, and an error disguised as a 200 is returned as one. */
+  async function parse(response: Response, text: string, secrets: readonly string[]): Promise<{ json: unknown } | { failure: GeminiGatewayError }> {
     let json: unknown
     try {
       json = JSON.parse(text)
@@ -133,29 +198,49 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
     }
     if (findBodyError(json) !== undefined) {
       const disguised = (await errorBodies()).errorInBody(json, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
-      if (disguised) throw disguised
+      if (disguised) return { failure: disguised }
     }
-    return json
+    return { json }
+  }
+
+  /** A failure thrown by a call that did not come from the network: a middleware, a header value, a custom fetch. */
+  function callerError(cause: unknown, fetched: boolean, secrets: readonly string[]): CallerError {
+    const what = fetched ? 'fetch refused the request before sending it' : 'the request failed before it was sent (a middleware threw, or fetch refused a header value)'
+    const message = cause instanceof Error ? cause.message : String(cause)
+    return new CallerError(withProvider(provider, `${what}: ${oneLine(message, 300)}`), { provider, cause, secrets })
+  }
+
+  /** Whether `error`, or an error it wraps (a middleware's onError may wrap it), came out of fetch itself. */
+  function thrownByFetch(error: unknown): unknown {
+    for (let e: any = error, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause, depth++) if (fromFetch.has(e)) return e
+    return undefined
   }
 
   /**
-   * One HTTP exchange with retries. Unary: the 2xx body is read inside the attempt, so a reset while reading is
-   * retried like one before the headers, for quick calls; a generation that was sent is never sent again, neither
-   * after its timeout nor after a lost connection (see isRetryableError). Stream: resolves at the headers, body
-   * unread (a stream is never retried once it has started).
+   * One HTTP exchange, sent again as the sending policy (sending-policy.ts) allows. Unary: the 2xx body is read inside
+   * the attempt, so a reset while reading counts as a lost connection. Stream: resolves at the headers, body unread (a
+   * stream is never sent again once it has started).
    */
   async function send(route: Route, init: RouteInit, call: CallOptions, kind: CallKind): Promise<JsonAnswer | StreamAnswer> {
     const limit: Limit = call.timeoutMs !== undefined ? { ms: call.timeoutMs, option: 'timeoutMs' } : kind === 'quick' ? quickLimit : generationLimit
+    const operation = kind === 'quick' ? 'quick' : 'generation'
+    const policy = { allowDuplicateGenerations: call.allowDuplicateGenerations ?? options.allowDuplicateGenerations }
+    let secrets = callSecrets(call)
+    // With middleware, each Request that goes out adds the credentials a middleware set to what errors scrub.
+    const observe = middleware.length === 0 ? undefined : (request: Request) => {
+      const seen = credentialValues(request.headers).filter((v) => !secrets.includes(v))
+      if (seen.length) secrets = [...secrets, ...seen]
+    }
     for (let attempt = 1; ; attempt++) {
       const started = Date.now()
-      if (call.signal?.aborted) throw abortError(call.signal)
+      if (call.signal?.aborted) throw abortError(call.signal, secrets)
       const controller = new AbortController()
       let timedOut = false
       const onAbort = (): void => controller.abort(call.signal?.reason)
       call.signal?.addEventListener('abort', onAbort, { once: true })
       const timer = setTimeout(() => { timedOut = true; controller.abort() }, limit.ms)
       const done = (): void => { clearTimeout(timer); call.signal?.removeEventListener('abort', onAbort) }
-      let failure!: GeminiGatewayError // set by the catch, or below from an error response
+      let failure: GeminiGatewayError | undefined
       let exchange: { response: Response; text: string } | undefined
       let readingBody = false
       try {
@@ -165,11 +250,11 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           headers: call.headers,
           parseAs: 'stream',
           signal: controller.signal,
-          ...(middlewares === 0 && { Request: WireRequest as unknown as typeof Request }),
+          ...(observe === undefined ? { Request: WireRequest as unknown as typeof Request } : { middleware, fetch: (request: Request) => (observe(request), edge(request)) }),
         })
         if (response.ok && kind === 'stream') {
           done() // the stream's own idle timer takes over
-          return { response, timeout: limit, attempts: attempt, abort: () => controller.abort() }
+          return { response, secrets, timeout: limit, attempts: attempt, abort: () => controller.abort() }
         }
         readingBody = response.ok
         // A middleware may have replaced an error response; then its own body is the text.
@@ -178,24 +263,31 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
         exchange = { response, text }
       } catch (cause) {
         done()
-        if (call.signal?.aborted) throw abortError(call.signal)
+        if (call.signal?.aborted) throw abortError(call.signal, secrets)
         if (isDecodingError(cause)) {
           // A body that cannot be decompressed will not decode on a second try either.
           throw new MalformedResponseError(`${provider}: the response body could not be decoded (${(cause as Error)?.message ?? cause})`, { provider, cause, secrets })
         }
+        const fetched = readingBody || timedOut ? cause : thrownByFetch(cause)
+        if (fetched === undefined || (!readingBody && !timedOut && isLocalFetchFailure(fetched))) throw callerError(cause, fetched !== undefined, secrets)
         failure = (await errorBodies()).transportError({
           provider, baseUrl, cause, secrets, phase: readingBody ? 'body' : 'response', timeout: timedOut ? limit : undefined, attempts: attempt, elapsedMs: Date.now() - started,
         })
       }
       if (exchange) {
         const { response, text } = exchange
-        if (response.ok) return { response, text, json: await parse(response, text) }
-        failure = (await errorBodies()).errorFromResponse({ status: response.status, headers: response.headers, bodyText: text, provider, secrets })
+        if (response.ok) {
+          const parsed = await parse(response, text, secrets)
+          if ('json' in parsed) return { response, secrets, attempts: attempt, text, json: parsed.json }
+          failure = parsed.failure
+        } else {
+          failure = (await errorBodies()).errorFromResponse({ status: response.status, headers: response.headers, bodyText: text, provider, secrets })
+        }
       }
-      if (attempt > maxRetries || !isRetryableError(failure, { generation: kind !== 'quick' })) throw failure
-      await sleep(retryDelayMs(attempt, failure.headers, { details: failure.details }), call.signal).catch(() => { throw abortError(call.signal!) })
+      if (attempt > maxRetries || !judge(failure, operation, policy).retry) throw failure
+      await sleep(retryDelayMs(attempt, failure!.headers, { details: failure!.details }), call.signal).catch(() => { throw abortError(call.signal!, secrets) })
     }
   }
 
-  return { provider, baseUrl, secrets, raw, send: send as Transport['send'], abortError }
+  return { provider, baseUrl, secrets, raw, use, eject, callSecrets, send: send as Transport['send'], abortError }
 }

@@ -37,4 +37,8 @@ export interface CallOptions {
   headers?: Record<string, string>
   /** Overrides the client's `requestValidation` for this call (`off` sends the body unchecked). */
   requestValidation?: 'strict' | 'off'
+  /** Overrides the client's `allowDuplicateGenerations` for this call. */
+  allowDuplicateGenerations?: boolean
+  /** Overrides the client's `automaticContinuation` for this call. */
+  automaticContinuation?: boolean
 }

@@ -7,6 +7,7 @@ import { roleProblem, type GatewayDialect, type ErrorContext, type GatewayRoute 
 import { answerContext, header, type GatewayExchange, type GatewaySettings } from './exchange.ts'
 import { answeredBy, DEFAULT_COUNT_TOKENS, DEFAULT_STREAM, DEFAULT_UNARY, RECORDINGS } from './recordings.ts'
 import { misuse, pickRecording, send, STREAMABLE, streamEvents, writeStream } from './replies.ts'
+import { requestedHop, serveHop } from './hops.ts'
 import { echoHeaders } from './request-log.ts'
 
 /** Splits a request target into its path (as sent, not decoded) and its query. */
@@ -69,6 +70,9 @@ export async function serveRoute(settings: GatewaySettings, ex: GatewayExchange)
       if (!dialect.models.includes(actx.model)) return send(res, dialect.error('unknown-model', ctx), echo)
       const badRole = roleProblem(reading.contents)
       if (badRole) return send(res, dialect.error('invalid-argument', { ...ctx, message: badRole }), echo)
+      const hop = requestedHop(settings, ex, reading.effective)
+      if (typeof hop === 'string') return send(res, dialect.error('invalid-argument', { ...ctx, message: hop }), echo)
+      if (hop) return serveHop(settings, ex, actx, hop, echo)
       if (route.op === 'generate') {
         const rec = pickRecording(ex, DEFAULT_UNARY, RECORDINGS.unary)
         if (typeof rec === 'string') return misuse(res, rec)

@@ -56,6 +56,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     apiKey: options.apiKey ?? LOCAL_GATEWAY_API_KEY,
     envelope: options.apimartEnvelope ?? true,
     chunkDelayMs: options.chunkDelayMs ?? 0,
+    hops: options.hops ?? 1,
     pause: (ms) => (ms > 0 ? sleep(ms, undefined, { signal }) : Promise.resolve()),
   }
   const latencyMs = options.latencyMs ?? 0

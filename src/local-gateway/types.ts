@@ -71,6 +71,12 @@ export interface LocalGatewayOptions {
   latencyMs?: number
   /** Delay between stream events of the default (recorded) answers, in ms; default 0. */
   chunkDelayMs?: number
+  /**
+   * Answer every generation in this many hops, as a model past its output limit does (finishReason `CONTINUATION`
+   * and a `continuationToken`; the request sent again with the token gets the next hop). Default 1: one piece. The
+   * header `x-local-gateway-hops: N` asks for it per request.
+   */
+  hops?: number
 }
 
 /** One request as the gateway received it. Key-bearing headers and `?key=` are replaced by `[REDACTED]`. */

@@ -8,7 +8,14 @@ import type { Model } from '../core/types.ts'
 
 const bareId = (id: string) => id.replace(/^models\//, '')
 
+/**
+ * Top-level fields new-api's request struct lacks (dto/gemini.go): it decodes the body into its own structs and
+ * re-encodes them, so these would be dropped without a word. Refused before sending (checks.ts).
+ */
+export const NEWAPI_UNPLACED = ['serviceTier', 'store', 'continuationToken'] as const
+
 export const newapiQuirks: Quirks = {
+  unplaced: NEWAPI_UNPLACED,
   /** `{data: [{id}]}` (OpenAI's model list) → Google-style models, so that `listModels` looks the same on every provider. */
   modelsFromWire(body: unknown): { models: Model[] } {
     const data = (body as { data?: { id?: unknown }[] })?.data ?? []

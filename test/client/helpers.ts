@@ -1,7 +1,8 @@
 // Shared by the client tests: the public client pointed at the local gateway over real HTTP on loopback.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { expect } from 'vitest'
-import { createClient, GeminiGatewayError, providers, type ClientOptions, type GenerateContentResponse, type Provider } from '../../src/index.ts'
+import type { Middleware } from 'openapi-fetch'
+import { createClient, GeminiGatewayError, providers, type ClientOptions, type GenerateContentResponse, type Provider, type WithHttp } from '../../src/index.ts'
 import { overlayStack } from '../../scripts/lib/overlay-stack.ts'
 import type { CallOptions, GenerateContentParams } from '../../src/core/types.ts'
 import type { LocalGateway } from '../../src/local-gateway/index.ts'
@@ -31,8 +32,10 @@ export const ENV_KEYS: Record<Provider, string> = {
 /** What every provider's client has in common, so one test body can drive them all. */
 export interface AnyClient {
   readonly provider: Provider
-  generateContent(params: GenerateContentParams & Record<string, unknown>, options?: CallOptions): Promise<GenerateContentResponse>
-  streamGenerateContent(params: GenerateContentParams & Record<string, unknown>, options?: CallOptions): AsyncGenerator<GenerateContentResponse>
+  generateContent(params: GenerateContentParams & Record<string, unknown>, options?: CallOptions): Promise<WithHttp<GenerateContentResponse>>
+  streamGenerateContent(params: GenerateContentParams & Record<string, unknown>, options?: CallOptions): AsyncGenerator<WithHttp<GenerateContentResponse>>
+  use(...middleware: Middleware[]): void
+  eject(...middleware: Middleware[]): void
 }
 
 /** A client for `provider` aimed at the gateway, without retries unless asked. */
@@ -65,14 +68,14 @@ export async function caught(promise: Promise<unknown>): Promise<GeminiGatewayEr
 }
 
 /** Drains a stream into `into` (so a test can see what arrived before a failure); rethrows the failure. */
-export async function drain(stream: AsyncIterable<GenerateContentResponse>, into: GenerateContentResponse[] = []): Promise<GenerateContentResponse[]> {
+export async function drain<T extends GenerateContentResponse>(stream: AsyncIterable<T>, into: T[] = []): Promise<T[]> {
   for await (const chunk of stream) into.push(chunk)
   return into
 }
 
 /** Drains a stream that must fail: returns the chunks it yielded first and the GeminiGatewayError. */
-export async function drainFailing(stream: AsyncIterable<GenerateContentResponse>): Promise<{ chunks: GenerateContentResponse[]; error: GeminiGatewayError }> {
-  const chunks: GenerateContentResponse[] = []
+export async function drainFailing<T extends GenerateContentResponse>(stream: AsyncIterable<T>): Promise<{ chunks: T[]; error: GeminiGatewayError }> {
+  const chunks: T[] = []
   const error = await caught(drain(stream, chunks))
   return { chunks, error }
 }

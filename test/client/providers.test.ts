@@ -257,12 +257,22 @@ describe.each(PROVIDERS)('%s', (provider) => {
       expect(elapsed).toBeGreaterThanOrEqual(900)
     })
 
-    it('server-error 3 times with maxRetries 2: throws after exactly 3 requests', async () => {
-      gw.fail('server-error', 3)
+    it('overloaded (503) 3 times with maxRetries 2: throws after exactly 3 requests', async () => {
+      gw.fail('overloaded', 3)
       const error = await caught(clientFor(provider, gw, { maxRetries: 2 }).generateContent({ model: MODEL, contents: CONTENTS }))
-      expect(error).toBeInstanceOf(InternalServerError)
-      expect(error.status).toBe(500)
+      expect(error.status).toBe(503)
       expect(gw.requests).toHaveLength(3)
+    })
+
+    it('a 500 on a generation is not sent again (it may have run), unless allowDuplicateGenerations', async () => {
+      gw.fail('server-error', 4)
+      const once = await caught(clientFor(provider, gw, { maxRetries: 2 }).generateContent({ model: MODEL, contents: CONTENTS }))
+      expect(once).toBeInstanceOf(InternalServerError)
+      expect(once.status).toBe(500)
+      expect(gw.requests).toHaveLength(1)
+      const thrice = await caught(clientFor(provider, gw, { maxRetries: 2 }).generateContent({ model: MODEL, contents: CONTENTS }, { allowDuplicateGenerations: true }))
+      expect(thrice.status).toBe(500)
+      expect(gw.requests).toHaveLength(4)
     })
 
     it('a 400 is not retried', async () => {

@@ -20,6 +20,7 @@ import {
   RateLimitError,
   RequestValidationError,
   StreamError,
+  TimeoutError,
   UserAbortError,
   createClient,
   mergeChunks,
@@ -126,6 +127,21 @@ describe('generateContent', () => {
     expect(res.failover.attempts.map((x) => x.error?.constructor)).toEqual([RateLimitError, ConnectionError, undefined])
   })
 
+  it('a timeout or a connection lost once the request was out does not fail over: A may still be generating it', async () => {
+    a.fail('stall')
+    const ai = createFailoverClient([client('google', a, { timeoutMs: 200 }), client('infinityblue', b)])
+    expect(await rejection(ai.generateContent(params))).toBeInstanceOf(TimeoutError)
+    a.fail('reset')
+    const lost = await rejection(ai.generateContent(params))
+    expect(lost).toBeInstanceOf(ConnectionError)
+    expect((lost as ConnectionError).connected).toBeUndefined()
+    expect(b.requests).toHaveLength(0)
+    // The caller may accept paying twice.
+    a.fail('reset')
+    const allowed = createFailoverClient([client('google', a), client('infinityblue', b)], { allowDuplicateGenerations: true })
+    expect((await allowed.generateContent(params)).failover.provider).toBe('infinityblue')
+  })
+
   it('maxRetries applies per member: A retries its 503 once, then B answers', async () => {
     a.fail('overloaded', 2)
     const ai = createFailoverClient([client('google', a, { maxRetries: 1 }), client('infinityblue', b)])
@@ -186,18 +202,18 @@ describe('generateContent', () => {
   it('all fail → AllProvidersFailedError with each provider’s error, in order', async () => {
     a.fail('overloaded')
     b.fail('rate-limit')
-    c.fail('server-error')
+    c.fail('overloaded')
     const ai = createFailoverClient([client('google', a), client('infinityblue', b), client('nordlys', c)])
     const error = await rejection(ai.generateContent(params))
     expect(error).toBeInstanceOf(AllProvidersFailedError)
     expect(error).toBeInstanceOf(GeminiGatewayError)
     const all = error as AllProvidersFailedError
     expect(all.name).toBe('AllProvidersFailedError')
-    expect(all.errors.map((e) => [e.provider, e.status])).toEqual([['google', 503], ['infinityblue', 429], ['nordlys', 500]])
+    expect(all.errors.map((e) => [e.provider, e.status])).toEqual([['google', 503], ['infinityblue', 429], ['nordlys', 503]])
     expect(all.attempts.map((x) => [x.provider, x.index])).toEqual([['google', 0], ['infinityblue', 1], ['nordlys', 2]])
-    expect(all.message).toMatch(/^all 3 providers failed: google: 503 .*; infinityblue: 429.*; nordlys: 500/)
+    expect(all.message).toMatch(/^all 3 providers failed: google: 503 .*; infinityblue: 429.*; nordlys: 503/)
     expect(all.message).not.toContain('\n')
-    expect(all.status).toBe(500)
+    expect(all.status).toBe(503)
     expect(all.cause).toBe(all.errors[2])
   })
 
@@ -244,9 +260,18 @@ describe('streamGenerateContent', () => {
     expect(chunks[0]!.failover.provider).toBe('infinityblue')
   })
 
-  it('a stream that ends before saying anything fails over', async () => {
+  it('a stream that ends before saying anything does not fail over: the server took the request and may be generating it', async () => {
     a.enqueue({ status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [': PING\n\n'] })
     const ai = createFailoverClient([client('google', a), client('nordlys', c)])
+    const { chunks, error } = await drainFailing(ai.streamGenerateContent(params))
+    expect(error).toBeInstanceOf(IncompleteStreamError)
+    expect(chunks).toHaveLength(0)
+    expect(c.requests).toHaveLength(0)
+  })
+
+  it('with allowDuplicateGenerations, a stream that ends before saying anything fails over', async () => {
+    a.enqueue({ status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [': PING\n\n'] })
+    const ai = createFailoverClient([client('google', a), client('nordlys', c)], { allowDuplicateGenerations: true })
     const chunks = await drain(ai.streamGenerateContent(params))
     expect(chunks[0]!.failover.attempts[0]!.error).toBeInstanceOf(IncompleteStreamError)
     expect(text(mergeChunks(chunks))).toBe(STREAM_TEXT)
@@ -282,12 +307,24 @@ describe('streamGenerateContent', () => {
 
   it('all fail before their first chunk → AllProvidersFailedError', async () => {
     a.fail('overloaded')
-    b.fail('bad-gateway-html')
+    b.fail('rate-limit')
     const ai = createFailoverClient([client('google', a), client('infinityblue', b)])
     const { chunks, error } = await drainFailing(ai.streamGenerateContent(params))
     expect(chunks).toHaveLength(0)
     expect(error).toBeInstanceOf(AllProvidersFailedError)
-    expect((error as AllProvidersFailedError).errors.map((e) => [e.provider, e.status])).toEqual([['google', 503], ['infinityblue', 502]])
+    expect((error as AllProvidersFailedError).errors.map((e) => [e.provider, e.status])).toEqual([['google', 503], ['infinityblue', 429]])
+  })
+
+  it('a 502 before the first chunk does not fail over (a proxy gave up; the upstream may be generating), unless allowed', async () => {
+    a.fail('bad-gateway-html')
+    const ai = createFailoverClient([client('google', a), client('infinityblue', b)])
+    const { error } = await drainFailing(ai.streamGenerateContent(params))
+    expect((error as GeminiGatewayError).status).toBe(502)
+    expect(b.requests).toHaveLength(0)
+    a.fail('bad-gateway-html')
+    const allowed = createFailoverClient([client('google', a), client('infinityblue', b)], { allowDuplicateGenerations: true })
+    const chunks = await drain(allowed.streamGenerateContent(params))
+    expect(chunks[0]!.failover.provider).toBe('infinityblue')
   })
 
   it('leaving the loop early stops the stream without touching the next member', async () => {
@@ -302,10 +339,14 @@ describe('streamGenerateContent', () => {
 })
 
 describe('isFailoverError', () => {
-  it('accepts 429/5xx, connection errors and timeouts; rejects other 4xx, validation, aborts and non-gateway errors', () => {
+  it('accepts what shows the generation never ran; rejects what may have run (unless allowed), other 4xx, validation, aborts and non-gateway errors', () => {
     expect(isFailoverError(new RateLimitError('x', { status: 429 }))).toBe(true)
-    expect(isFailoverError(new InternalServerError('x', { status: 502 }))).toBe(true)
-    expect(isFailoverError(new ConnectionError('x'))).toBe(true)
+    expect(isFailoverError(new InternalServerError('x', { status: 503 }))).toBe(true)
+    expect(isFailoverError(new InternalServerError('x', { status: 502 }))).toBe(false)
+    expect(isFailoverError(new InternalServerError('x', { status: 502 }), { allowDuplicateGenerations: true })).toBe(true)
+    expect(isFailoverError(new ConnectionError('x', { connected: false }))).toBe(true)
+    expect(isFailoverError(new ConnectionError('x'))).toBe(false)
+    expect(isFailoverError(new TimeoutError('x'))).toBe(false)
     expect(isFailoverError(new StreamError('x', { status: 503 }))).toBe(true)
     // No channel for the model on this relay: another provider may serve it, whatever status the relay gave.
     expect(isFailoverError(new ModelUnavailableError('x', { status: 503 }))).toBe(true)

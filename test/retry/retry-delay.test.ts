@@ -1,80 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { ConnectionError, IncompleteStreamError, ModelUnavailableError, StreamError, TimeoutError, UserAbortError } from '../../src/core/errors.ts'
-import { errorFromResponse, transportError } from '../../src/core/internal/error-bodies.ts'
-import {
-  DEFAULT_MAX_RETRIES,
-  MAX_RETRY_AFTER_MS,
-  isRetryableError,
-  isRetryableStatus,
-  retryDelayFromBody,
-  retryDelayMs,
-} from '../../src/core/retry.ts'
+import { errorFromResponse } from '../../src/core/internal/error-bodies.ts'
+import { DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER_MS, retryDelayFromBody, retryDelayMs } from '../../src/core/retry.ts'
 
 const NOW = Date.UTC(2025, 9, 21, 7, 28, 0) // Tue, 21 Oct 2025 07:28:00 GMT
 const noJitter = { now: NOW, random: () => 0 }
 
-describe('isRetryableStatus', () => {
-  it.each([408, 409, 429, 500, 502, 503, 504, 599])('%i is retried', (status) => {
-    expect(isRetryableStatus(status)).toBe(true)
-  })
-  it.each([200, 400, 401, 403, 404, 413, 422, 499])('%i is not', (status) => {
-    expect(isRetryableStatus(status)).toBe(false)
-  })
-  it('DEFAULT_MAX_RETRIES is 2', () => {
+describe('DEFAULT_MAX_RETRIES', () => {
+  it('is 2', () => {
     expect(DEFAULT_MAX_RETRIES).toBe(2)
-  })
-})
-
-describe('isRetryableError', () => {
-  it('retries connection failures, timeouts and retryable statuses', () => {
-    expect(isRetryableError(new ConnectionError())).toBe(true)
-    expect(isRetryableError(new TimeoutError())).toBe(true)
-    expect(isRetryableError(errorFromResponse({ status: 503, bodyText: '' }))).toBe(true)
-    expect(isRetryableError(errorFromResponse({ status: 429, bodyText: '' }))).toBe(true)
-  })
-  it('does not retry a generation that timed out: it was sent, and may be generating (and billing) an answer', () => {
-    expect(isRetryableError(new TimeoutError(), { generation: true })).toBe(false)
-    expect(isRetryableError(new TimeoutError(), { generation: false })).toBe(true)
-  })
-  it('retries a generation only when its connection was never made; a quick call after any connection failure', () => {
-    // As the client builds them: from what fetch threw (undici puts the system code in `cause.code`), before the headers.
-    const failed = (code: string | undefined) =>
-      transportError({ provider: 'google', baseUrl: 'https://gateway.example', secrets: [], phase: 'response', attempts: 1, cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }) })
-    const never = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER']
-    for (const code of never) {
-      const error = failed(code)
-      expect(error, code).toBeInstanceOf(ConnectionError)
-      expect((error as ConnectionError).connected, code).toBe(false)
-      expect(isRetryableError(error, { generation: true }), code).toBe(true)
-      expect(isRetryableError(error, { generation: false }), code).toBe(true)
-    }
-    // Lost after the request may have gone out, or no code (a browser's "Failed to fetch" says nothing more).
-    for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ETIMEDOUT', undefined]) {
-      const error = failed(code)
-      expect(error, String(code)).toBeInstanceOf(ConnectionError)
-      expect((error as ConnectionError).connected, String(code)).toBeUndefined()
-      expect(isRetryableError(error, { generation: true }), String(code)).toBe(false)
-      expect(isRetryableError(error, { generation: false }), String(code)).toBe(true)
-      expect(isRetryableError(error), String(code)).toBe(true)
-    }
-    // A reset while reading a 2xx body: the answer was being sent.
-    const midBody = transportError({ provider: 'google', baseUrl: 'https://gateway.example', secrets: [], phase: 'body', attempts: 1, cause: Object.assign(new Error('terminated'), { code: 'ECONNRESET' }) })
-    expect(isRetryableError(midBody, { generation: true })).toBe(false)
-    expect(isRetryableError(midBody, { generation: false })).toBe(true)
-  })
-  it('does not retry a relay without a channel for the model, whatever its status', () => {
-    for (const status of [503, 500, 429]) {
-      expect(isRetryableError(new ModelUnavailableError('x', { status }))).toBe(false)
-      expect(isRetryableError(new ModelUnavailableError('x', { status }), { generation: true })).toBe(false)
-    }
-  })
-  it('does not retry client errors, aborts, stream errors or foreign errors', () => {
-    expect(isRetryableError(errorFromResponse({ status: 400, bodyText: '' }))).toBe(false)
-    expect(isRetryableError(new UserAbortError())).toBe(false)
-    expect(isRetryableError(new StreamError('x', { status: 503 }))).toBe(false)
-    expect(isRetryableError(new IncompleteStreamError())).toBe(false)
-    expect(isRetryableError(new Error('x'))).toBe(false)
-    expect(isRetryableError('x')).toBe(false)
   })
 })
 

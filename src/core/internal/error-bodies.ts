@@ -21,8 +21,8 @@ import {
   UnprocessableEntityError,
 } from '../errors.ts'
 import { findBodyError, isPresent, isRecord, own } from './body.ts'
-import { getHeader, type HeadersInput } from './headers.ts'
-import { redactSecrets, redactValue } from './redact.ts'
+import { requestIdOf, type HeadersInput } from './headers.ts'
+import { redactCause, redactSecrets, redactValue } from './redact.ts'
 import { oneLine, raiseHint, withProvider } from './text.ts'
 
 /** Codes and request ids are identifiers: anything longer is junk, cut it. */
@@ -195,7 +195,7 @@ export function streamErrorFromEvent(
       provider: input.provider,
       status,
       code: info.code,
-      requestId: requestIdFrom(input.headers, info.requestId),
+      requestId: requestIdFrom(input.headers, info.requestId, input.secrets),
       rawBody: input.rawText ?? safeStringify(event),
       details: info.details,
       headers: input.headers,
@@ -219,7 +219,7 @@ export function malformedResponseError(
   return new MalformedResponseError(withProvider(input.provider, `${status}: ${what}, got: ${info.text}`), {
     provider: input.provider,
     status,
-    requestId: requestIdFrom(input.headers, undefined),
+    requestId: requestIdFrom(input.headers, undefined, input.secrets),
     rawBody: input.bodyText,
     headers: input.headers,
     cause: input.cause,
@@ -241,7 +241,7 @@ function buildStatusError(
     provider: input.provider,
     status,
     code: info.code,
-    requestId: requestIdFrom(input.headers, info.requestId),
+    requestId: requestIdFrom(input.headers, info.requestId, input.secrets),
     rawBody,
     details: info.details,
     headers: input.headers,
@@ -444,14 +444,8 @@ function safeStringify(value: unknown): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Headers, request ids, redaction
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-goog-request-id', 'request-id', 'x-oneapi-request-id']
-
-function requestIdFrom(headers: HeadersInput | undefined, fromBody: string | undefined): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = pickId(getHeader(headers, name))
-    if (value !== undefined) return value
-  }
-  return fromBody
+function requestIdFrom(headers: HeadersInput | undefined, fromBody: string | undefined, secrets: readonly string[] = []): string | undefined {
+  return requestIdOf(headers, secrets, MAX_ID_LENGTH) ?? fromBody
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,9 +521,11 @@ const RUNTIME_TIMEOUTS: Record<string, string> = {
  */
 export function transportError(f: TransportFailure): ConnectionError | TimeoutError {
   const address = addressOf(f.baseUrl)
-  const common = { provider: f.provider, cause: f.cause, secrets: f.secrets, headers: f.headers }
+  // Scrubbed before anything reads it: the message below is cut and flattened, and a cut key escapes redaction.
+  const cause = redactCause(f.cause, f.secrets)
+  const common = { provider: f.provider, cause, secrets: f.secrets, headers: f.headers }
   const tries = `${f.attempts} attempt${f.attempts === 1 ? '' : 's'}`
-  const { code, message } = reasonOf(f.cause)
+  const { code, message } = reasonOf(cause)
   const chunks = f.chunks === undefined ? '' : ` after ${f.chunks} chunk(s)`
   if (f.timeout) {
     const waited = duration(f.timeout.ms)

@@ -58,3 +58,17 @@ export function getHeader(headers: HeadersInput | undefined, name: string): stri
   }
   return undefined
 }
+
+/** Where servers put a request id: Google's and the relays' headers (new-api's `x-oneapi-request-id`). */
+const REQUEST_ID_HEADERS = ['x-request-id', 'x-goog-request-id', 'request-id', 'x-oneapi-request-id']
+
+/** The request id a response's headers carry, first of {@link REQUEST_ID_HEADERS}; secrets scrubbed before it is cut. */
+export function requestIdOf(headers: HeadersInput | undefined, secrets: readonly string[] = [], max = 200): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = getHeader(headers, name)
+    if (value === undefined) continue
+    const text = redactSecrets(value, secrets).replace(/\s+/g, ' ').trim()
+    if (text !== '') return text.length > max ? text.slice(0, max) : text
+  }
+  return undefined
+}

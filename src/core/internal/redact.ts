@@ -79,16 +79,61 @@ function walk(value: unknown, secrets: readonly string[], depth: number, keys: b
   return out
 }
 
-/** A cause whose message or stack holds a secret is replaced by a scrubbed copy (we must not mutate the caller's). */
-export function redactCause(cause: unknown, secrets: readonly string[]): unknown {
+/** Causes nested deeper than this are dropped from a scrubbed copy (we cannot vouch they are clean). */
+const MAX_CAUSE_DEPTH = 8
+
+/**
+ * A cause whose message, stack or nested causes (`cause`, an AggregateError's `errors`) hold a secret is replaced by a
+ * scrubbed copy, nested causes scrubbed the same way (we must not mutate the caller's). A clean cause is kept as is.
+ */
+export function redactCause(cause: unknown, secrets: readonly string[], depth = 0): unknown {
   if (secrets.length === 0) return cause
   if (typeof cause === 'string') return redactSecrets(cause, secrets)
   if (!(cause instanceof Error)) return cause
+  if (depth >= MAX_CAUSE_DEPTH) return new Error(TOO_DEEP)
   const message = redactSecrets(cause.message, secrets)
   const stack = cause.stack === undefined ? undefined : redactSecrets(cause.stack, secrets)
-  if (message === cause.message && stack === cause.stack) return cause
+  const inner = 'cause' in cause ? redactCause(cause.cause, secrets, depth + 1) : undefined
+  const listed: unknown = (cause as { errors?: unknown }).errors
+  const errors = Array.isArray(listed) ? listed : undefined
+  const innerErrors = errors?.map((e) => redactCause(e, secrets, depth + 1))
+  const clean = message === cause.message && stack === cause.stack && inner === (cause as { cause?: unknown }).cause && (innerErrors === undefined || innerErrors.every((e, i) => e === errors![i]))
+  if (clean) return cause
   const copy = new Error(message)
   copy.name = cause.name
   Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true, enumerable: false })
+  const code = (cause as { code?: unknown }).code
+  if (typeof code === 'string' || typeof code === 'number') Object.defineProperty(copy, 'code', { value: typeof code === 'string' ? redactSecrets(code, secrets) : code, writable: true, configurable: true, enumerable: true })
+  if ('cause' in cause) Object.defineProperty(copy, 'cause', { value: inner, writable: true, configurable: true, enumerable: false })
+  if (innerErrors !== undefined) Object.defineProperty(copy, 'errors', { value: innerErrors, writable: true, configurable: true, enumerable: false })
   return copy
+}
+
+/**
+ * Header names whose values are credentials: `authorization`, `proxy-authorization`, `cookie`, `cf-aig-authorization`
+ * and any name ending in `-key`, `-token`, `-secret` or `-authorization` (`x-api-key`, `x-goog-api-key`, `api-key`,
+ * `x-litellm-api-key`...).
+ */
+export function isCredentialHeader(name: string): boolean {
+  const lower = name.toLowerCase()
+  return lower === 'authorization' || lower === 'cookie' || /(^|[-_])(key|token|secret|authorization|auth)$/.test(lower)
+}
+
+/**
+ * The credentials among `headers`: each value, and for `Bearer`/`Basic` schemes also the token alone (a server may
+ * echo either).
+ */
+export function credentialValues(headers: Iterable<[string, string]> | Record<string, string> | undefined): string[] {
+  if (!headers) return []
+  const entries = Symbol.iterator in headers ? (headers as Iterable<[string, string]>) : Object.entries(headers)
+  const out: string[] = []
+  for (const [name, value] of entries) {
+    if (typeof value !== 'string' || !isCredentialHeader(name)) continue
+    const trimmed = value.trim()
+    if (trimmed === '') continue
+    out.push(trimmed)
+    const token = /^(?:bearer|basic|token)\s+(.+)$/i.exec(trimmed)?.[1]
+    if (token) out.push(token)
+  }
+  return out
 }

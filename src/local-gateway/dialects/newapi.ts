@@ -15,6 +15,7 @@ import {
   readCamelBody,
   relayRoute,
   RELAY_JSON,
+  type BodyReading,
   type ErrorContext,
   type ErrorKind,
   type GatewayDialect,
@@ -41,6 +42,20 @@ export function newApiRequestId(now = new Date()): string {
 }
 
 const OVERLOADED = 'The model is overloaded. Please try again later.'
+
+/** Top-level fields new-api's request struct lacks (its dto/gemini.go): decoded away, so never sent upstream. */
+const DROPPED = ['serviceTier', 'store', 'continuationToken']
+
+/** As new-api reads a native body: Google's camelCase fields, minus those its struct lacks. */
+function readNewapiBody(body: Record<string, unknown>): BodyReading {
+  const reading = readCamelBody(body)
+  for (const key of DROPPED) {
+    if (!(key in reading.effective)) continue
+    delete reading.effective[key]
+    reading.ignoredKeys.push(key)
+  }
+  return reading
+}
 
 /** new-api's 401 for a request without a key, or with a key it does not know. */
 function tokenError(state: 'missing' | 'invalid'): Reply {
@@ -128,7 +143,7 @@ export const newapi: GatewayDialect = {
         return openAiError(400, ctx.message ?? 'Request contains an invalid argument.', 'upstream_error', 400, newApiRequestId())
     }
   },
-  readBody: readCamelBody,
+  readBody: readNewapiBody,
   models: NEWAPI_MODELS,
   ...newApiAnswers(),
   // The models of its channels, OpenAI-style (a reseller that spreads this dialect lists its own `models`).
