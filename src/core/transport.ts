@@ -94,10 +94,11 @@ function isDecodingError(error: unknown): boolean {
 
 /** A header value fetch would refuse (a line break, a NUL): found when the client is made, not at the first call. */
 function refuseBadValue(provider: Dialect['name'], what: string, value: string): void {
-  const at = value.search(/[\r\n\0]/)
+  const trimmed = value.trim()
+  const at = trimmed.search(/[\r\n\0]/)
   if (at !== -1) {
-    const char = value[at] === '\0' ? 'a NUL character' : 'a line break'
-    throw new ConfigurationError(`${provider}: ${what} holds ${char} at character ${at + 1} of ${value.length} (pasted from a wrapped line?); remove it`, { provider })
+    const char = trimmed[at] === '\0' ? 'a NUL character' : 'a line break'
+    throw new ConfigurationError(`${provider}: ${what} holds ${char} at character ${at + 1} of ${trimmed.length} (pasted from a wrapped line?); remove it`, { provider })
   }
 }
 
@@ -206,7 +207,9 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
   /** A failure thrown by a call that did not come from the network: a middleware, a header value, a custom fetch. */
   function callerError(cause: unknown, fetched: boolean, secrets: readonly string[]): CallerError {
     const what = fetched ? 'fetch refused the request before sending it' : 'the request failed before it was sent (a middleware threw, or fetch refused a header value)'
-    const message = cause instanceof Error ? cause.message : String(cause)
+    // The innermost message says what was refused ("fetch failed" wraps "invalid x-trace header").
+    let message = cause instanceof Error ? cause.message : String(cause)
+    for (let e: any = cause, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) if (e.message) message = e.message
     return new CallerError(withProvider(provider, `${what}: ${oneLine(message, 300)}`), { provider, cause, secrets })
   }
 
