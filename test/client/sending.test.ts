@@ -2,7 +2,7 @@
 // network failures nor retried; middleware is registered as openapi-fetch documents; a stream's idle timeout
 // measures the server's silence, not the reader's pace; and every answer says which response answered it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { CallerError, ConnectionError, createClient, RateLimitError, TimeoutError } from '../../src/index.ts'
+import { CallerError, ConnectionError, createGoogleClient, RateLimitError, TimeoutError, type ClientOptions } from '../../src/index.ts'
 import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { answerChunks, caught, CONTENTS, drain, drainFailing, KEY, MODEL, sse } from './helpers.ts'
 
@@ -15,8 +15,7 @@ afterAll(() => gw.close())
 beforeEach(() => {
   gw.requests.length = 0
 })
-const client = (options: Parameters<typeof createClient>[0] extends infer O ? Partial<O> : never = {}) =>
-  createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, ...options })
+const client = (options: Omit<ClientOptions, 'apiKey' | 'baseUrl'> = {}) => createGoogleClient({ apiKey: KEY, baseUrl: gw.url, ...options })
 
 describe("the caller's own failures", () => {
   it('a middleware that throws: a CallerError with it as the cause, never a ConnectionError, sent once even for a quick call', async () => {
@@ -65,6 +64,25 @@ describe("the caller's own failures", () => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
     }) as unknown as typeof globalThis.fetch
     expect(await caught(client({ fetch: network, maxRetries: 0 }).countTokens(params))).toBeInstanceOf(ConnectionError)
+  })
+})
+
+describe('a 200 whose body is an error is judged as the status it claims', () => {
+  const disguised = (code: number, status: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: { error: { code, message: 'from the upstream', status } } })
+
+  it('a 429 in a 200 is sent again (it shows the generation never ran)', async () => {
+    gw.enqueue(disguised(429, 'RESOURCE_EXHAUSTED'))
+    const res = await client({ maxRetries: 1 }).generateContent(params)
+    expect(res.http.attempts).toBe(2)
+    expect(gw.requests).toHaveLength(2)
+  })
+
+  it('a 500 in a 200 is not (the generation may have run)', async () => {
+    gw.enqueue(disguised(500, 'INTERNAL'))
+    const error = await caught(client({ maxRetries: 2 }).generateContent(params))
+    expect(error.status).toBe(500)
+    expect(error.message).toContain('(HTTP 200)')
+    expect(gw.requests).toHaveLength(1)
   })
 })
 
