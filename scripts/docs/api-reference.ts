@@ -11,9 +11,10 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { externalResources } from './offline.ts'
-import { Application, Comment, DeclarationReflection, LogLevel, OptionDefaults, PageEvent, ReflectionKind, TSConfigReader, type TypeDocOptions } from 'typedoc'
+import { Application, Comment, DeclarationReflection, LogLevel, OptionDefaults, PageEvent, type ProjectReflection, ReflectionKind, TSConfigReader, type TypeDocOptions } from 'typedoc'
 import { insertNavBar, renderNavBar, type NavLink } from './nav.ts'
 import { expandExports } from '../lib/package-exports.ts'
+import { schemaAnchor } from './fields.ts'
 
 /** The API reference's folder, relative to the docs folder. */
 export const API_DIR = 'api'
@@ -100,6 +101,82 @@ export function typedocOptions(root: string, out: string): TypeDocOptions {
   }
 }
 
+/** `gemini-gateways/types/<provider>`: the module name of a provider's generated types, and its provider. */
+const TYPES_MODULE = new RegExp(`^${MANIFEST.name.replace(/[-/]/g, '\\$&')}/types/([a-z0-9-]+)$`)
+
+/**
+ * The generated types (`gemini-gateways/types/<provider>`: openapi-typescript's `paths`, `components`, `operations`)
+ * are listed by name without their members. Expanded, each schema of each provider, nested, came to 26 MB of the
+ * reference; the provider's API page (`<provider>.html`, Redoc) describes the same schemas field by field, and a
+ * reader's editor shows the types. Returns each folded reflection with its provider, for the link to that page.
+ */
+export function foldGeneratedTypes(project: ProjectReflection): Map<DeclarationReflection, string> {
+  const folded = new Map<DeclarationReflection, string>()
+  for (const mod of project.getReflectionsByKind(ReflectionKind.Module)) {
+    const provider = TYPES_MODULE.exec(mod.name)?.[1]
+    if (provider === undefined || !(mod instanceof DeclarationReflection)) continue
+    for (const child of mod.children ?? []) {
+      for (const member of [...(child.children ?? [])]) project.removeReflection(member)
+      if (child.type) project.removeTypeReflections(child.type)
+      child.type = undefined
+      // The page lists a reflection's groups, which keep their own list of the members.
+      child.groups = undefined
+      child.categories = undefined
+      folded.set(child, provider)
+    }
+  }
+  return folded
+}
+
+/**
+ * The client's response and request types that are a generated schema under a name of its own (`interface Part
+ * extends components['schemas']['Part']`, src/core/types.ts): listed without their members too, with a link to the
+ * schema on google's API page, which describes it field by field (each of them expanded, nested, came to 900 KB).
+ */
+export function foldSchemaTypes(project: ProjectReflection): Map<DeclarationReflection, string> {
+  const folded = new Map<DeclarationReflection, string>()
+  for (const reflection of project.getReflectionsByKind(ReflectionKind.Interface)) {
+    if (!(reflection instanceof DeclarationReflection)) continue
+    const schema = (reflection.extendedTypes ?? []).map((t) => /(?:Schemas|components\[["']schemas["']\])\[["']([A-Za-z0-9_]+)["']\]/.exec(t.toString())?.[1]).find(Boolean)
+    if (schema === undefined) continue
+    for (const member of [...(reflection.children ?? [])]) project.removeReflection(member)
+    reflection.groups = undefined
+    reflection.categories = undefined
+    folded.set(reflection, schema)
+  }
+  return folded
+}
+
+/**
+ * Every error class inherits Error's static members from the runtime (V8's `captureStackTrace`, `stackTraceLimit`,
+ * `prepareStackTrace`); repeated on each of the package's 22 error classes they were a third of each page. They
+ * are the runtime's, documented there, and nothing here changes them.
+ */
+export function dropErrorStatics(project: ProjectReflection): void {
+  for (const reflection of project.getReflectionsByKind(ReflectionKind.Class)) {
+    if (!(reflection instanceof DeclarationReflection)) continue
+    for (const member of [...(reflection.children ?? [])]) {
+      if (member.flags.isStatic && member.flags.isExternal && member.inheritedFrom !== undefined) project.removeReflection(member)
+    }
+    for (const group of reflection.groups ?? []) group.children = group.children.filter((c) => reflection.children?.includes(c as DeclarationReflection))
+    reflection.groups = reflection.groups?.filter((g) => g.children.length > 0)
+  }
+}
+
+/** Below a folded page's title: where its schemas are described (the provider's page, at the docs site's root). */
+export function linkSchemaPage(html: string, provider: string, depth: number): string {
+  const href = `${'../'.repeat(depth)}${provider}.html`
+  const note = `<p class="generated-types-note">openapi-typescript's types for ${provider}, generated from its bundled spec. Every schema, operation and field is described on <a href="${href}">${provider}'s API page</a>.</p>`
+  return html.replace(/(<div class="tsd-page-title">[\s\S]*?<\/div>)/, `$1${note}`)
+}
+
+/** Below a folded schema type's title: the schema on google's API page, and in the fields index. */
+export function linkSchema(html: string, schema: string, depth: number): string {
+  const up = '../'.repeat(depth)
+  const note = `<p class="generated-types-note">Google's <code>${schema}</code> schema, as the client returns it: every field is described on <a href="${up}google.html${schemaAnchor(schema)}">google's API page</a> and listed in <a href="${up}fields.html#q=${encodeURIComponent(schema)}">the fields index</a>.</p>`
+  return html.replace(/(<div class="tsd-page-title">[\s\S]*?<\/div>)/, `$1${note}`)
+}
+
 /**
  * Points TypeDoc's `<use href="../assets/icons.svg#icon-x">` at `#icon-x`. `assets/icons.js` puts the same
  * sprite inline on every page, and from `file://` rewrites the references the same way, but only after the
@@ -142,6 +219,9 @@ export async function buildApiReference(root: string, outDir: string, nav: NavLi
   project.children?.sort(byExportOrder)
   project.childrenIncludingDocuments?.sort(byExportOrder)
   for (const group of project.groups ?? []) group.children.sort(byExportOrder)
+  const typesPages = foldGeneratedTypes(project)
+  const schemaPages = foldSchemaTypes(project)
+  dropErrorStatics(project)
   app.validate(project)
   if (app.logger.hasErrors()) throw new Error('typedoc reported errors (see above)')
   const classes: ApiReferenceResult['classes'] = []
@@ -149,6 +229,10 @@ export async function buildApiReference(root: string, outDir: string, nav: NavLi
     // page.url is relative to outDir (docs/api/), which is one folder below the docs folder.
     const depth = 1 + page.url.split('/').length - 1
     if (nav.length > 0 && page.contents) page.contents = insertNavBar(page.contents, renderNavBar(nav, depth, `${API_DIR}/index.html`))
+    const provider = page.model instanceof DeclarationReflection ? typesPages.get(page.model) : undefined
+    if (provider !== undefined && page.contents) page.contents = linkSchemaPage(page.contents, provider, depth)
+    const schema = page.model instanceof DeclarationReflection ? schemaPages.get(page.model) : undefined
+    if (schema !== undefined && page.contents) page.contents = linkSchema(page.contents, schema, depth)
     const model = page.model
     if (model instanceof DeclarationReflection && model.kindOf(ReflectionKind.Class)) {
       const summary = model.comment ? Comment.combineDisplayParts(model.comment.summary) : ''
