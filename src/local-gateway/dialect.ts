@@ -141,18 +141,25 @@ export function envelope(code: number, msg: string, httpStatus = code): Reply {
 /** The `envelope-error` scenario, sent as is by every dialect. */
 export const envelopeErrorReply = (): Reply => envelope(500, 'upstream error', 200)
 
-const RELAY_PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/
-
-/** The relays' only routes: `POST /v1beta/models/{model}:generateContent|streamGenerateContent` (any `alt`). */
-export function relayRoute(method: string, path: string, query: URLSearchParams): GatewayRoute | undefined {
-  const m = RELAY_PATH.exec(path)
-  if (!m || method !== 'POST') return undefined
-  return {
-    op: m[2] === 'generateContent' ? 'generate' : 'stream',
-    model: decodeURIComponent(m[1] ?? ''),
-    alt: query.get('alt') ?? undefined,
+/**
+ * `POST /{version}/models/{model}:generateContent|streamGenerateContent` (any `alt`) for the API versions a relay
+ * routes: `/v1beta` for all of them; new-api also routes `/v1/models/*` to its Gemini relay (router/relay-router.go).
+ */
+export function relayRoutes(versions: readonly string[]): GatewayDialect['route'] {
+  const path = new RegExp(`^/(?:${versions.join('|')})/models/([^/:]+):(generateContent|streamGenerateContent)$`)
+  return (method, p, query) => {
+    const m = path.exec(p)
+    if (!m || method !== 'POST') return undefined
+    return {
+      op: m[2] === 'generateContent' ? 'generate' : 'stream',
+      model: decodeURIComponent(m[1] ?? ''),
+      alt: query.get('alt') ?? undefined,
+    }
   }
 }
+
+/** The relays' documented routes: `POST /v1beta/models/{model}:generateContent|streamGenerateContent` (any `alt`). */
+export const relayRoute = relayRoutes(['v1beta'])
 
 /** Reads `Authorization: Bearer <key>`; `?key=` is refused so tests prove the client never sends it. */
 export function checkBearer(headers: IncomingHttpHeaders, query: URLSearchParams, apiKey: string): 'ok' | 'missing' | 'invalid' {

@@ -27,7 +27,12 @@ const GOOGLE_HEADERS = {
   'server-timing': 'gfet4t7; dur=42',
 }
 
-const MODEL_PATH = /^\/v1beta\/models\/([^/:]+)(?::([A-Za-z]+))?$/
+// Google serves the stable `/v1` and `/v1beta` alike (@google/genai 3 calls `/v1` by default).
+const MODEL_PATH = /^\/(v1|v1beta)\/models\/([^/:]+)(?::([A-Za-z]+))?$/
+const LIST_PATH = /^\/(v1|v1beta)\/models$/
+
+/** The API version a path names (`v1beta` when it names none we serve). */
+const versionOf = (path: string): string => /^\/(v1|v1beta)\//.exec(path)?.[1] ?? 'v1beta'
 const METHODS: Record<string, GatewayRoute['op']> = {
   generateContent: 'generate',
   streamGenerateContent: 'stream',
@@ -73,8 +78,8 @@ function htmlNotFound(path: string): Reply {
   return { status: 404, headers: { 'content-type': 'text/html; charset=UTF-8' }, body }
 }
 
-function unknownModel(model: string, method: string, ctx?: ErrorContext): Reply {
-  const message = `models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`
+function unknownModel(model: string, method: string, ctx: ErrorContext): Reply {
+  const message = `models/${model} is not found for API version ${versionOf(ctx.path)}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`
   return googleError(404, 'NOT_FOUND', message, undefined, ctx)
 }
 
@@ -105,12 +110,12 @@ export const google: GatewayDialect = {
   unaryContentType: JSON_TYPE,
 
   route(method, path, query) {
-    if (method === 'GET' && path === '/v1beta/models') return { op: 'listModels' }
+    if (method === 'GET' && LIST_PATH.test(path)) return { op: 'listModels' }
     const m = MODEL_PATH.exec(path)
     if (!m) return undefined
-    const model = decodeURIComponent(m[1] ?? '')
-    if (!m[2]) return method === 'GET' ? { op: 'getModel', model } : undefined
-    const op = METHODS[m[2]]
+    const model = decodeURIComponent(m[2] ?? '')
+    if (!m[3]) return method === 'GET' ? { op: 'getModel', model } : undefined
+    const op = METHODS[m[3]]
     if (method !== 'POST' || !op) return undefined
     return { op, model, alt: query.get('alt') ?? undefined }
   },
@@ -221,7 +226,7 @@ export const google: GatewayDialect = {
 
   getModel(model, ctx) {
     const found = GOOGLE_CATALOG.find((m) => m.name === `models/${model}`)
-    if (!found) return googleError(404, 'NOT_FOUND', `Model is not found: models/${model} for api version v1beta`, undefined, ctx)
+    if (!found) return googleError(404, 'NOT_FOUND', `Model is not found: models/${model} for api version ${versionOf(ctx.path)}`, undefined, ctx)
     return jsonReply(200, found, JSON_TYPE, true, GOOGLE_HEADERS)
   },
 }
