@@ -70,8 +70,8 @@ export async function readSdkRequest(input: RequestInfo | URL, init: RequestInit
     return { status: 400, message: `the model id in ${url.pathname} is not valid percent-encoding`, key }
   }
   let operation: SdkOperation | undefined
-  if (method === 'POST' && op !== undefined && model !== undefined && POST_METHODS.has(op)) operation = op as SdkOperation
-  else if (method === 'GET' && op === undefined) operation = model === undefined ? 'listModels' : 'getModel'
+  if (m && method === 'POST' && op !== undefined && model !== undefined && POST_METHODS.has(op)) operation = op as SdkOperation
+  else if (m && method === 'GET' && op === undefined) operation = model === undefined ? 'listModels' : 'getModel'
   if (operation === undefined) {
     return {
       status: 404,
