@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import type { Middleware } from 'openapi-fetch'
-import { factories } from '../../generated/client-factories.ts'
+import { loaders } from '../../generated/client-loaders.ts'
 import { providers, type Provider } from '../../generated/registry.ts'
 import type { ClientOptions, GatewayClient } from '../core/client.ts'
 import { CallerError, ConfigurationError, ConnectionError, GeminiGatewayError, TimeoutError, UserAbortError } from '../core/errors.ts'
@@ -57,26 +57,27 @@ const MAX_CLIENTS = 16
  */
 export function createGatewayFetch(options: GatewayFetchOptions): typeof globalThis.fetch {
   const { provider, apiKey, middleware = [], ...clientOptions } = options
-  const factory = factories[provider] as ((options: ClientOptions) => GatewayClient) | undefined
-  if (!factory) throw new ConfigurationError(`gemini-gateways/fetch: unknown provider ${String(provider)}; expected one of ${providers.join(', ')}`)
+  const load = (loaders as Record<string, (() => Promise<(options: ClientOptions) => unknown>) | undefined>)[provider]
+  if (!load) throw new ConfigurationError(`gemini-gateways/fetch: unknown provider ${String(provider)}; expected one of ${providers.join(', ')}`)
+  // The provider's code loads with the first request: a bundle holds every provider, an app loads the one it names.
+  let factory: Promise<(options: ClientOptions) => GatewayClient> | undefined
   const clients = new Map<string, GatewayClient>()
 
-  function clientFor(sdkKey: string | undefined): GatewayClient {
+  /** The client for the key in use; a client that cannot be made (no key, a bad baseUrl) throws its ConfigurationError. */
+  async function clientFor(sdkKey: string | undefined): Promise<GatewayClient> {
     const key = apiKey ?? sdkKey
     const id = key ?? ''
     let client = clients.get(id)
     if (client) {
       clients.delete(id)
     } else {
-      client = factory!({ ...clientOptions, ...(key !== undefined && { apiKey: key }) })
+      client = (await (factory ??= load!() as Promise<(options: ClientOptions) => GatewayClient>))({ ...clientOptions, ...(key !== undefined && { apiKey: key }) })
       if (middleware.length > 0) client.use(...middleware)
       if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!)
     }
     clients.set(id, client)
     return client
   }
-  // With its key given, a client that cannot be made (a bad baseUrl or header) fails here, not at the first call.
-  if (apiKey !== undefined) clientFor(undefined)
 
   // Continuing inside, the SDK must never see a hop's end: it would send the token itself (both SDKs continue).
   const shape = clientOptions.automaticContinuation === false ? (chunk: object) => chunk : withoutContinuation
@@ -85,7 +86,7 @@ export function createGatewayFetch(options: GatewayFetchOptions): typeof globalT
     const request = await readSdkRequest(input, init)
     if (!('operation' in request)) return errorResponse(googleError(request.status, redactSecrets(request.message, request.key === undefined ? [] : [request.key])))
     if (request.signal?.aborted) throw request.signal.reason
-    const client = clientFor(request.key)
+    const client = await clientFor(request.key)
     const secrets = request.key === undefined ? [] : [request.key]
     const call: CallOptions = { headers: request.headers, ...(request.signal && { signal: request.signal }) }
     try {
