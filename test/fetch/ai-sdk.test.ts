@@ -160,3 +160,16 @@ describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (pr
     })
   })
 })
+
+describe('why: the AI SDK pointed straight at apimart, as a new user would try it', () => {
+  it('reads its {code, data} envelope as an empty answer, with no error; through the fetch it reads the answer', async () => {
+    await withGatewayFetch('apimart', async ({ gw, fetch }) => {
+      // Its own baseURL and a Bearer header beside x-goog-api-key: the request gets through, the answer does not.
+      const direct = createGoogleGenerativeAI({ baseURL: `${gw.url}/v1beta`, apiKey: KEY, headers: { authorization: `Bearer ${KEY}` } })
+      const misread = await generateText({ model: direct(MODEL), prompt: 'Hi', maxRetries: 0 })
+      expect(misread.text).toBe('')
+      const through = await generateText({ model: google(fetch)(MODEL), prompt: 'Hi', maxRetries: 0 })
+      expect(through.text).toBe(UNARY_TEXT)
+    })
+  })
+})
