@@ -141,25 +141,21 @@ export function envelope(code: number, msg: string, httpStatus = code): Reply {
 /** The `envelope-error` scenario, sent as is by every dialect. */
 export const envelopeErrorReply = (): Reply => envelope(500, 'upstream error', 200)
 
+const RELAY_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/
+
 /**
- * `POST /{version}/models/{model}:generateContent|streamGenerateContent` (any `alt`) for the API versions a relay
- * routes: `/v1beta` for all of them; new-api also routes `/v1/models/*` to its Gemini relay (router/relay-router.go).
+ * The relays' only routes: `POST /v1beta/models/{model}:generateContent|streamGenerateContent` (any `alt`), and the
+ * same under `/v1` for a relay that serves it (new-api: both reach its Gemini handler).
  */
-export function relayRoutes(versions: readonly string[]): GatewayDialect['route'] {
-  const path = new RegExp(`^/(?:${versions.join('|')})/models/([^/:]+):(generateContent|streamGenerateContent)$`)
-  return (method, p, query) => {
-    const m = path.exec(p)
-    if (!m || method !== 'POST') return undefined
-    return {
-      op: m[2] === 'generateContent' ? 'generate' : 'stream',
-      model: decodeURIComponent(m[1] ?? ''),
-      alt: query.get('alt') ?? undefined,
-    }
+export function relayRoute(method: string, path: string, query: URLSearchParams, versions: readonly string[] = ['v1beta']): GatewayRoute | undefined {
+  const m = RELAY_PATH.exec(path)
+  if (!m || method !== 'POST' || !versions.includes(m[1]!)) return undefined
+  return {
+    op: m[3] === 'generateContent' ? 'generate' : 'stream',
+    model: decodeURIComponent(m[2] ?? ''),
+    alt: query.get('alt') ?? undefined,
   }
 }
-
-/** The relays' documented routes: `POST /v1beta/models/{model}:generateContent|streamGenerateContent` (any `alt`). */
-export const relayRoute = relayRoutes(['v1beta'])
 
 /** Reads `Authorization: Bearer <key>`; `?key=` is refused so tests prove the client never sends it. */
 export function checkBearer(headers: IncomingHttpHeaders, query: URLSearchParams, apiKey: string): 'ok' | 'missing' | 'invalid' {

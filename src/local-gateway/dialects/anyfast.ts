@@ -4,15 +4,15 @@
  * @internal
  */
 import { ANYFAST_MODELS } from '../catalog.ts'
-import { withCandidateIndex, type GatewayDialect } from '../dialect.ts'
-import { bearerOnly, newapi, newApiAnswers, newapiGenerateRoute } from './newapi.ts'
+import { relayRoute, withCandidateIndex, type GatewayDialect } from '../dialect.ts'
+import { bearerOnly, newapi, newApiAnswers, RELAY_VERSIONS } from './newapi.ts'
 
 /** The anyfast dialect. */
 export const anyfast: GatewayDialect = {
   ...newapi,
   provider: 'anyfast',
   // It documents no model list: only the generate routes (new-api's: /v1beta and /v1).
-  route: newapiGenerateRoute,
+  route: (method, path, query) => relayRoute(method, path, query, RELAY_VERSIONS),
   openaiModels: undefined,
   models: ANYFAST_MODELS,
   checkAuth: bearerOnly,

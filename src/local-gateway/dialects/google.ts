@@ -27,12 +27,12 @@ const GOOGLE_HEADERS = {
   'server-timing': 'gfet4t7; dur=42',
 }
 
-// Google serves the stable `/v1` and `/v1beta` alike (@google/genai 3 calls `/v1` by default).
-const MODEL_PATH = /^\/(v1|v1beta)\/models\/([^/:]+)(?::([A-Za-z]+))?$/
-const LIST_PATH = /^\/(v1|v1beta)\/models$/
+/** Google serves the same methods under both versions (v1 for the SDK's default since @google/genai 3). */
+const MODEL_PATH = /^\/(?:v1beta|v1)\/models\/([^/:]+)(?::([A-Za-z]+))?$/
+const LIST_PATH = /^\/(?:v1beta|v1)\/models$/
 
-/** The API version a path names (`v1beta` when it names none we serve). */
-const versionOf = (path: string): string => /^\/(v1|v1beta)\//.exec(path)?.[1] ?? 'v1beta'
+/** The API version a path names (`v1beta` when it names none). */
+export const versionOf = (path: string): string => /\/(v1beta|v1)\/models\b/.exec(path)?.[1] ?? 'v1beta'
 const METHODS: Record<string, GatewayRoute['op']> = {
   generateContent: 'generate',
   streamGenerateContent: 'stream',
@@ -78,8 +78,8 @@ function htmlNotFound(path: string): Reply {
   return { status: 404, headers: { 'content-type': 'text/html; charset=UTF-8' }, body }
 }
 
-function unknownModel(model: string, method: string, ctx: ErrorContext): Reply {
-  const message = `models/${model} is not found for API version ${versionOf(ctx.path)}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`
+function unknownModel(model: string, method: string, ctx?: ErrorContext): Reply {
+  const message = `models/${model} is not found for API version ${versionOf(ctx?.path ?? '')}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`
   return googleError(404, 'NOT_FOUND', message, undefined, ctx)
 }
 
@@ -113,9 +113,9 @@ export const google: GatewayDialect = {
     if (method === 'GET' && LIST_PATH.test(path)) return { op: 'listModels' }
     const m = MODEL_PATH.exec(path)
     if (!m) return undefined
-    const model = decodeURIComponent(m[2] ?? '')
-    if (!m[3]) return method === 'GET' ? { op: 'getModel', model } : undefined
-    const op = METHODS[m[3]]
+    const model = decodeURIComponent(m[1] ?? '')
+    if (!m[2]) return method === 'GET' ? { op: 'getModel', model } : undefined
+    const op = METHODS[m[2]]
     if (method !== 'POST' || !op) return undefined
     return { op, model, alt: query.get('alt') ?? undefined }
   },
