@@ -13,6 +13,7 @@ import { providers, registry } from '../../generated/registry.ts'
 import { ROOT } from '../../scripts/docs.ts'
 import { aiSdkSnippet, genaiSnippet, README_SNIPPET_PROVIDER, SDK_SECTION_TITLE } from '../../scripts/docs/sdk-snippets.ts'
 import { LOCAL_GATEWAY_API_KEY, withLocalGateway } from '../../src/local-gateway/index.ts'
+import { target, wireOf } from '../fetch/support.ts'
 
 const run = promisify(execFile)
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
@@ -59,10 +60,12 @@ describe(`README: ${SDK_SECTION_TITLE}`, () => {
 
 describe.each(providers)('the %s snippets run as written', (provider) => {
   it('@google/genai and the AI SDK print the gateway’s answer', async () => {
-    await withLocalGateway({ provider }, async (gw) => {
+    await withLocalGateway({ provider, apiKey: LOCAL_GATEWAY_API_KEY }, async (gw) => {
+      const wire = await wireOf(gw, 'generateContent', LOCAL_GATEWAY_API_KEY)
       expect((await runSnippet('genai', genaiSnippet(provider), provider, gw.url)).trim()).toBe(ANSWER)
       expect((await runSnippet('ai-sdk', aiSdkSnippet(provider), provider, gw.url)).trim()).toBe(ANSWER)
-      expect(gw.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-2.5-flash:generateContent', '/v1beta/models/gemini-2.5-flash:generateContent'])
+      // Sent where this package's client sends it, in the provider's wire.
+      expect(gw.requests.map(target)).toEqual([wire, wire])
     })
   }, 120_000)
 })

@@ -5,7 +5,7 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google'
 import { APICallError, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai'
 import { describe, expect, it } from 'vitest'
 import { createClient, GeminiGatewayError, RequestValidationError } from '../../src/index.ts'
-import { authHeaderOf, functionCallFirst, KEY, MODEL, PROVIDERS, STREAM_TEXT, UNARY_TEXT, withGatewayFetch, WRONG_KEY, wrongKeyStatus } from './support.ts'
+import { authHeaderOf, functionCallFirst, KEY, MODEL, PROVIDERS, STREAM_TEXT, target, UNARY_TEXT, withGatewayFetch, wireOf, WRONG_KEY, wrongKeyStatus } from './support.ts'
 
 /** The provider as a user sets it up: its own key and default base URL (Google's /v1beta), and the gateway fetch. */
 const google = (fetch: typeof globalThis.fetch, apiKey = KEY) => createGoogleGenerativeAI({ apiKey, fetch })
@@ -25,13 +25,14 @@ async function caught(promise: Promise<unknown>): Promise<APICallError> {
 describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (provider) => {
   it('generateText: the recorded answer, sent in the gateway’s wire with its auth header', async () => {
     await withGatewayFetch(provider, async ({ gw, fetch }) => {
+      const wire = await wireOf(gw, 'generateContent')
       const res = await generateText({ model: google(fetch)(MODEL), prompt: 'Where is Google headquartered?', temperature: 0.3 })
       expect(res.text).toBe(UNARY_TEXT)
       expect(res.finishReason).toBe('stop')
       expect(res.usage.inputTokens).toBeGreaterThan(0)
       expect(gw.requests).toHaveLength(1)
       const [sent] = gw.requests
-      expect(sent!.path).toBe(`/v1beta/models/${MODEL}:generateContent`)
+      expect(target(sent!)).toBe(wire)
       expect(sent!.headers[authHeaderOf(provider)]).toBe('[REDACTED]')
       if (authHeaderOf(provider) !== 'x-goog-api-key') expect(sent!.headers['x-goog-api-key']).toBeUndefined()
       // The setting is where the gateway reads it: nordlys drops a camelCase generationConfig.
@@ -42,12 +43,13 @@ describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (pr
 
   it('streamText: the recorded chunks as one text, finished', async () => {
     await withGatewayFetch(provider, async ({ gw, fetch }) => {
+      const wire = await wireOf(gw, 'streamGenerateContent')
       const errors: unknown[] = []
       const res = streamText({ model: google(fetch)(MODEL), prompt: 'Hi', onError: ({ error }) => void errors.push(error) })
       expect(await res.text).toBe(STREAM_TEXT)
       expect(await res.finishReason).toBe('stop')
       expect(errors).toEqual([])
-      expect(gw.requests.map((r) => `${r.path}?${new URLSearchParams(r.query)}`)).toEqual([`/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`])
+      expect(gw.requests.map(target)).toEqual([wire])
     })
   })
 

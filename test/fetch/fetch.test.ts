@@ -165,33 +165,41 @@ describe.each(PROVIDERS)('the %s gateway fetch', (provider) => {
     }, {}, { chunkDelayMs: 200 })
   })
 
-  if (serves(provider, 'listModels')) {
-    it('GET models: every page as one Google model list; GET models/{model} from the gateway or its list', async () => {
-      await withGatewayFetch(provider, async ({ fetch }) => {
-        const res = await fetch(`${GOOGLE}/v1/models?pageSize=3`, { headers: { 'x-goog-api-key': KEY } })
+  it(serves(provider, 'listModels') ? 'GET models: every page as one Google model list' : 'GET models, which the gateway does not serve: Google’s 501 UNIMPLEMENTED, nothing sent', async () => {
+    await withGatewayFetch(provider, async ({ gw, fetch }) => {
+      const res = await fetch(`${GOOGLE}/v1/models?pageSize=3`, { headers: { 'x-goog-api-key': KEY } })
+      if (serves(provider, 'listModels')) {
         expect(res.status).toBe(200)
         const list = (await res.json()) as { models: Array<{ name: string }>; nextPageToken?: string }
         expect(list.nextPageToken).toBeUndefined()
         expect(list.models.map((m) => m.name)).toContain(`models/${MODEL}`)
-        const one = await fetch(`${GOOGLE}/v1beta/models/${MODEL}`, { headers: { 'x-goog-api-key': KEY } })
+        expect(new Set(list.models.map((m) => m.name)).size).toBe(list.models.length)
+      } else {
+        expect(res.status).toBe(501)
+        expect(await res.json()).toEqual({ error: { code: 501, message: `${provider}: listModels is not offered by this provider`, status: 'UNIMPLEMENTED' } })
+        expect(gw.requests).toEqual([])
+      }
+    })
+  })
+
+  const looksUp = serves(provider, 'getModel') || serves(provider, 'listModels')
+  it(looksUp ? 'GET models/{model}: from the gateway, or from its list where it has no lookup; an unknown one is 404' : 'GET models/{model}, which the gateway cannot look up: Google’s 501 UNIMPLEMENTED, nothing sent', async () => {
+    await withGatewayFetch(provider, async ({ gw, fetch }) => {
+      const one = await fetch(`${GOOGLE}/v1beta/models/${MODEL}`, { headers: { 'x-goog-api-key': KEY } })
+      const missing = await fetch(`${GOOGLE}/v1beta/models/gemini-0-nonexistent`, { headers: { 'x-goog-api-key': KEY } })
+      if (looksUp) {
         expect(await one.json()).toMatchObject({ name: `models/${MODEL}` })
-        const missing = await fetch(`${GOOGLE}/v1beta/models/gemini-0-nonexistent`, { headers: { 'x-goog-api-key': KEY } })
         expect(missing.status).toBe(404)
         expect(await missing.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } })
-      })
-    })
-  } else {
-    it('GET models and models/{model}, which the gateway does not serve: Google’s 501 UNIMPLEMENTED, nothing sent', async () => {
-      await withGatewayFetch(provider, async ({ gw, fetch }) => {
-        for (const path of ['/v1/models', `/v1/models/${MODEL}`]) {
-          const res = await fetch(`${GOOGLE}${path}`, { headers: { 'x-goog-api-key': KEY } })
+      } else {
+        for (const res of [one, missing]) {
           expect(res.status).toBe(501)
           expect(await res.json()).toEqual({ error: { code: 501, message: `${provider}: listModels is not offered by this provider`, status: 'UNIMPLEMENTED' } })
         }
         expect(gw.requests).toEqual([])
-      })
+      }
     })
-  }
+  })
 
   it('automaticContinuation: false hands each hop to the SDK, which continues where the gateway carries the token', async () => {
     await withGatewayFetch(provider, async ({ gw, fetch }) => {

@@ -13,7 +13,9 @@ import {
   serves,
   STREAM_TEXT,
   UNARY_TEXT,
+  target,
   withGatewayFetch,
+  wireOf,
   WRONG_KEY,
   wrongKeyStatus,
 } from './support.ts'
@@ -33,12 +35,13 @@ async function caught(promise: Promise<unknown>): Promise<ApiError> {
 describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider) => {
   it('generateContent on the SDK’s default /v1: the recorded answer, sent in the gateway’s wire with its auth header', async () => {
     await withGatewayFetch(provider, async ({ gw, fetch }) => {
+      const wire = await wireOf(gw, 'generateContent')
       const res = await sdk(fetch).models.generateContent({ model: MODEL, contents: 'Where is Google headquartered?' })
       expect(res.text).toBe(UNARY_TEXT)
       expect(res.candidates?.[0]?.finishReason).toBe('STOP')
       expect(gw.requests).toHaveLength(1)
       const [sent] = gw.requests
-      expect(sent!.path).toBe(`/v1beta/models/${MODEL}:generateContent`)
+      expect(target(sent!)).toBe(wire)
       // The SDK's key moved into the gateway's own header; it never went in the URL.
       expect(sent!.headers[authHeaderOf(provider)]).toBe('[REDACTED]')
       if (authHeaderOf(provider) !== 'x-goog-api-key') expect(sent!.headers['x-goog-api-key']).toBeUndefined()
@@ -49,9 +52,10 @@ describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider
 
   it('apiVersion v1beta goes the same way', async () => {
     await withGatewayFetch(provider, async ({ gw, fetch }) => {
+      const wire = await wireOf(gw, 'generateContent')
       const res = await sdk(fetch, KEY, 'v1beta').models.generateContent({ model: MODEL, contents: 'Hi' })
       expect(res.text).toBe(UNARY_TEXT)
-      expect(gw.requests.map((r) => r.path)).toEqual([`/v1beta/models/${MODEL}:generateContent`])
+      expect(gw.requests.map(target)).toEqual([wire])
     })
   })
 
@@ -71,12 +75,13 @@ describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider
 
   it('generateContentStream: the recorded chunks, re-framed as SSE the SDK parses', async () => {
     await withGatewayFetch(provider, async ({ gw, fetch }) => {
+      const wire = await wireOf(gw, 'streamGenerateContent')
       const chunks = []
       for await (const chunk of await sdk(fetch).models.generateContentStream({ model: MODEL, contents: 'Hi' })) chunks.push(chunk)
       expect(chunks.map((c) => c.text ?? '').join('')).toBe(STREAM_TEXT)
       expect(chunks.length).toBeGreaterThan(1)
       expect(chunks.at(-1)!.candidates?.[0]?.finishReason).toBe('STOP')
-      expect(gw.requests.map((r) => `${r.path}?${new URLSearchParams(r.query)}`)).toEqual([`/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`])
+      expect(gw.requests.map(target)).toEqual([wire])
     })
   })
 
@@ -109,9 +114,10 @@ describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider
   if (serves(provider, 'countTokens')) {
     it('countTokens: the gateway’s count', async () => {
       await withGatewayFetch(provider, async ({ gw, fetch }) => {
+        const wire = await wireOf(gw, 'countTokens')
         const res = await sdk(fetch).models.countTokens({ model: MODEL, contents: 'Hi' })
         expect(res.totalTokens).toBe(11)
-        expect(gw.requests.map((r) => r.path)).toEqual([`/v1beta/models/${MODEL}:countTokens`])
+        expect(gw.requests.map(target)).toEqual([wire])
       })
     })
   } else {

@@ -69,3 +69,24 @@ export async function wrongKeyStatus(gw: LocalGateway): Promise<number> {
   if (!(error instanceof GeminiGatewayError) || error.status === undefined) throw new Error(`${gw.provider}: a wrong key did not fail with a status`)
   return error.status
 }
+
+/** A recorded request's path and query, as sent. */
+export const target = (r: { path: string; query: Record<string, string> }): string => {
+  const query = new URLSearchParams(r.query).toString()
+  return query === '' ? r.path : `${r.path}?${query}`
+}
+
+/**
+ * Where this package's own client sends the same call in this dialect (path and query): where the SDK's request must
+ * arrive through the fetch. Its request is taken out of the gateway's log, so a test sees only the SDK's.
+ */
+export async function wireOf(gw: LocalGateway, operation: 'generateContent' | 'streamGenerateContent' | 'countTokens', apiKey = KEY): Promise<string> {
+  const client = createClient({ provider: gw.provider, apiKey, baseUrl: gw.url, maxRetries: 0 }) as unknown as Record<string, (params: object) => unknown>
+  const before = gw.requests.length
+  const result = client[operation]!({ model: MODEL, contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] })
+  if (operation === 'streamGenerateContent') for await (const _ of result as AsyncIterable<unknown>) void _
+  else await result
+  const [sent] = gw.requests.splice(before)
+  if (!sent) throw new Error(`${gw.provider}: the client sent no ${operation}`)
+  return target(sent)
+}
