@@ -134,20 +134,19 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
   // What fetch itself threw (the network edge): everything else thrown by a call is the caller's own.
   const fromFetch = new WeakSet<object>()
 
-  /** The network edge: what fetch throws is marked as its own, and an error body is read as the server wrote it. */
+  /** The network edge: what fetch throws (or reading an error body) is marked as its own; an error body is read as the server wrote it. */
   async function edge(request: Request): Promise<Response> {
-    let response: Response
     try {
-      response = request instanceof WireRequest ? await fetchImpl(request.url, request.init) : await fetchImpl(request)
+      const response = request instanceof WireRequest ? await fetchImpl(request.url, request.init) : await fetchImpl(request)
+      if (response.ok) return response
+      const text = await response.text()
+      const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
+      errorText.set(copy, text)
+      return copy
     } catch (error) {
       if (typeof error === 'object' && error !== null) fromFetch.add(error)
       throw error
     }
-    if (response.ok) return response
-    const text = await response.text()
-    const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
-    errorText.set(copy, text)
-    return copy
   }
 
   const client = createFetchClient<any>({
