@@ -30,12 +30,13 @@ import {
   type ProviderSummary,
 } from './provider-table.ts'
 import { overlayStacks } from './lib/overlay-stack.ts'
-import { providers } from '../generated/registry.ts'
+import { providers, type Provider } from '../generated/registry.ts'
 import { API_DIR, API_ENTRY_POINTS, type ApiReferenceResult } from './docs/api-reference.ts'
 import { recordExchanges } from './docs/exchanges.ts'
 import { collectFields, renderFieldsPage, SCHEMAS_SECTION, type ErrorClassPage } from './docs/fields.ts'
 import { FIELDS_PAGE, insertNavBar, navLinks, REDOC_NAV_CSS, renderNavBar, type NavLink } from './docs/nav.ts'
 import { renderWireTable, SAMPLE_LANGUAGES, withCodeSamples } from './docs/samples.ts'
+import { withSdkSection } from './docs/sdk-snippets.ts'
 import * as api from '../src/index.ts'
 import { QUIRK_GROUP_IDS, QUIRK_GROUPS } from './docs/quirk-groups.ts'
 import { groupAnchor, groupQuirks, QUIRKS_PAGE, renderQuirksPage } from './docs/quirks.ts'
@@ -157,17 +158,18 @@ export const REDOC_OPTIONS = {
 export const NAV: NavLink[] = navLinks(PROVIDERS, QUIRKS_PAGE, `${API_DIR}/index.html`)
 
 /**
- * Runs `redocly build-docs` on `doc` (a provider's bundle with its code samples) and returns the page,
- * localized and under the site's nav bar. Redoc lists every schema in a section of its own, so that the
+ * Runs `redocly build-docs` on `doc` (a provider's bundle with its code samples, and the SDK section of
+ * scripts/docs/sdk-snippets.ts appended to its description) and returns the page, localized and under the site's nav bar. Redoc lists every schema in a section of its own, so that the
  * fields index can link to each one.
  */
-export async function renderProviderPage(provider: string, doc: OpenAPIDoc, title: string, outFile: string, root = ROOT): Promise<string> {
+export async function renderProviderPage(provider: Provider, doc: OpenAPIDoc, title: string, outFile: string, root = ROOT): Promise<string> {
   // Redocly writes beside the target first, so a page that fails the offline check never lands in docs/.
   const raw = `${outFile}.redocly.tmp`
   const spec = `${outFile}.spec.tmp.json`
   const config = `${outFile}.redocly.tmp.yaml`
   try {
-    await writeFile(spec, JSON.stringify(doc))
+    // The page ends with how to use this provider from Google's SDKs (gemini-gateways/fetch).
+    await writeFile(spec, JSON.stringify(withSdkSection(doc, provider)))
     await writeFile(config, stringifyYaml({ openapi: REDOC_OPTIONS }))
     await run(REDOCLY_BIN, ['build-docs', spec, '-o', raw, '--title', title, '--config', config], {
       cwd: root,

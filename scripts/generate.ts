@@ -17,7 +17,7 @@ import { operationBodies, reachable, type OpenAPIDoc } from './lib/json-schema.t
 import { unmatchedActions } from './lib/overlay-check.ts'
 import { emitRequestNames } from './lib/names-emit.ts'
 import { emitProviderIndex, providerIndexData } from './lib/provider-meta.ts'
-import { emitClientFactories, emitClients, emitGatewayDialects, emitRegistry, emitValidatorSets } from './lib/registry-emit.ts'
+import { emitClientFactories, emitClientLoaders, emitClients, emitGatewayDialects, emitRegistry, emitValidatorSets } from './lib/registry-emit.ts'
 import { emitTypeBox } from './lib/typebox-emit.ts'
 import { emitValidators } from './lib/validator-emit.ts'
 
@@ -121,6 +121,7 @@ function registryFiles(apis: Record<string, ApiConfig>, bundles: Record<string, 
     'generated/registry.ts': emitRegistry(entries, header),
     'generated/clients.ts': emitClients(root, names, header),
     'generated/client-factories.ts': emitClientFactories(names, header),
+    'generated/client-loaders.ts': emitClientLoaders(names, header),
     'generated/validator-sets.ts': emitValidatorSets(names, header),
     'generated/local-gateway-dialects.ts': emitGatewayDialects(root, names, header),
   }

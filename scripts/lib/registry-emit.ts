@@ -3,7 +3,8 @@
  * adding a gateway is one overlay, one provider file and one local-gateway dialect, and no list is written by hand:
  * - generated/registry.ts: data only (names, key variable, host, auth, operations), safe to import anywhere;
  * - generated/clients.ts: each provider's `create<Name>Client` (src/providers/<name>.ts) by name, and
- *   generated/client-factories.ts the same by provider, for `createClient` and the CLI;
+ *   generated/client-factories.ts the same by provider, for `createClient` and the CLI, and
+ *   generated/client-loaders.ts the same loaded on demand, for `gemini-gateways/fetch` (one provider's code, not all);
  * - generated/local-gateway-dialects.ts: each provider's local-gateway dialect (src/local-gateway/dialects/<name>.ts).
  */
 import fs from 'node:fs'
@@ -65,6 +66,21 @@ export function emitClientFactories(names: string[], header: string): string {
     '',
     `export const factories = {`,
     ...names.map((n) => `  ${n}: create${pascal(n)}Client,`),
+    `}`,
+    '',
+  ].join('\n')
+}
+
+/**
+ * Each provider's factory by provider, loaded on first use (internal): what names its provider at run time and
+ * uses one (gemini-gateways/fetch) then loads that provider's code alone, a chunk of its own in a split bundle.
+ */
+export function emitClientLoaders(names: string[], header: string): string {
+  return [
+    header,
+    '',
+    `export const loaders = {`,
+    ...names.map((n) => `  ${n}: () => import('../src/providers/${n}.ts').then((m) => m.create${pascal(n)}Client),`),
     `}`,
     '',
   ].join('\n')

@@ -141,15 +141,18 @@ export function envelope(code: number, msg: string, httpStatus = code): Reply {
 /** The `envelope-error` scenario, sent as is by every dialect. */
 export const envelopeErrorReply = (): Reply => envelope(500, 'upstream error', 200)
 
-const RELAY_PATH = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/
+const RELAY_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/
 
-/** The relays' only routes: `POST /v1beta/models/{model}:generateContent|streamGenerateContent` (any `alt`). */
-export function relayRoute(method: string, path: string, query: URLSearchParams): GatewayRoute | undefined {
+/**
+ * The relays' only routes: `POST /v1beta/models/{model}:generateContent|streamGenerateContent` (any `alt`), and the
+ * same under `/v1` for a relay that serves it (new-api: both reach its Gemini handler).
+ */
+export function relayRoute(method: string, path: string, query: URLSearchParams, versions: readonly string[] = ['v1beta']): GatewayRoute | undefined {
   const m = RELAY_PATH.exec(path)
-  if (!m || method !== 'POST') return undefined
+  if (!m || method !== 'POST' || !versions.includes(m[1]!)) return undefined
   return {
-    op: m[2] === 'generateContent' ? 'generate' : 'stream',
-    model: decodeURIComponent(m[1] ?? ''),
+    op: m[3] === 'generateContent' ? 'generate' : 'stream',
+    model: decodeURIComponent(m[2] ?? ''),
     alt: query.get('alt') ?? undefined,
   }
 }

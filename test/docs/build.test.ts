@@ -11,6 +11,7 @@ import { externalResources, loadSpecs, NAV, pageTitle, PROVIDERS, REDOC_ASSET, r
 import * as api from '../../src/index.ts'
 import { recordExchanges, type Exchange } from '../../scripts/docs/exchanges.ts'
 import { renderWireTable, withCodeSamples } from '../../scripts/docs/samples.ts'
+import { aiSdkSnippet, genaiSnippet, SDK_SECTION_TITLE } from '../../scripts/docs/sdk-snippets.ts'
 import { describeProviders, type OpenAPIDoc } from '../../scripts/provider-table.ts'
 import { API_DIR, API_ENTRY_POINTS, API_TITLE, buildApiReference, entryPointsOf, listFiles, typedocOptions } from '../../scripts/docs/api-reference.ts'
 import { collectFields, schemaAnchor } from '../../scripts/docs/fields.ts'
@@ -113,6 +114,15 @@ describe('npm run docs', () => {
         expect(html).not.toContain(GOOGLE_SUMMARY) // the canonical summary used to leak onto every page
         expect(firstSentence).not.toContain('canonical')
       }
+    })
+
+    it('shows how to keep @google/genai or the AI SDK and reach this provider through gemini-gateways/fetch', async () => {
+      const html = await readFile(join(DOCS, `${provider}.html`), 'utf8')
+      const description = String(embeddedDefinition(html).info['description'])
+      expect(description).toContain(`## ${SDK_SECTION_TITLE}`)
+      expect(description).toContain(genaiSnippet(provider))
+      expect(description).toContain(aiSdkSnippet(provider))
+      expect(description).toContain(`createGatewayFetch({ provider: '${provider}' })`)
     })
 
     it('carries the site nav bar, whose links all resolve', async () => {

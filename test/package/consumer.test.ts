@@ -32,6 +32,7 @@ import {
 import * as entry from 'gemini-gateways'
 ${providers.map((p) => `import { create${pascal(p)}Client } from 'gemini-gateways/${p}'`).join('\n')}
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway, withLocalGateway } from 'gemini-gateways/local-gateway'
+import { createGatewayFetch } from 'gemini-gateways/fetch'
 import { google as googleChecks, nordlys as nordlysChecks, validate, validators, type ValidationIssue } from 'gemini-gateways/validators'
 import type { components, paths } from 'gemini-gateways/types/google'
 import type { components as NordlysComponents } from 'gemini-gateways/types/nordlys'
@@ -98,6 +99,21 @@ for (const provider of Object.keys(factories) as Provider[]) {
   })
 }
 results.entries = entries
+
+// gemini-gateways/fetch, called as Google's SDKs call it: Google's host and /v1 path, the key in x-goog-api-key.
+const viaFetch: Record<string, unknown> = {}
+for (const provider of providers) {
+  viaFetch[provider] = await withLocalGateway({ provider }, async (gw) => {
+    const gatewayFetch: typeof globalThis.fetch = createGatewayFetch({ provider, baseUrl: gw.url, maxRetries: 0 })
+    const res = await gatewayFetch('https://generativelanguage.googleapis.com/v1/models/gemini-2.5-flash:generateContent', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': LOCAL_GATEWAY_API_KEY },
+      body: JSON.stringify({ contents, systemInstruction: request.systemInstruction }),
+    })
+    return { status: res.status, text: text((await res.json()) as GenerateContentResponse), path: gw.requests[0]?.path }
+  })
+}
+results.fetch = viaFetch
 
 results.routing = await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
   const nordlys = createNordlysClient({ apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url })
@@ -241,6 +257,8 @@ describe('the packed package, installed into a fresh project', () => {
       expect(expected.chunks).toBeGreaterThan(1)
       // A wrong key: Google answers 400 API_KEY_INVALID, the others 401.
       expect(results.entries[provider], provider).toEqual({ answer: expected.unary, provider, errorIsGatewayError: true, errorStatus: provider === 'google' ? 400 : 401 })
+      // The installed gemini-gateways/fetch: a Google-dialect request answered in the provider's wire.
+      expect(results.fetch[provider], provider).toEqual({ status: 200, text: expected.unary, path: '/v1beta/models/gemini-2.5-flash:generateContent' })
     }
     expect(results.routing).toMatchObject({ provider_order: ['google'], generation_config: { systemInstruction: REQUEST.systemInstruction } })
     // An unknown field is named on the object that holds it (here the body itself).

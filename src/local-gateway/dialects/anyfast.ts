@@ -5,14 +5,14 @@
  */
 import { ANYFAST_MODELS } from '../catalog.ts'
 import { relayRoute, withCandidateIndex, type GatewayDialect } from '../dialect.ts'
-import { bearerOnly, newapi, newApiAnswers } from './newapi.ts'
+import { bearerOnly, newapi, newApiAnswers, RELAY_VERSIONS } from './newapi.ts'
 
 /** The anyfast dialect. */
 export const anyfast: GatewayDialect = {
   ...newapi,
   provider: 'anyfast',
-  // It documents no model list: only the generate routes.
-  route: relayRoute,
+  // It documents no model list: only the generate routes (new-api's: /v1beta and /v1).
+  route: (method, path, query) => relayRoute(method, path, query, RELAY_VERSIONS),
   openaiModels: undefined,
   models: ANYFAST_MODELS,
   checkAuth: bearerOnly,

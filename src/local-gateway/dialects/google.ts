@@ -27,7 +27,12 @@ const GOOGLE_HEADERS = {
   'server-timing': 'gfet4t7; dur=42',
 }
 
-const MODEL_PATH = /^\/v1beta\/models\/([^/:]+)(?::([A-Za-z]+))?$/
+/** Google serves the same methods under both versions (v1 for the SDK's default since @google/genai 3). */
+const MODEL_PATH = /^\/(?:v1beta|v1)\/models\/([^/:]+)(?::([A-Za-z]+))?$/
+const LIST_PATH = /^\/(?:v1beta|v1)\/models$/
+
+/** The API version a path names (`v1beta` when it names none). */
+export const versionOf = (path: string): string => /\/(v1beta|v1)\/models\b/.exec(path)?.[1] ?? 'v1beta'
 const METHODS: Record<string, GatewayRoute['op']> = {
   generateContent: 'generate',
   streamGenerateContent: 'stream',
@@ -74,7 +79,7 @@ function htmlNotFound(path: string): Reply {
 }
 
 function unknownModel(model: string, method: string, ctx?: ErrorContext): Reply {
-  const message = `models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`
+  const message = `models/${model} is not found for API version ${versionOf(ctx?.path ?? '')}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`
   return googleError(404, 'NOT_FOUND', message, undefined, ctx)
 }
 
@@ -105,7 +110,7 @@ export const google: GatewayDialect = {
   unaryContentType: JSON_TYPE,
 
   route(method, path, query) {
-    if (method === 'GET' && path === '/v1beta/models') return { op: 'listModels' }
+    if (method === 'GET' && LIST_PATH.test(path)) return { op: 'listModels' }
     const m = MODEL_PATH.exec(path)
     if (!m) return undefined
     const model = decodeURIComponent(m[1] ?? '')
@@ -221,7 +226,7 @@ export const google: GatewayDialect = {
 
   getModel(model, ctx) {
     const found = GOOGLE_CATALOG.find((m) => m.name === `models/${model}`)
-    if (!found) return googleError(404, 'NOT_FOUND', `Model is not found: models/${model} for api version v1beta`, undefined, ctx)
+    if (!found) return googleError(404, 'NOT_FOUND', `Model is not found: models/${model} for api version ${versionOf(ctx.path)}`, undefined, ctx)
     return jsonReply(200, found, JSON_TYPE, true, GOOGLE_HEADERS)
   },
 }
