@@ -146,6 +146,17 @@ export function localizePage(html: string): string {
 }
 
 /**
+ * Leaves out the styles Redoc rendered on the server (styled-components' `<style data-styled>`, 240 KB on every
+ * provider page). The server-rendered markup is only the page's shell: Redoc's script, which the page needs to show
+ * anything, styles what it renders as it hydrates, so the page looks the same once it has loaded.
+ */
+export function dropServerStyles(html: string): string {
+  const styled = /<style data-styled="true"[^>]*>[\s\S]*?<\/style>/.exec(html)
+  if (!styled) throw new Error('build-docs output changed shape: expected one styled-components <style data-styled>')
+  return html.replace(styled[0], () => '')
+}
+
+/**
  * Redoc's options for the provider pages: every schema in a section of its own (the fields index links to
  * them), and the code samples' languages (Redoc shows only samples in languages it is told about).
  */
@@ -177,7 +188,7 @@ export async function renderProviderPage(provider: Provider, doc: OpenAPIDoc, ti
       // so the page sends no traces either; fixing it also keeps the bytes independent of the caller's env.
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
     })
-    const html = insertNavBar(localizePage(await readFile(raw, 'utf8')), renderNavBar(NAV, 0, `${provider}.html`), REDOC_NAV_CSS)
+    const html = dropServerStyles(insertNavBar(localizePage(await readFile(raw, 'utf8')), renderNavBar(NAV, 0, `${provider}.html`), REDOC_NAV_CSS))
     await writeFile(outFile, html)
     return html
   } finally {
@@ -344,7 +355,7 @@ export async function buildDocs(outDir = join(ROOT, 'docs'), root = ROOT): Promi
   const written: { file: string; bytes: number }[] = [...pages, { file: assetFile, bytes: Buffer.byteLength(asset) }]
   for (const [name, html] of [
     [QUIRKS_PAGE, withSiteNav(QUIRKS_PAGE, renderQuirksPage(summaries, overlays))],
-    [FIELDS_PAGE, renderFieldsPage(collectFields(PROVIDERS, bundles), errorClassPages(api.classes), renderNavBar(NAV, 0, FIELDS_PAGE))],
+    [FIELDS_PAGE, renderFieldsPage(collectFields(PROVIDERS, bundles), errorClassPages(api.classes), renderNavBar(NAV, 0, FIELDS_PAGE), PROVIDERS)],
     ['index.html', renderIndexPage(summaries, overlays, renderWireTable(PROVIDERS, exchanges, bundles))],
   ] as const) {
     const left = externalResources(html)
