@@ -189,7 +189,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
       const candidate = first.value.candidates?.[0]
       const mayContinue = candidate?.finishReason === 'CONTINUATION' || (candidate?.continuationToken !== undefined && candidate.finishReason === undefined)
       if (!mayContinue || !continues(call)) {
-        return withHttp(first.value, httpInfo(first.answer.response, first.answer.secrets, [hopOf(first.answer, first.value)]))
+        return withHttp(first.value, httpInfo([hopOf(first.answer, first.value)]))
       }
       const { continueUnary } = await continuation()
       return continueUnary(first, (token) => generateHop(route, model, { ...body, continuationToken: token }, call), { provider, carriesToken, maxContinuations, secrets })
@@ -214,7 +214,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
       await checks.request(route.operationId, body, call, secrets)
       const answer = await send(route, { path: { model }, body }, call, 'quick')
       await checks.response(`${route.operationId}Response200`, answer.json, answer.response, answer.secrets)
-      return withHttp(answer.json as CountTokensResponse, httpInfo(answer.response, answer.secrets, [hopOf(answer, undefined)]))
+      return withHttp(answer.json as CountTokensResponse, httpInfo([hopOf(answer, undefined)]))
     },
 
     async *listModels(call = {}) {
@@ -242,7 +242,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
       const route = routes.getModel ?? unsupported('getModel')
       const answer = await send(route, { path: { model: bareModel(model) } }, call, 'quick')
       await checks.response(`${route.operationId}Response200`, answer.json, answer.response, answer.secrets)
-      return withHttp(answer.json as Model, httpInfo(answer.response, answer.secrets, [hopOf(answer, undefined)]))
+      return withHttp(answer.json as Model, httpInfo([hopOf(answer, undefined)]))
     },
   }
   return client as C

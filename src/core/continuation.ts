@@ -130,6 +130,5 @@ export async function continueUnary(first: UnaryHop, next: (token: string) => Pr
     }
     hops.push(last)
   }
-  const final = hops[hops.length - 1]!.answer
-  return withHttp(mergeHops(hops.map((h) => h.value)), httpInfo(final.response, final.secrets, hops.map((h) => hopOf(h.answer, h.value))))
+  return withHttp(mergeHops(hops.map((h) => h.value)), httpInfo(hops.map((h) => hopOf(h.answer, h.value))))
 }

@@ -6,7 +6,7 @@
 import type { Checks } from './checks.ts'
 import type { Dialect, Route } from './dialect.ts'
 import { ContinuationError } from './errors.ts'
-import { hopOf, httpInfo, withHttp, type HopInfo, type WithHttp } from './http-info.ts'
+import { hopOf, httpInfo, withHttp, type Hop, type WithHttp } from './http-info.ts'
 import { streamChunks, type StreamInput } from './stream.ts'
 import type { StreamAnswer, Transport } from './transport.ts'
 import type { CallOptions, GenerateContentResponse, UsageMetadata } from './types.ts'
@@ -39,7 +39,7 @@ export async function startStream(deps: StreamDeps, c: StreamCall): Promise<Asyn
   const { provider } = transport
   const { route, model, body, call, secrets, auto } = c
   const send = (wire: Record<string, unknown>) => transport.send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body: wire }, call, 'stream')
-  const hops: HopInfo[] = []
+  const hops: Hop[] = []
   // Kept (references only) so that a continuation that fails can hand back what arrived: error.partial.
   const received: GenerateContentResponse[] = []
   /** Usage of the hops before this one, summed: a continued stream's usage counts them all. */
@@ -61,7 +61,7 @@ export async function startStream(deps: StreamDeps, c: StreamCall): Promise<Asyn
   const inputFor = (answer: StreamAnswer): StreamInput => {
     const hop = hopOf(answer, undefined)
     hops.push(hop)
-    const info = httpInfo(answer.response, answer.secrets, [...hops])
+    const info = httpInfo([...hops])
     stopped = false
     next = undefined
     hopUsage = undefined
