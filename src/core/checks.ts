@@ -3,7 +3,7 @@
  * refused before sending when Google or the gateway would reject or drop it, and each answer against the
  * provider's generated validators. Checks that pass cost no promise: the hot path stays synchronous.
  */
-import type { Dialect } from './dialect.ts'
+import type { Dialect, Drop } from './dialect.ts'
 import { RequestValidationError, ResponseValidationError } from './errors.ts'
 import type { NameTable } from './normalize.ts'
 import type { CallOptions, GenerateContentParams } from './types.ts'
@@ -21,6 +21,26 @@ export interface Checks {
 /** Model ids are written bare in paths; callers may pass Google's `models/` form. */
 export function bareModel(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model
+}
+
+/** Where in `body` each dropped field is present: the pattern's `*` steps through every array item. */
+export function droppedIn(body: unknown, drops: readonly Drop[]): { path: string; why: string }[] {
+  const found: { path: string; why: string }[] = []
+  const visit = (value: unknown, steps: readonly string[], at: string, why: string): void => {
+    if (value === undefined || value === null || typeof value !== 'object') return
+    const [step, ...rest] = steps
+    if (step === '*') {
+      if (Array.isArray(value)) value.forEach((item, i) => visit(item, rest, `${at}/${i}`, why))
+      return
+    }
+    if (Array.isArray(value) || !Object.hasOwn(value, step!)) return
+    const next = (value as Record<string, unknown>)[step!]
+    if (rest.length === 0) {
+      if (next !== undefined) found.push({ path: `${at}/${step}`, why })
+    } else visit(next, rest, `${at}/${step}`, why)
+  }
+  for (const { at, why } of drops) visit(body, at.split('/').slice(1), '', why)
+  return found.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }))
 }
 
 export function createChecks(dialect: Dialect, options: { requestValidation?: RequestValidation | undefined; responseValidation?: ResponseValidation | undefined }): Checks {
@@ -46,6 +66,12 @@ export function createChecks(dialect: Dialect, options: { requestValidation?: Re
       const issues = unplaced.map((key) => ({ path: '', message: `"${key}": ${provider} has no place for this field and would drop it; leave it out, or send this request through another provider` }))
       return Promise.reject(new RequestValidationError(issues, { provider, secrets }))
     }
+    const drops = dialect.drops?.[operationId]
+    const lost = [
+      ...(drops === undefined ? [] : droppedIn(body, drops).map(({ path, why }) => ({ path, message: `${provider} drops this field without a word: ${why}; leave it out, or send this request through another provider` }))),
+      ...(dialect.refuse?.(body, operationId) ?? []),
+    ]
+    if (lost.length) return Promise.reject(new RequestValidationError(lost, { provider, secrets }))
     const name = `${operationId}Request`
     const set = requestSet.current()
     if (!set) return requestSet.ready().then(() => request(operationId, body, call, secrets))

@@ -5,7 +5,7 @@
 import type { Client, Middleware } from 'openapi-fetch'
 import { holdsAnswer } from './answer.ts'
 import { bareModel, createChecks } from './checks.ts'
-import type { Dialect, Route } from './dialect.ts'
+import { carries, type Dialect, type Route } from './dialect.ts'
 import { ConfigurationError, ContinuationError, MalformedResponseError } from './errors.ts'
 import { hopOf, httpInfo, withHttp, type HopInfo, type WithHttp } from './http-info.ts'
 import { createTransport, type JsonAnswer, type StreamAnswer, type TransportOptions } from './transport.ts'
@@ -17,8 +17,17 @@ import type { RequestValidation, ResponseValidation } from './validate.ts'
 export interface ClientOptions {
   /** Defaults from the provider's environment variable (e.g. `GEMINI_API_KEY`). */
   apiKey?: string
-  /** Defaults to the provider's documented host. A trailing `/` or `/v1beta` is fine. */
+  /**
+   * Defaults to the provider's documented host. A trailing `/` or version segment (`/v1beta`) is fine. A `{name}` in
+   * it (cloudflare's `{account_id}`) is filled from the option of that name's provider (`accountId`).
+   */
   baseUrl?: string
+  /**
+   * The API version to call: `v1beta` (default) or `v1`, mapped to the provider's own path segment (Vertex AI:
+   * `v1beta1`, `v1`). The body is the same; a provider that serves one version only refuses the other when the
+   * client is made.
+   */
+  apiVersion?: ApiVersion
   /**
    * A custom fetch (proxies, tests). Defaults to the global one at call time; on Node, to the undici package's fetch
    * with no headers/body timeout of its own, and on Bun to its fetch with `timeout: false`, so `timeoutMs` is the limit.
@@ -59,6 +68,9 @@ export interface ClientOptions {
    */
   requestValidation?: RequestValidation
 }
+
+/** The API versions a client may call. */
+export type ApiVersion = 'v1beta' | 'v1'
 
 /** The methods a client can have; a provider's client has those its spec has operations for. */
 export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = {}, Omitted extends keyof GenerateContentParams = never> {
@@ -112,15 +124,83 @@ function envKey(name: string): string | undefined {
 /** One hop of a unary answer: the response as the caller gets it, and the exchange behind it. */
 interface UnaryHop { value: GenerateContentResponse; answer: JsonAnswer }
 
+/** The value of a provider's own option (`accountId`, `gatewayToken`): what the caller passed, else its environment variable. */
+function optionValue(options: Record<string, unknown>, option: string, env?: string): string | undefined {
+  const value = options[option]
+  if (typeof value === 'string' && value.trim() !== '') return value.trim()
+  return env === undefined ? undefined : envKey(env)?.trim() || undefined
+}
+
+/**
+ * The base URL with its `{variables}` filled from the provider's options (cloudflare's account and gateway ids). Both
+ * ways of giving them at once, or neither, is a ConfigurationError that says what is missing.
+ */
+function baseUrlOf(dialect: Dialect, options: ClientOptions & Record<string, unknown>): string | undefined {
+  const vars = dialect.urlOptions ?? []
+  if (vars.length === 0) return options.baseUrl
+  const provider = dialect.name
+  const url = options.baseUrl ?? dialect.defaultBaseUrl
+  const given = vars.filter((v) => optionValue(options, v.option) !== undefined)
+  const holes = vars.filter((v) => url.includes(`{${v.variable}}`))
+  const example = dialect.defaultBaseUrl.replace(/\{([^}]+)\}/g, (_, name: string) => `<${name}>`)
+  if (holes.length === 0) {
+    if (given.length > 0) throw new ConfigurationError(`${provider}: ${given.map((v) => v.option).join(' and ')} and a baseUrl that already holds them were both given; pass one or the other`, { provider })
+    return url
+  }
+  const missing = holes.filter((v) => optionValue(options, v.option) === undefined)
+  if (missing.length > 0) {
+    const what = missing.map((v) => `${v.option} (${v.description.replace(/\.$/, '')})`).join(' and ')
+    throw new ConfigurationError(`${provider}: no ${missing.map((v) => v.variable.replace(/_/g, ' ')).join(' and ')}: pass ${what}, or a baseUrl that holds them, such as ${example}`, { provider })
+  }
+  return holes.reduce((u, v) => u.replaceAll(`{${v.variable}}`, encodeURIComponent(optionValue(options, v.option)!)), url)
+}
+
+/** The routes with their version segment set to `apiVersion`'s (`/v1beta/…` → `/v1/…`; Vertex AI `/v1beta1/…` → `/v1/…`). */
+function routesFor(dialect: Dialect, apiVersion: ApiVersion | undefined): Dialect['routes'] {
+  const provider = dialect.name
+  const versions = dialect.apiVersions ?? { v1beta: 'v1beta' }
+  if (apiVersion === undefined || apiVersion === 'v1beta') return dialect.routes
+  const segment = versions[apiVersion]
+  if (segment === undefined) {
+    const served = Object.keys(versions).join(', ')
+    throw new ConfigurationError(`${provider}: apiVersion ${String(apiVersion)} is not served by ${provider} (it serves ${served})`, { provider })
+  }
+  const from = `/${versions.v1beta}/`
+  const move = <R extends Route | undefined>(route: R): R => (route && route.path.includes(from) ? { ...route, path: route.path.replace(from, `/${segment}/`) } : route)
+  const routes = dialect.routes
+  return { generate: move(routes.generate), stream: move(routes.stream), countTokens: move(routes.countTokens), listModels: move(routes.listModels), getModel: move(routes.getModel) }
+}
+
+/** The credential headers the provider's options fill (cloudflare's `cf-aig-authorization: Bearer <gatewayToken>`). */
+function credentialHeaders(dialect: Dialect, options: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const c of dialect.credentials ?? []) {
+    const value = optionValue(options, c.option, c.env)
+    if (value !== undefined) out[c.header] = `${c.prefix}${value}`
+  }
+  return out
+}
+
 export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions = {}): C {
+  const own = options as ClientOptions & Record<string, unknown>
+  const credentials = credentialHeaders(dialect, own)
   const apiKey = options.apiKey ?? envKey(dialect.envKey)
-  if (!apiKey) throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}`, { provider: dialect.name })
-  const transport = createTransport(dialect, { ...options, apiKey } satisfies TransportOptions)
+  const keyless = dialect.keyOptional === true && (dialect.credentials ?? []).every((c) => credentials[c.header] !== undefined)
+  if (!apiKey && !keyless) {
+    const alone = dialect.keyOptional ? `, or ${(dialect.credentials ?? []).map((c) => `${c.option}${c.env ? ` (or ${c.env})` : ''}`).join(' and ')} alone` : ''
+    throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}${alone}`, { provider: dialect.name })
+  }
+  const routes = routesFor(dialect, options.apiVersion)
+  const transport = createTransport(dialect, {
+    ...options,
+    apiKey: apiKey ?? '',
+    baseUrl: baseUrlOf(dialect, own),
+    headers: Object.keys(credentials).length === 0 ? options.headers : { ...options.headers, ...credentials },
+  } satisfies TransportOptions)
   const { provider, send } = transport
   const checks = createChecks(dialect, options)
-  const { routes } = dialect
   // A dialect whose wire has no place for the token cannot continue an answer: the gateway would start it over.
-  const carriesToken = !dialect.unplaced?.includes('continuationToken')
+  const carriesToken = carries(dialect, 'continuationToken')
   const maxContinuations = options.maxContinuations ?? 32
   let streamModule: Promise<typeof import('./stream.ts')> | undefined
   let continuationModule: Promise<typeof import('./continuation.ts')> | undefined
@@ -320,7 +400,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
   return client as C
 }
 
-/** A provider's `create<Name>Client`: its dialect, and the client type its generated routes give. */
-export function clientFactory<C>(dialect: Dialect): (options?: ClientOptions) => C {
-  return (options = {}) => createGatewayClient<C>(dialect, options)
+/** A provider's `create<Name>Client`: its dialect, the client type its generated routes give, and its own options. */
+export function clientFactory<C, O extends object = {}>(dialect: Dialect): (options?: ClientOptions & O) => C {
+  return (options = {} as ClientOptions & O) => createGatewayClient<C>(dialect, options)
 }

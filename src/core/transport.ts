@@ -67,9 +67,28 @@ export interface Transport {
   abortError(signal: AbortSignal, secrets?: readonly string[]): UserAbortError
 }
 
-/** Strips a trailing slash and a trailing version segment, since every route starts with its version. */
-function normalizeBaseUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '').replace(/\/(v1beta|v1)$/, '')
+/**
+ * Strips a trailing slash and a trailing version segment (any the provider serves, `v1beta1` on Vertex AI), and
+ * then the segments every route of the provider starts with (litellm's `/gemini`), since the routes carry them.
+ */
+export function normalizeBaseUrl(url: string, dialect?: Pick<Dialect, 'apiVersions' | 'routes'>): string {
+  const versions = new Set(['v1beta', 'v1', ...Object.values(dialect?.apiVersions ?? {})])
+  let out = url.trim().replace(/\/+$/, '')
+  const last = out.slice(out.lastIndexOf('/') + 1)
+  if (versions.has(last) && out.lastIndexOf('/') > out.indexOf('//') + 1) out = out.slice(0, out.lastIndexOf('/'))
+  const prefix = dialect === undefined ? '' : routePrefix(dialect.routes, versions)
+  if (prefix !== '' && out.endsWith(prefix)) out = out.slice(0, -prefix.length)
+  return out
+}
+
+/** The segments every route starts with before its version segment (`/gemini` for litellm; '' for most). */
+function routePrefix(routes: Dialect['routes'], versions: ReadonlySet<string>): string {
+  const heads = (Object.values(routes) as (Route | undefined)[]).filter((r): r is Route => r !== undefined).map((r) => {
+    const segments = r.path.split('/').slice(1)
+    const at = segments.findIndex((s) => versions.has(s))
+    return at <= 0 ? '' : `/${segments.slice(0, at).join('/')}`
+  })
+  return heads.length > 0 && heads.every((h) => h === heads[0]) ? heads[0]! : ''
 }
 
 /**
@@ -118,8 +137,8 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
   const apiKey = options.apiKey.trim()
   refuseBadValue(provider, 'the API key', apiKey)
   for (const [name, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string') refuseBadValue(provider, `header ${name}`, value)
-  const secrets = [apiKey, ...credentialValues(options.headers)]
-  const baseUrl = normalizeBaseUrl(options.baseUrl ?? dialect.defaultBaseUrl)
+  const secrets = [...(apiKey === '' ? [] : [apiKey]), ...credentialValues(options.headers)]
+  const baseUrl = normalizeBaseUrl(options.baseUrl ?? dialect.defaultBaseUrl, dialect)
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigurationError(`${provider}: baseUrl must start with http:// or https://`, { provider })
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   const generationLimit: Limit = { ms: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, option: 'timeoutMs' }
@@ -127,7 +146,8 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
     options.quickTimeoutMs !== undefined ? { ms: options.quickTimeoutMs, option: 'quickTimeoutMs' }
     : generationLimit.ms < DEFAULT_QUICK_TIMEOUT_MS ? generationLimit
     : { ms: DEFAULT_QUICK_TIMEOUT_MS, option: 'quickTimeoutMs' }
-  const auth: Record<string, string> = dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
+  // No key only where the spec allows it (keyOptional: the credential headers stand in for it).
+  const auth: Record<string, string> = apiKey === '' ? {} : dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
   const fetchImpl = options.fetch ?? defaultFetch
   // Error bodies are kept as the server wrote them (openapi-fetch would hand them over parsed).
   const errorText = new WeakMap<Response, string>()
