@@ -56,12 +56,15 @@ export function serves(provider: Provider, operation: string): boolean {
  * `/v1/local-account/…`), then the route of the provider's spec with the model filled in and its version segment set
  * to `apiVersion`'s.
  */
-export function pathOf(provider: Provider, operation: string, options: { model?: string; gatewayUrl?: string; apiVersion?: 'v1beta' | 'v1' } = {}): string {
-  const route = (registry[provider].routes as Record<string, { path: string }>)[operation]
+export function pathOf(provider: Provider, operation: string, options: { model?: string; gatewayUrl?: string; apiVersion?: 'v1beta' | 'v1'; method?: string } = {}): string {
+  const routes = registry[provider].routes as Record<string, { path: string }>
+  // apimart's one `generate` route serves both methods, named in its path.
+  const folded = routes[operation] === undefined && ['generateContent', 'streamGenerateContent'].includes(operation) && routes.generate !== undefined
+  const route = folded ? routes.generate : routes[operation]
   if (!route) throw new Error(`${provider} has no ${operation}`)
   const versions = registry[provider].apiVersions as Record<string, string>
   // apimart's one route names its method in the path: generateContent unless told.
-  let path = route.path.replace('{model}', options.model ?? 'gemini-2.5-flash').replace('{method}', 'generateContent')
+  let path = route.path.replace('{model}', options.model ?? 'gemini-2.5-flash').replace('{method}', options.method ?? (folded ? operation : 'generateContent'))
   if (options.apiVersion === 'v1') path = path.replace(`/${versions.v1beta}/`, `/${versions.v1}/`)
   return `${options.gatewayUrl === undefined ? '' : new URL(options.gatewayUrl).pathname.replace(/\/$/, '')}${path}`
 }
