@@ -15,13 +15,16 @@ export const TARGET_GZIP = 15 * 1024
 export const TARGET_FIRST_CALL_GZIP = 20 * 1024
 
 /**
- * The modules a successful first generateContent imports on demand: the request's name table, its normaliser and
- * the request checks. The rest of the lazy chunks load only to explain a failure (schemas, error bodies) or for
- * `responseValidation: 'strict'`.
+ * The modules a successful first generateContent imports on demand: the request checks. A body in proto-JSON
+ * spellings (a snake_case name, a `null`, a lower-case Schema type) also loads the request's name table and its
+ * normaliser (FIRST_CALL_PROTO_INPUTS); a camelCase body, as the README writes one, does not. The rest of the lazy
+ * chunks load only to explain a failure (schemas, error bodies), for `responseValidation: 'strict'`, for a stream or
+ * for a continued answer.
  */
-const FIRST_CALL_INPUTS = [/validators\/request\.ts$/, /validators\/request-names\.ts$/, /src\/core\/normalize\.ts$/]
+const FIRST_CALL_INPUTS = [/validators\/request\.ts$/]
+const FIRST_CALL_PROTO_INPUTS = [...FIRST_CALL_INPUTS, /validators\/request-names\.ts$/, /src\/core\/normalize\.ts$/]
 
-interface Built { bytes: number; gzip: number; metafile: esbuild.Metafile; lazyBytes: number; lazyGzip: number; firstCallGzip: number }
+interface Built { bytes: number; gzip: number; metafile: esbuild.Metafile; lazyBytes: number; lazyGzip: number; firstCallGzip: number; firstProtoCallGzip: number }
 
 const gz = (buf: Uint8Array): number => zlib.gzipSync(buf, { level: 9 }).length
 
@@ -57,17 +60,23 @@ export async function bundle(entry: string, opts: { platform?: 'neutral' | 'brow
     for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path)
   }
   visit(start)
-  // The chunks a first successful call adds: those holding a FIRST_CALL_INPUTS module, and what they import statically.
-  const firstCall = new Set(eager)
-  const addChunk = (o: string): void => {
-    if (firstCall.has(o)) return
-    firstCall.add(o)
-    for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) addChunk(i.path)
+  // The chunks a first successful call adds: those holding one of `inputs`, and what they import statically.
+  const chunksFor = (inputs: RegExp[]): Set<string> => {
+    const chunks = new Set(eager)
+    const addChunk = (o: string): void => {
+      if (chunks.has(o)) return
+      chunks.add(o)
+      for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) addChunk(i.path)
+    }
+    for (const [o, out] of Object.entries(outputs)) {
+      if (Object.keys(out.inputs).some((input) => inputs.some((re) => re.test(input)))) addChunk(o)
+    }
+    return chunks
   }
-  for (const [o, out] of Object.entries(outputs)) {
-    if (Object.keys(out.inputs).some((input) => FIRST_CALL_INPUTS.some((re) => re.test(input)))) addChunk(o)
-  }
+  const firstCall = chunksFor(FIRST_CALL_INPUTS)
+  const firstProtoCall = chunksFor(FIRST_CALL_PROTO_INPUTS)
   let firstCallGzip = 0
+  let firstProtoCallGzip = 0
   let bytes = 0
   let gzip = 0
   let lazyBytes = 0
@@ -76,9 +85,10 @@ export async function bundle(entry: string, opts: { platform?: 'neutral' | 'brow
   for (const f of files) {
     if (f.path.endsWith('.map')) continue
     if (firstCall.has(path.relative(root, f.path))) firstCallGzip += gz(f.contents)
+    if (firstProtoCall.has(path.relative(root, f.path))) firstProtoCallGzip += gz(f.contents)
     if (eager.has(path.relative(root, f.path))) { bytes += f.contents.length; gzip += gz(f.contents) } else { lazyBytes += f.contents.length; lazyGzip += gz(f.contents) }
   }
-  return { bytes, gzip, metafile: result.metafile, lazyBytes, lazyGzip, firstCallGzip }
+  return { bytes, gzip, metafile: result.metafile, lazyBytes, lazyGzip, firstCallGzip, firstProtoCallGzip }
 }
 
 export async function runSize(): Promise<SectionResult> {
@@ -113,15 +123,15 @@ export async function runSize(): Promise<SectionResult> {
       const one = await bundle(e.entry, { platform: e.name.includes('genai') ? 'browser' : 'neutral' })
       const split = await bundle(e.entry, { platform: e.name.includes('genai') ? 'browser' : 'neutral', splitting: true, outdir: path.join(tmp, `split-${rows.length}`) })
       if (e.name.includes('providers/google.ts')) { googleMeta = one.metafile; googleSplit = split.metafile }
-      rows.push([e.name, kb(one.bytes), kb(one.gzip), `${kb(split.gzip)} (+ ${kb(split.lazyGzip)} lazy)`, kb(split.firstCallGzip)])
+      rows.push([e.name, kb(one.bytes), kb(one.gzip), `${kb(split.gzip)} (+ ${kb(split.lazyGzip)} lazy)`, kb(split.firstCallGzip), kb(split.firstProtoCallGzip)])
       // The target is what an app loads up front (entry plus static chunks); the on-demand chunks and the
       // single-file figure (esbuild inlines dynamic imports there) are reported beside it.
       if (e.target) {
         targets.push({ label: `4. ${e.name} ≤ 15 KB gzip up front`, met: split.gzip <= TARGET_GZIP, detail: `${kb(split.gzip)} up front (+ ${kb(split.lazyGzip)} on demand); ${kb(one.gzip)} as one file with dynamic imports inlined` })
-        targets.push({ label: `4. ${e.name} ≤ 20 KB gzip for a first successful generateContent`, met: split.firstCallGzip <= TARGET_FIRST_CALL_GZIP, detail: `${kb(split.firstCallGzip)} with --splitting (entry + request checks); ${kb(one.gzip)} as one file` })
+        targets.push({ label: `4. ${e.name} ≤ 20 KB gzip for a first successful generateContent`, met: split.firstCallGzip <= TARGET_FIRST_CALL_GZIP, detail: `${kb(split.firstCallGzip)} with --splitting (entry + request checks; ${kb(split.firstProtoCallGzip)} for a body in proto-JSON spellings, which also loads the name table); ${kb(one.gzip)} as one file` })
       }
     }
-    const tables: Table[] = [{ headers: ['entry', 'minified', 'gzip -9', 'gzip, --splitting: entry chunk (+ lazy chunks)', 'gzip, --splitting: a first successful generateContent'], rows }]
+    const tables: Table[] = [{ headers: ['entry', 'minified', 'gzip -9', 'gzip, --splitting: entry chunk (+ lazy chunks)', 'gzip, --splitting: a first successful generateContent', 'the same, body in proto-JSON spellings'], rows }]
     if (googleMeta) {
       const out = Object.values(googleMeta.outputs).find((o) => o.entryPoint)!
       const total = out.bytes

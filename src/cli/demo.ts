@@ -2,7 +2,7 @@
  * `npm start`: one request and one stream in each dialect of the registry, against the local gateway this
  * package ships. No API key, no network: each gateway is a real HTTP server on 127.0.0.1.
  */
-import { createClient, mergeChunks, providers, text, type Provider } from '../index.ts'
+import { ContinuationError, createClient, mergeChunks, providers, text, type Provider } from '../index.ts'
 import { registry } from '../../generated/registry.ts'
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../local-gateway/index.ts'
 
@@ -23,6 +23,15 @@ async function demo(provider: Provider): Promise<void> {
     console.log(`\n${provider} at ${gateway.url} (key in ${auth}; body keys: ${Object.keys((wire?.body as object) ?? {}).join(', ')})`)
     console.log(`  generateContent (${unaryMs.toFixed(1)} ms): ${JSON.stringify(text(answer).slice(0, 70))}…`)
     console.log(`  streamGenerateContent: ${chunks.length} chunks → ${JSON.stringify(text(mergeChunks(chunks)).slice(0, 70))}`)
+    // A long answer past the model's output limit, which the gateway answers in 3 hops (finishReason CONTINUATION).
+    const long = await client.generateContent(request, { headers: { 'x-local-gateway-hops': '3' } }).then(
+      (res) => `${text(res).length} characters in ${res.http.hops.length} hops, continued into one answer`,
+      (error: unknown) => {
+        if (!(error instanceof ContinuationError)) throw error
+        return `${text(error.partial.response).length} characters, then ContinuationError: ${provider} drops continuationToken`
+      },
+    )
+    console.log(`  long answer: ${long}`)
   } finally {
     await gateway.close()
   }

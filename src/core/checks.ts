@@ -18,6 +18,26 @@ export interface Checks {
   response(name: string, body: unknown, response: Response, secrets: readonly string[]): Promise<void> | undefined
 }
 
+/**
+ * Whether `value` may hold something proto JSON reading would change (normalize.ts): a snake_case name, a `null`, or a
+ * Schema `type` not in upper case. Looks at every key and value, free-form ones too, so it errs toward normalising; a
+ * walk, no copy.
+ */
+export function mayNeedNormalizing(value: unknown, depth = 0): boolean {
+  if (value === null) return true
+  if (typeof value !== 'object') return false
+  if (depth > 64) return true
+  if (Array.isArray(value)) {
+    for (const item of value) if (mayNeedNormalizing(item, depth + 1)) return true
+    return false
+  }
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key]
+    if (key.includes('_') || (key === 'type' && typeof v === 'string' && v !== v.toUpperCase()) || mayNeedNormalizing(v, depth + 1)) return true
+  }
+  return false
+}
+
 /** Model ids are written bare in paths; callers may pass Google's `models/` form. */
 export function bareModel(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model
@@ -54,8 +74,12 @@ export function createChecks(dialect: Dialect, options: { requestValidation?: Re
   async function wireRequest(params: { model: string }, bodyName: string, secrets: readonly string[], mapToWire = true): Promise<{ model: string; body: Record<string, unknown> }> {
     const { model, ...rest } = params
     if (typeof model !== 'string' || !model) throw new RequestValidationError([{ path: '/model', message: 'must be a non-empty string' }], { provider, secrets })
-    const [names, { normalizeRequest }] = await (normalizer ??= Promise.all([dialect.validators.names(), import('./normalize.ts')]))
-    const canonical = normalizeRequest(names, bodyName, rest) as Omit<GenerateContentParams, 'model'>
+    // The common body, camelCase without nulls, is canonical already: the name table loads only for one that is not.
+    let canonical = rest as Omit<GenerateContentParams, 'model'>
+    if (mayNeedNormalizing(rest)) {
+      const [names, { normalizeRequest }] = await (normalizer ??= Promise.all([dialect.validators.names(), import('./normalize.ts')]))
+      canonical = normalizeRequest(names, bodyName, rest) as Omit<GenerateContentParams, 'model'>
+    }
     return { model: bareModel(model), body: mapToWire && dialect.toWire ? dialect.toWire(canonical) : canonical }
   }
 

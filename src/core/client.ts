@@ -6,10 +6,10 @@ import type { Client, Middleware } from 'openapi-fetch'
 import { holdsAnswer } from './answer.ts'
 import { bareModel, createChecks } from './checks.ts'
 import { carries, type Dialect, type Route } from './dialect.ts'
-import { ConfigurationError, ContinuationError, MalformedResponseError } from './errors.ts'
-import { hopOf, httpInfo, withHttp, type HopInfo, type WithHttp } from './http-info.ts'
-import { createTransport, type JsonAnswer, type StreamAnswer, type TransportOptions } from './transport.ts'
-import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model, UsageMetadata } from './types.ts'
+import { ConfigurationError, MalformedResponseError } from './errors.ts'
+import { hopOf, httpInfo, withHttp, type WithHttp } from './http-info.ts'
+import { createTransport, type JsonAnswer, type TransportOptions } from './transport.ts'
+import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { RequestValidation, ResponseValidation } from './validate.ts'
 
 
@@ -122,7 +122,25 @@ function envKey(name: string): string | undefined {
 }
 
 /** One hop of a unary answer: the response as the caller gets it, and the exchange behind it. */
-interface UnaryHop { value: GenerateContentResponse; answer: JsonAnswer }
+export interface UnaryHop { value: GenerateContentResponse; answer: JsonAnswer }
+
+/**
+ * An async generator whose work starts at the first `next()`: `start` makes the real one, and every later call goes
+ * to it directly (no generator of its own in between).
+ */
+function deferred<T>(start: () => Promise<AsyncGenerator<T>>): AsyncGenerator<T> {
+  let inner: AsyncGenerator<T> | undefined
+  let starting: Promise<AsyncGenerator<T>> | undefined
+  const started = (): Promise<AsyncGenerator<T>> => (starting ??= start().then((g) => (inner = g)))
+  const self: AsyncGenerator<T> = {
+    next: (...args) => (inner ? inner.next(...args) : started().then((g) => g.next(...args))),
+    // Before the first next() there is nothing to stop: nothing was sent.
+    return: (value) => (inner ? inner.return(value) : starting ? starting.then((g) => g.return(value), () => ({ done: true, value: value as T })) : Promise.resolve({ done: true, value: value as T })),
+    throw: (error) => (inner ? inner.throw(error) : Promise.reject(error)),
+    [Symbol.asyncIterator]: () => self,
+  } as AsyncGenerator<T>
+  return self
+}
 
 /** The value of a provider's own option (`accountId`, `gatewayToken`): what the caller passed, else its environment variable. */
 function optionValue(options: Record<string, unknown>, option: string, env?: string): string | undefined {
@@ -202,7 +220,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
   // A dialect whose wire has no place for the token cannot continue an answer: the gateway would start it over.
   const carriesToken = carries(dialect, 'continuationToken')
   const maxContinuations = options.maxContinuations ?? 32
-  let streamModule: Promise<typeof import('./stream.ts')> | undefined
+  let streamModule: Promise<typeof import('./streamed-generation.ts')> | undefined
   let continuationModule: Promise<typeof import('./continuation.ts')> | undefined
   const continuation = () => (continuationModule ??= import('./continuation.ts'))
   const continues = (call: CallOptions): boolean => (call.automaticContinuation ?? options.automaticContinuation) !== false
@@ -237,28 +255,6 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
     return { value: requireAnswer(canonical, answer), answer }
   }
 
-  /** Sends the continuation hops of a unary answer and merges them (continuation.ts). */
-  async function continueUnary(first: UnaryHop, next: (token: string) => Promise<UnaryHop>, secrets: readonly string[]): Promise<WithHttp<GenerateContentResponse>> {
-    const { cannotContinue, continuationOf, mergeHops, partialOf, stoppedAtLimit, withPartial } = await continuation()
-    const hops = [first]
-    const seen = new Set<string>()
-    for (let last = first; continuationOf(last.value) !== undefined || stoppedAtLimit(last.value); ) {
-      const received = { hops: hops.map((h) => h.value) }
-      const token = continuationOf(last.value)
-      const why = cannotContinue(provider, token, carriesToken, hops.length, maxContinuations, seen)
-      if (why !== undefined) throw new ContinuationError(why, { provider, secrets }).withPartial(partialOf(received, token, hops.length))
-      seen.add(token!)
-      try {
-        last = await next(token!)
-      } catch (error) {
-        throw withPartial(error, provider, partialOf(received, token, hops.length), secrets)
-      }
-      hops.push(last)
-    }
-    const final = hops[hops.length - 1]!.answer
-    return withHttp(mergeHops(hops.map((h) => h.value)), httpInfo(final.response, final.secrets, hops.map((h) => hopOf(h.answer, h.value))))
-  }
-
   const client: GatewayClient = {
     provider,
     raw: transport.raw,
@@ -275,88 +271,20 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
       if (!mayContinue || !continues(call)) {
         return withHttp(first.value, httpInfo(first.answer.response, first.answer.secrets, [hopOf(first.answer, first.value)]))
       }
-      return continueUnary(first, (token) => generateHop(route, model, { ...body, continuationToken: token }, call), secrets)
+      const { continueUnary } = await continuation()
+      return continueUnary(first, (token) => generateHop(route, model, { ...body, continuationToken: token }, call), { provider, carriesToken, maxContinuations, secrets })
     },
 
-    async *streamGenerateContent(params, call = {}) {
-      const route = routes.stream ?? unsupported('streamGenerateContent')
-      const secrets = transport.callSecrets(call)
-      const { model, body } = await prepare(params, 'streamGenerateContentRequest', route, call, secrets)
-      const auto = continues(call)
-      const hops: HopInfo[] = []
-      // Kept (references only) so that a continuation that fails can hand back what arrived: error.partial.
-      const received: GenerateContentResponse[] = []
-      /** Usage of the hops before this one, summed: a continued stream's usage counts them all. */
-      let earlier: UsageMetadata | undefined
-      let token: string | undefined
-      const seen = new Set<string>()
-      const failed = async (error: unknown) => {
-        const { partialOf, withPartial } = await continuation()
-        return withPartial(error, provider, partialOf({ chunks: received }, token, hops.length - 1), secrets)
-      }
-      for (let wire = body; ; ) {
-        let answer: StreamAnswer
-        try {
-          answer = await send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body: wire }, call, 'stream')
-        } catch (error) {
-          throw hops.length === 0 ? error : await failed(error)
-        }
-        const hop = hopOf(answer, undefined)
-        hops.push(hop)
-        const info = httpInfo(answer.response, answer.secrets, [...hops])
-        // The stream reader loads with the first stream: a client that only calls generateContent never loads it.
-        const { streamChunks } = await (streamModule ??= import('./stream.ts'))
-        const addEarlier = earlier === undefined ? undefined : (await continuation()).sumUsage
-        let next: string | undefined
-        let stopped = false
-        let hopUsage: UsageMetadata | undefined
-        const chunks = streamChunks({
-          response: answer.response,
-          body: answer.response.body,
-          provider,
-          secrets: answer.secrets,
-          signal: call.signal,
-          baseUrl: transport.baseUrl,
-          idleTimeout: answer.timeout,
-          attempts: answer.attempts,
-          abort: answer.abort,
-          check: (chunk) => checks.response('GenerateContentResponse', chunk, answer.response, answer.secrets),
-          fromWire: dialect.fromWire,
-          onChunk(chunk) {
-            if (chunk.responseId !== undefined) hop.responseId = chunk.responseId
-            if (!auto) return withHttp(chunk, info)
-            const first = chunk.candidates?.[0]
-            if (first?.finishReason !== undefined) {
-              stopped = first.finishReason === 'CONTINUATION'
-              next = stopped ? first.continuationToken : undefined
-              // More is coming: the caller's stream reads as one answer, so this is not its end.
-              if (stopped && next && carriesToken) {
-                delete first.finishReason
-                delete first.continuationToken
-              }
-            }
-            if (chunk.usageMetadata) {
-              hopUsage = chunk.usageMetadata
-              if (addEarlier) chunk.usageMetadata = addEarlier([earlier, hopUsage])
-            }
-            received.push(chunk)
-            return withHttp(chunk, info)
-          },
-        })
-        try {
-          yield* chunks as AsyncGenerator<WithHttp<GenerateContentResponse>>
-        } catch (error) {
-          throw hops.length === 1 ? error : await failed(error)
-        }
-        if (!auto || !stopped) return
-        const { cannotContinue, partialOf, sumUsage } = await continuation()
-        const why = cannotContinue(provider, next, carriesToken, hops.length, maxContinuations, seen)
-        if (why !== undefined) throw new ContinuationError(why, { provider, secrets }).withPartial(partialOf({ chunks: received }, next ?? token, hops.length))
-        earlier = sumUsage([earlier, hopUsage])
-        token = next!
-        seen.add(token)
-        wire = { ...body, continuationToken: token }
-      }
+    streamGenerateContent(params, call = {}) {
+      // Nothing happens until the first next(); the stream code loads with the first stream, so a client that only
+      // calls generateContent never loads it, and each chunk is handed straight from its generator.
+      return deferred(async () => {
+        const route = routes.stream ?? unsupported('streamGenerateContent')
+        const secrets = transport.callSecrets(call)
+        const { model, body } = await prepare(params, 'streamGenerateContentRequest', route, call, secrets)
+        const { streamGeneration } = await (streamModule ??= import('./streamed-generation.ts'))
+        return streamGeneration({ transport, checks, dialect, carriesToken, maxContinuations, continuation }, { route, model, body, call, secrets, auto: continues(call) })
+      })
     },
 
     async countTokens(params, call = {}) {

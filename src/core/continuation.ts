@@ -10,7 +10,9 @@
  * Loaded on the first `CONTINUATION` only: an answer in one piece never loads this module.
  * @module
  */
+import type { UnaryHop } from './client.ts'
 import { ContinuationError, GeminiGatewayError, type PartialAnswer, type ProviderName } from './errors.ts'
+import { hopOf, httpInfo, withHttp, type WithHttp } from './http-info.ts'
 import { mergeChunks } from './response.ts'
 import type { GenerateContentResponse, UsageMetadata } from './types.ts'
 
@@ -100,4 +102,34 @@ export function partialOf(from: { hops: readonly GenerateContentResponse[] } | {
 export function withPartial(error: unknown, provider: ProviderName, partial: PartialAnswer, secrets: readonly string[]): GeminiGatewayError {
   if (error instanceof GeminiGatewayError) return error.partial ? error : error.withPartial(partial)
   return new ContinuationError(`${provider}: a continuation hop failed: ${error instanceof Error ? error.message : String(error)}`, { provider, cause: error, secrets }).withPartial(partial)
+}
+
+/** What a unary continuation needs to know about its client. */
+export interface UnaryContinuation {
+  provider: ProviderName
+  carriesToken: boolean
+  maxContinuations: number
+  secrets: readonly string[]
+}
+
+/** Sends the continuation hops of a unary answer whose first hop is `first`, and merges them. */
+export async function continueUnary(first: UnaryHop, next: (token: string) => Promise<UnaryHop>, c: UnaryContinuation): Promise<WithHttp<GenerateContentResponse>> {
+  const { provider, secrets } = c
+  const hops = [first]
+  const seen = new Set<string>()
+  for (let last = first; continuationOf(last.value) !== undefined || stoppedAtLimit(last.value); ) {
+    const received = { hops: hops.map((h) => h.value) }
+    const token = continuationOf(last.value)
+    const why = cannotContinue(provider, token, c.carriesToken, hops.length, c.maxContinuations, seen)
+    if (why !== undefined) throw new ContinuationError(why, { provider, secrets }).withPartial(partialOf(received, token, hops.length))
+    seen.add(token!)
+    try {
+      last = await next(token!)
+    } catch (error) {
+      throw withPartial(error, provider, partialOf(received, token, hops.length), secrets)
+    }
+    hops.push(last)
+  }
+  const final = hops[hops.length - 1]!.answer
+  return withHttp(mergeHops(hops.map((h) => h.value)), httpInfo(final.response, final.secrets, hops.map((h) => hopOf(h.answer, h.value))))
 }

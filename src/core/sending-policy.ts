@@ -101,37 +101,3 @@ export function judge(error: unknown, operation: Operation, options: PolicyOptio
       return { kind, why, retry: false, failover: false }
   }
 }
-
-/** One row of the policy as the README's error table shows it. */
-export interface PolicyRow {
-  what: string
-  kind: FailureKind
-  /** Sent again to the same provider: a generation, and a quick call. */
-  generation: boolean
-  quick: boolean
-  failover: boolean
-}
-
-/** Representative failures, one per row of the README's table (a test renders the table from these). */
-export const POLICY_EXAMPLES: ReadonlyArray<{ what: string; error: () => unknown }> = [
-  { what: '429 (rate limited, quota)', error: () => new APIStatusError('', { status: 429 }) },
-  { what: '503 `UNAVAILABLE` (overloaded)', error: () => new APIStatusError('', { status: 503 }) },
-  { what: '408, 409 `ABORTED`', error: () => new APIStatusError('', { status: 408 }) },
-  { what: 'a relay has no channel for the model (`ModelUnavailableError`)', error: () => new ModelUnavailableError('', { status: 503 }) },
-  { what: 'no connection made: refused, DNS, TLS (`connected: false`)', error: () => new ConnectionError('', { connected: false }) },
-  { what: '500, 502, 504, other 5xx (also an error body in a 200 that claims one)', error: () => new APIStatusError('', { status: 502 }) },
-  { what: 'no answer within `timeoutMs` / `quickTimeoutMs`', error: () => new TimeoutError('') },
-  { what: 'connection reset or closed once the request went out', error: () => new ConnectionError('') },
-  { what: 'a stream that ends before its first chunk', error: () => new IncompleteStreamError('') },
-  { what: 'other 4xx; a malformed or invalid 2xx body', error: () => new APIStatusError('', { status: 400 }) },
-  { what: 'a middleware or a custom fetch that throws, an invalid header (`CallerError`), an abort, a refused request', error: () => new CallerError('') },
-]
-
-/** The policy as a table, with the default options. */
-export function policyTable(): PolicyRow[] {
-  return POLICY_EXAMPLES.map(({ what, error }) => {
-    const e = error()
-    const generation = judge(e, 'generation')
-    return { what, kind: generation.kind, generation: generation.retry, quick: judge(e, 'quick').retry, failover: generation.failover }
-  })
-}

@@ -7,14 +7,11 @@ import createFetchClient, { type Client, type Middleware } from 'openapi-fetch'
 // Per runtime (package.json "imports"): on Node and Bun, a fetch without the runtime's own 300 s waits.
 import { defaultFetch } from '#fetch'
 import type { Dialect, Route } from './dialect.ts'
-import { CallerError, ConfigurationError, MalformedResponseError, UserAbortError, type GeminiGatewayError } from './errors.ts'
+import { ConfigurationError, MalformedResponseError, UserAbortError, type GeminiGatewayError } from './errors.ts'
 import { findBodyError } from './internal/body.ts'
 import { loadErrorBodies as errorBodies } from './internal/load-error-bodies.ts'
 import { credentialValues } from './internal/redact.ts'
-import { oneLine, withProvider } from './internal/text.ts'
-import { isLocalFetchFailure } from './local-failure.ts'
 import { DEFAULT_MAX_RETRIES, retryDelayMs, sleep } from './retry.ts'
-import { judge } from './sending-policy.ts'
 import type { CallOptions } from './types.ts'
 
 /** Generations: 10 minutes per attempt, as openai-node and anthropic-sdk-typescript give theirs. */
@@ -103,6 +100,8 @@ class WireRequest {
   }
 }
 
+let policyModule: Promise<typeof import('./sending-policy.ts')> | undefined
+
 /** Errors from decompressing a body (zlib, brotli): the bytes are wrong, not the connection. */
 function isDecodingError(error: unknown): boolean {
   for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
@@ -113,10 +112,11 @@ function isDecodingError(error: unknown): boolean {
 
 /** A header value fetch would refuse (a line break, a NUL): found when the client is made, not at the first call. */
 function refuseBadValue(provider: Dialect['name'], what: string, value: string): void {
-  const at = value.search(/[\r\n\0]/)
+  const trimmed = value.trim()
+  const at = trimmed.search(/[\r\n\0]/)
   if (at !== -1) {
-    const char = value[at] === '\0' ? 'a NUL character' : 'a line break'
-    throw new ConfigurationError(`${provider}: ${what} holds ${char} at character ${at + 1} of ${value.length} (pasted from a wrapped line?); remove it`, { provider })
+    const char = trimmed[at] === '\0' ? 'a NUL character' : 'a line break'
+    throw new ConfigurationError(`${provider}: ${what} holds ${char} at character ${at + 1} of ${trimmed.length} (pasted from a wrapped line?); remove it`, { provider })
   }
 }
 
@@ -154,20 +154,19 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
   // What fetch itself threw (the network edge): everything else thrown by a call is the caller's own.
   const fromFetch = new WeakSet<object>()
 
-  /** The network edge: what fetch throws is marked as its own, and an error body is read as the server wrote it. */
+  /** The network edge: what fetch throws (or reading an error body) is marked as its own; an error body is read as the server wrote it. */
   async function edge(request: Request): Promise<Response> {
-    let response: Response
     try {
-      response = request instanceof WireRequest ? await fetchImpl(request.url, request.init) : await fetchImpl(request)
+      const response = request instanceof WireRequest ? await fetchImpl(request.url, request.init) : await fetchImpl(request)
+      if (response.ok) return response
+      const text = await response.text()
+      const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
+      errorText.set(copy, text)
+      return copy
     } catch (error) {
       if (typeof error === 'object' && error !== null) fromFetch.add(error)
       throw error
     }
-    if (response.ok) return response
-    const text = await response.text()
-    const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
-    errorText.set(copy, text)
-    return copy
   }
 
   const client = createFetchClient<any>({
@@ -221,13 +220,6 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
       if (disguised) return { failure: disguised }
     }
     return { json }
-  }
-
-  /** A failure thrown by a call that did not come from the network: a middleware, a header value, a custom fetch. */
-  function callerError(cause: unknown, fetched: boolean, secrets: readonly string[]): CallerError {
-    const what = fetched ? 'fetch refused the request before sending it' : 'the request failed before it was sent (a middleware threw, or fetch refused a header value)'
-    const message = cause instanceof Error ? cause.message : String(cause)
-    return new CallerError(withProvider(provider, `${what}: ${oneLine(message, 300)}`), { provider, cause, secrets })
   }
 
   /** Whether `error`, or an error it wraps (a middleware's onError may wrap it), came out of fetch itself. */
@@ -288,9 +280,12 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           // A body that cannot be decompressed will not decode on a second try either.
           throw new MalformedResponseError(`${provider}: the response body could not be decoded (${(cause as Error)?.message ?? cause})`, { provider, cause, secrets })
         }
-        const fetched = readingBody || timedOut ? cause : thrownByFetch(cause)
-        if (fetched === undefined || (!readingBody && !timedOut && isLocalFetchFailure(fetched))) throw callerError(cause, fetched !== undefined, secrets)
-        failure = (await errorBodies()).transportError({
+        const bodies = await errorBodies()
+        if (!readingBody && !timedOut) {
+          const own = bodies.callerError({ provider, cause, fetched: thrownByFetch(cause), secrets })
+          if (own) throw own
+        }
+        failure = bodies.transportError({
           provider, baseUrl, cause, secrets, phase: readingBody ? 'body' : 'response', timeout: timedOut ? limit : undefined, attempts: attempt, elapsedMs: Date.now() - started,
         })
       }
@@ -304,7 +299,8 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           failure = (await errorBodies()).errorFromResponse({ status: response.status, headers: response.headers, bodyText: text, provider, secrets })
         }
       }
-      if (attempt > maxRetries || !judge(failure, operation, policy).retry) throw failure
+      // The sending policy loads with the first failure: an answer that comes at once never needs it.
+      if (attempt > maxRetries || !(await (policyModule ??= import('./sending-policy.ts'))).judge(failure, operation, policy).retry) throw failure
       await sleep(retryDelayMs(attempt, failure!.headers, { details: failure!.details }), call.signal).catch(() => { throw abortError(call.signal!, secrets) })
     }
   }

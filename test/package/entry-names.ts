@@ -7,8 +7,8 @@ import { pascal } from '../../scripts/lib/registry-emit.ts'
  * `create<Name>Client` (generated/clients.ts), so those follow the registry.
  */
 export const ENTRY_VALUES = [
-  'APIStatusError', 'AllProvidersFailedError', 'AuthenticationError', 'BadRequestError', 'ConfigurationError', 'ConflictError',
-  'ConnectionError', 'GeminiGatewayError', 'IncompleteStreamError', 'InternalServerError', 'MalformedResponseError',
+  'APIStatusError', 'AllProvidersFailedError', 'AuthenticationError', 'BadRequestError', 'CallerError', 'ConfigurationError', 'ConflictError',
+  'ConnectionError', 'ContinuationError', 'GeminiGatewayError', 'IncompleteStreamError', 'InternalServerError', 'MalformedResponseError',
   'ModelUnavailableError', 'NotFoundError', 'PermissionDeniedError', 'RateLimitError', 'RequestValidationError',
   'ResponseValidationError', 'StreamError', 'TimeoutError', 'UnprocessableEntityError', 'UserAbortError',
   'createClient', 'createFailoverClient', 'functionCalls', 'isFailoverError', 'isFinalChunk', 'mergeChunks',

@@ -7,6 +7,7 @@ import {
   type APIStatusErrorOptions,
   AuthenticationError,
   BadRequestError,
+  CallerError,
   ConflictError,
   ConnectionError,
   InternalServerError,
@@ -23,6 +24,7 @@ import {
 import { findBodyError, isPresent, isRecord, own } from './body.ts'
 import { requestIdOf, type HeadersInput } from './headers.ts'
 import { redactCause, redactSecrets, redactValue } from './redact.ts'
+import { isLocalFetchFailure } from './local-failure.ts'
 import { oneLine, raiseHint, withProvider } from './text.ts'
 
 /** Codes and request ids are identifiers: anything longer is junk, cut it. */
@@ -583,4 +585,22 @@ function reasonOf(error: unknown): { code: string | undefined; message: string }
 /** `300 ms`, `65 s`, `1.5 s`. */
 function duration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`
+}
+
+// ---------------------------------------------------------------------------------------------
+// The caller's own failures
+
+/**
+ * A failure of the caller's own code or settings, if `cause` is one: thrown before fetch was reached (a middleware,
+ * a header value openapi-fetch's Headers refused), or by fetch for a local reason (`fetched`; see
+ * local-failure.ts). Undefined for a network failure.
+ */
+export function callerError(input: { provider: ProviderName; cause: unknown; fetched: unknown; secrets: readonly string[] }): CallerError | undefined {
+  const { provider, cause, fetched, secrets } = input
+  if (fetched !== undefined && !isLocalFetchFailure(fetched)) return undefined
+  const what = fetched !== undefined ? 'fetch refused the request before sending it' : 'the request failed before it was sent (a middleware threw, or fetch refused a header value)'
+  // The innermost message says what was refused ("fetch failed" wraps "invalid x-trace header"); scrubbed before it is cut.
+  let message = cause instanceof Error ? cause.message : String(cause)
+  for (let e: any = cause, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) if (e.message) message = e.message
+  return new CallerError(withProvider(provider, `${what}: ${oneLine(redactSecrets(message, secrets), 300)}`), { provider, cause, secrets })
 }

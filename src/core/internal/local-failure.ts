@@ -8,12 +8,14 @@
 const NETWORK_WORDS = /fetch failed|failed to fetch|networkerror|load failed|network|connect|socket|reset|refused|closed|terminated|timed? ?out|unreachable|dns|getaddrinfo|tls|ssl|certificate|eof|error sending request|broken pipe/i
 const REQUEST_WORDS = /header|invalid url|url is invalid|failed to parse url|invalid method|method .* (is|cannot)|cannot have body|duplex|requestinit|forbidden/i
 
-/** The first string `code` down the cause chain: a system code (ECONNRESET, UND_ERR_SOCKET, ConnectionRefused...). */
-function systemCode(error: unknown): string | undefined {
-  for (let e: any = error, depth = 0; e && typeof e === 'object' && depth < 6; e = e.cause, depth++) {
-    if (typeof e.code === 'string' && e.code !== '' && e.code !== 'ERR_INVALID_ARG_TYPE' && e.code !== 'ERR_INVALID_ARG_VALUE' && !/^ERR_INVALID_(HTTP_TOKEN|CHAR)$/.test(e.code)) return e.code
-  }
-  return undefined
+/** Codes that say the request itself was refused before sending (undici's argument checks, Node's). */
+const LOCAL_CODES = /^(UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALID_[A-Z_]+)$/
+
+/** The string `code`s down the cause chain: system codes (ECONNRESET, UND_ERR_SOCKET, ConnectionRefused...) or argument checks. */
+function codes(error: unknown): string[] {
+  const found: string[] = []
+  for (let e: any = error, depth = 0; e && typeof e === 'object' && depth < 6; e = e.cause, depth++) if (typeof e.code === 'string' && e.code !== '') found.push(e.code)
+  return found
 }
 
 export function isLocalFetchFailure(error: unknown): boolean {
@@ -21,7 +23,9 @@ export function isLocalFetchFailure(error: unknown): boolean {
   const { name, message } = error as { name?: unknown; message?: unknown }
   // Aborts are judged by who aborted (the caller's signal, or the client's timer) before this is asked.
   if (name === 'AbortError' || name === 'TimeoutError') return false
-  if (systemCode(error) !== undefined) return false
+  const found = codes(error)
+  if (found.some((code) => LOCAL_CODES.test(code))) return true
+  if (found.length > 0) return false
   const text = typeof message === 'string' ? message : ''
   if (NETWORK_WORDS.test(text)) return false
   if (name === 'TypeError') return REQUEST_WORDS.test(text)
