@@ -16,7 +16,7 @@ import YAML from 'yaml'
 import { operationBodies, reachable, type OpenAPIDoc } from './lib/json-schema.ts'
 import { unmatchedActions } from './lib/overlay-check.ts'
 import { emitRequestNames } from './lib/names-emit.ts'
-import { emitProviderIndex, providerIndexData } from './lib/provider-meta.ts'
+import { emitDropReasons, emitProviderIndex, providerIndexData } from './lib/provider-meta.ts'
 import { packageExports, withExports } from './lib/package-exports.ts'
 import {
   clientModule,
@@ -92,6 +92,9 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc, requ
   out[`${dir}/schemas.ts`] = emitTypeBox(schemas, header)
   out[`${dir}/index.ts`] = emitProviderIndex(name, doc, header)
   out[`${dir}/validators/request-names.ts`] = requestNames
+  // Why each dropped field matters: only for a gateway whose spec marks some (x-gateway-drops).
+  const reasons = emitDropReasons(name, doc, header)
+  if (reasons !== undefined) out[`${dir}/validators/drops.ts`] = reasons
   for (const variant of ['request', 'response', 'responseStrict'] as const) {
     const direction = variant === 'request' ? 'request' : 'response'
     const mine = bodies.filter((b) => b.direction === direction)
@@ -118,6 +121,7 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc, requ
     `  responseStrict: { load: () => import('./response-strict.ts'), schemas: () => import('./response-strict-schemas.ts') },`,
     `  /** The canonical request's field names (Google's, for every provider), to read snake_case spellings. */`,
     `  names: () => import('./request-names.ts'),`,
+    ...(reasons === undefined ? [] : [`  /** Why each field the gateway drops matters (x-gateway-drops), loaded when a request holds one. */`, `  drops: () => import('./drops.ts'),`]),
     '}',
     '',
   ].join('\n')

@@ -9,12 +9,6 @@ export const envKey = "ANYFAST_API_KEY"
 export const defaultBaseUrl = "https://www.anyfast.ai"
 /** Where the API key goes, from the spec's first security requirement. */
 export const auth = {"kind":"bearer"} as const
-/** Whether a security requirement of the spec needs no key: the credentials below are enough alone. */
-export const keyOptional = false
-/** Headers besides the key, each filled from a client option (security schemes with x-client-option). */
-export const credentials = [] as const
-/** Server URL variables, each filled from a client option (x-client-option). */
-export const urlOptions = [] as const
 /** The path segment each client `apiVersion` maps to (info.x-api-versions); a version not listed is not served. */
 export const apiVersions = {"v1beta":"v1beta","v1":"v1"} as const
 /** Model ids the provider documents; others are accepted too. */
@@ -33,133 +27,9 @@ export const routes = {
     "inferred": true
   }
 } as const
-/** Request fields the gateway drops without a word, per operation (x-gateway-drops): refused before sending. */
-export const drops: Record<string, readonly { at: string; why: string }[]> = {
-  "generateContent": [
-    {
-      "at": "/continuationToken",
-      "why": "its request struct has no continuationToken, so the answer would start over from the beginning, and be billed again, instead of going on"
-    },
-    {
-      "at": "/serviceTier",
-      "why": "its request struct has no serviceTier, so a flex or priority request would run, and be billed, at the standard tier"
-    },
-    {
-      "at": "/generationConfig/responseFormat",
-      "why": "its generation config struct has no responseFormat, so the output format asked for (text schema, audio encoding, image format) would be ignored"
-    },
-    {
-      "at": "/generationConfig/enableAffectiveDialog",
-      "why": "its generation config struct has no enableAffectiveDialog, so a native-audio model would answer without adapting to the speaker's tone"
-    },
-    {
-      "at": "/generationConfig/translationConfig",
-      "why": "its generation config struct has no translationConfig, so the answer would not be translated"
-    },
-    {
-      "at": "/generationConfig/audioTranscriptionConfig",
-      "why": "its generation config struct has no audioTranscriptionConfig, so the transcription settings (languages, diarization, vocabulary, timestamps) would be ignored"
-    },
-    {
-      "at": "/systemInstruction/parts/*/toolResponse",
-      "why": "its part struct has no toolResponse, so the server-side tool result would vanish from the history Google needs echoed back (a part left empty is refused by Google)"
-    },
-    {
-      "at": "/systemInstruction/parts/*/toolCall",
-      "why": "its part struct has no toolCall, so the server-side tool call would vanish from the history Google needs echoed back (a part left empty is refused by Google)"
-    },
-    {
-      "at": "/systemInstruction/parts/*/mediaProcessing",
-      "why": "its part struct has no mediaProcessing, so the video would be examined the default way, which changes the answer and the tokens billed"
-    },
-    {
-      "at": "/systemInstruction/parts/*/speechMetadata",
-      "why": "its part struct has no speechMetadata, so a multi-speaker text-to-speech answer would lose who speaks each part and how"
-    },
-    {
-      "at": "/contents/*/parts/*/toolResponse",
-      "why": "its part struct has no toolResponse, so the server-side tool result would vanish from the history Google needs echoed back (a part left empty is refused by Google)"
-    },
-    {
-      "at": "/contents/*/parts/*/toolCall",
-      "why": "its part struct has no toolCall, so the server-side tool call would vanish from the history Google needs echoed back (a part left empty is refused by Google)"
-    },
-    {
-      "at": "/contents/*/parts/*/mediaProcessing",
-      "why": "its part struct has no mediaProcessing, so the video would be examined the default way, which changes the answer and the tokens billed"
-    },
-    {
-      "at": "/contents/*/parts/*/speechMetadata",
-      "why": "its part struct has no speechMetadata, so a multi-speaker text-to-speech answer would lose who speaks each part and how"
-    },
-    {
-      "at": "/store",
-      "why": "its request struct has no store, so the project's logging default would decide whether Google keeps the request, not this field"
-    }
-  ],
-  "streamGenerateContent": [
-    {
-      "at": "/continuationToken",
-      "why": "its request struct has no continuationToken, so the answer would start over from the beginning, and be billed again, instead of going on"
-    },
-    {
-      "at": "/serviceTier",
-      "why": "its request struct has no serviceTier, so a flex or priority request would run, and be billed, at the standard tier"
-    },
-    {
-      "at": "/generationConfig/responseFormat",
-      "why": "its generation config struct has no responseFormat, so the output format asked for (text schema, audio encoding, image format) would be ignored"
-    },
-    {
-      "at": "/generationConfig/enableAffectiveDialog",
-      "why": "its generation config struct has no enableAffectiveDialog, so a native-audio model would answer without adapting to the speaker's tone"
-    },
-    {
-      "at": "/generationConfig/translationConfig",
-      "why": "its generation config struct has no translationConfig, so the answer would not be translated"
-    },
-    {
-      "at": "/generationConfig/audioTranscriptionConfig",
-      "why": "its generation config struct has no audioTranscriptionConfig, so the transcription settings (languages, diarization, vocabulary, timestamps) would be ignored"
-    },
-    {
-      "at": "/systemInstruction/parts/*/toolResponse",
-      "why": "its part struct has no toolResponse, so the server-side tool result would vanish from the history Google needs echoed back (a part left empty is refused by Google)"
-    },
-    {
-      "at": "/systemInstruction/parts/*/toolCall",
-      "why": "its part struct has no toolCall, so the server-side tool call would vanish from the history Google needs echoed back (a part left empty is refused by Google)"
-    },
-    {
-      "at": "/systemInstruction/parts/*/mediaProcessing",
-      "why": "its part struct has no mediaProcessing, so the video would be examined the default way, which changes the answer and the tokens billed"
-    },
-    {
-      "at": "/systemInstruction/parts/*/speechMetadata",
-      "why": "its part struct has no speechMetadata, so a multi-speaker text-to-speech answer would lose who speaks each part and how"
-    },
-    {
-      "at": "/contents/*/parts/*/toolResponse",
-      "why": "its part struct has no toolResponse, so the server-side tool result would vanish from the history Google needs echoed back (a part left empty is refused by Google)"
-    },
-    {
-      "at": "/contents/*/parts/*/toolCall",
-      "why": "its part struct has no toolCall, so the server-side tool call would vanish from the history Google needs echoed back (a part left empty is refused by Google)"
-    },
-    {
-      "at": "/contents/*/parts/*/mediaProcessing",
-      "why": "its part struct has no mediaProcessing, so the video would be examined the default way, which changes the answer and the tokens billed"
-    },
-    {
-      "at": "/contents/*/parts/*/speechMetadata",
-      "why": "its part struct has no speechMetadata, so a multi-speaker text-to-speech answer would lose who speaks each part and how"
-    },
-    {
-      "at": "/store",
-      "why": "its request struct has no store, so the project's logging default would decide whether Google keeps the request, not this field"
-    }
-  ]
-}
+/** Request fields the gateway drops without a word, per operation (x-gateway-drops; why: validators/drops.ts): refused before sending. */
+const dropped0 = ["/continuationToken","/serviceTier","/generationConfig/responseFormat","/generationConfig/enableAffectiveDialog","/generationConfig/translationConfig","/generationConfig/audioTranscriptionConfig","/systemInstruction/parts/*/toolResponse","/systemInstruction/parts/*/toolCall","/systemInstruction/parts/*/mediaProcessing","/systemInstruction/parts/*/speechMetadata","/contents/*/parts/*/toolResponse","/contents/*/parts/*/toolCall","/contents/*/parts/*/mediaProcessing","/contents/*/parts/*/speechMetadata","/store"]
+export const dropped: Record<string, readonly string[]> = { generateContent: dropped0, streamGenerateContent: dropped0 }
 /** The client options this provider takes besides every client's. */
 export interface Options {
 }

@@ -9,12 +9,6 @@ export const envKey = "LITELLM_API_KEY"
 export const defaultBaseUrl = "http://localhost:4000"
 /** Where the API key goes, from the spec's first security requirement. */
 export const auth = {"kind":"header","name":"x-goog-api-key"} as const
-/** Whether a security requirement of the spec needs no key: the credentials below are enough alone. */
-export const keyOptional = false
-/** Headers besides the key, each filled from a client option (security schemes with x-client-option). */
-export const credentials = [] as const
-/** Server URL variables, each filled from a client option (x-client-option). */
-export const urlOptions = [] as const
 /** The path segment each client `apiVersion` maps to (info.x-api-versions); a version not listed is not served. */
 export const apiVersions = {"v1beta":"v1beta","v1":"v1"} as const
 /** Model ids the provider documents; others are accepted too. */
@@ -48,8 +42,6 @@ export const routes = {
     "inferred": false
   }
 } as const
-/** Request fields the gateway drops without a word, per operation (x-gateway-drops): refused before sending. */
-export const drops: Record<string, readonly { at: string; why: string }[]> = {}
 /** The client options this provider takes besides every client's. */
 export interface Options {
 }

@@ -145,12 +145,10 @@ export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: st
     `export const defaultBaseUrl = ${JSON.stringify(defaultBaseUrl)}`,
     `/** Where the API key goes, from the spec's first security requirement. */`,
     `export const auth = ${JSON.stringify(auth)} as const`,
-    `/** Whether a security requirement of the spec needs no key: the credentials below are enough alone. */`,
-    `export const keyOptional = ${JSON.stringify(keyOptional)}`,
-    `/** Headers besides the key, each filled from a client option (security schemes with x-client-option). */`,
-    `export const credentials = ${JSON.stringify(credentials)} as const`,
-    `/** Server URL variables, each filled from a client option (x-client-option). */`,
-    `export const urlOptions = ${JSON.stringify(urlOptions)} as const`,
+    // What only some providers have is emitted only for them: the others' bundles carry nothing of it.
+    ...(keyOptional ? [`/** A security requirement of the spec needs no key: the credentials below are enough alone. */`, `export const keyOptional = true`] : []),
+    ...(credentials.length > 0 ? [`/** Headers besides the key, each filled from a client option (security schemes with x-client-option). */`, `export const credentials = ${JSON.stringify(credentials.map(({ description: _, ...c }) => c))} as const`] : []),
+    ...(urlOptions.length > 0 ? [`/** Server URL variables, each filled from a client option (x-client-option). */`, `export const urlOptions = ${JSON.stringify(urlOptions.map(({ description: _, ...u }) => u))} as const`] : []),
     `/** The path segment each client \`apiVersion\` maps to (info.x-api-versions); a version not listed is not served. */`,
     `export const apiVersions = ${JSON.stringify(apiVersions)} as const`,
     `/** Model ids the provider documents; others are accepted too. */`,
@@ -158,12 +156,38 @@ export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: st
     `export type DocumentedModel = (typeof documentedModels)[number]`,
     `/** Every operation the spec describes, by operationId. */`,
     `export const routes = ${JSON.stringify(routes, null, 2)} as const`,
-    `/** Request fields the gateway drops without a word, per operation (x-gateway-drops): refused before sending. */`,
-    `export const drops: Record<string, readonly { at: string; why: string }[]> = ${JSON.stringify(drops, null, 2)}`,
+    ...(Object.keys(drops).length > 0
+      ? [
+          `/** Request fields the gateway drops without a word, per operation (x-gateway-drops; why: validators/drops.ts): refused before sending. */`,
+          // One list per distinct set of pointers, shared by the operations that have it.
+          ...dedupedDrops(drops),
+        ]
+      : []),
     `/** The client options this provider takes besides every client's. */`,
     `export interface Options {`,
     ...options.flatMap((o) => [...doc(o.description, '  '), `  ${o.option}?: string`]),
     `}`,
     '',
   ].join('\n')
+}
+
+/** validators/drops.ts: why each dropped field matters, loaded only when a body holds one. */
+export function emitDropReasons(provider: string, doc: OpenAPIDoc, header: string): string | undefined {
+  const reasons = Object.fromEntries(Object.values(dropsOf(doc)).flat().map((d) => [d.at, d.why]))
+  if (Object.keys(reasons).length === 0) return undefined
+  return [
+    header,
+    `/** Why each field ${provider} drops (x-gateway-drops) matters, by its pointer pattern; loaded when a request holds one. */`,
+    `export const reasons: Readonly<Record<string, string>> = ${JSON.stringify(reasons, null, 2)}`,
+    '',
+  ].join('\n')
+}
+
+/** `export const dropped = {op: list}`, each distinct list written once. */
+function dedupedDrops(drops: Record<string, Drop[]>): string[] {
+  const lists = [...new Set(Object.values(drops).map((list) => JSON.stringify(list.map((d) => d.at))))]
+  return [
+    ...lists.map((list, i) => `const dropped${i} = ${list}`),
+    `export const dropped: Record<string, readonly string[]> = { ${Object.entries(drops).map(([op, list]) => `${op}: dropped${lists.indexOf(JSON.stringify(list.map((d) => d.at)))}`).join(', ')} }`,
+  ]
 }

@@ -82,6 +82,8 @@ export function emitGeneratedClient(root: string, entry: RegistryInput, header: 
   const P = pascal(name)
   // Fields its request adds to Google's (vertex's labels) are typed on its client; those it lacks are left out.
   const own = doc.components?.schemas?.GenerateContentRequest !== undefined
+  // Options of its own (server variables, credential headers): read by spec-options.ts, imported only where needed.
+  const options = index.urlOptions.length > 0 || index.credentials.length > 0
   const quirks = relay === undefined ? undefined : `src/providers/${relay}-quirks.ts`
   if (quirks !== undefined && !has(root, quirks)) throw new Error(`${name}: x-gateway.relay is ${relay}, but ${quirks} (exporting ${relay}Quirks) is missing`)
   return [
@@ -95,9 +97,12 @@ export function emitGeneratedClient(root: string, entry: RegistryInput, header: 
     `import { clientFactory, type ProviderClient } from '../../src/core/client.ts'`,
     `import { dialectOf } from '../../src/core/dialect.ts'`,
     ...(relay === undefined ? [] : [`import { ${relay}Quirks } from '../../${quirks}'`]),
+    ...(options ? [`import { specOptions } from '../../src/core/spec-options.ts'`] : []),
     ...(own ? [`import type { GenerateContentBody } from '../../src/core/types.ts'`, `import type { components } from './types.ts'`] : []),
     '',
-    `export const ${name}Dialect = dialectOf(meta, validators${relay === undefined ? '' : `, ${relay}Quirks`})`,
+    `export const ${name}Dialect = dialectOf(meta, validators${
+      relay === undefined && !options ? '' : options ? `, { ${relay === undefined ? '' : `...${relay}Quirks, `}...specOptions(meta) }` : `, ${relay}Quirks`
+    })`,
     `export type ${P}Model = meta.DocumentedModel`,
     ...(own
       ? [

@@ -3,7 +3,7 @@
  * refused before sending when Google or the gateway would reject or drop it, and each answer against the
  * provider's generated validators. Checks that pass cost no promise: the hot path stays synchronous.
  */
-import type { Dialect, Drop } from './dialect.ts'
+import type { Dialect } from './dialect.ts'
 import { RequestValidationError, ResponseValidationError } from './errors.ts'
 import type { NameTable } from './normalize.ts'
 import type { CallOptions, GenerateContentParams } from './types.ts'
@@ -43,26 +43,6 @@ export function bareModel(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model
 }
 
-/** Where in `body` each dropped field is present: the pattern's `*` steps through every array item. */
-export function droppedIn(body: unknown, drops: readonly Drop[]): { path: string; why: string }[] {
-  const found: { path: string; why: string }[] = []
-  const visit = (value: unknown, steps: readonly string[], at: string, why: string): void => {
-    if (value === undefined || value === null || typeof value !== 'object') return
-    const [step, ...rest] = steps
-    if (step === '*') {
-      if (Array.isArray(value)) value.forEach((item, i) => visit(item, rest, `${at}/${i}`, why))
-      return
-    }
-    if (Array.isArray(value) || !Object.hasOwn(value, step!)) return
-    const next = (value as Record<string, unknown>)[step!]
-    if (rest.length === 0) {
-      if (next !== undefined) found.push({ path: `${at}/${step}`, why })
-    } else visit(next, rest, `${at}/${step}`, why)
-  }
-  for (const { at, why } of drops) visit(body, at.split('/').slice(1), '', why)
-  return found.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }))
-}
-
 export function createChecks(dialect: Dialect, options: { requestValidation?: RequestValidation | undefined; responseValidation?: ResponseValidation | undefined }): Checks {
   const provider = dialect.name
   const validation = options.responseValidation ?? 'tolerant'
@@ -90,15 +70,18 @@ export function createChecks(dialect: Dialect, options: { requestValidation?: Re
       const issues = unplaced.map((key) => ({ path: '', message: `"${key}": ${provider} has no place for this field and would drop it; leave it out, or send this request through another provider` }))
       return Promise.reject(new RequestValidationError(issues, { provider, secrets }))
     }
-    const drops = dialect.drops?.[operationId]
-    const lost = [
-      ...(drops === undefined ? [] : droppedIn(body, drops).map(({ path, why }) => ({ path, message: `${provider} drops this field without a word: ${why}; leave it out, or send this request through another provider` }))),
-      ...(dialect.refuse?.(body, operationId) ?? []),
-    ]
-    if (lost.length) return Promise.reject(new RequestValidationError(lost, { provider, secrets }))
+    // What the gateway would lose of this body (newapi's quirks: the fields its spec says it drops, and more).
+    const lost = dialect.refuse?.(body, operationId, dialect)
+    if (lost !== undefined && !Array.isArray(lost)) return lost.then((issues) => (issues.length ? Promise.reject(new RequestValidationError(issues, { provider, secrets })) : validate(operationId, body, secrets)))
+    if (lost?.length) return Promise.reject(new RequestValidationError(lost, { provider, secrets }))
+    return validate(operationId, body, secrets)
+  }
+
+  /** The body against the provider's request schema. */
+  function validate(operationId: string, body: Record<string, unknown>, secrets: readonly string[]): Promise<void> | undefined {
     const name = `${operationId}Request`
     const set = requestSet.current()
-    if (!set) return requestSet.ready().then(() => request(operationId, body, call, secrets))
+    if (!set) return requestSet.ready().then(() => validate(operationId, body, secrets))
     if (set.checks[name]?.(body)) return undefined
     return issuesOf(set, name, body).then((issues) => {
       if (issues.length) throw new RequestValidationError(issues, { provider, secrets })

@@ -8,6 +8,7 @@ import { bareModel, createChecks } from './checks.ts'
 import { carries, type Dialect, type Route } from './dialect.ts'
 import { ConfigurationError, MalformedResponseError } from './errors.ts'
 import { hopOf, httpInfo, withHttp, type WithHttp } from './http-info.ts'
+import { envValue } from './internal/env.ts'
 import { createTransport, type JsonAnswer, type TransportOptions } from './transport.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { RequestValidation, ResponseValidation } from './validate.ts'
@@ -116,11 +117,6 @@ export type ProviderClient<
   'provider' | 'use' | 'eject' | 'raw' | (Options['methods'] extends Method ? Options['methods'] : Extract<keyof Meta['routes'], Method>)
 >
 
-function envKey(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  return env?.[name] || undefined
-}
-
 /** One hop of a unary answer: the response as the caller gets it, and the exchange behind it. */
 export interface UnaryHop { value: GenerateContentResponse; answer: JsonAnswer }
 
@@ -142,78 +138,27 @@ function deferred<T>(start: () => Promise<AsyncGenerator<T>>): AsyncGenerator<T>
   return self
 }
 
-/** The value of a provider's own option (`accountId`, `gatewayToken`): what the caller passed, else its environment variable. */
-function optionValue(options: Record<string, unknown>, option: string, env?: string): string | undefined {
-  const value = options[option]
-  if (typeof value === 'string' && value.trim() !== '') return value.trim()
-  return env === undefined ? undefined : envKey(env)?.trim() || undefined
-}
-
-/**
- * The base URL with its `{variables}` filled from the provider's options (cloudflare's account and gateway ids). Both
- * ways of giving them at once, or neither, is a ConfigurationError that says what is missing.
- */
-function baseUrlOf(dialect: Dialect, options: ClientOptions & Record<string, unknown>): string | undefined {
-  const vars = dialect.urlOptions ?? []
-  if (vars.length === 0) return options.baseUrl
-  const provider = dialect.name
-  const url = options.baseUrl ?? dialect.defaultBaseUrl
-  const given = vars.filter((v) => optionValue(options, v.option) !== undefined)
-  const holes = vars.filter((v) => url.includes(`{${v.variable}}`))
-  const example = dialect.defaultBaseUrl.replace(/\{([^}]+)\}/g, (_, name: string) => `<${name}>`)
-  if (holes.length === 0) {
-    if (given.length > 0) throw new ConfigurationError(`${provider}: ${given.map((v) => v.option).join(' and ')} and a baseUrl that already holds them were both given; pass one or the other`, { provider })
-    return url
-  }
-  const missing = holes.filter((v) => optionValue(options, v.option) === undefined)
-  if (missing.length > 0) {
-    const what = missing.map((v) => `${v.option} (${v.description.replace(/\.$/, '')})`).join(' and ')
-    throw new ConfigurationError(`${provider}: no ${missing.map((v) => v.variable.replace(/_/g, ' ')).join(' and ')}: pass ${what}, or a baseUrl that holds them, such as ${example}`, { provider })
-  }
-  return holes.reduce((u, v) => u.replaceAll(`{${v.variable}}`, encodeURIComponent(optionValue(options, v.option)!)), url)
-}
-
 /** The routes with their version segment set to `apiVersion`'s (`/v1beta/…` → `/v1/…`; Vertex AI `/v1beta1/…` → `/v1/…`). */
 function routesFor(dialect: Dialect, apiVersion: ApiVersion | undefined): Dialect['routes'] {
-  const provider = dialect.name
-  const versions = dialect.apiVersions ?? { v1beta: 'v1beta' }
   if (apiVersion === undefined || apiVersion === 'v1beta') return dialect.routes
-  const segment = versions[apiVersion]
-  if (segment === undefined) {
-    const served = Object.keys(versions).join(', ')
-    throw new ConfigurationError(`${provider}: apiVersion ${String(apiVersion)} is not served by ${provider} (it serves ${served})`, { provider })
-  }
-  const from = `/${versions.v1beta}/`
-  const move = <R extends Route | undefined>(route: R): R => (route && route.path.includes(from) ? { ...route, path: route.path.replace(from, `/${segment}/`) } : route)
-  const routes = dialect.routes
-  return { generate: move(routes.generate), stream: move(routes.stream), countTokens: move(routes.countTokens), listModels: move(routes.listModels), getModel: move(routes.getModel) }
-}
-
-/** The credential headers the provider's options fill (cloudflare's `cf-aig-authorization: Bearer <gatewayToken>`). */
-function credentialHeaders(dialect: Dialect, options: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const c of dialect.credentials ?? []) {
-    const value = optionValue(options, c.option, c.env)
-    if (value !== undefined) out[c.header] = `${c.prefix}${value}`
-  }
-  return out
+  const { name: provider, apiVersions: versions = {} } = dialect
+  const to = versions[apiVersion]
+  if (to === undefined) throw new ConfigurationError(`${provider}: apiVersion ${apiVersion} is not served by ${provider} (it serves ${Object.keys(versions).join(', ')})`, { provider })
+  return Object.fromEntries(Object.entries(dialect.routes).map(([k, r]) => [k, { ...r, path: r.path.replace(`/${versions.v1beta}/`, `/${to}/`) }])) as Dialect['routes']
 }
 
 export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions = {}): C {
-  const own = options as ClientOptions & Record<string, unknown>
-  const credentials = credentialHeaders(dialect, own)
-  const apiKey = options.apiKey ?? envKey(dialect.envKey)
-  const keyless = dialect.keyOptional === true && (dialect.credentials ?? []).every((c) => credentials[c.header] !== undefined)
-  if (!apiKey && !keyless) {
-    const alone = dialect.keyOptional ? `, or ${(dialect.credentials ?? []).map((c) => `${c.option}${c.env ? ` (or ${c.env})` : ''}`).join(' and ')} alone` : ''
-    throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}${alone}`, { provider: dialect.name })
+  // The provider's own options (cloudflare's ids and gateway token), where its spec has some.
+  const own = dialect.configure?.(options as ClientOptions & Record<string, unknown>)
+  const apiKey = options.apiKey ?? envValue(dialect.envKey)
+  if (!apiKey && !own?.keyless) {
+    throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}${own?.alternative ? `, or ${own.alternative}` : ''}`, { provider: dialect.name })
   }
   const routes = routesFor(dialect, options.apiVersion)
   const transport = createTransport(dialect, {
     ...options,
     apiKey: apiKey ?? '',
-    baseUrl: baseUrlOf(dialect, own),
-    headers: Object.keys(credentials).length === 0 ? options.headers : { ...options.headers, ...credentials },
+    ...(own && { baseUrl: own.baseUrl, headers: { ...options.headers, ...own.headers } }),
   } satisfies TransportOptions)
   const { provider, send } = transport
   const checks = createChecks(dialect, options)

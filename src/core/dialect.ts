@@ -9,12 +9,23 @@ import type { LazyValidatorSet, ValidatorSet } from './validate.ts'
 
 export interface Route { method: string; path: string }
 
+/** A reason to refuse a request, at a JSON pointer. */
+export interface Issue { path: string; message: string }
+
+/** What a provider's own options make of a client's: its base URL, extra headers, whether the key may be left out. */
+export type Configure = (options: { baseUrl?: string | undefined } & Record<string, unknown>) => {
+  baseUrl: string | undefined
+  headers: Record<string, string>
+  /** The credential headers alone are enough: no key needed. */
+  keyless: boolean
+  /** How to get in without a key, for the error that says no key was given. */
+  alternative?: string | false | undefined
+}
+
 /** A header besides the key, filled from a client option (cloudflare's `cf-aig-authorization` from `gatewayToken`). */
-export interface Credential { readonly option: string; readonly header: string; readonly prefix: string; readonly env?: string; readonly description: string }
+export interface Credential { readonly option: string; readonly header: string; readonly prefix: string; readonly env?: string }
 /** A server URL variable filled from a client option (cloudflare's `{account_id}` from `accountId`). */
-export interface UrlOption { readonly variable: string; readonly option: string; readonly description: string }
-/** A request field the gateway drops without a word: where (a JSON pointer, `*` for any array item) and why that matters. */
-export interface Drop { readonly at: string; readonly why: string }
+export interface UrlOption { readonly variable: string; readonly option: string }
 
 export interface Dialect {
   name: Provider
@@ -23,16 +34,22 @@ export interface Dialect {
   defaultBaseUrl: string
   /** Where the key goes: a named header, or `Authorization: Bearer`. */
   auth: { kind: 'bearer' } | { kind: 'header'; name: string }
-  /** Whether the credentials alone may stand in for the key (a security requirement of the spec without it). */
-  keyOptional?: boolean
-  /** Headers besides the key, each filled from a client option or its environment variable. */
-  credentials?: readonly Credential[]
-  /** Variables of `defaultBaseUrl` (`{name}`), each filled from a client option. */
-  urlOptions?: readonly UrlOption[]
+  /**
+   * The provider's own options, read when a client is made (spec-options.ts: cloudflare's ids fill its base URL, its
+   * gateway token a header that may stand in for the key).
+   */
+  configure?: Configure
   /** The path segment of each API version the provider serves (`v1beta` is the one its routes are written with). */
   apiVersions?: Readonly<Record<string, string>>
   /** Response checks run on every answer, so they load with the provider; the others load on first use. */
-  validators: { request: LazyValidatorSet; response: ValidatorSet; responseStrict: LazyValidatorSet; names: () => Promise<NameTable> }
+  validators: {
+    request: LazyValidatorSet
+    response: ValidatorSet
+    responseStrict: LazyValidatorSet
+    names: () => Promise<NameTable>
+    /** Why each field of `dropped` matters (x-gateway-drops), loaded when a body holds one. */
+    drops?: () => Promise<{ reasons: Readonly<Record<string, string>> }>
+  }
   /** Operation ids (as validator names use them) and their routes. */
   routes: {
     generate: Route & { operationId: string; pathParams?: Record<string, string> }
@@ -43,10 +60,16 @@ export interface Dialect {
   }
   /** Canonical request fields the wire has no place for (the gateway would drop them): refused before sending. */
   unplaced?: readonly string[]
-  /** Request fields the gateway drops without a word, per operation id, from its spec (x-gateway-drops): refused before sending. */
-  drops?: Readonly<Record<string, readonly Drop[]>>
-  /** What else the gateway would lose of a request, found in code (newapi's text-less system instruction): refused before sending. */
-  refuse?: (body: Record<string, unknown>, operationId: string) => { path: string; message: string }[]
+  /**
+   * Request fields the gateway drops without a word, per operation id, from its spec (x-gateway-drops): JSON pointers,
+   * `*` for any array item. Refused before sending (drops.ts).
+   */
+  dropped?: Readonly<Record<string, readonly string[]>>
+  /**
+   * What the gateway would lose of a request (newapi: the fields its spec drops, `dropped`, and a text-less system
+   * instruction): refused before sending. A promise while what it needs loads.
+   */
+  refuse?: (body: Record<string, unknown>, operationId: string, dialect: Dialect) => Issue[] | Promise<Issue[]>
   /** Canonical request body → wire body (nordlys's snake_case). Identity when absent. */
   toWire?: (body: Omit<GenerateContentParams, 'model'>) => Record<string, unknown>
   /** Wire success body → canonical response (apimart's envelope). Identity when absent. */
@@ -66,23 +89,23 @@ export interface GeneratedMeta {
   credentials?: readonly Credential[]
   urlOptions?: readonly UrlOption[]
   apiVersions?: Readonly<Record<string, string>>
-  drops?: Readonly<Record<string, readonly Drop[]>>
+  dropped?: Readonly<Record<string, readonly string[]>>
   routes: Record<string, { method: string; path: string; inferred: boolean }>
 }
 
 /** What a provider file adds to its generated metadata: only how its wire differs from Google's. */
-export type Quirks = Partial<Pick<Dialect, 'routes' | 'unplaced' | 'refuse' | 'toWire' | 'fromWire' | 'modelsFromWire'>>
+export type Quirks = Partial<Pick<Dialect, 'routes' | 'unplaced' | 'refuse' | 'configure' | 'toWire' | 'fromWire' | 'modelsFromWire'>>
 
 /** A provider's dialect: everything from its generated folder, plus its quirks. */
 export function dialectOf(meta: GeneratedMeta, validators: Dialect['validators'], quirks: Quirks = {}): Dialect {
-  const { provider: name, envKey, defaultBaseUrl, auth, keyOptional, credentials, urlOptions, apiVersions, drops } = meta
-  return { name, envKey, defaultBaseUrl, auth, keyOptional, credentials, urlOptions, apiVersions, drops, validators, ...quirks, routes: quirks.routes ?? canonicalRoutes(meta) }
+  const { provider: name, envKey, defaultBaseUrl, auth, apiVersions, dropped } = meta
+  return { name, envKey, defaultBaseUrl, auth, apiVersions, dropped, validators, ...quirks, routes: quirks.routes ?? canonicalRoutes(meta) }
 }
 
 /** Whether the gateway keeps this top-level request field (neither `unplaced` nor dropped by its spec). */
 export function carries(dialect: Dialect, field: string): boolean {
   if (dialect.unplaced?.includes(field)) return false
-  return !Object.values(dialect.drops ?? {}).some((list) => list.some((d) => d.at === `/${field}`))
+  return !Object.values(dialect.dropped ?? {}).some((list) => list.includes(`/${field}`))
 }
 
 /** Looks up an operation the provider's spec must have; a missing one is a generator or overlay bug. */

@@ -65,27 +65,13 @@ export interface Transport {
 }
 
 /**
- * Strips a trailing slash and a trailing version segment (any the provider serves, `v1beta1` on Vertex AI), and
- * then the segments every route of the provider starts with (litellm's `/gemini`), since the routes carry them.
+ * Strips a trailing slash and a trailing version segment (`/v1beta`, `/v1`, Vertex AI's `/v1beta1`), then what the
+ * routes start with before their version (litellm's `/gemini`), since every route carries both.
  */
-export function normalizeBaseUrl(url: string, dialect?: Pick<Dialect, 'apiVersions' | 'routes'>): string {
-  const versions = new Set(['v1beta', 'v1', ...Object.values(dialect?.apiVersions ?? {})])
-  let out = url.trim().replace(/\/+$/, '')
-  const last = out.slice(out.lastIndexOf('/') + 1)
-  if (versions.has(last) && out.lastIndexOf('/') > out.indexOf('//') + 1) out = out.slice(0, out.lastIndexOf('/'))
-  const prefix = dialect === undefined ? '' : routePrefix(dialect.routes, versions)
-  if (prefix !== '' && out.endsWith(prefix)) out = out.slice(0, -prefix.length)
-  return out
-}
-
-/** The segments every route starts with before its version segment (`/gemini` for litellm; '' for most). */
-function routePrefix(routes: Dialect['routes'], versions: ReadonlySet<string>): string {
-  const heads = (Object.values(routes) as (Route | undefined)[]).filter((r): r is Route => r !== undefined).map((r) => {
-    const segments = r.path.split('/').slice(1)
-    const at = segments.findIndex((s) => versions.has(s))
-    return at <= 0 ? '' : `/${segments.slice(0, at).join('/')}`
-  })
-  return heads.length > 0 && heads.every((h) => h === heads[0]) ? heads[0]! : ''
+export function normalizeBaseUrl(url: string, dialect?: Pick<Dialect, 'routes'>): string {
+  const prefix = dialect?.routes.generate.path.split(/\/v1(?:beta1?)?\//)[0] ?? ''
+  const out = url.trim().replace(/\/+$/, '').replace(/(\w)\/v1(?:beta1?)?$/, '$1')
+  return prefix !== '' && out.endsWith(prefix) ? out.slice(0, -prefix.length) : out
 }
 
 /**

@@ -4,7 +4,7 @@
  * imports `newapiQuirks`). A module of its own, without a provider's generated data, so that a reseller's bundle
  * does not carry newapi's validators too. The fields the relay drops are in its spec (`x-gateway-drops`).
  */
-import type { Quirks } from '../core/dialect.ts'
+import type { Issue, Quirks } from '../core/dialect.ts'
 import type { Model } from '../core/types.ts'
 
 const bareId = (id: string) => id.replace(/^models\//, '')
@@ -15,15 +15,26 @@ function hasText(content: unknown): boolean {
   return Array.isArray(parts) && parts.some((p) => typeof (p as { text?: unknown })?.text === 'string' && (p as { text: string }).text !== '')
 }
 
+/**
+ * new-api removes a system instruction none of whose parts has text (relay/gemini_handler.go, at 9f8a4ec05): one
+ * made of images or files alone would never reach the model.
+ */
+function textless(body: Record<string, unknown>): Issue[] {
+  const system = body.systemInstruction
+  if (system === undefined || hasText(system)) return []
+  return [{ path: '/systemInstruction', message: 'new-api removes a system instruction without a text part, so the model would never see it; add a text part to it, or send this request through another provider' }]
+}
+
+/** The module that finds the fields the relay's spec says it drops (x-gateway-drops), loaded with the first request. */
+let drops: typeof import('../core/drops.ts') | undefined
+let loading: Promise<typeof import('../core/drops.ts')> | undefined
+
 export const newapiQuirks: Quirks = {
-  /**
-   * new-api removes a system instruction none of whose parts has text (relay/gemini_handler.go, at 9f8a4ec05): one
-   * made of images or files alone would never reach the model. Refused before sending.
-   */
-  refuse(body) {
-    const system = body.systemInstruction
-    if (system === undefined || hasText(system)) return []
-    return [{ path: '/systemInstruction', message: 'new-api removes a system instruction without a text part, so the model would never see it; add a text part to it, or send this request through another provider' }]
+  /** The fields new-api drops (its spec's x-gateway-drops) and a text-less system instruction: refused before sending. */
+  refuse(body, operationId, dialect) {
+    if (drops === undefined) return (loading ??= import('../core/drops.ts')).then((m) => ((drops = m), newapiQuirks.refuse!(body, operationId, dialect)))
+    const lost = drops.lostFields(dialect, operationId, body)
+    return Array.isArray(lost) ? [...lost, ...textless(body)] : lost.then((found) => [...found, ...textless(body)])
   },
   /** `{data: [{id}]}` (OpenAI's model list) → Google-style models, so that `listModels` looks the same on every provider. */
   modelsFromWire(body: unknown): { models: Model[] } {
