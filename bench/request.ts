@@ -36,6 +36,8 @@ export function unaryContenders(url: string): Unary[] {
     return { name: `ours: ${p}`, kind: 'ours', call: () => client.generateContent({ model: MODEL, ...requestBody }) }
   })
   const off = createClient({ provider: 'google', apiKey: KEY, baseUrl: url, responseValidation: 'off' })
+  const withMiddleware = createClient({ provider: 'google', apiKey: KEY, baseUrl: url, responseValidation: 'tolerant' })
+  withMiddleware.use({ onRequest: () => undefined })
   const plain = createFetchClient<paths>({ baseUrl: url, headers: { 'x-goog-api-key': KEY } })
   const genai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: url, apiVersion: 'v1beta' } })
   const endpoint = `${url}/v1beta/models/${MODEL}:generateContent`
@@ -69,6 +71,8 @@ export function unaryContenders(url: string): Unary[] {
       call: () => genai.models.generateContent({ model: MODEL, contents: PROMPT }),
     },
     { name: 'diag: ours google, validation off', kind: 'diagnostic', call: () => off.generateContent({ model: MODEL, ...requestBody }) },
+    // Middleware makes openapi-fetch build a standard Request (its documented path); without any, a plain WireRequest.
+    { name: 'diag: ours google, one no-op middleware', kind: 'diagnostic', call: () => withMiddleware.generateContent({ model: MODEL, ...requestBody }) },
   ]
 }
 
@@ -117,7 +121,7 @@ export async function runRequest(opts: { rounds?: number; perRound?: number; war
       targets,
       notes: [
         `Body: ${UNARY_FIXTURE} (${kb(Buffer.byteLength(body))}), answered by a node:http server in a worker thread over keep-alive loopback; ${rounds} rounds × ${perRound} requests per contender after ${warmup} warm-up rounds, contenders interleaved with the order rotated per round. Ratios are per round, then the median.`,
-        'Ours: createClient({ provider, responseValidation: "tolerant" }) for each provider (apimart gets the bare body; nordlys sends its snake_case wire request). "diag" rows are not contenders: they show how much of our cost is validation.',
+        'Ours: createClient({ provider, responseValidation: "tolerant" }) for each provider (apimart gets the bare body; nordlys sends its snake_case wire request). "diag" rows are not contenders: they show how much of our cost is validation, and what a registered middleware costs (openapi-fetch then builds a standard Request, as its middleware expects).',
       ],
     }
   } finally {

@@ -10,7 +10,7 @@ import {
   type ProviderName,
 } from './errors.ts'
 import { findBodyError } from './internal/body.ts'
-import { loadErrorBodies as errorBodies, type ErrorBodies } from './internal/load-error-bodies.ts'
+import { loadErrorBodies as errorBodies } from './internal/load-error-bodies.ts'
 import { lockBody, sseEvents } from './sse.ts'
 import { completesAnswer } from './answer.ts'
 import type { GenerateContentResponse } from './types.ts'
@@ -37,16 +37,106 @@ export interface StreamInput {
   onChunk?: ((chunk: GenerateContentResponse) => GenerateContentResponse) | undefined
 }
 
-/** The chunks of a streamed answer, as they arrive. Leaving the loop early cancels the body. */
-export function streamChunks(input: StreamInput): AsyncGenerator<GenerateContentResponse> {
-  const { response, provider, secrets } = input
-  if (!input.body) return failedStream((b) => b.malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' }))
-  const type = response.headers.get('content-type') ?? ''
-  // A gateway that ignored alt=sse answers one JSON body (or Google's JSON array form): handle it whole.
-  if (type.includes('json')) return jsonBodyChunks(input, input.body)
-  // A proxy's HTML page is no stream: say so, with its title.
-  if (type.includes('html')) return notAStream(input, input.body)
-  return eventChunks(input, input.body)
+/** A continued answer's later hops (long decode): streamed-generation.ts knows when one follows, and sends it. */
+export interface Hops {
+  /** The next hop's input once the current one has ended, or undefined when the answer is whole. */
+  next(): Promise<StreamInput | undefined>
+  /** What a failure while reading a later hop becomes (the answer so far attached). */
+  failed(error: unknown): Promise<unknown>
+}
+
+/**
+ * The chunks of a streamed answer, as they arrive, every hop of a continued answer included, from this one generator
+ * (a chunk crosses no other). Leaving the loop early cancels the body.
+ */
+export async function* streamChunks(first: StreamInput, hops?: Hops): AsyncGenerator<GenerateContentResponse> {
+  /** The caller holds a chunk: an error thrown in then (`throw()`) is the caller's own, passed on as it is. */
+  let held = false
+  for (let input: StreamInput | undefined = first, hop = 0; input !== undefined; hop++) {
+    const { response, provider, secrets, body } = input
+    try {
+      const type = response.headers.get('content-type') ?? ''
+      if (!body) throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' })
+      if (type.includes('html')) {
+        // A proxy's HTML page is no stream: say so, with its title.
+        const text = await readAll(input, body)
+        throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, reason: 'expected an event stream' })
+      }
+      // A gateway that ignored alt=sse answers one JSON body (or Google's JSON array form): handle it whole.
+      const items = type.includes('json') ? await jsonBody(input, body) : undefined
+      const { onChunk } = input
+      let complete = false
+      if (items) {
+        for (const item of items) {
+          const chunk = (input.fromWire ? input.fromWire(item) : item) as GenerateContentResponse
+          await input.check(chunk)
+          complete = completesAnswer(chunk, complete)
+          held = true
+          yield onChunk ? onChunk(chunk) : chunk
+          held = false
+        }
+        if (!complete) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
+      } else {
+        // An SSE body: each event's JSON checked and handed on as it arrives.
+        const watch = watchStream(input)
+        let count = 0
+        /** The first text that was not SSE, kept to describe a body that turned out not to be a stream at all. */
+        let firstBare: string | undefined
+        const batches = sseEvents(body, watch.signal)
+        try {
+          for (;;) {
+            watch.waitingSince = Date.now()
+            const next = await batches.next()
+            watch.waitingSince = undefined
+            if (next.done) break
+            for (const event of next.value) {
+              let parsed: unknown
+              try {
+                parsed = JSON.parse(event.data)
+              } catch (cause) {
+                if (event.bare) {
+                  firstBare ??= event.data // stray text between events (proxies, keep-alives): not part of the answer
+                  continue
+                }
+                throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason: `event ${count + 1} is not JSON`, cause })
+              }
+              if (findBodyError(parsed) !== undefined) {
+                const context = { ...common(input), rawText: event.data }
+                throw (await errorBodies()).streamErrorFromEvent(parsed, context) ?? new StreamError(`${provider}: stream error`, context)
+              }
+              if (event.bare) {
+                firstBare ??= event.data
+                continue
+              }
+              const chunk = (input.fromWire ? input.fromWire(parsed) : parsed) as GenerateContentResponse
+              const pending = input.check(chunk)
+              if (pending !== undefined) await pending
+              count++
+              complete = completesAnswer(chunk, complete)
+              held = true
+              yield onChunk ? onChunk(chunk) : chunk
+              held = false
+              // Events of one read are queued here: an abort while the caller held a chunk stops before the next.
+              if (input.signal?.aborted) throw input.signal.reason
+            }
+          }
+        } catch (error) {
+          throw held ? error : await readFailure(input, watch, error, count)
+        } finally {
+          watch.end()
+          // Leaving early (break, return(), a throw) cancels the body.
+          await batches.return(undefined)
+        }
+        if (count === 0 && firstBare !== undefined) {
+          throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: firstBare, provider, secrets, reason: 'expected an event stream' })
+        }
+        if (!complete) throw new IncompleteStreamError(`${provider}: stream ended after ${count} chunk(s) without a final chunk (no finishReason): the answer is cut off`, common(input))
+      }
+    } catch (error) {
+      throw held || hop === 0 || !hops ? error : await hops.failed(error)
+    }
+    input = hops ? await hops.next() : undefined
+  }
 }
 
 /** What ends a read early: the caller's abort, or the server silent for the idle timeout. */
@@ -108,67 +198,6 @@ function common(input: StreamInput) {
   return { provider: input.provider, headers: input.response.headers, secrets: input.secrets }
 }
 
-/** An SSE body: each event's JSON checked and handed on as it arrives. */
-async function* eventChunks(input: StreamInput, body: ReadableStream<Uint8Array>): AsyncGenerator<GenerateContentResponse> {
-  const { response, provider, secrets, fromWire, onChunk } = input
-  const watch = watchStream(input)
-  let count = 0
-  let complete = false
-  /** The first text that was not SSE, kept to describe a body that turned out not to be a stream at all. */
-  let firstBare: string | undefined
-  /** The caller holds a chunk: an error thrown in then (`throw()`) is the caller's own, passed on as it is. */
-  let held = false
-  const batches = sseEvents(body, watch.signal)
-  try {
-    for (;;) {
-      watch.waitingSince = Date.now()
-      const next = await batches.next()
-      watch.waitingSince = undefined
-      if (next.done) break
-      for (const event of next.value) {
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(event.data)
-        } catch (cause) {
-          if (event.bare) {
-            firstBare ??= event.data // stray text between events (proxies, keep-alives): not part of the answer
-            continue
-          }
-          throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason: `event ${count + 1} is not JSON`, cause })
-        }
-        if (findBodyError(parsed) !== undefined) {
-          const context = { ...common(input), rawText: event.data }
-          throw (await errorBodies()).streamErrorFromEvent(parsed, context) ?? new StreamError(`${provider}: stream error`, context)
-        }
-        if (event.bare) {
-          firstBare ??= event.data
-          continue
-        }
-        const chunk = (fromWire ? fromWire(parsed) : parsed) as GenerateContentResponse
-        const pending = input.check(chunk)
-        if (pending !== undefined) await pending
-        count++
-        complete = completesAnswer(chunk, complete)
-        held = true
-        yield onChunk ? onChunk(chunk) : chunk
-        held = false
-        // Events of one read are queued here: an abort while the caller held a chunk stops before the next.
-        if (input.signal?.aborted) throw input.signal.reason
-      }
-    }
-  } catch (error) {
-    throw held ? error : await readFailure(input, watch, error, count)
-  } finally {
-    watch.end()
-    // Leaving early (break, return(), a throw) cancels the body.
-    await batches.return(undefined)
-  }
-  if (count === 0 && firstBare !== undefined) {
-    throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: firstBare, provider, secrets, reason: 'expected an event stream' })
-  }
-  if (!complete) throw new IncompleteStreamError(`${provider}: stream ended after ${count} chunk(s) without a final chunk (no finishReason): the answer is cut off`, common(input))
-}
-
 /** Reads a whole body under the stream's rules (idle timeout, the caller's abort, typed errors). */
 async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Promise<string> {
   const watch = watchStream(input)
@@ -197,17 +226,8 @@ async function readAll(input: StreamInput, body: ReadableStream<Uint8Array>): Pr
   }
 }
 
-async function* notAStream(input: StreamInput, body: ReadableStream<Uint8Array>): AsyncGenerator<GenerateContentResponse> {
-  const text = await readAll(input, body)
-  const { response, provider, secrets } = input
-  throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, reason: 'expected an event stream' })
-}
-
-async function* failedStream(build: (bodies: ErrorBodies) => GeminiGatewayError): AsyncGenerator<GenerateContentResponse> {
-  throw build(await errorBodies())
-}
-
-async function* jsonBodyChunks(input: StreamInput, body: ReadableStream<Uint8Array>): AsyncGenerator<GenerateContentResponse> {
+/** A JSON body read whole: its items (Google's array form, or one response), after checking it is no error. */
+async function jsonBody(input: StreamInput, body: ReadableStream<Uint8Array>): Promise<unknown[]> {
   const { response, provider, secrets } = input
   const text = await readAll(input, body)
   let parsed: unknown
@@ -218,12 +238,5 @@ async function* jsonBodyChunks(input: StreamInput, body: ReadableStream<Uint8Arr
   }
   const disguised = findBodyError(parsed) !== undefined && (await errorBodies()).errorInBody(parsed, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
   if (disguised) throw disguised
-  let complete = false
-  for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
-    const chunk = (input.fromWire ? input.fromWire(item) : item) as GenerateContentResponse
-    await input.check(chunk)
-    complete = completesAnswer(chunk, complete)
-    yield input.onChunk ? input.onChunk(chunk) : chunk
-  }
-  if (!complete) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
+  return Array.isArray(parsed) ? parsed : [parsed]
 }

@@ -1,13 +1,13 @@
 /**
  * One `streamGenerateContent` call as the caller sees it: the stream of its first request, then, for an answer that
- * stops at the model's output limit (finishReason `CONTINUATION`), of each continuation hop, as one stream.
- * Loaded with the first stream (client.ts), with the stream reader (stream.ts).
+ * stops at the model's output limit (finishReason `CONTINUATION`), of each continuation hop, as one stream read by
+ * one generator (stream.ts). Loaded with the first stream (client.ts), with the stream reader.
  */
 import type { Checks } from './checks.ts'
 import type { Dialect, Route } from './dialect.ts'
 import { ContinuationError } from './errors.ts'
 import { hopOf, httpInfo, withHttp, type HopInfo, type WithHttp } from './http-info.ts'
-import { streamChunks } from './stream.ts'
+import { streamChunks, type StreamInput } from './stream.ts'
 import type { StreamAnswer, Transport } from './transport.ts'
 import type { CallOptions, GenerateContentResponse, UsageMetadata } from './types.ts'
 
@@ -33,36 +33,39 @@ export interface StreamCall {
   auto: boolean
 }
 
-export async function* streamGeneration(deps: StreamDeps, c: StreamCall): AsyncGenerator<WithHttp<GenerateContentResponse>> {
+/** Sends the first request; resolves at its headers with the stream of the whole answer. */
+export async function startStream(deps: StreamDeps, c: StreamCall): Promise<AsyncGenerator<WithHttp<GenerateContentResponse>>> {
   const { transport, checks, dialect, carriesToken, continuation } = deps
   const { provider } = transport
   const { route, model, body, call, secrets, auto } = c
+  const send = (wire: Record<string, unknown>) => transport.send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body: wire }, call, 'stream')
   const hops: HopInfo[] = []
   // Kept (references only) so that a continuation that fails can hand back what arrived: error.partial.
   const received: GenerateContentResponse[] = []
   /** Usage of the hops before this one, summed: a continued stream's usage counts them all. */
   let earlier: UsageMetadata | undefined
+  let sumUsage: typeof import('./continuation.ts').sumUsage | undefined
+  /** The current hop: whether it stopped at the output limit, its token, its last usage. */
+  let stopped = false
+  let next: string | undefined
+  let hopUsage: UsageMetadata | undefined
   let token: string | undefined
   const seen = new Set<string>()
-  const failed = async (error: unknown) => {
+
+  const failed = async (error: unknown): Promise<unknown> => {
     const { partialOf, withPartial } = await continuation()
     return withPartial(error, provider, partialOf({ chunks: received }, token, hops.length - 1), secrets)
   }
-  for (let wire = body; ; ) {
-    let answer: StreamAnswer
-    try {
-      answer = await transport.send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body: wire }, call, 'stream')
-    } catch (error) {
-      throw hops.length === 0 ? error : await failed(error)
-    }
+
+  /** The stream reader's input for one hop's response. */
+  const inputFor = (answer: StreamAnswer): StreamInput => {
     const hop = hopOf(answer, undefined)
     hops.push(hop)
     const info = httpInfo(answer.response, answer.secrets, [...hops])
-    const addEarlier = earlier === undefined ? undefined : (await continuation()).sumUsage
-    let next: string | undefined
-    let stopped = false
-    let hopUsage: UsageMetadata | undefined
-    const chunks = streamChunks({
+    stopped = false
+    next = undefined
+    hopUsage = undefined
+    return {
       response: answer.response,
       body: answer.response.body,
       provider,
@@ -89,24 +92,32 @@ export async function* streamGeneration(deps: StreamDeps, c: StreamCall): AsyncG
         }
         if (chunk.usageMetadata) {
           hopUsage = chunk.usageMetadata
-          if (addEarlier) chunk.usageMetadata = addEarlier([earlier, hopUsage])
+          if (sumUsage) chunk.usageMetadata = sumUsage([earlier, hopUsage])
         }
         received.push(chunk)
         return withHttp(chunk, info)
       },
-    })
-    try {
-      yield* chunks as AsyncGenerator<WithHttp<GenerateContentResponse>>
-    } catch (error) {
-      throw hops.length === 1 ? error : await failed(error)
     }
-    if (!auto || !stopped) return
-    const { cannotContinue, partialOf, sumUsage } = await continuation()
-    const why = cannotContinue(provider, next, carriesToken, hops.length, deps.maxContinuations, seen)
-    if (why !== undefined) throw new ContinuationError(why, { provider, secrets }).withPartial(partialOf({ chunks: received }, next ?? token, hops.length))
-    earlier = sumUsage([earlier, hopUsage])
-    token = next!
-    seen.add(token)
-    wire = { ...body, continuationToken: token }
   }
+
+  const first = inputFor(await send(body))
+  if (!auto) return streamChunks(first) as AsyncGenerator<WithHttp<GenerateContentResponse>>
+  return streamChunks(first, {
+    async next() {
+      if (!stopped) return undefined
+      const module = await continuation()
+      const why = module.cannotContinue(provider, next, carriesToken, hops.length, deps.maxContinuations, seen)
+      if (why !== undefined) throw new ContinuationError(why, { provider, secrets }).withPartial(module.partialOf({ chunks: received }, next ?? token, hops.length))
+      sumUsage = module.sumUsage
+      earlier = sumUsage([earlier, hopUsage])
+      token = next!
+      seen.add(token)
+      try {
+        return inputFor(await send({ ...body, continuationToken: token }))
+      } catch (error) {
+        throw module.withPartial(error, provider, module.partialOf({ chunks: received }, token, hops.length), secrets)
+      }
+    },
+    failed,
+  }) as AsyncGenerator<WithHttp<GenerateContentResponse>>
 }
