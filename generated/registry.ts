@@ -312,28 +312,13 @@ export const registry = {
     },
     "documentedModels": [],
     "operations": [
-      "countTokens",
       "generateContent",
-      "getModel",
-      "listModels",
       "streamGenerateContent"
     ],
     "routes": {
-      "countTokens": {
-        "method": "POST",
-        "path": "/v1beta/models/{model}:countTokens"
-      },
       "generateContent": {
         "method": "POST",
         "path": "/v1beta/models/{model}:generateContent"
-      },
-      "getModel": {
-        "method": "GET",
-        "path": "/v1beta/models/{model}"
-      },
-      "listModels": {
-        "method": "GET",
-        "path": "/v1beta/models"
       },
       "streamGenerateContent": {
         "method": "POST",

@@ -121,7 +121,7 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc, requ
     `  responseStrict: { load: () => import('./response-strict.ts'), schemas: () => import('./response-strict-schemas.ts') },`,
     `  /** The canonical request's field names (Google's, for every provider), to read snake_case spellings. */`,
     `  names: () => import('./request-names.ts'),`,
-    ...(reasons === undefined ? [] : [`  /** Why each field the gateway drops matters (x-gateway-drops), loaded when a request holds one. */`, `  drops: () => import('./drops.ts'),`]),
+    ...(reasons === undefined ? [] : [`  /** The fields the gateway drops (x-gateway-drops) and why each matters, loaded with the first request. */`, `  drops: () => import('./drops.ts'),`]),
     '}',
     '',
   ].join('\n')

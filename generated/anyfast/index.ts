@@ -27,9 +27,8 @@ export const routes = {
     "inferred": true
   }
 } as const
-/** Request fields the gateway drops without a word, per operation (x-gateway-drops; why: validators/drops.ts): refused before sending. */
-const dropped0 = ["/continuationToken","/serviceTier","/generationConfig/responseFormat","/generationConfig/enableAffectiveDialog","/generationConfig/translationConfig","/generationConfig/audioTranscriptionConfig","/systemInstruction/parts/*/toolResponse","/systemInstruction/parts/*/toolCall","/systemInstruction/parts/*/mediaProcessing","/systemInstruction/parts/*/speechMetadata","/contents/*/parts/*/toolResponse","/contents/*/parts/*/toolCall","/contents/*/parts/*/mediaProcessing","/contents/*/parts/*/speechMetadata","/store"]
-export const dropped: Record<string, readonly string[]> = { generateContent: dropped0, streamGenerateContent: dropped0 }
+/** It drops continuationToken (x-gateway-drops): an answer cut at the output limit cannot be continued through it. */
+export const carriesContinuation = false
 /** The client options this provider takes besides every client's. */
 export interface Options {
 }

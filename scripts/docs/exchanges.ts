@@ -8,13 +8,20 @@ import { createClient, providers, type Provider } from '../../src/index.ts'
 import type { Dialect } from '../../src/core/dialect.ts'
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway, type RecordedRequest } from '../../src/local-gateway/index.ts'
 import type { OpenAPIDoc } from '../provider-table.ts'
+import { clientModule } from '../lib/registry-emit.ts'
 
-/** Each provider's dialect, from its module (src/providers/<provider>.ts exports `<provider>Dialect`), for every registered provider. */
+const ROOT = new URL('../../', import.meta.url).pathname
+
+/**
+ * Each provider's dialect, from its module (src/providers/<provider>.ts, or the generated/<provider>/client.ts of a
+ * gateway without one, exports `<provider>Dialect`), for every registered provider.
+ */
 export const DIALECTS = Object.fromEntries(
   await Promise.all(
     providers.map(async (p) => {
-      const dialect = ((await import(`../../src/providers/${p}.ts`)) as Record<string, Dialect | undefined>)[`${p}Dialect`]
-      if (!dialect) throw new Error(`src/providers/${p}.ts exports no ${p}Dialect`)
+      const { file } = clientModule(ROOT, p)
+      const dialect = ((await import(`../../${file}`)) as Record<string, Dialect | undefined>)[`${p}Dialect`]
+      if (!dialect) throw new Error(`${file} exports no ${p}Dialect`)
       return [p, dialect] as const
     }),
   ),

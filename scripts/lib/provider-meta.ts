@@ -156,12 +156,10 @@ export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: st
     `export type DocumentedModel = (typeof documentedModels)[number]`,
     `/** Every operation the spec describes, by operationId. */`,
     `export const routes = ${JSON.stringify(routes, null, 2)} as const`,
-    ...(Object.keys(drops).length > 0
-      ? [
-          `/** Request fields the gateway drops without a word, per operation (x-gateway-drops; why: validators/drops.ts): refused before sending. */`,
-          // One list per distinct set of pointers, shared by the operations that have it.
-          ...dedupedDrops(drops),
-        ]
+    // The fields it drops are in validators/drops.ts (loaded with the first request); only whether it keeps a
+    // continuation token is needed before then.
+    ...(Object.values(drops).some((list) => list.some((d) => d.at === '/continuationToken'))
+      ? [`/** It drops continuationToken (x-gateway-drops): an answer cut at the output limit cannot be continued through it. */`, `export const carriesContinuation = false`]
       : []),
     `/** The client options this provider takes besides every client's. */`,
     `export interface Options {`,
@@ -171,13 +169,16 @@ export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: st
   ].join('\n')
 }
 
-/** validators/drops.ts: why each dropped field matters, loaded only when a body holds one. */
+/** validators/drops.ts: the fields the gateway drops (x-gateway-drops) per operation, and why each matters; loaded with the first request. */
 export function emitDropReasons(provider: string, doc: OpenAPIDoc, header: string): string | undefined {
-  const reasons = Object.fromEntries(Object.values(dropsOf(doc)).flat().map((d) => [d.at, d.why]))
+  const drops = dropsOf(doc)
+  const reasons = Object.fromEntries(Object.values(drops).flat().map((d) => [d.at, d.why]))
   if (Object.keys(reasons).length === 0) return undefined
   return [
     header,
-    `/** Why each field ${provider} drops (x-gateway-drops) matters, by its pointer pattern; loaded when a request holds one. */`,
+    `/** Where ${provider} drops a field without a word, per operation: JSON pointers, \`*\` for any array item. */`,
+    ...dedupedDrops(drops),
+    `/** Why each of those fields matters, by its pointer. */`,
     `export const reasons: Readonly<Record<string, string>> = ${JSON.stringify(reasons, null, 2)}`,
     '',
   ].join('\n')

@@ -5,7 +5,7 @@
 import type { Client, Middleware } from 'openapi-fetch'
 import { holdsAnswer } from './answer.ts'
 import { bareModel, createChecks } from './checks.ts'
-import { carries, type Dialect, type Route } from './dialect.ts'
+import type { Dialect, Route } from './dialect.ts'
 import { ConfigurationError, MalformedResponseError } from './errors.ts'
 import { hopOf, httpInfo, withHttp, type WithHttp } from './http-info.ts'
 import { envValue } from './internal/env.ts'
@@ -138,15 +138,6 @@ function deferred<T>(start: () => Promise<AsyncGenerator<T>>): AsyncGenerator<T>
   return self
 }
 
-/** The routes with their version segment set to `apiVersion`'s (`/v1beta/…` → `/v1/…`; Vertex AI `/v1beta1/…` → `/v1/…`). */
-function routesFor(dialect: Dialect, apiVersion: ApiVersion | undefined): Dialect['routes'] {
-  if (apiVersion === undefined || apiVersion === 'v1beta') return dialect.routes
-  const { name: provider, apiVersions: versions = {} } = dialect
-  const to = versions[apiVersion]
-  if (to === undefined) throw new ConfigurationError(`${provider}: apiVersion ${apiVersion} is not served by ${provider} (it serves ${Object.keys(versions).join(', ')})`, { provider })
-  return Object.fromEntries(Object.entries(dialect.routes).map(([k, r]) => [k, { ...r, path: r.path.replace(`/${versions.v1beta}/`, `/${to}/`) }])) as Dialect['routes']
-}
-
 export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions = {}): C {
   // The provider's own options (cloudflare's ids and gateway token), where its spec has some.
   const own = dialect.configure?.(options as ClientOptions & Record<string, unknown>)
@@ -154,7 +145,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
   if (!apiKey && !own?.keyless) {
     throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}${own?.alternative ? `, or ${own.alternative}` : ''}`, { provider: dialect.name })
   }
-  const routes = routesFor(dialect, options.apiVersion)
+  const { routes } = dialect
   const transport = createTransport(dialect, {
     ...options,
     apiKey: apiKey ?? '',
@@ -163,7 +154,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
   const { provider, send } = transport
   const checks = createChecks(dialect, options)
   // A dialect whose wire has no place for the token cannot continue an answer: the gateway would start it over.
-  const carriesToken = carries(dialect, 'continuationToken')
+  const carriesToken = dialect.carriesContinuation !== false && !dialect.unplaced?.includes('continuationToken')
   const maxContinuations = options.maxContinuations ?? 32
   let streamModule: Promise<typeof import('./streamed-generation.ts')> | undefined
   let continuationModule: Promise<typeof import('./continuation.ts')> | undefined

@@ -47,8 +47,8 @@ export interface Dialect {
     response: ValidatorSet
     responseStrict: LazyValidatorSet
     names: () => Promise<NameTable>
-    /** Why each field of `dropped` matters (x-gateway-drops), loaded when a body holds one. */
-    drops?: () => Promise<{ reasons: Readonly<Record<string, string>> }>
+    /** The fields the gateway drops (x-gateway-drops) per operation, and why each matters; loaded with the first request. */
+    drops?: () => Promise<{ dropped: Readonly<Record<string, readonly string[]>>; reasons: Readonly<Record<string, string>> }>
   }
   /** Operation ids (as validator names use them) and their routes. */
   routes: {
@@ -60,11 +60,8 @@ export interface Dialect {
   }
   /** Canonical request fields the wire has no place for (the gateway would drop them): refused before sending. */
   unplaced?: readonly string[]
-  /**
-   * Request fields the gateway drops without a word, per operation id, from its spec (x-gateway-drops): JSON pointers,
-   * `*` for any array item. Refused before sending (drops.ts).
-   */
-  dropped?: Readonly<Record<string, readonly string[]>>
+  /** `false` when the gateway drops `continuationToken` (its spec's x-gateway-drops): an answer cannot be continued through it. */
+  carriesContinuation?: boolean
   /**
    * What the gateway would lose of a request (newapi: the fields its spec drops, `dropped`, and a text-less system
    * instruction): refused before sending. A promise while what it needs loads.
@@ -89,7 +86,7 @@ export interface GeneratedMeta {
   credentials?: readonly Credential[]
   urlOptions?: readonly UrlOption[]
   apiVersions?: Readonly<Record<string, string>>
-  dropped?: Readonly<Record<string, readonly string[]>>
+  carriesContinuation?: boolean
   routes: Record<string, { method: string; path: string; inferred: boolean }>
 }
 
@@ -98,14 +95,8 @@ export type Quirks = Partial<Pick<Dialect, 'routes' | 'unplaced' | 'refuse' | 'c
 
 /** A provider's dialect: everything from its generated folder, plus its quirks. */
 export function dialectOf(meta: GeneratedMeta, validators: Dialect['validators'], quirks: Quirks = {}): Dialect {
-  const { provider: name, envKey, defaultBaseUrl, auth, apiVersions, dropped } = meta
-  return { name, envKey, defaultBaseUrl, auth, apiVersions, dropped, validators, ...quirks, routes: quirks.routes ?? canonicalRoutes(meta) }
-}
-
-/** Whether the gateway keeps this top-level request field (neither `unplaced` nor dropped by its spec). */
-export function carries(dialect: Dialect, field: string): boolean {
-  if (dialect.unplaced?.includes(field)) return false
-  return !Object.values(dialect.dropped ?? {}).some((list) => list.includes(`/${field}`))
+  const { provider: name, envKey, defaultBaseUrl, auth, apiVersions, carriesContinuation } = meta
+  return { name, envKey, defaultBaseUrl, auth, apiVersions, carriesContinuation, validators, ...quirks, routes: quirks.routes ?? canonicalRoutes(meta) }
 }
 
 /** Looks up an operation the provider's spec must have; a missing one is a generator or overlay bug. */

@@ -1,7 +1,7 @@
 /**
- * Request fields a gateway drops without a word (its spec's `x-gateway-drops`), found in a body and refused with the
- * reason the spec gives. Loaded by the quirks of a gateway that drops some (newapi-quirks.ts) with its first request,
- * so that the others never load it.
+ * Request fields a gateway drops without a word (its spec's `x-gateway-drops`, generated into
+ * `generated/<p>/validators/drops.ts`), found in a body and refused with the reason the spec gives. Loaded by the
+ * quirks of a gateway that drops some (newapi-quirks.ts) with its first request, so that the others never load it.
  */
 import type { Dialect, Issue } from './dialect.ts'
 
@@ -24,14 +24,13 @@ export function droppedIn(body: unknown, patterns: readonly string[]): { path: s
   return found.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }))
 }
 
-/**
- * Each field of a body for `operationId` that the gateway drops (`dialect.dropped`), with the reason its spec gives:
- * the reasons load only when one is found, so a body without any costs no promise.
- */
-export function lostFields(dialect: Dialect, operationId: string, body: Record<string, unknown>): Issue[] | Promise<Issue[]> {
-  const found = droppedIn(body, dialect.dropped?.[operationId] ?? [])
-  if (found.length === 0) return []
-  return dialect.validators.drops!().then(({ reasons }) =>
-    found.map(({ path, pattern }) => ({ path, message: `${dialect.name} drops this field without a word: ${reasons[pattern] ?? 'it has no place for it'}; leave it out, or send this request through another provider` })),
-  )
+/** What a provider's generated validators/drops.ts holds: where it drops fields, per operation, and why each matters. */
+export interface Drops { dropped: Readonly<Record<string, readonly string[]>>; reasons: Readonly<Record<string, string>> }
+
+/** Each field of a body for `operationId` that the gateway drops, with the reason its spec gives. */
+export function lostFields(dialect: Dialect, drops: Drops, operationId: string, body: Record<string, unknown>): Issue[] {
+  return droppedIn(body, drops.dropped[operationId] ?? []).map(({ path, pattern }) => ({
+    path,
+    message: `${dialect.name} drops this field without a word: ${drops.reasons[pattern] ?? 'it has no place for it'}; leave it out, or send this request through another provider`,
+  }))
 }

@@ -29,6 +29,8 @@ export interface TransportOptions {
   timeoutMs?: number | undefined
   quickTimeoutMs?: number | undefined
   allowDuplicateGenerations?: boolean | undefined
+  /** The API version to call (`v1` maps to the provider's own segment); the routes are written with `v1beta`'s. */
+  apiVersion?: 'v1beta' | 'v1' | undefined
 }
 
 /** A time limit and the option that sets it (named in the TimeoutError's message). */
@@ -123,8 +125,13 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
   const apiKey = options.apiKey.trim()
   refuseBadValue(provider, 'the API key', apiKey)
   for (const [name, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string') refuseBadValue(provider, `header ${name}`, value)
-  const secrets = [...(apiKey === '' ? [] : [apiKey]), ...credentialValues(options.headers)]
+  // An empty key (keyless, where the spec allows it) is ignored by redaction.
+  const secrets = [apiKey, ...credentialValues(options.headers)]
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? dialect.defaultBaseUrl, dialect)
+  // apiVersion: every route's version segment becomes that version's (Vertex AI: v1beta1 → v1); a provider without it refuses.
+  const versions = dialect.apiVersions ?? {}
+  const version = options.apiVersion === undefined || options.apiVersion === 'v1beta' ? undefined : versions[options.apiVersion]
+  if (options.apiVersion && !version && options.apiVersion !== 'v1beta') throw new ConfigurationError(`${provider}: apiVersion ${options.apiVersion} is not served by ${provider} (it serves ${Object.keys(versions)})`, { provider })
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigurationError(`${provider}: baseUrl must start with http:// or https://`, { provider })
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   const generationLimit: Limit = { ms: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, option: 'timeoutMs' }
@@ -242,7 +249,7 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
       let exchange: { response: Response; text: string } | undefined
       let readingBody = false
       try {
-        const { response } = await client.request(route.method as 'post', route.path, {
+        const { response } = await client.request(route.method as 'post', version ? route.path.replace(`/${versions.v1beta}/`, `/${version}/`) : route.path, {
           params: { path: init.path, query: init.query },
           body: init.body,
           headers: call.headers,

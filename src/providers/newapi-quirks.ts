@@ -25,16 +25,18 @@ function textless(body: Record<string, unknown>): Issue[] {
   return [{ path: '/systemInstruction', message: 'new-api removes a system instruction without a text part, so the model would never see it; add a text part to it, or send this request through another provider' }]
 }
 
-/** The module that finds the fields the relay's spec says it drops (x-gateway-drops), loaded with the first request. */
-let drops: typeof import('../core/drops.ts') | undefined
-let loading: Promise<typeof import('../core/drops.ts')> | undefined
+/** What finds the fields a relay's spec says it drops (x-gateway-drops), per dialect, loaded with its first request. */
+const finders = new WeakMap<object, (body: Record<string, unknown>, operationId: string) => Issue[]>()
 
 export const newapiQuirks: Quirks = {
   /** The fields new-api drops (its spec's x-gateway-drops) and a text-less system instruction: refused before sending. */
   refuse(body, operationId, dialect) {
-    if (drops === undefined) return (loading ??= import('../core/drops.ts')).then((m) => ((drops = m), newapiQuirks.refuse!(body, operationId, dialect)))
-    const lost = drops.lostFields(dialect, operationId, body)
-    return Array.isArray(lost) ? [...lost, ...textless(body)] : lost.then((found) => [...found, ...textless(body)])
+    const find = finders.get(dialect)
+    if (find !== undefined) return [...find(body, operationId), ...textless(body)]
+    return Promise.all([import('../core/drops.ts'), dialect.validators.drops!()]).then(([{ lostFields }, drops]) => {
+      finders.set(dialect, (b, op) => lostFields(dialect, drops, op, b))
+      return newapiQuirks.refuse!(body, operationId, dialect)
+    })
   },
   /** `{data: [{id}]}` (OpenAI's model list) → Google-style models, so that `listModels` looks the same on every provider. */
   modelsFromWire(body: unknown): { models: Model[] } {
