@@ -92,9 +92,9 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc, requ
   out[`${dir}/schemas.ts`] = emitTypeBox(schemas, header)
   out[`${dir}/index.ts`] = emitProviderIndex(name, doc, header)
   out[`${dir}/validators/request-names.ts`] = requestNames
-  // Why each dropped field matters: only for a gateway whose spec marks some (x-gateway-drops).
+  // The fields it drops and why each matters: only for a gateway whose spec marks some (x-gateway-drops).
   const reasons = emitDropReasons(name, doc, header)
-  if (reasons !== undefined) out[`${dir}/validators/drops.ts`] = reasons
+  if (reasons !== undefined) out[`${dir}/drops.ts`] = reasons
   for (const variant of ['request', 'response', 'responseStrict'] as const) {
     const direction = variant === 'request' ? 'request' : 'response'
     const mine = bodies.filter((b) => b.direction === direction)
@@ -121,7 +121,6 @@ async function providerFiles(name: string, api: ApiConfig, doc: OpenAPIDoc, requ
     `  responseStrict: { load: () => import('./response-strict.ts'), schemas: () => import('./response-strict-schemas.ts') },`,
     `  /** The canonical request's field names (Google's, for every provider), to read snake_case spellings. */`,
     `  names: () => import('./request-names.ts'),`,
-    ...(reasons === undefined ? [] : [`  /** The fields the gateway drops (x-gateway-drops) and why each matters, loaded with the first request. */`, `  drops: () => import('./drops.ts'),`]),
     '}',
     '',
   ].join('\n')

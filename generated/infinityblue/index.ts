@@ -34,6 +34,8 @@ export const routes = {
 } as const
 /** It drops continuationToken (x-gateway-drops): an answer cut at the output limit cannot be continued through it. */
 export const carriesContinuation = false
+/** The fields it drops without a word (x-gateway-drops) and why each matters (./drops.ts), loaded with the first request. */
+export const loadDrops = () => import('./drops.ts')
 /** The client options this provider takes besides every client's. */
 export interface Options {
 }

@@ -161,6 +161,9 @@ export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: st
     ...(Object.values(drops).some((list) => list.some((d) => d.at === '/continuationToken'))
       ? [`/** It drops continuationToken (x-gateway-drops): an answer cut at the output limit cannot be continued through it. */`, `export const carriesContinuation = false`]
       : []),
+    ...(Object.keys(drops).length > 0
+      ? [`/** The fields it drops without a word (x-gateway-drops) and why each matters (./drops.ts), loaded with the first request. */`, `export const loadDrops = () => import('./drops.ts')`]
+      : []),
     `/** The client options this provider takes besides every client's. */`,
     `export interface Options {`,
     ...options.flatMap((o) => [...doc(o.description, '  '), `  ${o.option}?: string`]),

@@ -47,9 +47,9 @@ export interface Dialect {
     response: ValidatorSet
     responseStrict: LazyValidatorSet
     names: () => Promise<NameTable>
-    /** The fields the gateway drops (x-gateway-drops) per operation, and why each matters; loaded with the first request. */
-    drops?: () => Promise<{ dropped: Readonly<Record<string, readonly string[]>>; reasons: Readonly<Record<string, string>> }>
   }
+  /** The fields the gateway drops (x-gateway-drops) per operation, and why each matters (generated/<p>/drops.ts). */
+  loadDrops?: () => Promise<{ dropped: Readonly<Record<string, readonly string[]>>; reasons: Readonly<Record<string, string>> }>
   /** Operation ids (as validator names use them) and their routes. */
   routes: {
     generate: Route & { operationId: string; pathParams?: Record<string, string> }
@@ -87,6 +87,7 @@ export interface GeneratedMeta {
   urlOptions?: readonly UrlOption[]
   apiVersions?: Readonly<Record<string, string>>
   carriesContinuation?: boolean
+  loadDrops?: Dialect['loadDrops']
   routes: Record<string, { method: string; path: string; inferred: boolean }>
 }
 
@@ -95,8 +96,8 @@ export type Quirks = Partial<Pick<Dialect, 'routes' | 'unplaced' | 'refuse' | 'c
 
 /** A provider's dialect: everything from its generated folder, plus its quirks. */
 export function dialectOf(meta: GeneratedMeta, validators: Dialect['validators'], quirks: Quirks = {}): Dialect {
-  const { provider: name, envKey, defaultBaseUrl, auth, apiVersions, carriesContinuation } = meta
-  return { name, envKey, defaultBaseUrl, auth, apiVersions, carriesContinuation, validators, ...quirks, routes: quirks.routes ?? canonicalRoutes(meta) }
+  const { provider: name, envKey, defaultBaseUrl, auth, apiVersions, carriesContinuation, loadDrops } = meta
+  return { name, envKey, defaultBaseUrl, auth, apiVersions, carriesContinuation, loadDrops, validators, ...quirks, routes: quirks.routes ?? canonicalRoutes(meta) }
 }
 
 /** Looks up an operation the provider's spec must have; a missing one is a generator or overlay bug. */

@@ -33,7 +33,7 @@ export const newapiQuirks: Quirks = {
   refuse(body, operationId, dialect) {
     const find = finders.get(dialect)
     if (find !== undefined) return [...find(body, operationId), ...textless(body)]
-    return Promise.all([import('../core/drops.ts'), dialect.validators.drops!()]).then(([{ lostFields }, drops]) => {
+    return Promise.all([import('../core/drops.ts'), dialect.loadDrops!()]).then(([{ lostFields }, drops]) => {
       finders.set(dialect, (b, op) => lostFields(dialect, drops, op, b))
       return newapiQuirks.refuse!(body, operationId, dialect)
     })

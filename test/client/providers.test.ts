@@ -668,16 +668,22 @@ describe('cloudflare: account and gateway ids, the gateway token', () => {
   it('neither ids nor a baseUrl holding them: a ConfigurationError that says what is missing', () => {
     expect(() => createClient({ provider: 'cloudflare', apiKey: KEY })).toThrow(ConfigurationError)
     expect(() => createClient({ provider: 'cloudflare', apiKey: KEY })).toThrow(
-      'cloudflare: no account id and gateway id: pass accountId (Your Cloudflare account id) and gatewayId (The id of your AI Gateway), or a baseUrl that holds them, such as https://gateway.ai.cloudflare.com/v1/<account_id>/<gateway_id>/google-ai-studio',
+      'cloudflare: no account id and gateway id: pass accountId and gatewayId, or a baseUrl that holds them, such as https://gateway.ai.cloudflare.com/v1/<account_id>/<gateway_id>/google-ai-studio',
     )
-    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc-123' })).toThrow('cloudflare: no gateway id: pass gatewayId (The id of your AI Gateway), or a baseUrl that holds them')
-    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, accountId: 'acc-123', gatewayId: 'gw' })).toThrow('cloudflare: accountId and gatewayId and a baseUrl that already holds them were both given; pass one or the other')
+    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc-123' })).toThrow('cloudflare: no gateway id: pass gatewayId, or a baseUrl that holds them')
+    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, accountId: 'acc-123', gatewayId: 'gw' })).toThrow('cloudflare: pass accountId and gatewayId or a baseUrl that holds them, not both')
   })
 
-  it('the default host is Cloudflare, with the ids filled in', () => {
-    const seen = observingFetch()
-    const client = createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc/1', gatewayId: 'gw', fetch: seen.fetch, maxRetries: 0 }) as unknown as { raw: { request: unknown } }
-    expect(client).toBeDefined()
+  it('the default host is Cloudflare, with the ids filled in (encoded)', async () => {
+    // A fetch that answers itself: the URL the client built is all this looks at.
+    const urls: string[] = []
+    const fetch = (async (input: Request | string | URL) => {
+      urls.push(String(input instanceof Request ? input.url : input))
+      return new Response(JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }), { headers: { 'content-type': 'application/json' } })
+    }) as typeof globalThis.fetch
+    const client = createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc/1', gatewayId: 'gw', fetch, maxRetries: 0 })
+    await client.generateContent({ model: MODEL, contents: CONTENTS })
+    expect(urls).toEqual(['https://gateway.ai.cloudflare.com/v1/acc%2F1/gw/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent'])
   })
 
   it('no key and no token: ConfigurationError naming both ways in', () => {

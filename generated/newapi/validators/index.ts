@@ -12,6 +12,4 @@ export const validators = {
   responseStrict: { load: () => import('./response-strict.ts'), schemas: () => import('./response-strict-schemas.ts') },
   /** The canonical request's field names (Google's, for every provider), to read snake_case spellings. */
   names: () => import('./request-names.ts'),
-  /** The fields the gateway drops (x-gateway-drops) and why each matters, loaded with the first request. */
-  drops: () => import('./drops.ts'),
 }
