@@ -76,3 +76,17 @@ export function ownGatewayDialect(provider: Provider): boolean {
 
 /** The providers that behave exactly as new-api does: newapi, and each reseller whose local-gateway dialect is generated from it. */
 export const PLAIN_NEWAPI: readonly Provider[] = NEWAPI_RELAYS.filter((p) => p === 'newapi' || !ownGatewayDialect(p))
+
+/**
+ * The HTTP status of a wrong key, per dialect: Google answers 400 API_KEY_INVALID, and so do Vertex AI and Cloudflare
+ * (which passes Google's answer on); the relays and LiteLLM answer 401.
+ */
+export function wrongKeyStatus(provider: Provider): number {
+  return rowFor({ google: 400, vertex: 400, cloudflare: 400, newapi: 401, apimart: 401, nordlys: 401, litellm: 401 }, provider, 'wrong-key status')
+}
+
+/** The module a provider's client comes from once built (its provider file, or the client generated for it), under dist/. */
+export function builtClient(provider: Provider): string {
+  const own = existsSync(new URL(`../../src/providers/${provider}.ts`, import.meta.url))
+  return own ? `dist/src/providers/${provider}.js` : `dist/generated/${provider}/client.js`
+}
