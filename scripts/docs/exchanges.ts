@@ -122,7 +122,11 @@ export async function recordProvider(provider: Provider, bundle: OpenAPIDoc): Pr
       if (gateway.requests.length !== before + 1 || !request || !last) {
         throw new Error(`${provider}.${call.method}: expected one request at the local gateway, got ${gateway.requests.length - before}`)
       }
-      exchanges.push({ provider, call, operationId: matchOperation(bundle, request.method, request.path), request, response: last })
+      // The gateway's URL may end in a path of its own (cloudflare's /v1/{account}/{gateway}/google-ai-studio): the
+      // bundle's paths follow it, so the exchange keeps the path as the spec writes it.
+      const base = new URL(gateway.url).pathname.replace(/\/$/, '')
+      const path = request.path.slice(base.length)
+      exchanges.push({ provider, call, operationId: matchOperation(bundle, request.method, path), request: { ...request, path }, response: last })
     }
     return exchanges
   } finally {
