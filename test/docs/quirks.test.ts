@@ -133,7 +133,7 @@ describe('renderQuirksPage', () => {
 
   it('marks a reseller\'s relay actions as the relay\'s, linked to its section, and names the relay it runs', () => {
     const section = (p: string) => html.slice(html.indexOf(`<section class="gateway" id="${p}">`)).split('</section>\n</section>')[0]!
-    for (const p of ['infinityblue', 'anyfast']) {
+    for (const p of GATEWAYS.filter((g) => familyOf(g as Provider) === 'newapi' && g !== 'newapi')) {
       expect(section(p)).toContain('runs <a href="#newapi">newapi</a>, whose overlay applies first')
       expect(section(p)).toContain('<span class="tag relay">from <a href="#newapi">newapi</a></span>')
     }
