@@ -1,5 +1,5 @@
 /**
- * `npm run bench` runs every section; `npm run bench -- request stream validation size cold generate` picks.
+ * `npm run bench` runs every section; `npm run bench -- request stream validation size cold generate docs` picks.
  * Prints each section's tables and targets, and writes bench/RESULTS.md (date, machine, figures).
  * Not part of the tests. Knobs (env): BENCH_ROUNDS, BENCH_STREAM_ROUNDS, BENCH_SPACED_ROUNDS,
  * BENCH_VALIDATION_ROUNDS, BENCH_COLD_RUNS, BENCH_GENERATE_RUNS, BENCH_UNARY (fixture path), BENCH_FIXTURES,
@@ -8,6 +8,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { runCold } from './cold.ts'
+import { runDocs } from './docs.ts'
 import { runGenerate } from './generate.ts'
 import { log, machine, now, renderTable, root, targetLine, type SectionResult } from './lib.ts'
 import { runRequest } from './request.ts'
@@ -22,6 +23,7 @@ const sections: Record<string, () => Promise<SectionResult>> = {
   size: () => runSize(),
   cold: () => runCold(),
   generate: () => runGenerate(),
+  docs: () => runDocs(),
 }
 
 function render(r: SectionResult): string {

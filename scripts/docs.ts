@@ -30,12 +30,13 @@ import {
   type ProviderSummary,
 } from './provider-table.ts'
 import { overlayStacks } from './lib/overlay-stack.ts'
-import { providers } from '../generated/registry.ts'
+import { providers, type Provider } from '../generated/registry.ts'
 import { API_DIR, API_ENTRY_POINTS, type ApiReferenceResult } from './docs/api-reference.ts'
 import { recordExchanges } from './docs/exchanges.ts'
 import { collectFields, renderFieldsPage, SCHEMAS_SECTION, type ErrorClassPage } from './docs/fields.ts'
 import { FIELDS_PAGE, insertNavBar, navLinks, REDOC_NAV_CSS, renderNavBar, type NavLink } from './docs/nav.ts'
 import { renderWireTable, SAMPLE_LANGUAGES, withCodeSamples } from './docs/samples.ts'
+import { withSdkSection } from './docs/sdk-snippets.ts'
 import * as api from '../src/index.ts'
 import { QUIRK_GROUP_IDS, QUIRK_GROUPS } from './docs/quirk-groups.ts'
 import { groupAnchor, groupQuirks, QUIRKS_PAGE, renderQuirksPage } from './docs/quirks.ts'
@@ -145,6 +146,17 @@ export function localizePage(html: string): string {
 }
 
 /**
+ * Leaves out the styles Redoc rendered on the server (styled-components' `<style data-styled>`, 240 KB on every
+ * provider page). The server-rendered markup is only the page's shell: Redoc's script, which the page needs to show
+ * anything, styles what it renders as it hydrates, so the page looks the same once it has loaded.
+ */
+export function dropServerStyles(html: string): string {
+  const styled = /<style data-styled="true"[^>]*>[\s\S]*?<\/style>/.exec(html)
+  if (!styled) throw new Error('build-docs output changed shape: expected one styled-components <style data-styled>')
+  return html.replace(styled[0], () => '')
+}
+
+/**
  * Redoc's options for the provider pages: every schema in a section of its own (the fields index links to
  * them), and the code samples' languages (Redoc shows only samples in languages it is told about).
  */
@@ -157,17 +169,18 @@ export const REDOC_OPTIONS = {
 export const NAV: NavLink[] = navLinks(PROVIDERS, QUIRKS_PAGE, `${API_DIR}/index.html`)
 
 /**
- * Runs `redocly build-docs` on `doc` (a provider's bundle with its code samples) and returns the page,
- * localized and under the site's nav bar. Redoc lists every schema in a section of its own, so that the
+ * Runs `redocly build-docs` on `doc` (a provider's bundle with its code samples, and the SDK section of
+ * scripts/docs/sdk-snippets.ts appended to its description) and returns the page, localized and under the site's nav bar. Redoc lists every schema in a section of its own, so that the
  * fields index can link to each one.
  */
-export async function renderProviderPage(provider: string, doc: OpenAPIDoc, title: string, outFile: string, root = ROOT): Promise<string> {
+export async function renderProviderPage(provider: Provider, doc: OpenAPIDoc, title: string, outFile: string, root = ROOT): Promise<string> {
   // Redocly writes beside the target first, so a page that fails the offline check never lands in docs/.
   const raw = `${outFile}.redocly.tmp`
   const spec = `${outFile}.spec.tmp.json`
   const config = `${outFile}.redocly.tmp.yaml`
   try {
-    await writeFile(spec, JSON.stringify(doc))
+    // The page ends with how to use this provider from Google's SDKs (gemini-gateways/fetch).
+    await writeFile(spec, JSON.stringify(withSdkSection(doc, provider)))
     await writeFile(config, stringifyYaml({ openapi: REDOC_OPTIONS }))
     await run(REDOCLY_BIN, ['build-docs', spec, '-o', raw, '--title', title, '--config', config], {
       cwd: root,
@@ -175,7 +188,7 @@ export async function renderProviderPage(provider: string, doc: OpenAPIDoc, titl
       // so the page sends no traces either; fixing it also keeps the bytes independent of the caller's env.
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
     })
-    const html = insertNavBar(localizePage(await readFile(raw, 'utf8')), renderNavBar(NAV, 0, `${provider}.html`), REDOC_NAV_CSS)
+    const html = dropServerStyles(insertNavBar(localizePage(await readFile(raw, 'utf8')), renderNavBar(NAV, 0, `${provider}.html`), REDOC_NAV_CSS))
     await writeFile(outFile, html)
     return html
   } finally {
@@ -342,7 +355,7 @@ export async function buildDocs(outDir = join(ROOT, 'docs'), root = ROOT): Promi
   const written: { file: string; bytes: number }[] = [...pages, { file: assetFile, bytes: Buffer.byteLength(asset) }]
   for (const [name, html] of [
     [QUIRKS_PAGE, withSiteNav(QUIRKS_PAGE, renderQuirksPage(summaries, overlays))],
-    [FIELDS_PAGE, renderFieldsPage(collectFields(PROVIDERS, bundles), errorClassPages(api.classes), renderNavBar(NAV, 0, FIELDS_PAGE))],
+    [FIELDS_PAGE, renderFieldsPage(collectFields(PROVIDERS, bundles), errorClassPages(api.classes), renderNavBar(NAV, 0, FIELDS_PAGE), PROVIDERS)],
     ['index.html', renderIndexPage(summaries, overlays, renderWireTable(PROVIDERS, exchanges, bundles))],
   ] as const) {
     const left = externalResources(html)

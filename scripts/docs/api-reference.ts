@@ -6,14 +6,16 @@
  * no generation time in asset links, no generator footer, and a check that no page loads anything from the
  * network.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { externalResources } from './offline.ts'
-import { Application, Comment, DeclarationReflection, LogLevel, OptionDefaults, PageEvent, ReflectionKind, TSConfigReader, type TypeDocOptions } from 'typedoc'
-import { insertNavBar, renderNavBar, type NavLink } from './nav.ts'
+import { Application, Comment, DeclarationReflection, LogLevel, OptionDefaults, PageEvent, type ProjectReflection, ReflectionKind, TSConfigReader, type TypeDocOptions } from 'typedoc'
+import { insertNavBar, NAV_STYLESHEET, renderNavBar, type NavLink } from './nav.ts'
 import { expandExports } from '../lib/package-exports.ts'
+import { schemaAnchor } from './fields.ts'
 
 /** The API reference's folder, relative to the docs folder. */
 export const API_DIR = 'api'
@@ -70,6 +72,10 @@ export interface ApiReferenceResult {
   classes: { name: string; module: string; url: string; summary: string }[]
 }
 
+/** The site nav bar's stylesheet, written where TypeDoc's `customCss` can read it. */
+const NAV_CSS_FILE = join(tmpdir(), 'gemini-gateways-docs-site-nav.css')
+writeFileSync(NAV_CSS_FILE, NAV_STYLESHEET)
+
 /** The TypeDoc options; exported so a test can check the determinism-relevant ones. */
 export function typedocOptions(root: string, out: string): TypeDocOptions {
   return {
@@ -97,7 +103,94 @@ export function typedocOptions(root: string, out: string): TypeDocOptions {
     validation: { notExported: false, invalidLink: true, rewrittenLink: true, notDocumented: false, unusedMergeModuleWith: true },
     logLevel: LogLevel.Warn,
     sort: ['kind', 'alphabetical'],
+    // The site nav bar's styles, once (TypeDoc copies the file to assets/custom.css and links it from every page).
+    customCss: NAV_CSS_FILE,
+    // The "Member Visibility" checkboxes filter protected, inherited and external members, which the pages no longer
+    // show (the classes have no protected members; what a class inherits is on its parent's page): 1.7 KB a page.
+    visibilityFilters: {},
   }
+}
+
+/** `gemini-gateways/types/<provider>`: the module name of a provider's generated types, and its provider. */
+const TYPES_MODULE = new RegExp(`^${MANIFEST.name.replace(/[-/]/g, '\\$&')}/types/([a-z0-9-]+)$`)
+
+/** A provider's generated types module, folded: its provider and the names it exports. */
+export interface FoldedTypes { provider: string; names: string[] }
+
+/**
+ * The generated types (`gemini-gateways/types/<provider>`: openapi-typescript's `paths`, `components`, `operations`)
+ * are named on their module's page, not expanded. Expanded, each schema of each provider, nested, came to 26 MB of
+ * the reference; the provider's API page (`<provider>.html`, Redoc) describes the same schemas field by field, and a
+ * reader's editor shows the types. Returns each folded module, for the note and the link to that page.
+ */
+export function foldGeneratedTypes(project: ProjectReflection): Map<DeclarationReflection, FoldedTypes> {
+  const folded = new Map<DeclarationReflection, FoldedTypes>()
+  for (const mod of project.getReflectionsByKind(ReflectionKind.Module)) {
+    const provider = TYPES_MODULE.exec(mod.name)?.[1]
+    if (provider === undefined || !(mod instanceof DeclarationReflection)) continue
+    // The module page names what the module exports; the names alone, each a page of its own, said nothing more.
+    const names = (mod.children ?? []).map((child) => child.name)
+    for (const child of [...(mod.children ?? [])]) project.removeReflection(child)
+    // The page lists a reflection's groups, which keep their own list of the members.
+    mod.groups = undefined
+    mod.categories = undefined
+    folded.set(mod, { provider, names })
+  }
+  return folded
+}
+
+/**
+ * The client's response and request types that are a generated schema under a name of its own (`interface Part
+ * extends components['schemas']['Part']`, src/core/types.ts): listed without their members too, with a link to the
+ * schema on google's API page, which describes it field by field (each of them expanded, nested, came to 900 KB).
+ */
+export function foldSchemaTypes(project: ProjectReflection): Map<DeclarationReflection, string> {
+  const folded = new Map<DeclarationReflection, string>()
+  for (const reflection of project.getReflectionsByKind(ReflectionKind.Interface)) {
+    if (!(reflection instanceof DeclarationReflection)) continue
+    const schema = (reflection.extendedTypes ?? []).map((t) => /(?:Schemas|components\[["']schemas["']\])\[["']([A-Za-z0-9_]+)["']\]/.exec(t.toString())?.[1]).find(Boolean)
+    if (schema === undefined) continue
+    for (const member of [...(reflection.children ?? [])]) project.removeReflection(member)
+    reflection.groups = undefined
+    reflection.categories = undefined
+    folded.set(reflection, schema)
+  }
+  return folded
+}
+
+/**
+ * What each error class page repeats of its parents: the runtime's Error statics (V8's `captureStackTrace`,
+ * `stackTraceLimit`, `prepareStackTrace`: the runtime's, documented there, unchanged here) on every class, and on a
+ * subclass of the package's own classes every member it inherits (its parent's page documents them, one click up
+ * the hierarchy). Repeated over 22 error classes they were most of 780 KB.
+ */
+export function dropInheritedMembers(project: ProjectReflection): void {
+  for (const reflection of project.getReflectionsByKind(ReflectionKind.Class)) {
+    if (!(reflection instanceof DeclarationReflection)) continue
+    // A subclass of one of the package's classes names its parent (the hierarchy links it); the parent's page
+    // documents what it inherits. The root class keeps Error's instance members (message, cause...).
+    const ownParent = (reflection.extendedTypes ?? []).some((t) => t.type === 'reference' && t.reflection !== undefined)
+    for (const member of [...(reflection.children ?? [])]) {
+      const inherited = member.inheritedFrom !== undefined
+      if ((inherited && member.flags.isStatic && member.flags.isExternal) || (inherited && ownParent && !member.kindOf(ReflectionKind.Constructor))) project.removeReflection(member)
+    }
+    for (const group of reflection.groups ?? []) group.children = group.children.filter((c) => reflection.children?.includes(c as DeclarationReflection))
+    reflection.groups = reflection.groups?.filter((g) => g.children.length > 0)
+  }
+}
+
+/** Below a folded page's title: where its schemas are described (the provider's page, at the docs site's root). */
+export function linkSchemaPage(html: string, { provider, names }: FoldedTypes, depth: number): string {
+  const href = `${'../'.repeat(depth)}${provider}.html`
+  const note = `<p class="generated-types-note">openapi-typescript's types for ${provider}, generated from its bundled spec: <code>${names.join('</code>, <code>')}</code>. Every schema, operation and field is described on <a href="${href}">${provider}'s API page</a>; your editor shows the types.</p>`
+  return html.replace(/(<div class="tsd-page-title">[\s\S]*?<\/div>)/, `$1${note}`)
+}
+
+/** Below a folded schema type's title: the schema on google's API page, and in the fields index. */
+export function linkSchema(html: string, schema: string, depth: number): string {
+  const up = '../'.repeat(depth)
+  const note = `<p class="generated-types-note">Google's <code>${schema}</code> schema, as the client returns it: every field is described on <a href="${up}google.html${schemaAnchor(schema)}">google's API page</a> and listed in <a href="${up}fields.html#q=${encodeURIComponent(schema)}">the fields index</a>.</p>`
+  return html.replace(/(<div class="tsd-page-title">[\s\S]*?<\/div>)/, `$1${note}`)
 }
 
 /**
@@ -142,13 +235,20 @@ export async function buildApiReference(root: string, outDir: string, nav: NavLi
   project.children?.sort(byExportOrder)
   project.childrenIncludingDocuments?.sort(byExportOrder)
   for (const group of project.groups ?? []) group.children.sort(byExportOrder)
+  const typesPages = foldGeneratedTypes(project)
+  const schemaPages = foldSchemaTypes(project)
+  dropInheritedMembers(project)
   app.validate(project)
   if (app.logger.hasErrors()) throw new Error('typedoc reported errors (see above)')
   const classes: ApiReferenceResult['classes'] = []
   app.renderer.on(PageEvent.END, (page: PageEvent) => {
     // page.url is relative to outDir (docs/api/), which is one folder below the docs folder.
     const depth = 1 + page.url.split('/').length - 1
-    if (nav.length > 0 && page.contents) page.contents = insertNavBar(page.contents, renderNavBar(nav, depth, `${API_DIR}/index.html`))
+    if (nav.length > 0 && page.contents) page.contents = insertNavBar(page.contents, renderNavBar(nav, depth, `${API_DIR}/index.html`, { styled: false }))
+    const types = page.model instanceof DeclarationReflection ? typesPages.get(page.model) : undefined
+    if (types !== undefined && page.contents) page.contents = linkSchemaPage(page.contents, types, depth)
+    const schema = page.model instanceof DeclarationReflection ? schemaPages.get(page.model) : undefined
+    if (schema !== undefined && page.contents) page.contents = linkSchema(page.contents, schema, depth)
     const model = page.model
     if (model instanceof DeclarationReflection && model.kindOf(ReflectionKind.Class)) {
       const summary = model.comment ? Comment.combineDisplayParts(model.comment.summary) : ''

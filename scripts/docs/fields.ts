@@ -62,8 +62,23 @@ function firstSentence(text: string): string {
 
 const withCode = (text: string): string => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
 
-/** Filters the rows of both tables by the text typed: plain script, no dependencies, works from file://. */
-const FILTER_SCRIPT = `
+/**
+ * Links each field's providers to the schema on their pages, then filters the rows of both tables by the text
+ * typed: plain script, no dependencies, works from file://. A field row names its providers (`every provider`, or a
+ * list) and carries its schema's anchor; the links are made here rather than written out, which on nine provider
+ * pages a field would have cost 650 bytes a row.
+ */
+const filterScript = (providers: readonly string[]): string => `
+const every = ${JSON.stringify(providers)};
+for (const cell of document.querySelectorAll('td[data-anchor]')) {
+  const names = cell.textContent === 'every provider' ? every : cell.textContent.split(', ');
+  cell.replaceChildren(...names.flatMap((p, i) => {
+    const a = document.createElement('a');
+    a.href = p + '.html' + cell.dataset.anchor;
+    a.textContent = p;
+    return i === 0 ? [a] : [' · ', a];
+  }));
+}
 const input = document.getElementById('filter');
 const rows = [...document.querySelectorAll('tr[data-key]')];
 const count = document.getElementById('count');
@@ -79,15 +94,15 @@ apply();
 `
 
 /** The page; `nav` is the site's bar for a page in the docs folder. */
-export function renderFieldsPage(fields: FieldEntry[], errors: ErrorClassPage[], nav: string): string {
+export function renderFieldsPage(fields: FieldEntry[], errors: ErrorClassPage[], nav: string, providers: readonly string[]): string {
   const errorRows = errors.map(
     (e) =>
       `<tr data-key="${escapeHtml(e.name.toLowerCase())}" id="error-${escapeHtml(e.name)}"><th scope="row"><a href="${escapeHtml(e.url)}"><code>${escapeHtml(e.name)}</code></a></th><td>${withCode(firstSentence(e.summary))}</td></tr>`,
   )
   const fieldRows = fields.map((f) => {
     const name = `${f.schema}.${f.property}`
-    const links = f.providers.map((p) => `<a href="${escapeHtml(`${p}.html${schemaAnchor(f.schema)}`)}">${escapeHtml(p)}</a>`).join(' · ')
-    return `<tr data-key="${escapeHtml(name.toLowerCase())}" id="field-${escapeHtml(name)}"><th scope="row"><code>${escapeHtml(f.schema)}.<strong>${escapeHtml(f.property)}</strong></code></th><td>${withCode(firstSentence(f.description))}</td><td>${links}</td></tr>`
+    const where = f.providers.length === providers.length ? 'every provider' : f.providers.join(', ')
+    return `<tr data-key="${escapeHtml(name.toLowerCase())}" id="field-${escapeHtml(name)}"><th scope="row"><code>${escapeHtml(f.schema)}.<strong>${escapeHtml(f.property)}</strong></code></th><td>${withCode(firstSentence(f.description))}</td><td data-anchor="${escapeHtml(schemaAnchor(f.schema))}">${escapeHtml(where)}</td></tr>`
   })
   return `<!DOCTYPE html>
 <html lang="en">
@@ -119,7 +134,7 @@ ${errorRows.join('\n')}
 ${fieldRows.join('\n')}
 </tbody>
 </table>
-<script>${FILTER_SCRIPT}</script>
+<script>${filterScript(providers)}</script>
 </body>
 </html>
 `

@@ -15,6 +15,7 @@ const OWN: Record<string, ExportTarget> = {
   '.': { types: './dist/src/index.d.ts', default: './dist/src/index.js' },
   './validators': { types: './dist/src/validators.d.ts', default: './dist/src/validators.js' },
   './local-gateway': { types: './dist/src/local-gateway/index.d.ts', default: './dist/src/local-gateway/index.js' },
+  './fetch': { types: './dist/src/gateway-fetch/index.d.ts', default: './dist/src/gateway-fetch/index.js' },
   './package.json': './package.json',
 }
 

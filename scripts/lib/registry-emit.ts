@@ -5,7 +5,8 @@
  * - generated/registry.ts: data only (names, key variable, host, auth, operations, relay), safe to import anywhere;
  * - generated/clients.ts: each provider's `create<Name>Client` by name (src/providers/<name>.ts, or the generated
  *   generated/<name>/client.ts of a gateway without quirks in code), and generated/client-factories.ts the same by
- *   provider, for `createClient` and the CLI;
+ *   provider, for `createClient` and the CLI, and generated/client-loaders.ts the same loaded on demand, for
+ *   `gemini-gateways/fetch` (one provider's code, not all);
  * - generated/local-gateway-dialects.ts: each provider's local-gateway dialect (src/local-gateway/dialects/<name>.ts,
  *   or the generated generated/<name>/local-gateway.ts of a reseller that behaves as its relay does).
  */
@@ -175,6 +176,22 @@ export function emitClientFactories(names: string[], header: string): string {
     '',
     `export const factories = {`,
     ...names.map((n) => `  ${n}: create${pascal(n)}Client,`),
+    `}`,
+    '',
+  ].join('\n')
+}
+
+/**
+ * Each provider's factory by provider, loaded on first use (internal): what names its provider at run time and
+ * uses one (gemini-gateways/fetch) then loads that provider's code alone, a chunk of its own in a split bundle.
+ */
+export function emitClientLoaders(root: string, names: string[], header: string): string {
+  const from = (n: string) => (clientModule(root, n).generated ? `./${n}/client.ts` : `../src/providers/${n}.ts`)
+  return [
+    header,
+    '',
+    `export const loaders = {`,
+    ...names.map((n) => `  ${n}: () => import('${from(n)}').then((m) => m.create${pascal(n)}Client),`),
     `}`,
     '',
   ].join('\n')

@@ -2,15 +2,15 @@
 import type { components } from '../../generated/google/types.ts'
 
 type Schemas = components['schemas']
-export type Content = Schemas['Content']
-export type Part = Schemas['Part']
-export type FunctionCall = Schemas['FunctionCall']
-export type GenerationConfig = Schemas['GenerationConfig']
-export type GenerateContentResponse = Schemas['GenerateContentResponse']
-export type Candidate = Schemas['Candidate']
-export type UsageMetadata = Schemas['UsageMetadata']
-export type CountTokensResponse = Schemas['CountTokensResponse']
-export type Model = Schemas['Model']
+export interface Content extends NonNullable<Schemas['Content']> {}
+export interface Part extends NonNullable<Schemas['Part']> {}
+export interface FunctionCall extends NonNullable<Schemas['FunctionCall']> {}
+export interface GenerationConfig extends NonNullable<Schemas['GenerationConfig']> {}
+export interface GenerateContentResponse extends NonNullable<Schemas['GenerateContentResponse']> {}
+export interface Candidate extends NonNullable<Schemas['Candidate']> {}
+export interface UsageMetadata extends NonNullable<Schemas['UsageMetadata']> {}
+export interface CountTokensResponse extends NonNullable<Schemas['CountTokensResponse']> {}
+export interface Model extends NonNullable<Schemas['Model']> {}
 /** The request body in Google's dialect, without the `model` field (the model goes in the path). */
 export type GenerateContentBody = Omit<Schemas['GenerateContentRequest'], 'model'>
 

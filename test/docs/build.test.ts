@@ -11,6 +11,7 @@ import { externalResources, loadSpecs, NAV, pageTitle, PROVIDERS, REDOC_ASSET, r
 import * as api from '../../src/index.ts'
 import { recordExchanges, type Exchange } from '../../scripts/docs/exchanges.ts'
 import { renderWireTable, withCodeSamples } from '../../scripts/docs/samples.ts'
+import { aiSdkSnippet, genaiSnippet, SDK_SECTION_TITLE } from '../../scripts/docs/sdk-snippets.ts'
 import { describeProviders, type OpenAPIDoc } from '../../scripts/provider-table.ts'
 import { API_DIR, API_ENTRY_POINTS, API_TITLE, buildApiReference, entryPointsOf, listFiles, typedocOptions } from '../../scripts/docs/api-reference.ts'
 import { collectFields, schemaAnchor } from '../../scripts/docs/fields.ts'
@@ -89,6 +90,12 @@ describe('npm run docs', () => {
       expect(html).toContain('"disableTelemetry":true')
     })
 
+    it("leaves out Redoc's server-rendered styles (its script styles the page as it hydrates: test/docs/browser.test.ts)", async () => {
+      const html = await readFile(join(DOCS, `${provider}.html`), 'utf8')
+      expect(html).not.toContain('<style data-styled')
+      expect(html).toContain('<div id="redoc"')
+    })
+
     it('embeds a TypeScript and a curl sample on every operation, and tells Redoc both languages', async () => {
       const html = await readFile(join(DOCS, `${provider}.html`), 'utf8')
       const doc = embeddedDefinition(html)
@@ -114,6 +121,15 @@ describe('npm run docs', () => {
         expect(html).not.toContain(GOOGLE_SUMMARY) // the canonical summary used to leak onto every page
         expect(firstSentence).not.toContain('canonical')
       }
+    })
+
+    it('shows how to keep @google/genai or the AI SDK and reach this provider through gemini-gateways/fetch', async () => {
+      const html = await readFile(join(DOCS, `${provider}.html`), 'utf8')
+      const description = String(embeddedDefinition(html).info['description'])
+      expect(description).toContain(`## ${SDK_SECTION_TITLE}`)
+      expect(description).toContain(genaiSnippet(provider))
+      expect(description).toContain(aiSdkSnippet(provider))
+      expect(description).toContain(`createGatewayFetch({ provider: '${provider}' })`)
     })
 
     it('carries the site nav bar, whose links all resolve', async () => {
@@ -169,27 +185,22 @@ describe('npm run docs', () => {
       html = await readFile(join(DOCS, FIELDS_PAGE), 'utf8')
     })
 
-    it('lists every field of every schema, linked to that schema on each provider page that has it', () => {
+    it('lists every field of every schema, with the providers whose pages have that schema (the page links them)', () => {
       const fields = collectFields(PROVIDERS, specs.bundles)
-      const rows = [...html.matchAll(/<tr data-key="[^"]*" id="field-([^"]+)">(.*?)<\/tr>/g)]
+      const rows = [...html.matchAll(/<tr data-key="[^"]*" id="field-([^"]+)">.*?<td data-anchor="([^"]+)">([^<]*)<\/td><\/tr>/g)]
       expect(rows.map((r) => r[1])).toEqual(fields.map((f) => `${f.schema}.${f.property}`))
       expect(rows.length).toBeGreaterThan(300)
-      for (const [, name, row] of rows) {
+      for (const [, name, anchor, where] of rows) {
         const [schema] = (name as string).split('.') as [string]
-        const links = [...(row as string).matchAll(/href="([^"#]+)(#[^"]*)"/g)]
-        expect(links.length, name).toBeGreaterThan(0)
-        for (const [, file, anchor] of links) {
-          expect(existsSync(join(DOCS, file as string)), `${name} → ${file}`).toBe(true)
-          const provider = (file as string).replace(/\.html$/, '')
-          // The link points at a schema that this provider's bundle has (the browser test opens the anchors).
-          expect(specs.bundles[provider]?.components?.schemas?.[schema], `${name} on ${provider}`).toBeDefined()
-          expect(anchor).toBe(schemaAnchor(schema))
-        }
+        expect(anchor).toBe(schemaAnchor(schema))
+        const providers = where === 'every provider' ? [...PROVIDERS] : (where as string).split(', ')
+        expect(providers.length, name).toBeGreaterThan(0)
+        // Each provider named has the schema in its bundle (the browser test opens the links the page makes).
+        for (const provider of providers) expect(specs.bundles[provider]?.components?.schemas?.[schema], `${name} on ${provider}`).toBeDefined()
       }
       // Spot checks: a nordlys-only field, and one every provider has.
-      expect(html).toMatch(/id="field-NordlysGenerateContentRequest\.provider_order">.*?href="nordlys\.html#\/schemas\/nordlysgeneratecontentrequest"/)
-      const everywhere = rows.find((r) => r[1] === 'GenerationConfig.maxOutputTokens')?.[2] ?? ''
-      for (const p of PROVIDERS) expect(everywhere).toContain(`href="${p}.html#/schemas/generationconfig"`)
+      expect(html).toMatch(/id="field-NordlysGenerateContentRequest\.provider_order">.*?<td data-anchor="#\/schemas\/nordlysgeneratecontentrequest">nordlys<\/td>/)
+      expect(rows.find((r) => r[1] === 'GenerationConfig.maxOutputTokens')?.[3]).toBe('every provider')
     })
 
     it('lists every error class the package exports, linked to its page in the API reference', () => {
@@ -239,8 +250,23 @@ describe('npm run docs', () => {
     expect(files).toContain('modules/gemini-gateways_validators.html')
     for (const p of PROVIDERS) {
       expect(files).toContain(`modules/gemini-gateways_types_${p}.html`)
-      expect(files).toContain(`interfaces/gemini-gateways_types_${p}.paths.html`)
+      // Named there, not expanded: the provider's API page describes every schema and field.
+      const page = await readFile(join(DOCS, API_DIR, `modules/gemini-gateways_types_${p}.html`), 'utf8')
+      for (const name of ['paths', 'components', 'operations']) expect(page, p).toContain(`<code>${name}</code>`)
+      expect(page, p).toContain(`<a href="../../${p}.html">${p}'s API page</a>`)
+      expect(files.some((f) => f.includes(`gemini-gateways_types_${p}.`) && !f.startsWith('modules/')), p).toBe(false)
     }
+  })
+
+  it("the client's schema types name the schema, described on google's page and in the fields index, without expanding it", async () => {
+    const page = await readFile(join(DOCS, API_DIR, 'interfaces/gemini-gateways.GenerateContentResponse.html'), 'utf8')
+    expect(page).toContain(`<a href="../../google.html${schemaAnchor('GenerateContentResponse')}">google's API page</a>`)
+    expect(page).toContain('<a href="../../fields.html#q=GenerateContentResponse">the fields index</a>')
+    expect(page).not.toContain('candidatesTokenCount')
+    // A signature that takes one names it, with a link, instead of spelling it out.
+    const text = await readFile(join(DOCS, API_DIR, 'functions/gemini-gateways.text.html'), 'utf8')
+    expect(text).toContain('href="../interfaces/gemini-gateways.GenerateContentResponse.html"')
+    expect(text).not.toContain('citationMetadata')
   })
 
   it('names the package once per page: not in the title twice, nor as a folder above its own module', async () => {

@@ -12,14 +12,18 @@ export function authHeaders(provider: Provider, key = KEY): Record<string, strin
 }
 
 /**
- * A Google path (`/v1beta/models…`) as the provider's routes spell it (its spec's generate route): vertex's
- * `/v1beta1/publishers/google/models…`, litellm's `/gemini/v1beta/models…`; other paths are kept as they are.
+ * A Google path (`/v1beta/models…`, or `/v1/models…` where the provider serves v1) as the provider's routes spell it
+ * (its spec's generate route, its version segment for that version): vertex's `/v1beta1/publishers/google/models…`
+ * and `/v1/publishers/google/models…`, litellm's `/gemini/v1beta/models…`; other paths are kept as they are.
  */
 export function dialectPath(provider: Provider, path: string): string {
   const routes = registry[provider].routes as Record<string, { path: string }>
+  const versions = registry[provider].apiVersions as Record<string, string>
   const generate = (routes.generateContent ?? routes.generate)!.path
   const models = generate.slice(0, generate.indexOf('/{model}'))
-  return path.startsWith('/v1beta/models') ? models + path.slice('/v1beta/models'.length) : path
+  const version = /^\/(v1beta|v1)\/models(?=$|[/?:])/.exec(path)?.[1]
+  if (version === undefined || versions[version] === undefined) return path
+  return models.replace(`/${versions.v1beta}/`, `/${versions[version]}/`) + path.slice(`/${version}/models`.length)
 }
 
 /** The model a recording was made with (its first `modelVersion`): asked for by name, the gateway serves its bytes unchanged. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { withLocalGateway } from '../../src/local-gateway/index.ts'
 import { familyOf, NEWAPI_RELAYS, providers, registry, serves, type Provider } from '../support/registry.ts'
-import { authHeaders, CONTENTS, generatePath, get, post } from './helpers.ts'
+import { authHeaders, CONTENTS, generatePath, get, post, readChunks } from './helpers.ts'
 
 describe('google routes', () => {
   it('pages GET /v1beta/models with pageSize=2 until nextPageToken is absent', async () => {
@@ -77,6 +77,7 @@ describe('google routes', () => {
     ['models/ prefix on a model GET', 'GET', '/v1beta/models/models/gemini-2.5-flash'],
     ['doubled version segment', 'POST', '/v1beta/v1beta/models/gemini-2.5-flash:generateContent'],
     ["Vertex AI's v1beta1 instead of v1beta", 'POST', '/v1beta1/models/gemini-2.5-flash:generateContent'],
+    ['v1alpha instead of v1beta', 'POST', '/v1alpha/models/gemini-2.5-flash:generateContent'],
     ['unknown method', 'POST', '/v1beta/models/gemini-2.5-flash:embedContent'],
     ['GET on a POST method', 'GET', '/v1beta/models/gemini-2.5-flash:generateContent'],
     ['trailing slash', 'GET', '/v1beta/models/'],
@@ -171,6 +172,71 @@ describe.each(providers.filter((p) => ['newapi', 'apimart', 'nordlys'].includes(
       if (familyOf(provider) === 'apimart') expect(body).toEqual({ code: 404, msg: 'Not Found', data: null })
       else if (familyOf(provider) === 'nordlys') expect(body).toMatchObject({ error: { message: `Cannot ${method} ${path}`, request_id: expect.stringMatching(/^req_/) } })
       else expect(body).toEqual({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: '', code: '' } })
+    })
+  })
+})
+
+/**
+ * `/v1` as well as `/v1beta`, where the real gateway routes it: Google serves both (@google/genai 3 calls `/v1` by
+ * default), and new-api relays `POST /v1/models/*` to Gemini as it does `/v1beta/models/*` (its router/relay-router.go),
+ * so its resellers do too; so do the routes in front of Google (Vertex AI's v1 beside v1beta1, Cloudflare's and
+ * LiteLLM's). The others document `/v1beta` only and answer `/v1` with their own 404. A provider's spec says which
+ * (`info.x-api-versions`); the paths are Google's, as each dialect spells them (helpers.ts dialectPath).
+ */
+const ROUTES_V1 = (provider: Provider) => (registry[provider].apiVersions as Record<string, string>).v1 !== undefined
+
+describe.each(providers)('%s: /v1 beside /v1beta', (provider) => {
+  const routed = ROUTES_V1(provider)
+
+  it(`${routed ? 'answers' : '404s'} POST /v1/models/{model}:generateContent${routed ? ' as it answers /v1beta' : ', as it does any path it does not serve'}`, async () => {
+    await withLocalGateway({ provider }, async (gw) => {
+      const beta = await post(gw, '/v1beta/models/gemini-2.5-flash:generateContent')
+      const v1 = await post(gw, '/v1/models/gemini-2.5-flash:generateContent')
+      const unknown = await post(gw, '/v1/no-such-route')
+      if (routed) {
+        expect(v1.status).toBe(200)
+        expect(await v1.json()).toEqual(await beta.json())
+      } else {
+        expect(v1.status).toBe(unknown.status)
+        expect(v1.status).toBeGreaterThanOrEqual(400)
+        expect((await v1.text()).replaceAll('/v1/models/gemini-2.5-flash:generateContent', '{path}').replace(/req_[0-9a-f]+/, 'req'))
+          .toBe((await unknown.text()).replaceAll('/v1/no-such-route', '{path}').replace(/req_[0-9a-f]+/, 'req'))
+      }
+    })
+  })
+
+})
+
+describe.each(providers.filter(ROUTES_V1))('%s: streams under /v1', (provider) => {
+  it('streams POST /v1/models/{model}:streamGenerateContent?alt=sse', async () => {
+    await withLocalGateway({ provider }, async (gw) => {
+      const res = await post(gw, '/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse')
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain('text/event-stream')
+      expect((await readChunks(res)).join('')).toContain('Cheyenne')
+    })
+  })
+})
+
+describe('google: the other /v1 routes', () => {
+  it('serves countTokens, the model list and a model under /v1, and names v1 in its not-found message', async () => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
+      expect(await (await post(gw, '/v1/models/gemini-2.5-flash:countTokens')).json()).toMatchObject({ totalTokens: 11 })
+      expect(await (await get(gw, '/v1/models')).json()).toEqual(await (await get(gw, '/v1beta/models')).json())
+      expect(await (await get(gw, '/v1/models/gemini-2.5-flash')).json()).toMatchObject({ name: 'models/gemini-2.5-flash' })
+      const missing = await post(gw, '/v1/models/gemini-1.5-pro:generateContent')
+      expect(missing.status).toBe(404)
+      expect(await missing.json()).toMatchObject({ error: { status: 'NOT_FOUND', message: expect.stringContaining('is not found for API version v1,') } })
+    })
+  })
+})
+
+describe('newapi: the key on /v1/models/*', () => {
+  it('reads x-goog-api-key and ?key= there too, as on /v1beta (its TokenAuth)', async () => {
+    await withLocalGateway({ provider: 'newapi' }, async (gw) => {
+      expect((await post(gw, '/v1/models/gemini-2.5-flash:generateContent', { contents: CONTENTS }, { 'x-goog-api-key': 'local-gateway-key' })).status).toBe(200)
+      expect((await post(gw, '/v1/models/gemini-2.5-flash:generateContent?key=local-gateway-key', { contents: CONTENTS }, {})).status).toBe(200)
+      expect((await post(gw, '/v1/models/gemini-2.5-flash:generateContent', { contents: CONTENTS }, { 'x-goog-api-key': 'wrong' })).status).toBe(401)
     })
   })
 })

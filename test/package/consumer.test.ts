@@ -15,7 +15,8 @@ import { createClient, mergeChunks, providers, text } from '../../src/index.ts'
 import { LOCAL_GATEWAY_API_KEY, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { installConsumer, ok, packPackage, type PackedInfo, ROOT, run } from '../support/packed-package.ts'
 import { expandExports } from '../../scripts/lib/package-exports.ts'
-import { builtClient, wrongKeyStatus } from '../support/registry.ts'
+import { builtClient, pathOf, serves, wrongKeyStatus } from '../support/registry.ts'
+import { dialects } from '../../generated/local-gateway-dialects.ts'
 import { pascal } from '../../scripts/lib/registry-emit.ts'
 import { ENTRY_VALUES, INTERNAL_HELPERS } from './entry-names.ts'
 
@@ -33,6 +34,7 @@ import {
 import * as entry from 'gemini-gateways'
 ${providers.map((p) => `import { create${pascal(p)}Client } from 'gemini-gateways/${p}'`).join('\n')}
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway, withLocalGateway } from 'gemini-gateways/local-gateway'
+import { createGatewayFetch } from 'gemini-gateways/fetch'
 import { google as googleChecks, nordlys as nordlysChecks, validate, validators, type ValidationIssue } from 'gemini-gateways/validators'
 import type { components, paths } from 'gemini-gateways/types/google'
 import type { components as NordlysComponents } from 'gemini-gateways/types/nordlys'
@@ -99,6 +101,21 @@ for (const provider of Object.keys(factories) as Provider[]) {
   })
 }
 results.entries = entries
+
+// gemini-gateways/fetch, called as Google's SDKs call it: Google's host and /v1 path, the key in x-goog-api-key.
+const viaFetch: Record<string, unknown> = {}
+for (const provider of providers) {
+  viaFetch[provider] = await withLocalGateway({ provider }, async (gw) => {
+    const gatewayFetch: typeof globalThis.fetch = createGatewayFetch({ provider, baseUrl: gw.url, maxRetries: 0 })
+    const res = await gatewayFetch('https://generativelanguage.googleapis.com/v1/models/gemini-2.5-flash:generateContent', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': LOCAL_GATEWAY_API_KEY },
+      body: JSON.stringify({ contents, systemInstruction: request.systemInstruction }),
+    })
+    return { status: res.status, text: text((await res.json()) as GenerateContentResponse), path: gw.requests[0]?.path }
+  })
+}
+results.fetch = viaFetch
 
 results.routing = await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
   const nordlys = createNordlysClient({ apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url })
@@ -244,6 +261,10 @@ describe('the packed package, installed into a fresh project', () => {
       expect(expected.chunks).toBeGreaterThan(1)
       // A wrong key: Google (and Vertex AI, and Cloudflare passing Google's answer on) 400 API_KEY_INVALID, the others 401.
       expect(results.entries[provider], provider).toEqual({ answer: expected.unary, provider, errorIsGatewayError: true, errorStatus: wrongKeyStatus(provider) })
+      // The installed gemini-gateways/fetch: a Google-dialect request answered in the provider's wire, at its own route
+      // (below the path the local gateway's URL ends in, cloudflare's).
+      const route = (dialects[provider].basePath ?? '') + pathOf(provider, serves(provider, 'generate') ? 'generate' : 'generateContent', { model: 'gemini-2.5-flash' })
+      expect(results.fetch[provider], provider).toEqual({ status: 200, text: expected.unary, path: route })
     }
     expect(results.routing).toMatchObject({ provider_order: ['google'], generation_config: { systemInstruction: REQUEST.systemInstruction } })
     // An unknown field is named on the object that holds it (here the body itself).

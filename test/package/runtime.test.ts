@@ -48,10 +48,10 @@ const failureTexts = (e: unknown) => ((e as BuildFailure).errors ?? []).map((m) 
 const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]!)
 
 describe('every code entry but ./mock bundles for the browser', () => {
-  it('covers the index, validators, and each provider\'s entry and types (the exports map\'s patterns, expanded)', () => {
+  it('covers the index, validators, fetch, and each provider\'s entry and types (the exports map\'s patterns, expanded)', () => {
     const subpaths = ENTRIES.map(([subpath]) => subpath)
-    expect(subpaths).toEqual(expect.arrayContaining(['.', './validators', ...providers.flatMap((p) => [`./${p}`, `./types/${p}`])]))
-    expect(subpaths).toHaveLength(2 + 2 * providers.length)
+    expect(subpaths).toEqual(expect.arrayContaining(['.', './validators', './fetch', ...providers.flatMap((p) => [`./${p}`, `./types/${p}`])]))
+    expect(subpaths).toHaveLength(3 + 2 * providers.length)
   })
 
   it.each(ENTRIES)('%s (%s): builds with no externals, no Node builtin, no code from strings', async (_subpath, file) => {

@@ -1,9 +1,9 @@
 /**
  * newapi: the open-source relay `new-api`, which most resellers run (infinityblue and anyfast are instances of it),
  * as its public source behaves: a key by `Authorization: Bearer` or, on the native Gemini paths, `x-goog-api-key`
- * or `?key=` (a header wins); OpenAI-shaped errors; SSE with a `: PING` comment and a final `data: [DONE]`; an
- * OpenAI-style model list at `GET /v1/models`; no countTokens and no single-model GET (they get its OpenAI-shaped
- * 404). The resellers' files spread this dialect and change only what they do differently.
+ * or `?key=` (a header wins); generations at `/v1beta/models/*` and `/v1/models/*`; OpenAI-shaped errors; SSE with
+ * a `: PING` comment and a final `data: [DONE]`; an OpenAI-style model list at `GET /v1/models`; no countTokens and
+ * no single-model GET (they get its OpenAI-shaped 404). The resellers' files spread this dialect and change only what they do differently.
  * @internal
  */
 import type { IncomingHttpHeaders } from 'node:http'
@@ -45,9 +45,6 @@ export function newApiRequestId(now = new Date()): string {
 
 const OVERLOADED = 'The model is overloaded. Please try again later.'
 
-/** new-api routes both `/v1beta/models/*` and `/v1/models/*` to its Gemini handler (router/relay-router.go). */
-const RELAY_VERSIONS = ['v1beta', 'v1']
-
 /**
  * As new-api reads a native body: decoded into its structs and encoded again (../newapi-structs.ts), so whatever its
  * structs lack is gone from what it forwards; `dropped` lists each such field.
@@ -64,14 +61,17 @@ function tokenError(state: 'missing' | 'invalid'): Reply {
   return openAiError(401, state === 'missing' ? 'No token provided' : 'Invalid token', 'new_api_error', 'invalid_api_key')
 }
 
+/** new-api routes both `/v1beta/models/*` and `/v1/models/*` to its Gemini handler (router/relay-router.go). */
+export const RELAY_VERSIONS = ['v1beta', 'v1']
+
 /**
- * The key new-api reads: `Authorization: Bearer` everywhere; on the native Gemini paths (`/v1beta/…`) also
- * `x-goog-api-key`, then `?key=`, so a header wins over the query.
+ * The key new-api reads: `Authorization: Bearer` everywhere; on the native Gemini paths (`/v1beta/…`, and
+ * `/v1/models/…`, which it relays the same way) also `x-goog-api-key`, then `?key=`, so a header wins over the query.
  */
 function presentedKey(headers: IncomingHttpHeaders, query: URLSearchParams, path: string): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim()
   if (bearer) return bearer
-  if (!path.startsWith('/v1beta/')) return undefined
+  if (!path.startsWith('/v1beta/') && !path.startsWith('/v1/models/')) return undefined
   const googKey = headers['x-goog-api-key']
   return (Array.isArray(googKey) ? googKey[0] : googKey) || query.get('key') || undefined
 }
