@@ -36,12 +36,22 @@ export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
     title: 'Authentication',
     client:
       'The client sends the key the way this bundle’s security scheme says ({auth}), from `apiKey` or the provider’s environment variable. It never puts the key in a URL and scrubs it from every error it throws.',
+    byProvider: {
+      cloudflare:
+        'The client sends Google’s key in `x-goog-api-key` (from `apiKey` or `GEMINI_API_KEY`) and, given `gatewayToken` (or `CF_AIG_TOKEN`), the gateway’s token as `cf-aig-authorization: Bearer …`; with Google’s key stored in the gateway the token alone will do. Neither ever goes in a URL, and both are scrubbed from every error it throws.',
+    },
   },
   host: {
     id: 'host',
     title: 'Host',
     client:
-      '`createClient({ provider: \'{provider}\' })` defaults to `{baseUrl}`, the bundle’s first server; the `baseUrl` option overrides it (a trailing `/` or `/v1beta` is fine).',
+      '`createClient({ provider: \'{provider}\' })` defaults to `{baseUrl}`, the bundle’s first server; the `baseUrl` option overrides it (a trailing `/` or version segment is fine).',
+    byProvider: {
+      cloudflare:
+        '`createClient({ provider: \'cloudflare\', accountId, gatewayId })` fills the route’s ids in `{baseUrl}`; or pass a `baseUrl` that holds them. Without them the client throws a `ConfigurationError` that names each id missing.',
+      litellm:
+        '`createClient({ provider: \'litellm\' })` defaults to `{baseUrl}`, LiteLLM’s default port; `baseUrl` is your proxy’s root (a trailing `/gemini` or `/gemini/v1beta` is fine: the routes carry `/gemini`).',
+    },
   },
   paths: {
     id: 'paths',
@@ -51,6 +61,8 @@ export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
     byProvider: {
       apimart:
         'Both generation methods go through the one `{method}` path: `generateContent`, or `streamGenerateContent` with `alt=sse`. `countTokens`, `getModel` and `listModels` are left out of the apimart client type.',
+      vertex:
+        'The client calls `/v1beta1/publishers/google/models/{model}:{method}`, or `/v1/…` with `apiVersion: \'v1\'`; `listModels` and `getModel` are left out of the vertex client type (express mode has no model list).',
     },
     // new-api's OpenAI-style model list, wherever a spec keeps it (the relay, and each reseller that does).
     variants: [{ when: (s) => s.operations.some((o) => o.operationId === 'listModels' && o.path === '/v1/models'), text: NEWAPI_MODEL_LIST }],
