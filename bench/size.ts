@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import * as esbuild from 'esbuild'
+import { clientModule } from '../scripts/lib/registry-emit.ts'
 import { providers } from '../src/index.ts'
 import { kb, log, root, type SectionResult, type Table } from './lib.ts'
 
@@ -116,7 +117,8 @@ export async function runSize(): Promise<SectionResult> {
       '',
     ].join('\n'))
     const entries = [
-      ...providers.map((p) => ({ name: `ours: src/providers/${p}.ts`, entry: path.join(root, `src/providers/${p}.ts`), target: true })),
+      // Each provider's file, or the client generated for a gateway without one.
+      ...providers.map((p) => ({ name: `ours: ${clientModule(root, p).file}`, entry: path.join(root, clientModule(root, p).file), target: true })),
       { name: 'ours: src/index.ts (every provider)', entry: path.join(root, 'src/index.ts'), target: false },
       { name: 'ours: src/gateway-fetch/index.ts (gemini-gateways/fetch; first call: google)', entry: path.join(root, 'src/gateway-fetch/index.ts'), target: false, loadsProvider: 'google' },
       { name: 'app: createGoogleClient + generateContent', entry: oursEntry, target: false },

@@ -3,7 +3,7 @@
  * `createClient({ provider })` picks a dialect; `gemini-gateways/<provider>` imports one provider alone.
  */
 import { factories } from '../generated/client-factories.ts'
-import type { ProviderClients } from '../generated/clients.ts'
+import type { ProviderClients, ProviderOptions } from '../generated/clients.ts'
 import { providers, type Provider } from '../generated/registry.ts'
 import type { ClientOptions } from './core/client.ts'
 import { ConfigurationError } from './core/errors.ts'
@@ -11,9 +11,9 @@ import { ConfigurationError } from './core/errors.ts'
 export { providers, type Provider }
 
 /** A client for `provider`, typed with that provider's operations, models and options. */
-export function createClient<P extends Provider>(options: ClientOptions & { provider: P }): ProviderClients[P] {
+export function createClient<P extends Provider>(options: ClientOptions & ProviderOptions[P] & { provider: P }): ProviderClients[P] {
   const { provider, ...rest } = options
-  const factory = factories[provider] as ((options: ClientOptions) => ProviderClients[P]) | undefined
+  const factory = factories[provider] as ((options: ClientOptions & ProviderOptions[P]) => ProviderClients[P]) | undefined
   if (!factory) throw new ConfigurationError(`unknown provider ${String(provider)}; expected one of ${providers.join(', ')}`)
   return factory(rest)
 }
@@ -46,7 +46,7 @@ export {
 } from './core/errors.ts'
 export type { APIStatusErrorOptions, GeminiGatewayErrorJSON, GeminiGatewayErrorOptions, PartialAnswer, ProviderName, ValidationIssue } from './core/errors.ts'
 export type { HopInfo, HttpInfo, WithHttp } from './core/http-info.ts'
-export type { ClientOptions, GatewayClient, ProviderClient } from './core/client.ts'
+export type { ApiVersion, ClientOptions, GatewayClient, ProviderClient } from './core/client.ts'
 export type * from './core/types.ts'
 export { functionCalls, mergeChunks, text, thoughts } from './core/response.ts'
 export { isFinalChunk } from './core/answer.ts'

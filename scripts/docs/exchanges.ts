@@ -8,13 +8,20 @@ import { createClient, providers, type Provider } from '../../src/index.ts'
 import type { Dialect } from '../../src/core/dialect.ts'
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway, type RecordedRequest } from '../../src/local-gateway/index.ts'
 import type { OpenAPIDoc } from '../provider-table.ts'
+import { clientModule } from '../lib/registry-emit.ts'
 
-/** Each provider's dialect, from its module (src/providers/<provider>.ts exports `<provider>Dialect`), for every registered provider. */
+const ROOT = new URL('../../', import.meta.url).pathname
+
+/**
+ * Each provider's dialect, from its module (src/providers/<provider>.ts, or the generated/<provider>/client.ts of a
+ * gateway without one, exports `<provider>Dialect`), for every registered provider.
+ */
 export const DIALECTS = Object.fromEntries(
   await Promise.all(
     providers.map(async (p) => {
-      const dialect = ((await import(`../../src/providers/${p}.ts`)) as Record<string, Dialect | undefined>)[`${p}Dialect`]
-      if (!dialect) throw new Error(`src/providers/${p}.ts exports no ${p}Dialect`)
+      const { file } = clientModule(ROOT, p)
+      const dialect = ((await import(`../../${file}`)) as Record<string, Dialect | undefined>)[`${p}Dialect`]
+      if (!dialect) throw new Error(`${file} exports no ${p}Dialect`)
       return [p, dialect] as const
     }),
   ),
@@ -115,7 +122,11 @@ export async function recordProvider(provider: Provider, bundle: OpenAPIDoc): Pr
       if (gateway.requests.length !== before + 1 || !request || !last) {
         throw new Error(`${provider}.${call.method}: expected one request at the local gateway, got ${gateway.requests.length - before}`)
       }
-      exchanges.push({ provider, call, operationId: matchOperation(bundle, request.method, request.path), request, response: last })
+      // The gateway's URL may end in a path of its own (cloudflare's /v1/{account}/{gateway}/google-ai-studio): the
+      // bundle's paths follow it, so the exchange keeps the path as the spec writes it.
+      const base = new URL(gateway.url).pathname.replace(/\/$/, '')
+      const path = request.path.slice(base.length)
+      exchanges.push({ provider, call, operationId: matchOperation(bundle, request.method, path), request: { ...request, path }, response: last })
     }
     return exchanges
   } finally {

@@ -9,6 +9,8 @@
  * fails until a rule (and, if needed, a group) is added.
  */
 
+import type { ProviderSummary } from '../provider-table.ts'
+
 /** Group ids, in display order. */
 export const QUIRK_GROUP_IDS = ['auth', 'host', 'paths', 'body', 'envelope', 'errors', 'models', 'docs', 'other'] as const
 export type QuirkGroupId = (typeof QUIRK_GROUP_IDS)[number]
@@ -20,6 +22,8 @@ export interface QuirkGroup {
   client: string
   /** A gateway-specific sentence that replaces {@link QuirkGroup.client}. */
   byProvider?: Record<string, string>
+  /** A sentence for every gateway whose spec has what it is about (a reseller gets its relay's this way), after byProvider. */
+  variants?: { when: (summary: ProviderSummary) => boolean; text: string }[]
 }
 
 /** What the client does with new-api's paths, for the relay and for a reseller that keeps its model list. */
@@ -32,12 +36,22 @@ export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
     title: 'Authentication',
     client:
       'The client sends the key the way this bundle’s security scheme says ({auth}), from `apiKey` or the provider’s environment variable. It never puts the key in a URL and scrubs it from every error it throws.',
+    byProvider: {
+      cloudflare:
+        'The client sends Google’s key in `x-goog-api-key` (from `apiKey` or `GEMINI_API_KEY`) and, given `gatewayToken` (or `CF_AIG_TOKEN`), the gateway’s token as `cf-aig-authorization: Bearer …`; with Google’s key stored in the gateway the token alone will do. Neither ever goes in a URL, and both are scrubbed from every error it throws.',
+    },
   },
   host: {
     id: 'host',
     title: 'Host',
     client:
-      '`createClient({ provider: \'{provider}\' })` defaults to `{baseUrl}`, the bundle’s first server; the `baseUrl` option overrides it (a trailing `/` or `/v1beta` is fine).',
+      '`createClient({ provider: \'{provider}\' })` defaults to `{baseUrl}`, the bundle’s first server; the `baseUrl` option overrides it (a trailing `/` or version segment is fine).',
+    byProvider: {
+      cloudflare:
+        '`createClient({ provider: \'cloudflare\', accountId, gatewayId })` fills the route’s ids in `{baseUrl}`; or pass a `baseUrl` that holds them. Without them the client throws a `ConfigurationError` that names each id missing.',
+      litellm:
+        '`createClient({ provider: \'litellm\' })` defaults to `{baseUrl}`, LiteLLM’s default port; `baseUrl` is your proxy’s root (a trailing `/gemini` or `/gemini/v1beta` is fine: the routes carry `/gemini`).',
+    },
   },
   paths: {
     id: 'paths',
@@ -47,9 +61,11 @@ export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
     byProvider: {
       apimart:
         'Both generation methods go through the one `{method}` path: `generateContent`, or `streamGenerateContent` with `alt=sse`. `countTokens`, `getModel` and `listModels` are left out of the apimart client type.',
-      newapi: NEWAPI_MODEL_LIST,
-      infinityblue: NEWAPI_MODEL_LIST,
+      vertex:
+        'The client calls `/v1beta1/publishers/google/models/{model}:{method}`, or `/v1/…` with `apiVersion: \'v1\'`; `listModels` and `getModel` are left out of the vertex client type (express mode has no model list).',
     },
+    // new-api's OpenAI-style model list, wherever a spec keeps it (the relay, and each reseller that does).
+    variants: [{ when: (s) => s.operations.some((o) => o.operationId === 'listModels' && o.path === '/v1/models'), text: NEWAPI_MODEL_LIST }],
   },
   body: {
     id: 'body',
@@ -102,18 +118,20 @@ export interface ClassifiableAction {
   remove?: boolean
 }
 
-/** The group of a component schema an overlay adds under `$.components.schemas`, by its name. */
+/** The group of a component schema an overlay adds under `$.components.schemas` (or changes there), by its name. */
 export function schemaGroup(name: string): QuirkGroupId {
   if (/Error/.test(name)) return 'errors'
   if (/Envelope/.test(name)) return 'envelope'
-  if (/Request|Config/.test(name)) return 'body'
+  if (/Request|Config|^Part$|^Tool$|Turn|^Content$/.test(name)) return 'body'
   if (/Model/.test(name)) return 'models'
-  if (/Response/.test(name)) return 'envelope'
+  if (/Response|UsageMetadata/.test(name)) return 'envelope'
   return 'other'
 }
 
 /** Rules on the action's target, first match wins; each yields the action's groups (the first is primary). */
 const RULES: { test: RegExp; groups: (action: ClassifiableAction) => QuirkGroupId[] }[] = [
+  // The path segment of each API version (Vertex AI's v1beta1; v1 left out where a gateway documents v1beta only).
+  { test: /^\$\.info\['x-api-versions'\]/, groups: () => ['paths'] },
   { test: /^\$\.info\b|^\$\.tags\b/, groups: () => ['docs'] },
   { test: /^\$\.servers\b/, groups: () => ['host'] },
   { test: /^\$\.security\b|^\$\.components\.securitySchemes\b/, groups: () => ['auth'] },
@@ -123,6 +141,8 @@ const RULES: { test: RegExp; groups: (action: ClassifiableAction) => QuirkGroupI
   { test: /^\$\.components\.responses\b/, groups: () => ['errors'] },
   { test: /^\$\.components\.schemas\.GenerateContentResponse\b/, groups: () => ['envelope'] },
   { test: /^\$\.components\.schemas$/, groups: (a) => updateKeys(a).map(schemaGroup) },
+  // A change inside one schema (a field a gateway drops, lacks or adds): the group of that schema.
+  { test: /^\$\.components\.schemas\.\w+/, groups: (a) => [schemaGroup(/^\$\.components\.schemas\.(\w+)/.exec(a.target.trim())![1]!)] },
   {
     // The root: an update that replaces a top-level array (servers, security) the only way Overlay 1.0 can.
     test: /^\$$/,

@@ -50,7 +50,7 @@ export function inlineCode(text: string): string {
 /** The group's sentence for this provider, placeholders filled. */
 export function clientSentence(id: QuirkGroupId, summary: ProviderSummary): string {
   const group = QUIRK_GROUPS[id]
-  const template = group.byProvider?.[summary.provider] ?? group.client
+  const template = group.byProvider?.[summary.provider] ?? group.variants?.find((v) => v.when(summary))?.text ?? group.client
   const values: Record<string, string> = {
     provider: summary.provider,
     auth: summary.auth.map((a) => a.label).join(' or ') || 'no auth',

@@ -32,23 +32,34 @@ export interface WireRequest {
   body: unknown
 }
 
+/**
+ * The documented host (the bundle's first server), its variables as shell variables: cloudflare's
+ * `…/v1/{account_id}/{gateway_id}/…` as `…/v1/$ACCOUNT_ID/$GATEWAY_ID/…`.
+ */
+export function documentedHost(bundle: OpenAPIDoc): string {
+  const host = bundle.servers?.[0]?.url as string | undefined
+  if (!host) throw new Error('the bundle has no server')
+  return host.replace(/\/+$/, '').replace(/\{(\w+)\}/g, (_, name: string) => `$${name.toUpperCase()}`)
+}
+
 /** The request of an exchange, pointed at the documented host with the key as `$<ENV_KEY>`. */
 export function wireRequest(exchange: Exchange, bundle: OpenAPIDoc): WireRequest {
-  const host = bundle.servers?.[0]?.url
-  if (!host) throw new Error(`${exchange.provider}: the bundle has no server`)
+  const host = documentedHost(bundle)
   const { request } = exchange
   const query = new URLSearchParams(request.query).toString()
   const target = request.path + (query ? `?${query}` : '')
   const keyVar = `$${registry[exchange.provider].envKey}`
+  const credentials = registry[exchange.provider].credentials as readonly { header: string; prefix: string; env?: string }[]
   const headers: [string, string][] = []
   for (const [name, value] of Object.entries(request.headers)) {
     if (TRANSPORT_HEADERS.has(name)) continue
-    // The gateway redacted the key; the sample names the variable the client reads it from.
-    const shown = value === REDACTED ? (name === 'authorization' ? `Bearer ${keyVar}` : keyVar) : value
+    // The gateway redacted the key (or a gateway token); the sample names the variable the client reads it from.
+    const credential = credentials.find((c) => c.header === name)
+    const shown = value !== REDACTED ? value : credential ? `${credential.prefix}$${credential.env}` : name === 'authorization' ? `Bearer ${keyVar}` : keyVar
     headers.push([headerName(bundle, name), shown])
   }
   if (headers.every(([, v]) => !v.includes(keyVar))) throw new Error(`${exchange.provider}: the recorded request carries no key header`)
-  return { method: request.method, url: host.replace(/\/+$/, '') + target, target, headers, body: request.body }
+  return { method: request.method, url: host + target, target, headers, body: request.body }
 }
 
 /** Single-quotes for a POSIX shell. */
@@ -90,7 +101,8 @@ export function responseOutline(exchange: Exchange): string {
 /** The curl command for an exchange, plus a comment with what the gateway answered. */
 export function curlSample(exchange: Exchange, bundle: OpenAPIDoc): string {
   const wire = wireRequest(exchange, bundle)
-  const lines = [`curl -X ${wire.method} ${shellQuote(wire.url)}`]
+  // A host with variables (cloudflare's ids) in double quotes, so that they expand.
+  const lines = [`curl -X ${wire.method} ${wire.url.includes('$') ? shellDouble(wire.url) : shellQuote(wire.url)}`]
   if (exchange.call.method === 'streamGenerateContent') lines[0] += ' -N'
   for (const [name, value] of wire.headers) lines.push(`  -H ${value.includes('$') ? shellDouble(`${name}: ${value}`) : shellQuote(`${name}: ${value}`)}`)
   if (wire.body !== undefined) lines.push(`  -d ${shellQuote(compactJson(wire.body))}`)
@@ -145,14 +157,18 @@ function typescriptCall(call: SampleCall): string {
  * The TypeScript sample of one or more calls: the import, createClient for the provider, then each call
  * and a use of its result (under a comment naming the method when there are several).
  */
-export function typescriptSample(provider: Provider, calls: SampleCall[]): string {
+export function typescriptSample(provider: Provider, calls: SampleCall[], bundle?: OpenAPIDoc): string {
   const usesText = calls.some((c) => c.method === 'generateContent' || c.method === 'streamGenerateContent')
   const parts = calls.map((c) => (calls.length > 1 ? `\n// ${c.method}\n` : '') + typescriptCall(c))
+  // The options its host needs (cloudflare's ids: the server variables' defaults stand for yours).
+  const variables = ((bundle?.servers?.[0] as { variables?: unknown } | undefined)?.variables ?? {}) as Record<string, { default?: string; 'x-client-option'?: string }>
+  const own = Object.values(variables).map((v) => `${v['x-client-option']}: ${tsLiteral(v.default ?? '')}`)
+  const tokens = (registry[provider].credentials as readonly { env?: string; header: string }[]).map((c) => `; the gateway's token, where it wants one, from ${c.env}`).join('')
   return [
     `import { createClient${usesText ? ', text' : ''} } from 'gemini-gateways'`,
     '',
-    `// The key is read from ${registry[provider].envKey}.`,
-    `const client = createClient({ provider: '${provider}' })`,
+    `// The key is read from ${registry[provider].envKey}${tokens}.`,
+    `const client = createClient({ provider: '${provider}'${own.map((o) => `, ${o}`).join('')} })`,
     ...parts,
     '',
   ].join('\n')
@@ -187,7 +203,7 @@ export function codeSamples(exchanges: Exchange[], bundle: OpenAPIDoc): Map<stri
       list.length === 1 ? source(list[0] as Exchange) : list.map((x) => `${comment} ${x.call.method}\n${source(x)}`).join('\n')
     const [ts, curl] = SAMPLE_LANGUAGES
     out.set(op, [
-      { ...ts, source: typescriptSample((list[0] as Exchange).provider, list.map((x) => x.call)) },
+      { ...ts, source: typescriptSample((list[0] as Exchange).provider, list.map((x) => x.call), bundle) },
       { ...curl, source: joined('#', (x) => curlSample(x, bundle)) },
     ])
   }

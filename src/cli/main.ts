@@ -38,6 +38,17 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const
 const DEFAULT_PROVIDER: Provider = 'google'
 const DEFAULT_MODEL = 'gemini-2.5-flash'
 
+/** `accountId` → `account-id`: a provider option as a flag. */
+const flagOf = (option: string): string => option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+
+/**
+ * The options providers' specs define that fill their base URL (cloudflare's `accountId`, `gatewayId`), as flags
+ * (`--account-id`, `--gateway-id`), from the registry. Credentials (its gateway token) come from the environment only.
+ */
+const URL_FLAGS: Record<string, string> = Object.fromEntries(
+  providers.flatMap((p) => (registry[p].urlOptions as readonly { option: string }[]).map((u) => [flagOf(u.option), u.option])),
+)
+
 const OPTIONS = {
   provider: { type: 'string', short: 'p' },
   model: { type: 'string', short: 'm' },
@@ -45,33 +56,39 @@ const OPTIONS = {
   json: { type: 'boolean' },
   system: { type: 'string' },
   'base-url': { type: 'string' },
+  'api-version': { type: 'string' },
   timeout: { type: 'string' },
   local: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  ...Object.fromEntries(Object.keys(URL_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
 } as const
 
-type OptionName = keyof typeof OPTIONS
-type Values = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean }
+/** A flag's name; the URL flags come from the registry, so their names are strings here. */
+type OptionName = keyof typeof OPTIONS | string
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean } & Record<string, string | boolean | undefined>
 
-const COMMANDS = {
-  ask: ['provider', 'model', 'stream', 'json', 'system', 'base-url', 'timeout', 'local'],
-  models: ['provider', 'json', 'base-url', 'timeout', 'local'],
+const COMMANDS: Record<'ask' | 'models' | 'serve', readonly OptionName[]> = {
+  ask: ['provider', 'model', 'stream', 'json', 'system', 'base-url', 'api-version', 'timeout', 'local', ...Object.keys(URL_FLAGS)],
+  models: ['provider', 'json', 'base-url', 'api-version', 'timeout', 'local', ...Object.keys(URL_FLAGS)],
   serve: ['provider', 'port', 'host'],
-} as const satisfies Record<string, readonly OptionName[]>
+}
 type Command = keyof typeof COMMANDS
 
 /** The text `--help` prints. */
 export function usage(): string {
   const keys = providers.map((p) => `${p} ${registry[p].envKey}`).join(', ')
   const lists = providers.filter(hasModelList).join(', ')
+  const urlFlags = Object.keys(URL_FLAGS).map((flag) => `[--${flag} ID]`).join(' ')
+  const idProviders = providers.filter((p) => registry[p].urlOptions.length > 0)
+  const tokens = providers.flatMap((p) => (registry[p].credentials as readonly { env?: string; header: string }[]).map((c) => `${p} ${c.env} (${c.header})`))
   return `gemini-gateways ${packageInfo().version}: Gemini generateContent through Google or a gateway that resells it
 
 Usage:
-  gemini-gateways ask <prompt> [-p P] [-m M] [--stream] [--json] [--system TEXT] [--timeout S] [--base-url URL | --local]
-  gemini-gateways models [-p P] [--json] [--timeout S] [--base-url URL | --local]
+  gemini-gateways ask <prompt> [-p P] [-m M] [--stream] [--json] [--system TEXT] [--timeout S] [--api-version V] [--base-url URL | --local]${urlFlags ? ` ${urlFlags}` : ''}
+  gemini-gateways models [-p P] [--json] [--timeout S] [--api-version V] [--base-url URL | --local]${urlFlags ? ` ${urlFlags}` : ''}
   gemini-gateways serve [-p P] [--port N] [--host H]
   gemini-gateways --help | --version
 
@@ -87,14 +104,15 @@ Options:
       --json          print the response JSON (with --stream: one chunk per line)
       --system TEXT   system instruction
       --base-url URL  send requests to URL instead of the provider's host
-      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
+      --api-version V v1beta (default) or v1, as the provider names them (Vertex AI: v1beta1, v1)
+${Object.keys(URL_FLAGS).map((flag) => `      --${flag} ID`.padEnd(22) + `${idProviders.join(', ')}: fills the host's {${flag.replace(/-/g, '_')}} (or put it in --base-url)\n`).join('')}      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
       --local          answer from an in-process local gateway: no key, no network
       --port N        serve: port to listen on (default 0: any free port)
       --host H        serve: interface to bind (default 127.0.0.1)
   -h, --help          show this help
   -v, --version       print the version
 
-API keys come from the environment: ${keys}.
+API keys come from the environment: ${keys}.${tokens.length ? `\nGateway tokens too: ${tokens.join(', ')}; with keys stored in the gateway the token alone will do.` : ''}
 
 Exit codes: 0 success, 1 the request failed (API, HTTP or network error), 2 usage or setup error, 130 interrupted.
 `
@@ -108,7 +126,7 @@ class UsageError extends Error {}
  * stack: failures are one `error: ...` line on stderr.
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  let secret: string | undefined
+  let secrets: string[] = []
   const cmd = commandName(io.env)
   try {
     const { command, values, prompt } = parse(argv, cmd)
@@ -130,14 +148,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       throw new UsageError(`${provider} has no model list (providers with one: ${providers.filter(hasModelList).join(', ')})`)
     }
     const target = await connect(provider, values, io, cmd)
-    secret = target.key
+    secrets = target.secrets
     try {
       return command === 'ask' ? await ask(target.client, provider, values, prompt, io) : await listModels(target.client, values, io)
     } finally {
       await target.close()
     }
   } catch (error) {
-    io.stderr.write(errorLine(error, secret))
+    io.stderr.write(errorLine(error, secrets))
     if (error instanceof UsageError || error instanceof ConfigurationError) return EXIT.usage
     if (error instanceof UserAbortError) return EXIT.interrupted
     return EXIT.failed
@@ -158,7 +176,7 @@ function parse(argv: string[], cmd: string): { command: Command | undefined; val
   if (name === undefined) return { command: undefined, values, prompt: [] }
   if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}" (expected ${Object.keys(COMMANDS).join(', ')}; see ${cmd} --help)`)
   const command = name as Command
-  const allowed: readonly OptionName[] = COMMANDS[command]
+  const allowed = COMMANDS[command]
   for (const option of Object.keys(values) as OptionName[]) {
     if (!allowed.includes(option)) throw new UsageError(`--${option} does not apply to ${command} (see ${cmd} --help)`)
   }
@@ -166,6 +184,8 @@ function parse(argv: string[], cmd: string): { command: Command | undefined; val
   if (command !== 'ask' && rest.length > 0) throw new UsageError(`${command} takes no arguments, got "${rest.join(' ')}"`)
   if (values.local && values['base-url'] !== undefined) throw new UsageError('--local and --base-url do not go together: --local starts its own gateway')
   timeoutOf(values.timeout)
+  const apiVersion = values['api-version']
+  if (apiVersion !== undefined && apiVersion !== 'v1beta' && apiVersion !== 'v1') throw new UsageError(`--api-version must be v1beta or v1, got "${apiVersion}"`)
   return { command, values, prompt: rest }
 }
 
@@ -229,8 +249,24 @@ interface CliClient {
 
 interface Target {
   client: CliClient
-  key: string
+  /** What an error line must never show: the key, and any gateway token. */
+  secrets: string[]
   close(): Promise<void>
+}
+
+/** The client options the flags and the environment give, besides the key: API version, URL ids, gateway tokens. */
+function providerOptions(provider: Provider, values: Values, env: CliIO['env']): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (values['api-version'] !== undefined) out.apiVersion = values['api-version']
+  for (const [flag, option] of Object.entries(URL_FLAGS)) {
+    const value = values[flag]
+    if (typeof value === 'string') out[option] = value
+  }
+  for (const c of registry[provider].credentials as readonly { option: string; env?: string }[]) {
+    const value = c.env === undefined ? undefined : env[c.env]?.trim()
+    if (value) out[c.option] = value
+  }
+  return out
 }
 
 /** A client for the real provider (key from the environment), or for an in-process local gateway with `--local`. */
@@ -239,16 +275,23 @@ async function connect(provider: Provider, values: Values, io: CliIO, cmd: strin
     // Loaded on demand: most runs never need the gateway.
     const { LOCAL_GATEWAY_API_KEY, startLocalGateway } = await import('../local-gateway/index.ts')
     const gateway = await startLocalGateway({ provider })
-    const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url }) as unknown as CliClient
-    return { client, key: LOCAL_GATEWAY_API_KEY, close: () => gateway.close() }
+    const apiVersion = values['api-version'] as 'v1beta' | 'v1' | undefined
+    const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url, ...(apiVersion && { apiVersion }) }) as unknown as CliClient
+    return { client, secrets: [LOCAL_GATEWAY_API_KEY], close: () => gateway.close() }
   }
   const variable = registry[provider].envKey
   const key = io.env[variable]?.trim()
-  if (!key) {
-    throw new UsageError(`no API key for ${provider}: set ${variable}, or try the local gateway: add --local, or run ${cmd} serve --provider ${provider}`)
+  const own = providerOptions(provider, values, io.env)
+  // With keys stored in the gateway, its token alone will do (cloudflare), where its spec says so.
+  const credentials = registry[provider].credentials as readonly { option: string; env?: string }[]
+  const keyless = registry[provider].keyOptional && credentials.every((c) => own[c.option] !== undefined)
+  if (!key && !keyless) {
+    const alone = registry[provider].keyOptional ? ` (or ${credentials.map((c) => c.env).join(' and ')} alone)` : ''
+    throw new UsageError(`no API key for ${provider}: set ${variable}${alone}, or try the local gateway: add --local, or run ${cmd} serve --provider ${provider}`)
   }
-  const client = createClient({ provider, apiKey: key, ...(values['base-url'] !== undefined && { baseUrl: values['base-url'] }) }) as unknown as CliClient
-  return { client, key, close: async () => {} }
+  const options = { provider, ...(key && { apiKey: key }), ...own, ...(values['base-url'] !== undefined && { baseUrl: values['base-url'] }) }
+  const client = createClient(options as Parameters<typeof createClient>[0]) as unknown as CliClient
+  return { client, secrets: [key ?? '', ...credentials.map((c) => own[c.option] ?? '')].filter((s) => s !== ''), close: async () => {} }
 }
 
 async function ask(client: CliClient, provider: Provider, values: Values, words: string[], io: CliIO): Promise<number> {
@@ -397,13 +440,13 @@ async function readAll(stdin: AsyncIterable<string | Uint8Array> | undefined): P
   return out + decoder.decode()
 }
 
-/** One line, no stack; the key is scrubbed even if some message kept it. */
-function errorLine(error: unknown, secret: string | undefined): string {
+/** One line, no stack; the key (and any gateway token) is scrubbed even if some message kept it. */
+function errorLine(error: unknown, secrets: readonly string[]): string {
   if (error instanceof UserAbortError) return 'interrupted\n'
   let message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim()
   // The library names its option; here the way to wait longer is the flag.
   if (error instanceof TimeoutError && error.option !== undefined && error.option !== 'fetch') message = message.replace(raiseHint(error.option), raiseHint('--timeout'))
-  if (secret) message = message.split(secret).join('[REDACTED]')
+  for (const secret of secrets) message = message.split(secret).join('[REDACTED]')
   return `error: ${message || 'unknown error'}\n`
 }
 

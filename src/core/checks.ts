@@ -3,7 +3,7 @@
  * refused before sending when Google or the gateway would reject or drop it, and each answer against the
  * provider's generated validators. Checks that pass cost no promise: the hot path stays synchronous.
  */
-import type { Dialect } from './dialect.ts'
+import type { Dialect, Issue } from './dialect.ts'
 import { RequestValidationError, ResponseValidationError } from './errors.ts'
 import type { NameTable } from './normalize.ts'
 import type { CallOptions, GenerateContentParams } from './types.ts'
@@ -63,16 +63,21 @@ export function createChecks(dialect: Dialect, options: { requestValidation?: Re
     return { model: bareModel(model), body: mapToWire && dialect.toWire ? dialect.toWire(canonical) : canonical }
   }
 
-  function request(operationId: string, body: Record<string, unknown>, call: CallOptions, secrets: readonly string[]): Promise<void> | undefined {
+  function request(operationId: string, body: Record<string, unknown>, call: CallOptions, secrets: readonly string[], refused?: readonly Issue[]): Promise<void> | undefined {
     if ((call.requestValidation ?? options.requestValidation ?? 'strict') === 'off') return undefined
+    if (refused?.length) return Promise.reject(new RequestValidationError([...refused], { provider, secrets }))
     const unplaced = dialect.unplaced?.filter((key) => body[key] !== undefined)
     if (unplaced?.length) {
       const issues = unplaced.map((key) => ({ path: '', message: `"${key}": ${provider} has no place for this field and would drop it; leave it out, or send this request through another provider` }))
       return Promise.reject(new RequestValidationError(issues, { provider, secrets }))
     }
+    // What the gateway would lose of this body (newapi's quirks: the fields its spec says it drops, and more).
+    const lost = refused ?? dialect.refuse?.(body, operationId, dialect)
+    if (lost && 'then' in lost) return lost.then((issues) => request(operationId, body, call, secrets, issues))
+    if (lost?.length) return Promise.reject(new RequestValidationError(lost, { provider, secrets }))
     const name = `${operationId}Request`
     const set = requestSet.current()
-    if (!set) return requestSet.ready().then(() => request(operationId, body, call, secrets))
+    if (!set) return requestSet.ready().then(() => request(operationId, body, call, secrets, []))
     if (set.checks[name]?.(body)) return undefined
     return issuesOf(set, name, body).then((issues) => {
       if (issues.length) throw new RequestValidationError(issues, { provider, secrets })

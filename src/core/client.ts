@@ -8,6 +8,7 @@ import { bareModel, createChecks } from './checks.ts'
 import type { Dialect, Route } from './dialect.ts'
 import { ConfigurationError, MalformedResponseError } from './errors.ts'
 import { hopOf, httpInfo, withHttp, type WithHttp } from './http-info.ts'
+import { envValue } from './internal/env.ts'
 import { createTransport, type JsonAnswer, type TransportOptions } from './transport.ts'
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { RequestValidation, ResponseValidation } from './validate.ts'
@@ -17,8 +18,17 @@ import type { RequestValidation, ResponseValidation } from './validate.ts'
 export interface ClientOptions {
   /** Defaults from the provider's environment variable (e.g. `GEMINI_API_KEY`). */
   apiKey?: string
-  /** Defaults to the provider's documented host. A trailing `/` or `/v1beta` is fine. */
+  /**
+   * Defaults to the provider's documented host. A trailing `/` or version segment (`/v1beta`) is fine. A `{name}` in
+   * it (cloudflare's `{account_id}`) is filled from the option of that name's provider (`accountId`).
+   */
   baseUrl?: string
+  /**
+   * The API version to call: `v1beta` (default) or `v1`, mapped to the provider's own path segment (Vertex AI:
+   * `v1beta1`, `v1`). The body is the same; a provider that serves one version only refuses the other when the
+   * client is made.
+   */
+  apiVersion?: ApiVersion
   /**
    * A custom fetch (proxies, tests). Defaults to the global one at call time; on Node, to the undici package's fetch
    * with no headers/body timeout of its own, and on Bun to its fetch with `timeout: false`, so `timeoutMs` is the limit.
@@ -59,6 +69,9 @@ export interface ClientOptions {
    */
   requestValidation?: RequestValidation
 }
+
+/** The API versions a client may call. */
+export type ApiVersion = 'v1beta' | 'v1'
 
 /** The methods a client can have; a provider's client has those its spec has operations for. */
 export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = {}, Omitted extends keyof GenerateContentParams = never> {
@@ -104,11 +117,6 @@ export type ProviderClient<
   'provider' | 'use' | 'eject' | 'raw' | (Options['methods'] extends Method ? Options['methods'] : Extract<keyof Meta['routes'], Method>)
 >
 
-function envKey(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  return env?.[name] || undefined
-}
-
 /** One hop of a unary answer: the response as the caller gets it, and the exchange behind it. */
 export interface UnaryHop { value: GenerateContentResponse; answer: JsonAnswer }
 
@@ -131,14 +139,22 @@ function deferred<T>(start: () => Promise<AsyncGenerator<T>>): AsyncGenerator<T>
 }
 
 export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions = {}): C {
-  const apiKey = options.apiKey ?? envKey(dialect.envKey)
-  if (!apiKey) throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}`, { provider: dialect.name })
-  const transport = createTransport(dialect, { ...options, apiKey } satisfies TransportOptions)
+  // The provider's own options (cloudflare's ids and gateway token), where its spec has some.
+  const own = dialect.configure?.(options as ClientOptions & Record<string, unknown>)
+  const apiKey = options.apiKey ?? envValue(dialect.envKey)
+  if (!apiKey && !own?.keyless) {
+    throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}${own?.alternative ? `, or ${own.alternative}` : ''}`, { provider: dialect.name })
+  }
+  const { routes } = dialect
+  const transport = createTransport(dialect, {
+    ...options,
+    apiKey: apiKey ?? '',
+    ...(own && { baseUrl: own.baseUrl, headers: { ...options.headers, ...own.headers } }),
+  } satisfies TransportOptions)
   const { provider, send } = transport
   const checks = createChecks(dialect, options)
-  const { routes } = dialect
   // A dialect whose wire has no place for the token cannot continue an answer: the gateway would start it over.
-  const carriesToken = !dialect.unplaced?.includes('continuationToken')
+  const carriesToken = dialect.carriesContinuation !== false && !dialect.unplaced?.includes('continuationToken')
   const maxContinuations = options.maxContinuations ?? 32
   let streamModule: Promise<typeof import('./streamed-generation.ts')> | undefined
   let continuationModule: Promise<typeof import('./continuation.ts')> | undefined
@@ -248,7 +264,7 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
   return client as C
 }
 
-/** A provider's `create<Name>Client`: its dialect, and the client type its generated routes give. */
-export function clientFactory<C>(dialect: Dialect): (options?: ClientOptions) => C {
-  return (options = {}) => createGatewayClient<C>(dialect, options)
+/** A provider's `create<Name>Client`: its dialect, the client type its generated routes give, and its own options. */
+export function clientFactory<C, O extends object = {}>(dialect: Dialect): (options?: ClientOptions & O) => C {
+  return (options = {} as ClientOptions & O) => createGatewayClient<C>(dialect, options)
 }

@@ -29,6 +29,8 @@ export interface TransportOptions {
   timeoutMs?: number | undefined
   quickTimeoutMs?: number | undefined
   allowDuplicateGenerations?: boolean | undefined
+  /** The API version to call (`v1` maps to the provider's own segment); the routes are written with `v1beta`'s. */
+  apiVersion?: 'v1beta' | 'v1' | undefined
 }
 
 /** A time limit and the option that sets it (named in the TimeoutError's message). */
@@ -64,9 +66,14 @@ export interface Transport {
   abortError(signal: AbortSignal, secrets?: readonly string[]): UserAbortError
 }
 
-/** Strips a trailing slash and a trailing version segment, since every route starts with its version. */
-function normalizeBaseUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '').replace(/\/(v1beta|v1)$/, '')
+/**
+ * Strips a trailing slash and a trailing version segment (`/v1beta`, `/v1`, Vertex AI's `/v1beta1`), then what the
+ * routes start with before their version (litellm's `/gemini`), since every route carries both.
+ */
+export function normalizeBaseUrl(url: string, dialect?: Pick<Dialect, 'routes'>): string {
+  const prefix = dialect?.routes.generate.path.split(/\/v1(?:beta1?)?\//)[0] ?? ''
+  const out = url.trim().replace(/\/+$/, '').replace(/(\w)\/v1(?:beta1?)?$/, '$1')
+  return prefix !== '' && out.endsWith(prefix) ? out.slice(0, -prefix.length) : out
 }
 
 /**
@@ -118,8 +125,13 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
   const apiKey = options.apiKey.trim()
   refuseBadValue(provider, 'the API key', apiKey)
   for (const [name, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string') refuseBadValue(provider, `header ${name}`, value)
+  // An empty key (keyless, where the spec allows it) is ignored by redaction.
   const secrets = [apiKey, ...credentialValues(options.headers)]
-  const baseUrl = normalizeBaseUrl(options.baseUrl ?? dialect.defaultBaseUrl)
+  const baseUrl = normalizeBaseUrl(options.baseUrl ?? dialect.defaultBaseUrl, dialect)
+  // apiVersion: every route's version segment becomes that version's (Vertex AI: v1beta1 → v1); a provider without it refuses.
+  const versions = dialect.apiVersions ?? {}
+  const version = options.apiVersion === undefined || options.apiVersion === 'v1beta' ? undefined : versions[options.apiVersion]
+  if (options.apiVersion && !version && options.apiVersion !== 'v1beta') throw new ConfigurationError(`${provider}: apiVersion ${options.apiVersion} is not served by ${provider} (it serves ${Object.keys(versions)})`, { provider })
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigurationError(`${provider}: baseUrl must start with http:// or https://`, { provider })
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   const generationLimit: Limit = { ms: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, option: 'timeoutMs' }
@@ -127,7 +139,8 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
     options.quickTimeoutMs !== undefined ? { ms: options.quickTimeoutMs, option: 'quickTimeoutMs' }
     : generationLimit.ms < DEFAULT_QUICK_TIMEOUT_MS ? generationLimit
     : { ms: DEFAULT_QUICK_TIMEOUT_MS, option: 'quickTimeoutMs' }
-  const auth: Record<string, string> = dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
+  // No key only where the spec allows it (keyOptional: the credential headers stand in for it).
+  const auth: Record<string, string> = apiKey === '' ? {} : dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
   const fetchImpl = options.fetch ?? defaultFetch
   // Error bodies are kept as the server wrote them (openapi-fetch would hand them over parsed).
   const errorText = new WeakMap<Response, string>()
@@ -236,7 +249,7 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
       let exchange: { response: Response; text: string } | undefined
       let readingBody = false
       try {
-        const { response } = await client.request(route.method as 'post', route.path, {
+        const { response } = await client.request(route.method as 'post', version ? route.path.replace(`/${versions.v1beta}/`, `/${version}/`) : route.path, {
           params: { path: init.path, query: init.query },
           body: init.body,
           headers: call.headers,

@@ -57,6 +57,10 @@ export interface BodyReading {
   contents: unknown
   /** Top-level keys silently dropped. */
   ignoredKeys: string[]
+  /** A relay that decodes the body and encodes it again (newapi): the whole body it passes on. */
+  forwarded?: Record<string, unknown>
+  /** JSON pointers of every field silently dropped, nested ones included (newapi). */
+  dropped?: string[]
   /** Set when the gateway rejects the body (400). */
   error?: string
 }
@@ -66,7 +70,8 @@ export interface StreamFraming {
   headers: Record<string, string>
   /** Written before the first event (e.g. `: PING`). */
   start: string[]
-  event(ev: RecordedEvent, index: number): string
+  /** One write, or several (a relay that passes on upstream bytes as they came, split anywhere). */
+  event(ev: RecordedEvent, index: number): string | string[]
   /** Written after the last event (e.g. `data: [DONE]`); also after a cut stream. */
   end: string[]
   /** What follows the events when the upstream fails mid-stream; `undefined` = the stream just ends. */
@@ -84,10 +89,12 @@ export interface AnswerContext {
 /** One gateway's behaviour. */
 export interface GatewayDialect {
   provider: Provider
+  /** The path the gateway's URL ends in (cloudflare's `/v1/{account}/{gateway}/google-ai-studio`); `gw.url` includes it. */
+  basePath?: string
   route(method: string, path: string, query: URLSearchParams): GatewayRoute | undefined
   notFound(method: string, path: string): Reply
-  /** `undefined` when the key is accepted; otherwise the auth error to send. */
-  checkAuth(headers: IncomingHttpHeaders, query: URLSearchParams, apiKey: string, ctx: ErrorContext): Reply | undefined
+  /** `undefined` when the key is accepted; otherwise the auth error to send. `gatewayToken`: cloudflare's, when its gateway is authenticated. */
+  checkAuth(headers: IncomingHttpHeaders, query: URLSearchParams, apiKey: string, ctx: ErrorContext, gateway?: { gatewayToken?: string | undefined }): Reply | undefined
   error(kind: ErrorKind, ctx: ErrorContext): Reply
   readBody(body: Record<string, unknown>): BodyReading
   /** Model ids the gateway serves (its documented or recorded catalogue); any other gets its `unknown-model` error. */

@@ -15,6 +15,8 @@ export interface GatewaySettings {
   envelope: boolean
   /** Delay between the events of the default (recorded) stream answers, in ms. */
   chunkDelayMs: number
+  /** cloudflare only: the token of an authenticated gateway (which then also holds a stored Google key). */
+  gatewayToken?: string | undefined
   /** Hops every generation answers in (hops.ts); 1 answers in one piece. */
   hops: number
   /** Waits `ms`; rejects once the gateway closes, so no timer outlives it. */

@@ -1,7 +1,8 @@
 /**
  * The local gateway: a real HTTP server on loopback that speaks Google's Gemini dialect, that of `new-api` (the
- * relay most resellers run: `newapi`), or one of the four resellers' (infinityblue, anyfast, apimart, nordlys),
- * answers with real recorded responses, and fails on demand.
+ * relay most resellers run: `newapi`), a reseller's (infinityblue, anyfast, apimart, nordlys), or that of a route in
+ * front of Google (Vertex AI express mode, Cloudflare AI Gateway, a LiteLLM proxy): every provider of the registry.
+ * It answers with real recorded responses, and fails on demand.
  * No API key and no internet needed. It is a leaf: it imports nothing from the client.
  *
  * @example

@@ -74,7 +74,7 @@ export async function writeStream(
   const last = Math.max(0, events.length - 1)
   // Failures always drop the final chunk, so no finishReason arrives.
   const kept = mode === 'full' ? events : events.slice(0, mode === 'cut' ? last : Math.min(2, last))
-  const chunks = [...framing.start, ...kept.map((ev, i) => framing.event(ev, i))]
+  const chunks = [...framing.start, ...kept.flatMap((ev, i) => framing.event(ev, i))]
   if (mode === 'midway') {
     const tail = framing.midStreamError()
     if (tail !== undefined) chunks.push(tail)

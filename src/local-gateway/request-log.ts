@@ -7,8 +7,8 @@ import type { IncomingMessage } from 'node:http'
 import type { BodyReading } from './dialect.ts'
 import type { RecordedRequest } from './types.ts'
 
-/** Headers that carry keys: never kept in `requests`. */
-const SECRET_HEADERS = new Set(['authorization', 'x-goog-api-key', 'x-api-key'])
+/** Headers that carry keys or tokens (`authorization`, `x-goog-api-key`, `x-api-key`, `cf-aig-authorization`…): never kept in `requests`. */
+const isSecretHeader = (name: string): boolean => name === 'authorization' || name === 'cookie' || /(^|-)(key|token|secret|authorization)$/.test(name)
 const REDACTED = '[REDACTED]'
 /** Largest `x-local-gateway-effective-config` value sent; bigger ones are left out (clients cap header sizes). */
 const MAX_ECHO = 8192
@@ -28,7 +28,7 @@ export function recordRequest(req: IncomingMessage, method: string, path: string
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue
-    headers[name] = SECRET_HEADERS.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value
+    headers[name] = isSecretHeader(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value
   }
   const q: Record<string, string> = {}
   for (const [name, value] of query) q[name] = name === 'key' ? REDACTED : value

@@ -36,7 +36,7 @@ export async function serveRoute(settings: GatewaySettings, ex: GatewayExchange)
   const { dialect, apiKey } = settings
   const { req, res, route, ctx, query, recorded } = ex
   if (!route) return send(res, dialect.notFound(ctx.method, ctx.path))
-  const denied = dialect.checkAuth(req.headers, query, apiKey, ctx)
+  const denied = dialect.checkAuth(req.headers, query, apiKey, ctx, { gatewayToken: settings.gatewayToken })
   if (denied) return send(res, denied)
   const actx = answerContext(settings, ex)
   switch (route.op) {
@@ -64,6 +64,8 @@ export async function serveRoute(settings: GatewaySettings, ex: GatewayExchange)
       const reading = dialect.readBody(body)
       recorded.effective = reading.effective
       recorded.ignoredKeys = reading.ignoredKeys
+      if (reading.forwarded !== undefined) recorded.forwarded = reading.forwarded
+      if (reading.dropped !== undefined) recorded.dropped = reading.dropped
       const echo = echoHeaders(reading)
       if (reading.error) return send(res, dialect.error('bad-request', { ...ctx, message: reading.error }), echo)
       // As Google orders them: the body is parsed, then the model looked up, then the contents checked.

@@ -57,6 +57,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     envelope: options.apimartEnvelope ?? true,
     chunkDelayMs: options.chunkDelayMs ?? 0,
     hops: options.hops ?? 1,
+    gatewayToken: options.gatewayToken,
     pause: (ms) => (ms > 0 ? sleep(ms, undefined, { signal }) : Promise.resolve()),
   }
   const latencyMs = options.latencyMs ?? 0
@@ -118,7 +119,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   let closing: Promise<void> | undefined
 
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${host}:${address.port}${settings.dialect.basePath ?? ''}`,
     provider: options.provider,
     requests,
     server,

@@ -65,6 +65,11 @@ export interface LocalGatewayOptions {
   port?: number
   /** Key the gateway accepts; default `'local-gateway-key'`. Any other or missing key gets the dialect's auth error. */
   apiKey?: string
+  /**
+   * cloudflare only: the gateway is authenticated with this token (`cf-aig-authorization: Bearer <token>` required) and
+   * holds a stored Google key, so a request with the token and no `x-goog-api-key` is served (BYOK).
+   */
+  gatewayToken?: string
   /** apimart only: wrap unary responses in `{code:200,data,usageMetadata}` as its docs show (default `true`). */
   apimartEnvelope?: boolean
   /** Delay before the status line of every response, in ms. */
@@ -96,6 +101,10 @@ export interface RecordedRequest {
   effective?: Record<string, unknown>
   /** Top-level body keys this dialect silently dropped (e.g. nordlys drops `generationConfig`). */
   ignoredKeys?: string[]
+  /** The whole body as a relay that decodes and encodes it again passes it on (newapi and its resellers). */
+  forwarded?: Record<string, unknown>
+  /** JSON pointers of every field that relay dropped without a word, nested ones included. */
+  dropped?: string[]
 }
 
 /** A hand-written answer for the next request; see {@link LocalGateway.enqueue}. */
@@ -118,7 +127,10 @@ export interface ScriptedResponse {
 
 /** A running local gateway. */
 export interface LocalGateway {
-  /** Base URL, e.g. `http://127.0.0.1:45123` (no trailing slash). */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:45123` (no trailing slash), with the path a dialect's URL ends in (cloudflare:
+   * `…/v1/local-account/local-gateway/google-ai-studio`): what a client takes as `baseUrl`.
+   */
   readonly url: string
   readonly provider: Provider
   /** Every request received, in order. */

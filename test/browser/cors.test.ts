@@ -7,6 +7,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { createClient, providers, type GeminiGatewayError, type Provider } from '../../src/index.ts'
 import { LOCAL_GATEWAY_API_KEY, withLocalGateway } from '../../src/local-gateway/index.ts'
+import { keyHeader } from '../support/registry.ts'
 
 const ORIGIN = 'http://127.0.0.1:5173'
 const CONTENTS = [{ role: 'user', parts: [{ text: 'Hello' }] }]
@@ -29,27 +30,20 @@ function exchange(url: string, method: string, headers: Record<string, string>, 
 const preflight = (url: string, extra: Record<string, string> = {}) =>
   exchange(url, 'OPTIONS', { origin: ORIGIN, 'access-control-request-method': 'POST', ...extra })
 
-/** The headers a browser's client sends per dialect, as it lists them in a preflight (lower case, sorted). */
-const REQUESTED: Record<Provider, string> = {
-  google: 'content-type,x-goog-api-key',
-  newapi: 'authorization,content-type',
-  infinityblue: 'authorization,content-type',
-  anyfast: 'authorization,content-type',
-  apimart: 'authorization,content-type',
-  nordlys: 'content-type,x-api-key',
-}
+/** The headers a browser's client sends per dialect, as it lists them in a preflight (lower case, sorted): its key's and content-type. */
+const REQUESTED = (provider: Provider): string => [keyHeader(provider), 'content-type'].sort().join(',')
 
 describe.each(providers)('CORS preflight: %s', (provider) => {
   it('answers 204 with any origin, the methods, and the requested headers echoed, without a key or a record', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await preflight(`${gw.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {
-        'access-control-request-headers': REQUESTED[provider],
+        'access-control-request-headers': REQUESTED(provider),
       })
       expect(res.status).toBe(204)
       expect(res.body).toBe('')
       expect(res.headers['access-control-allow-origin']).toBe('*')
       expect(res.headers['access-control-allow-methods']).toBe('GET, POST, OPTIONS')
-      expect(res.headers['access-control-allow-headers']).toBe(REQUESTED[provider])
+      expect(res.headers['access-control-allow-headers']).toBe(REQUESTED(provider))
       expect(gw.requests).toEqual([])
     })
   })

@@ -6,6 +6,7 @@ import { usage } from '../../src/cli/main.ts'
 import { createClient, mergeChunks, providers, text, type GenerateContentResponse, type Provider } from '../../src/index.ts'
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { ENV_KEYS, run } from './helpers.ts'
+import { registry, serves } from '../support/registry.ts'
 
 const MODEL = 'gemini-2.5-flash'
 const PROMPT = 'Where is Google headquartered?'
@@ -178,13 +179,68 @@ describe('errors', () => {
   })
 })
 
+describe('provider options: --api-version, cloudflare\'s ids and gateway token', () => {
+  it('--api-version v1 calls the provider\'s v1 path (Vertex AI: v1 for v1beta1)', async () => {
+    const gw = await startLocalGateway({ provider: 'vertex' })
+    try {
+      const r = await run(['ask', 'hi', '-p', 'vertex', '--base-url', gw.url, '--api-version', 'v1'], { env: envFor('vertex') })
+      expect(r.code, r.stderr).toBe(0)
+      expect(gw.requests.map((q) => q.path)).toEqual(['/v1/publishers/google/models/gemini-2.5-flash:generateContent'])
+    } finally {
+      await gw.close()
+    }
+  })
+
+  it('--api-version is checked, and refused where the provider serves no such version', async () => {
+    expect((await run(['ask', 'hi', '--api-version', 'v2'], { env: envFor('google') })).stderr).toBe('error: --api-version must be v1beta or v1, got "v2"\n')
+    const r = await run(['ask', 'hi', '-p', 'nordlys', '--api-version', 'v1'], { env: envFor('nordlys') })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('error: nordlys: apiVersion v1 is not served by nordlys (it serves v1beta)\n')
+  })
+
+  it('cloudflare: --account-id and --gateway-id fill its host; CF_AIG_TOKEN goes in cf-aig-authorization, alone with keys stored in the gateway', async () => {
+    const gw = await startLocalGateway({ provider: 'cloudflare', gatewayToken: 'cf-token-cli-123' })
+    try {
+      const template = `${new URL(gw.url).origin}/v1/{account_id}/{gateway_id}/google-ai-studio`
+      const r = await run(['ask', 'hi', '-p', 'cloudflare', '--base-url', template, '--account-id', 'acc-1', '--gateway-id', 'gw-1'], { env: { CF_AIG_TOKEN: 'cf-token-cli-123' } })
+      expect(r.code, r.stderr).toBe(0)
+      expect(gw.requests.map((q) => q.path)).toEqual(['/v1/acc-1/gw-1/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent'])
+      expect(gw.requests[0]!.headers['cf-aig-authorization']).toBe('[REDACTED]')
+      expect(gw.requests[0]!.headers['x-goog-api-key']).toBeUndefined()
+    } finally {
+      await gw.close()
+    }
+  })
+
+  it('cloudflare without its ids: one line saying which are missing, exit 2', async () => {
+    const r = await run(['ask', 'hi', '-p', 'cloudflare', '--gateway-id', 'gw-1'], { env: envFor('cloudflare') })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('error: cloudflare: no account id: pass accountId, or a baseUrl that holds them, such as https://gateway.ai.cloudflare.com/v1/<account_id>/<gateway_id>/google-ai-studio\n')
+  })
+
+  it('cloudflare: a wrong gateway token never shows in the error line', async () => {
+    const gw = await startLocalGateway({ provider: 'cloudflare', gatewayToken: 'the-right-token' })
+    try {
+      gw.enqueue({ status: 500, body: { error: { code: 500, message: 'echo: Bearer wrong-token-4567', status: 'INTERNAL' } } })
+      const r = await run(['ask', 'hi', '-p', 'cloudflare', '--base-url', gw.url], { env: { CF_AIG_TOKEN: 'wrong-token-4567' } })
+      expect(r.code).toBe(1)
+      expect(r.stderr).not.toContain('wrong-token-4567')
+      expect(r.stderr).toContain('[REDACTED]')
+    } finally {
+      await gw.close()
+    }
+  })
+})
+
 describe('no key', () => {
   it.each(providers)('%s: says which variable to set and offers the local gateway, exit 2', async (provider) => {
     const r = await run(['ask', 'hi', '-p', provider])
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
+    // A gateway whose token alone will do (keys stored in it) says so.
+    const alone = registry[provider].keyOptional ? ` (or ${(registry[provider].credentials as readonly { env?: string }[]).map((c) => c.env).join(' and ')} alone)` : ''
     expect(r.stderr).toBe(
-      `error: no API key for ${provider}: set ${ENV_KEYS[provider]}, or try the local gateway: add --local, or run npx gemini-gateways serve --provider ${provider}\n`,
+      `error: no API key for ${provider}: set ${ENV_KEYS[provider]}${alone}, or try the local gateway: add --local, or run npx gemini-gateways serve --provider ${provider}\n`,
     )
   })
 
@@ -224,10 +280,10 @@ describe('--local: an in-process local gateway, no key needed', () => {
 })
 
 describe('models', () => {
-  it.each(['google', 'newapi', 'infinityblue'] as const)('%s: one bare model id per line, as the library lists them', async (provider) => {
+  it.each(providers.filter((p) => serves(p, 'listModels')))('%s: one bare model id per line, as the library lists them', async (provider) => {
     const gw = await startLocalGateway({ provider })
     try {
-      const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url })
+      const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gw.url }) as unknown as { listModels(): AsyncIterable<{ name?: string }> }
       const names: string[] = []
       for await (const m of client.listModels()) names.push(m.name!.replace(/^models\//, ''))
       expect(names).toContain('gemini-2.5-flash')
@@ -248,10 +304,10 @@ describe('models', () => {
     expect(models.map((m) => m.name)).toContain('models/gemini-2.5-flash')
   })
 
-  it.each(['anyfast', 'apimart', 'nordlys'] as const)('%s: one line saying it has no model list, before asking for a key', async (provider) => {
+  it.each(providers.filter((p) => !serves(p, 'listModels')))('%s: one line saying it has no model list, before asking for a key', async (provider) => {
     const r = await run(['models', '-p', provider])
     expect(r.code).toBe(2)
-    expect(r.stderr).toBe(`error: ${provider} has no model list (providers with one: google, newapi, infinityblue)\n`)
+    expect(r.stderr).toBe(`error: ${provider} has no model list (providers with one: ${providers.filter((p) => serves(p, 'listModels')).join(', ')})\n`)
   })
 })
 
@@ -289,7 +345,7 @@ describe('usage', () => {
   it.each([
     [['ask'], 'error: ask needs a prompt'],
     [['ask', 'hi', '--bogus'], 'error: unknown flag --bogus; flags: --provider, --model'],
-    [['ask', 'hi', '-p', 'openai'], 'error: unknown provider "openai" (expected one of google, newapi, infinityblue, anyfast, apimart, nordlys)'],
+    [['ask', 'hi', '-p', 'openai'], `error: unknown provider "openai" (expected one of ${providers.join(', ')})`],
     [['ask', 'hi', '--local', '--base-url', 'http://127.0.0.1:1'], 'error: --local and --base-url do not go together'],
     [['ask', 'hi', '--port', '80'], 'error: --port does not apply to ask'],
     [['chat'], 'error: unknown command "chat"'],

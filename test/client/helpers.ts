@@ -3,15 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { expect } from 'vitest'
 import type { Middleware } from 'openapi-fetch'
 import { createClient, GeminiGatewayError, providers, type ClientOptions, type GenerateContentResponse, type Provider, type WithHttp } from '../../src/index.ts'
-import { overlayStack } from '../../scripts/lib/overlay-stack.ts'
+import { ENV_KEYS, NEWAPI_RELAYS } from '../support/registry.ts'
 import type { CallOptions, GenerateContentParams } from '../../src/core/types.ts'
 import type { LocalGateway } from '../../src/local-gateway/index.ts'
 
 /** Every provider, from the generated registry: a new one joins every matrix by being registered. */
 export const PROVIDERS = providers
 
-/** The providers that run new-api: newapi itself and the resellers whose overlay stacks on its own (redocly.yaml). */
-export const NEWAPI_RELAYS: readonly Provider[] = providers.filter((p) => overlayStack(p).includes('spec/overlays/newapi.yaml'))
+/** The providers that run new-api: newapi itself and the resellers whose overlay names it as their relay. */
+export { NEWAPI_RELAYS }
 
 /** A key that would stand out in a URL, a log line or an error message. */
 export const KEY = 'gk-test-7f3a9c1e5b'
@@ -19,15 +19,8 @@ export const WRONG_KEY = 'gk-wrong-0d4e8b2a6c'
 export const MODEL = 'gemini-2.5-flash'
 export const CONTENTS = [{ role: 'user', parts: [{ text: 'Where is Google headquartered?' }] }]
 
-/** Environment variable each provider's key defaults from (the test's own expectation, not read from the registry). */
-export const ENV_KEYS: Record<Provider, string> = {
-  google: 'GEMINI_API_KEY',
-  newapi: 'NEWAPI_API_KEY',
-  infinityblue: 'INFINITYBLUE_API_KEY',
-  anyfast: 'ANYFAST_API_KEY',
-  apimart: 'APIMART_API_KEY',
-  nordlys: 'NORDLYS_API_KEY',
-}
+/** Environment variable each provider's key defaults from (its spec's info.x-api-key-env, from the registry). */
+export { ENV_KEYS }
 
 /** What every provider's client has in common, so one test body can drive them all. */
 export interface AnyClient {

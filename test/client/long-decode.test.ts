@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ContinuationError, InternalServerError, mergeChunks, text, type Provider } from '../../src/index.ts'
 import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { caught, clientFor, CONTENTS, drain, drainFailing, MODEL, PROVIDERS } from './helpers.ts'
+import { familyOf } from '../support/registry.ts'
 
 /** The long recorded answer the gateway splits into hops, read here on its own: its text parts joined. */
 const LONG = readFileSync(new URL('../../src/local-gateway/recordings/streaming-success-basic-reply-long.txt', import.meta.url), 'utf8')
@@ -14,8 +15,8 @@ const LONG = readFileSync(new URL('../../src/local-gateway/recordings/streaming-
   .map((line) => JSON.parse(line.slice(6)).candidates?.[0]?.content?.parts?.map((p: { text?: string }) => p.text ?? '').join('') ?? '')
   .join('')
 
-/** The dialects whose wire carries `continuationToken` to the model: the others drop it (see ../shared/providers.md). */
-const CARRIES = (p: Provider) => !['newapi', 'infinityblue', 'anyfast', 'nordlys'].includes(p)
+/** The dialects whose wire carries `continuationToken` to the model: new-api and its resellers, and nordlys, drop it (see ../shared/providers.md). */
+const CARRIES = (p: Provider) => !['newapi', 'nordlys'].includes(familyOf(p))
 
 const hops = (n: number) => ({ headers: { 'x-local-gateway-hops': String(n) } })
 const request = { model: MODEL, contents: CONTENTS }

@@ -22,22 +22,33 @@ import { createGoogleClient } from '../../src/providers/google.ts'
 import { createNordlysClient } from '../../src/providers/nordlys.ts'
 import { startLocalGateway, type FailureScenario, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { CONTENTS, ENV_KEYS, KEY, MODEL, NEWAPI_RELAYS, PROVIDERS, WRONG_KEY, caught, clientFor, observingFetch } from './helpers.ts'
+import { CREDENTIAL_ENV, familyOf, keyHeader, pathOf, rowFor } from '../support/registry.ts'
 
 const recording = (name: string) => JSON.parse(readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8'))
 /** The default answer as served to a request for MODEL: the recording, with the model asked for in modelVersion. */
 const DEFAULT_UNARY = { ...recording('unary-success-basic-reply-short.json'), modelVersion: MODEL }
 const DEFAULT_TEXT = "Google's headquarters, also known as the Googleplex, is located in **Mountain View, California**.\n"
 
-/** The header that must carry the key, and its exact value. */
-const AUTH: Record<Provider, [name: string, value: string]> = {
-  google: ['x-goog-api-key', KEY],
-  newapi: ['authorization', `Bearer ${KEY}`], // it also reads x-goog-api-key; the client sends the spec's first scheme
-  infinityblue: ['authorization', `Bearer ${KEY}`],
-  anyfast: ['authorization', `Bearer ${KEY}`],
-  apimart: ['authorization', `Bearer ${KEY}`],
-  nordlys: ['x-api-key', KEY],
+/**
+ * The header that must carry the key, and its exact value: the spec's first security scheme (newapi also reads
+ * x-goog-api-key; the client sends the first).
+ */
+const AUTH = (provider: Provider): [name: string, value: string] => {
+  const name = keyHeader(provider)
+  return [name, name === 'authorization' ? `Bearer ${KEY}` : KEY]
 }
-const KEY_HEADERS = ['x-goog-api-key', 'authorization', 'x-api-key']
+const KEY_HEADERS = ['x-goog-api-key', 'authorization', 'x-api-key', 'cf-aig-authorization']
+
+/** How a wrong key comes back, per dialect: Google (and those that pass its answer on) say 400 API_KEY_INVALID. */
+const WRONG_KEY_STATUS: Record<string, [status: number, code?: string]> = {
+  google: [400, 'INVALID_ARGUMENT'],
+  vertex: [400, 'INVALID_ARGUMENT'],
+  cloudflare: [400, 'INVALID_ARGUMENT'],
+  newapi: [401],
+  apimart: [401],
+  nordlys: [401],
+  litellm: [401],
+}
 
 /** No recorded URL may carry the key, nor a `key` query parameter. */
 function expectNoKeyInUrls(gw: LocalGateway, seen: Request[] = []): void {
@@ -56,7 +67,8 @@ function expectNoKeyInUrls(gw: LocalGateway, seen: Request[] = []): void {
 
 /** What each error scenario must become, per dialect: class, status, and the provider's code where it has one. */
 type Expectation = [cls: typeof APIStatusError, status: number]
-const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-midway' | 'stream-cut' | 'reset' | 'stall'>, Expectation>> = {
+/** Keyed by dialect: a reseller of a relay (x-gateway.relay) is expected to fail as its relay does. */
+const ERRORS: Record<string, Record<Exclude<FailureScenario, 'stream-error-midway' | 'stream-cut' | 'reset' | 'stall'>, Expectation>> = {
   google: {
     'rate-limit': [RateLimitError, 429],
     overloaded: [InternalServerError, 503],
@@ -75,26 +87,6 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'error-200': [InternalServerError, 503], // OpenAI-shaped body at HTTP 200 claiming code 503
     'envelope-error': [InternalServerError, 500],
     'unknown-model': [ModelUnavailableError, 503], // 503 model_not_found: no channel of the key's group serves it
-    auth: [AuthenticationError, 401],
-  },
-  infinityblue: {
-    'rate-limit': [RateLimitError, 429],
-    overloaded: [InternalServerError, 503],
-    'server-error': [InternalServerError, 500],
-    'bad-gateway-html': [InternalServerError, 502],
-    'error-200': [InternalServerError, 503], // OpenAI-shaped body at HTTP 200 claiming code 503
-    'envelope-error': [InternalServerError, 500],
-    'unknown-model': [ModelUnavailableError, 503], // new-api: 503 model_not_found (no channel serves it)
-    auth: [AuthenticationError, 401],
-  },
-  anyfast: {
-    'rate-limit': [RateLimitError, 429],
-    overloaded: [InternalServerError, 503],
-    'server-error': [InternalServerError, 500],
-    'bad-gateway-html': [InternalServerError, 502],
-    'error-200': [InternalServerError, 503],
-    'envelope-error': [InternalServerError, 500],
-    'unknown-model': [ModelUnavailableError, 503],
     auth: [AuthenticationError, 401],
   },
   apimart: {
@@ -118,9 +110,44 @@ const ERRORS: Record<Provider, Record<Exclude<FailureScenario, 'stream-error-mid
     'unknown-model': [NotFoundError, 404],
     auth: [AuthenticationError, 401],
   },
+  // Vertex AI answers in Google's shape: a bad key is 400 API_KEY_INVALID, an unknown model 404 NOT_FOUND.
+  vertex: {
+    'rate-limit': [RateLimitError, 429],
+    overloaded: [InternalServerError, 503],
+    'server-error': [InternalServerError, 500],
+    'bad-gateway-html': [InternalServerError, 502],
+    'error-200': [InternalServerError, 500],
+    'envelope-error': [InternalServerError, 500],
+    'unknown-model': [NotFoundError, 404],
+    auth: [AuthenticationError, 400],
+  },
+  // Cloudflare passes Google's errors on; its own rate limit is {"success": false, "error": [{"code": 2003}]}.
+  cloudflare: {
+    'rate-limit': [RateLimitError, 429],
+    overloaded: [InternalServerError, 503],
+    'server-error': [InternalServerError, 500],
+    'bad-gateway-html': [InternalServerError, 502],
+    'error-200': [InternalServerError, 500],
+    'envelope-error': [InternalServerError, 500],
+    'unknown-model': [NotFoundError, 404],
+    auth: [AuthenticationError, 400],
+  },
+  // LiteLLM passes Google's errors on; a bad virtual key is its own 401.
+  litellm: {
+    'rate-limit': [RateLimitError, 429],
+    overloaded: [InternalServerError, 503],
+    'server-error': [InternalServerError, 500],
+    'bad-gateway-html': [InternalServerError, 502],
+    'error-200': [InternalServerError, 500],
+    'envelope-error': [InternalServerError, 500],
+    'unknown-model': [NotFoundError, 404],
+    auth: [AuthenticationError, 401],
+  },
 }
 
 describe.each(PROVIDERS)('%s', (provider) => {
+  const generateOp = (registry[provider].operations as readonly string[]).includes('generate') ? 'generate' : 'generateContent'
+  const version = (registry[provider].apiVersions as Record<string, string>).v1beta!
   let gw: LocalGateway
   beforeAll(async () => {
     gw = await startLocalGateway({ provider, apiKey: KEY })
@@ -136,7 +163,7 @@ describe.each(PROVIDERS)('%s', (provider) => {
     const res = await client.generateContent({ model: MODEL, contents: CONTENTS })
     expect(text(res)).toBe(DEFAULT_TEXT)
 
-    const [name, value] = AUTH[provider]
+    const [name, value] = AUTH(provider)
     expect(seen.requests).toHaveLength(1)
     const sent = seen.requests[0]!
     expect(sent.headers.get(name)).toBe(value)
@@ -150,12 +177,9 @@ describe.each(PROVIDERS)('%s', (provider) => {
     const client = createClient({ provider, apiKey: WRONG_KEY, baseUrl: gw.url, maxRetries: 0 })
     const error = await caught(client.generateContent({ model: MODEL, contents: CONTENTS }))
     expect(error).toBeInstanceOf(AuthenticationError)
-    if (provider === 'google') {
-      expect(error.status).toBe(400)
-      expect(error.code).toBe('INVALID_ARGUMENT')
-    } else {
-      expect(error.status).toBe(401)
-    }
+    const [status, code] = rowFor(WRONG_KEY_STATUS, provider)
+    expect(error.status).toBe(status)
+    if (code !== undefined) expect(error.code).toBe(code)
     expect(error.provider).toBe(provider)
     expect(error.message).not.toContain(WRONG_KEY)
     expect(error.rawBody ?? '').not.toContain(WRONG_KEY)
@@ -168,25 +192,41 @@ describe.each(PROVIDERS)('%s', (provider) => {
     const res = await clientFor(provider, gw).generateContent({ model: MODEL, contents: CONTENTS })
     expect(text(res)).toBe(DEFAULT_TEXT)
     expect(res.candidates?.[0]?.finishReason).toBe('STOP')
-    expect(res.usageMetadata).toEqual(DEFAULT_UNARY.usageMetadata)
+    // Vertex AI adds how it served the call to the usage.
+    expect(res.usageMetadata).toEqual(familyOf(provider) === 'vertex' ? { ...DEFAULT_UNARY.usageMetadata, trafficType: 'ON_DEMAND' } : DEFAULT_UNARY.usageMetadata)
   })
 
-  it.each(['models/gemini-2.5-flash', 'gemini-2.5-flash'])('model written as %s reaches /v1beta/models/gemini-2.5-flash', async (model) => {
+  it.each(['models/gemini-2.5-flash', 'gemini-2.5-flash'])('model written as %s reaches the route of gemini-2.5-flash', async (model) => {
     const res = await clientFor(provider, gw).generateContent({ model, contents: CONTENTS })
     expect(text(res)).toBe(DEFAULT_TEXT)
-    expect(gw.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-2.5-flash:generateContent'])
+    expect(gw.requests.map((r) => r.path)).toEqual([pathOf(provider, generateOp, { gatewayUrl: gw.url })])
   })
 
   it.each([
     ['a trailing /', '/'],
     ['a /v1beta suffix', '/v1beta'],
     ['a /v1beta/ suffix', '/v1beta/'],
-  ])('base URL with %s works (no doubled /v1beta)', async (_label, suffix) => {
+    [`its own version suffix (/${version})`, `/${version}`],
+  ])('base URL with %s works (no doubled version)', async (_label, suffix) => {
     const res = await clientFor(provider, gw, { baseUrl: gw.url + suffix }).generateContent({ model: MODEL, contents: CONTENTS })
     expect(text(res)).toBe(DEFAULT_TEXT)
     expect(gw.requests).toHaveLength(1)
-    expect(gw.requests[0]!.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent')
-    expect(gw.requests[0]!.path).not.toContain('/v1beta/v1beta')
+    expect(gw.requests[0]!.path).toBe(pathOf(provider, generateOp, { gatewayUrl: gw.url }))
+    expect(gw.requests[0]!.path).not.toMatch(/\/(v1beta1?|v1)\/(v1beta1?|v1)\//)
+  })
+
+  it(`apiVersion: 'v1' calls the provider's v1 path, or is refused when it serves none`, async () => {
+    const v1 = (registry[provider].apiVersions as Record<string, string>).v1
+    if (v1 === undefined) {
+      expect(() => clientFor(provider, gw, { apiVersion: 'v1' })).toThrow(ConfigurationError)
+      expect(() => clientFor(provider, gw, { apiVersion: 'v1' })).toThrow(`${provider}: apiVersion v1 is not served by ${provider} (it serves v1beta)`)
+      return
+    }
+    const res = await clientFor(provider, gw, { apiVersion: 'v1' }).generateContent({ model: MODEL, contents: CONTENTS })
+    expect(text(res)).toBe(DEFAULT_TEXT)
+    expect(gw.requests.map((r) => r.path)).toEqual([pathOf(provider, generateOp, { gatewayUrl: gw.url, apiVersion: 'v1' })])
+    expect(gw.requests[0]!.path).toContain(`/${v1}/`)
+    expect(gw.requests[0]!.body).toEqual({ contents: CONTENTS }) // the same body as on v1beta
   })
 
   it('an unknown request key is a RequestValidationError and nothing is sent', async () => {
@@ -201,7 +241,7 @@ describe.each(PROVIDERS)('%s', (provider) => {
   })
 
   describe('error scenarios', () => {
-    it.each(Object.entries(ERRORS[provider]))('%s → the typed error', async (scenario, [cls, status]) => {
+    it.each(Object.entries(rowFor(ERRORS, provider)))('%s → the typed error', async (scenario, [cls, status]) => {
       gw.fail(scenario as FailureScenario)
       const error = await caught(clientFor(provider, gw, { maxRetries: 0 }).generateContent({ model: MODEL, contents: CONTENTS }))
       expect(error).toBeInstanceOf(cls)
@@ -293,7 +333,7 @@ describe.each(PROVIDERS)('%s', (provider) => {
 
   describe('API key from the environment', () => {
     const saved: Record<string, string | undefined> = {}
-    const names = Object.values(ENV_KEYS)
+    const names = CREDENTIAL_ENV
     beforeEach(() => {
       for (const name of names) {
         saved[name] = process.env[name]
@@ -549,11 +589,12 @@ describe('google: countTokens, listModels, getModel', () => {
   })
 })
 
-/** The model list each relay's local gateway serves (src/local-gateway/catalog.ts): infinityblue's documented ids; a new-api install's channels. */
-const RELAY_MODELS: Partial<Record<Provider, string[]>> = {
-  newapi: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'],
-  infinityblue: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'],
-}
+/**
+ * The model list each relay's local gateway serves: a reseller's documented ids (its spec), else what a new-api
+ * install's channels serve here (src/local-gateway/catalog.ts).
+ */
+const NEWAPI_CHANNEL_MODELS = ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite']
+const relayModels = (provider: Provider): readonly string[] => (registry[provider].documentedModels.length > 0 ? registry[provider].documentedModels : NEWAPI_CHANNEL_MODELS)
 
 describe.each(NEWAPI_RELAYS.filter((p) => (registry[p].operations as readonly string[]).includes('listModels')))('%s listModels', (provider) => {
   it('maps the OpenAI-style list to Google-style models', async () => {
@@ -563,9 +604,8 @@ describe.each(NEWAPI_RELAYS.filter((p) => (registry[p].operations as readonly st
       const client = createClient({ provider, apiKey: KEY, baseUrl: gw.url, maxRetries: 0, fetch: seen.fetch }) as unknown as { listModels(): AsyncIterable<Model> }
       const models: Model[] = []
       for await (const model of client.listModels()) models.push(model)
-      const expected = RELAY_MODELS[provider]
-      expect(expected, `${provider}: add the models its local gateway lists to RELAY_MODELS`).toBeDefined()
-      expect(models.map((m) => m.name)).toEqual(expected!.map((id) => `models/${id}`))
+      const expected = relayModels(provider)
+      expect(models.map((m) => m.name)).toEqual(expected.map((id) => `models/${id}`))
       expect(models.map((m) => m.baseModelId)).toEqual(expected)
       expect(gw.requests.map((r) => [r.method, r.path])).toEqual([['GET', '/v1/models']])
       expect(seen.requests[0]!.headers.get('authorization')).toBe(`Bearer ${KEY}`)
@@ -589,5 +629,172 @@ describe('error bodies are kept as received', () => {
     } finally {
       await gw.close()
     }
+  })
+})
+
+describe('cloudflare: account and gateway ids, the gateway token', () => {
+  const TOKEN = 'cf-aig-token-5e1b7c0d9a'
+  let gw: LocalGateway
+  let origin: string
+  beforeAll(async () => {
+    gw = await startLocalGateway({ provider: 'cloudflare', apiKey: KEY, gatewayToken: TOKEN })
+    origin = new URL(gw.url).origin
+  })
+  afterAll(() => gw.close())
+  beforeEach(() => {
+    gw.requests.length = 0
+  })
+  const template = () => `${origin}/v1/{account_id}/{gateway_id}/google-ai-studio`
+
+  it('accountId and gatewayId fill the route; the token goes in cf-aig-authorization beside Google key', async () => {
+    const seen = observingFetch()
+    const client = createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: template(), accountId: 'acc-123', gatewayId: 'my-gw', gatewayToken: TOKEN, fetch: seen.fetch, maxRetries: 0 })
+    expect(text(await client.generateContent({ model: MODEL, contents: CONTENTS }))).toBe(DEFAULT_TEXT)
+    expect(gw.requests.map((r) => r.path)).toEqual(['/v1/acc-123/my-gw/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent'])
+    expect(seen.requests[0]!.headers.get('cf-aig-authorization')).toBe(`Bearer ${TOKEN}`)
+    expect(seen.requests[0]!.headers.get('x-goog-api-key')).toBe(KEY)
+    expect(gw.requests[0]!.headers['cf-aig-authorization']).toBe('[REDACTED]')
+    expectNoKeyInUrls(gw, seen.requests)
+  })
+
+  it('ids in baseUrl need no options; the gateway token alone works with keys stored in the gateway', async () => {
+    const seen = observingFetch()
+    const client = createClient({ provider: 'cloudflare', baseUrl: gw.url, gatewayToken: TOKEN, fetch: seen.fetch, maxRetries: 0 })
+    expect(text(await client.generateContent({ model: MODEL, contents: CONTENTS }))).toBe(DEFAULT_TEXT)
+    expect(seen.requests[0]!.headers.get('x-goog-api-key')).toBeNull()
+    expect(gw.requests[0]!.path).toBe('/v1/local-account/local-gateway/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent')
+  })
+
+  it('neither ids nor a baseUrl holding them: a ConfigurationError that says what is missing', () => {
+    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY })).toThrow(ConfigurationError)
+    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY })).toThrow(
+      'cloudflare: no account id and gateway id: pass accountId and gatewayId, or a baseUrl that holds them, such as https://gateway.ai.cloudflare.com/v1/<account_id>/<gateway_id>/google-ai-studio',
+    )
+    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc-123' })).toThrow('cloudflare: no gateway id: pass gatewayId, or a baseUrl that holds them')
+    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, accountId: 'acc-123', gatewayId: 'gw' })).toThrow('cloudflare: pass accountId and gatewayId or a baseUrl that holds them, not both')
+  })
+
+  it('the default host is Cloudflare, with the ids filled in (encoded)', async () => {
+    // A fetch that answers itself: the URL the client built is all this looks at.
+    const urls: string[] = []
+    const fetch = (async (input: Request | string | URL) => {
+      urls.push(String(input instanceof Request ? input.url : input))
+      return new Response(JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }), { headers: { 'content-type': 'application/json' } })
+    }) as typeof globalThis.fetch
+    const client = createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc/1', gatewayId: 'gw', fetch, maxRetries: 0 })
+    await client.generateContent({ model: MODEL, contents: CONTENTS })
+    expect(urls).toEqual(['https://gateway.ai.cloudflare.com/v1/acc%2F1/gw/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent'])
+  })
+
+  it('no key and no token: ConfigurationError naming both ways in', () => {
+    const saved = { key: process.env.GEMINI_API_KEY, token: process.env.CF_AIG_TOKEN }
+    delete process.env.GEMINI_API_KEY
+    delete process.env.CF_AIG_TOKEN
+    try {
+      expect(() => createClient({ provider: 'cloudflare', baseUrl: gw.url })).toThrow('cloudflare: no API key: pass apiKey or set GEMINI_API_KEY, or gatewayToken (or CF_AIG_TOKEN) alone')
+    } finally {
+      if (saved.key !== undefined) process.env.GEMINI_API_KEY = saved.key
+      if (saved.token !== undefined) process.env.CF_AIG_TOKEN = saved.token
+    }
+  })
+
+  it('a wrong or missing gateway token: the gateway 401 (code 2009), an AuthenticationError', async () => {
+    for (const gatewayToken of ['wrong-token-1234', undefined]) {
+      const error = await caught(createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, maxRetries: 0, ...(gatewayToken && { gatewayToken }) }).generateContent({ model: MODEL, contents: CONTENTS }))
+      expect(error).toBeInstanceOf(AuthenticationError)
+      expect(error.status).toBe(401)
+      expect(error.code).toBe(2009)
+      expect(error.message).toBe('cloudflare: 401 (code 2009): Unauthorized')
+    }
+  })
+
+  it('the token is scrubbed from every error, as the key is', async () => {
+    gw.enqueue({ status: 500, headers: { 'x-echo': `Bearer ${TOKEN}` }, body: { error: { code: 500, message: `upstream saw cf-aig-authorization: Bearer ${TOKEN} and ${KEY}`, status: 'INTERNAL' } } })
+    const error = await caught(createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, gatewayToken: TOKEN, maxRetries: 0 }).generateContent({ model: MODEL, contents: CONTENTS }))
+    expect(error).toBeInstanceOf(InternalServerError)
+    const everything = JSON.stringify({ json: error, message: error.message, raw: error.rawBody, headers: error.headers, stack: error.stack })
+    expect(everything).not.toContain(TOKEN)
+    expect(everything).not.toContain(KEY)
+    expect(error.message).toContain('[REDACTED]')
+  })
+})
+
+describe('litellm: the proxy root or its /gemini route as baseUrl', () => {
+  it.each(['', '/gemini', '/gemini/', '/gemini/v1beta'])('baseUrl + %s reaches /gemini/v1beta/…', async (suffix) => {
+    const gw = await startLocalGateway({ provider: 'litellm', apiKey: KEY })
+    try {
+      const seen = observingFetch()
+      const res = await clientFor('litellm', gw, { baseUrl: gw.url + suffix, fetch: seen.fetch }).generateContent({ model: MODEL, contents: CONTENTS })
+      expect(text(res)).toBe(DEFAULT_TEXT)
+      expect(gw.requests.map((r) => r.path)).toEqual(['/gemini/v1beta/models/gemini-2.5-flash:generateContent'])
+      // The virtual key goes where the route reads it, never in Authorization nor the URL.
+      expect(seen.requests[0]!.headers.get('x-goog-api-key')).toBe(KEY)
+      expect(seen.requests[0]!.headers.get('authorization')).toBeNull()
+      expectNoKeyInUrls(gw, seen.requests)
+    } finally {
+      await gw.close()
+    }
+  })
+
+  it('defaults to a proxy on localhost:4000', () => {
+    expect(registry.litellm.defaultBaseUrl).toBe('http://localhost:4000')
+  })
+})
+
+describe('vertex: express mode', () => {
+  let gw: LocalGateway
+  beforeAll(async () => {
+    gw = await startLocalGateway({ provider: 'vertex', apiKey: KEY })
+  })
+  afterAll(() => gw.close())
+  beforeEach(() => {
+    gw.requests.length = 0
+  })
+  const client = () => createClient({ provider: 'vertex', apiKey: KEY, baseUrl: gw.url, maxRetries: 0 })
+
+  it('a turn without its role is refused before sending (Vertex answers 400)', async () => {
+    const error = await caught(client().generateContent({ model: MODEL, contents: [{ parts: [{ text: 'Hi' }] }] }))
+    expect(error).toBeInstanceOf(RequestValidationError)
+    expect((error as RequestValidationError).issues.map((i) => i.path)).toEqual(['/contents/0'])
+    expect(JSON.stringify((error as RequestValidationError).issues)).toContain('role')
+    expect(gw.requests).toHaveLength(0)
+    // The server says the same when the check is off.
+    const sent = await caught(client().generateContent({ model: MODEL, contents: [{ parts: [{ text: 'Hi' }] }] }, { requestValidation: 'off' }))
+    expect(sent).toBeInstanceOf(BadRequestError)
+    expect(sent.message).toContain('Please use a valid role: user, model.')
+  })
+
+  it('fields only Google AI knows are refused before sending (Vertex answers 400 for them)', async () => {
+    const error = await caught(client().generateContent({ model: MODEL, contents: CONTENTS, tools: [{ fileSearch: { fileSearchStoreNames: ['fileSearchStores/x'] } }] } as never))
+    expect(error).toBeInstanceOf(RequestValidationError)
+    expect((error as RequestValidationError).issues.map((i) => i.path)).toEqual(['/tools/0'])
+    expect(gw.requests).toHaveLength(0)
+  })
+
+  it('labels are a Vertex field: sent, and read', async () => {
+    await client().generateContent({ model: MODEL, contents: CONTENTS, labels: { team: 'search' } })
+    expect(gw.requests[0]!.effective).toMatchObject({ labels: { team: 'search' } })
+  })
+
+  it('answers add createTime, responseId and usageMetadata.trafficType', async () => {
+    const res = await client().generateContent({ model: MODEL, contents: CONTENTS })
+    expect(res.usageMetadata?.trafficType).toBe('ON_DEMAND')
+    expect(typeof res.createTime).toBe('string')
+    expect(typeof res.responseId).toBe('string')
+  })
+
+  it('countTokens at its publishers path, with billable characters', async () => {
+    const res = await client().countTokens({ model: MODEL, contents: CONTENTS })
+    expect(res.totalTokens).toBe(11)
+    expect((res as { totalBillableCharacters?: number }).totalBillableCharacters).toBe(44)
+    expect(gw.requests.map((r) => r.path)).toEqual([`/v1beta1/publishers/google/models/${MODEL}:countTokens`])
+  })
+
+  it('has no model list (express mode answers an API key with 401 there): not on its type, refused when called', async () => {
+    expect(registry.vertex.operations).toEqual(['countTokens', 'generateContent', 'streamGenerateContent'])
+    // @ts-expect-error: the vertex client has no listModels
+    const list = () => client().listModels()
+    await expect(list().next()).rejects.toThrow('vertex: listModels is not offered by this provider')
+    expect(gw.requests).toHaveLength(0)
   })
 })

@@ -20,6 +20,7 @@ import {
 } from '../../src/index.ts'
 import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { CONTENTS, KEY, MODEL, PROVIDERS, answerChunks, caught, clientFor, drain, drainFailing, sse, watchResponses, within } from './helpers.ts'
+import { familyOf, pathOf } from '../support/registry.ts'
 
 /** The `data:` payloads of a recorded SSE body. */
 function recordedEvents(file: string): Record<string, any>[] {
@@ -37,8 +38,17 @@ const THINKING = recordedEvents('streaming-success-thinking-function-call-though
  * What each dialect makes of every streamed object: its `modelVersion` names the model asked for (the recordings
  * were made with others); anyfast adds candidate indexes and a missing modelVersion; nordlys adds `provider`.
  */
-function asServedBy(provider: Provider, recorded: Record<string, any>): Record<string, any> {
+function asServedBy(provider: Provider, recorded: Record<string, any>, index: number): Record<string, any> {
   const event = 'modelVersion' in recorded ? { ...recorded, modelVersion: MODEL } : recorded
+  if (familyOf(provider) === 'vertex') {
+    // Vertex AI adds when it answered, an id, and how it served the call.
+    return {
+      ...event,
+      ...(event.usageMetadata && { usageMetadata: { ...event.usageMetadata, trafficType: 'ON_DEMAND' } }),
+      createTime: event.createTime ?? '2026-08-21T10:00:00.000000Z',
+      responseId: event.responseId ?? `vertex-local-${index}`,
+    }
+  }
   if (provider === 'anyfast') {
     const out = { ...event, candidates: event.candidates?.map((c: any, i: number) => ('index' in c ? c : { ...c, index: i })) }
     return 'modelVersion' in out ? out : { ...out, modelVersion: MODEL }
@@ -62,10 +72,10 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
 
   it('yields the recorded events in the dialect’s own framing, then ends', async () => {
     const chunks = await drain(clientFor(provider, gw).streamGenerateContent(params))
-    expect(chunks).toEqual(SHORT.map((e) => asServedBy(provider, e)))
+    expect(chunks).toEqual(SHORT.map((e, i) => asServedBy(provider, e, i)))
     expect(text(mergeChunks(chunks))).toBe('The capital of Wyoming is **Cheyenne**.\n')
     expect(gw.requests).toHaveLength(1)
-    expect(gw.requests[0]!.path).toBe(`/v1beta/models/${MODEL}:streamGenerateContent`)
+    expect(gw.requests[0]!.path).toBe(pathOf(provider, 'streamGenerateContent', { model: MODEL, gatewayUrl: gw.url }))
     expect(gw.requests[0]!.query).toEqual({ alt: 'sse' })
   })
 
@@ -105,7 +115,7 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
   it('stream-error-midway: yields the earlier chunks, then throws the dialect’s mid-stream failure', async () => {
     gw.fail('stream-error-midway')
     const { chunks, error } = await drainFailing(clientFor(provider, gw).streamGenerateContent(params))
-    expect(chunks).toEqual(SHORT.slice(0, 2).map((e) => asServedBy(provider, e)))
+    expect(chunks).toEqual(SHORT.slice(0, 2).map((e, i) => asServedBy(provider, e, i)))
     expect(error.provider).toBe(provider)
     if (provider === 'nordlys') {
       // Its stream loop just returns on upstream failure: the only sign is the missing final chunk.
@@ -123,7 +133,7 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
     gw.fail('stream-cut')
     const { chunks, error } = await drainFailing(clientFor(provider, gw).streamGenerateContent(params))
     expect(error).toBeInstanceOf(IncompleteStreamError)
-    expect(chunks).toEqual(SHORT.slice(0, -1).map((e) => asServedBy(provider, e)))
+    expect(chunks).toEqual(SHORT.slice(0, -1).map((e, i) => asServedBy(provider, e, i)))
   })
 
   it('a stream that ends with [DONE] but no finishReason is still incomplete', async () => {
@@ -212,7 +222,7 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
     const chunks = await drain(
       clientFor(provider, gw).streamGenerateContent(params, { headers: { 'x-local-gateway-recording': 'streaming-success-thinking-function-call-thought-summary-signature' } }),
     )
-    expect(chunks).toEqual(THINKING.map((e) => asServedBy(provider, e)))
+    expect(chunks).toEqual(THINKING.map((e, i) => asServedBy(provider, e, i)))
     const merged = mergeChunks(chunks)
     const recordedParts = THINKING.flatMap((e) => e.candidates[0].content.parts as Record<string, any>[])
     const callPart = recordedParts.find((p) => p.functionCall)!
@@ -227,7 +237,7 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
     expect(thoughts(merged)).toBe(parts[0]!.text)
     expect(text(merged)).toBe('')
     expect(merged.candidates![0]!.finishReason).toBe('STOP')
-    expect(merged.usageMetadata).toEqual(THINKING.at(-1)!.usageMetadata)
+    expect(merged.usageMetadata).toEqual(asServedBy(provider, THINKING.at(-1)!, THINKING.length - 1).usageMetadata)
   })
 })
 

@@ -67,6 +67,34 @@ const EXAMPLES: Record<string, { env?: Record<string, string>; output: RegExp[] 
       ],
     },
   ],
+  vertex: [
+    {
+      output: [
+        /^vertex /m,
+        LOCAL,
+        ANSWER,
+        /served as: ON_DEMAND/,
+        /paths called: \/v1beta1\/publishers\/google\/models\/gemini-2\.5-flash:generateContent, \/v1\/publishers\/google\/models\/gemini-2\.5-flash:generateContent/,
+        /a turn without its role, refused before sending: \/contents\/0 /,
+      ],
+    },
+  ],
+  cloudflare: [
+    {
+      output: [
+        /^cloudflare /m,
+        LOCAL,
+        ANSWER,
+        /path called: POST \/v1\/local-account\/local-gateway\/google-ai-studio\/v1beta\/models\/gemini-2\.5-flash:generateContent/,
+        /headers with credentials: cf-aig-authorization \(the token alone/,
+      ],
+    },
+  ],
+  litellm: [
+    {
+      output: [/^litellm /m, LOCAL, ANSWER, /streamed: \d+ chunks, finishReason STOP/, /paths called: POST \/gemini\/v1beta\/models\/gemini-2\.5-flash:generateContent, POST \/gemini\/v1beta\/models\/gemini-2\.5-flash:streamGenerateContent/],
+    },
+  ],
   streaming: [
     { output: [/^google /m, LOCAL, /cats/, /\n36 chunks, \d+ characters, finishReason STOP/, /usage \(cumulative, from the last chunk\): \d+ tokens/] },
     { env: { PROVIDER: 'nordlys' }, output: [/^nordlys /m, LOCAL, /36 chunks, \d+ characters, finishReason STOP/] },

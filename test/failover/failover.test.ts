@@ -361,17 +361,23 @@ describe('isFailoverError', () => {
 
 describe('types', () => {
   it('takes a client of every provider, made with createClient or a createXClient factory', async () => {
-    const { createAnyfastClient, createApimartClient, createNewapiClient, providers } = await import('../../src/index.ts')
+    const { createAnyfastClient, createApimartClient, createNewapiClient, createVertexClient, providers } = await import('../../src/index.ts')
     const opts = { apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: a.url }
-    // Each provider named in a call of its own, so that the compiler checks each client type is accepted.
-    const ai = createFailoverClient([
+    // Named in calls of their own, so that the compiler checks each client type is accepted; then every provider of
+    // the registry through createClient, so that a new one is covered without an edit here.
+    const named = createFailoverClient([
       createClient({ provider: 'google', ...opts }),
       createNewapiClient(opts),
       createClient({ provider: 'infinityblue', ...opts }),
       createAnyfastClient(opts),
       createApimartClient(opts),
       createClient({ provider: 'nordlys', ...opts }),
+      createVertexClient(opts),
+      createClient({ provider: 'cloudflare', ...opts }),
+      createClient({ provider: 'litellm', ...opts }),
     ])
+    expect(named.providers).toEqual(['google', 'newapi', 'infinityblue', 'anyfast', 'apimart', 'nordlys', 'vertex', 'cloudflare', 'litellm'])
+    const ai = createFailoverClient(providers.map((provider) => createClient({ provider, ...opts })))
     expect(ai.providers).toEqual([...providers])
   })
 })

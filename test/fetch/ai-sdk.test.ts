@@ -132,7 +132,8 @@ describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (pr
         const error = await caught(res)
         expect(error.statusCode).toBe(400)
         expect(error.message).toBe(own.message)
-        expect(error.message).toContain('"serviceTier"')
+        // The field is named: at its pointer where new-api's spec says it drops it, quoted where nordlys has no place for it.
+        expect(error.message).toMatch(/(\/serviceTier|"serviceTier"): /)
         expect(JSON.parse(error.responseBody!)).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest' }] } })
         expect(gw.requests.length).toBe(sent)
       }

@@ -218,7 +218,8 @@ describe.each(PROVIDERS)('the %s gateway fetch', (provider) => {
       } else {
         // The gateway would drop the token and start over: refused before sending, as the client refuses it.
         expect(next.status).toBe(400)
-        expect(await next.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT', message: expect.stringContaining('"continuationToken"') } })
+        // The field is named: at its pointer where new-api's spec says it drops it, quoted where nordlys has no place for it.
+        expect(await next.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT', message: expect.stringMatching(/(\/continuationToken|"continuationToken"): /) } })
       }
     }, { automaticContinuation: false })
   })

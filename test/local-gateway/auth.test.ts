@@ -1,39 +1,63 @@
 import { describe, expect, it } from 'vitest'
 import { providers, withLocalGateway, type Provider } from '../../src/local-gateway/index.ts'
+import { familyOf, NEWAPI_RELAYS, perProvider } from '../support/registry.ts'
 import { authHeaders, CONTENTS, generatePath, KEY, post } from './helpers.ts'
 
-/** What each gateway answers to a wrong key. */
-const WRONG_KEY: Record<Provider, { status: number; body: unknown }> = {
-  google: {
-    status: 400,
-    body: {
-      error: {
-        code: 400,
-        message: 'API key not valid. Please pass a valid API key.',
-        status: 'INVALID_ARGUMENT',
-        details: expect.arrayContaining([
-          expect.objectContaining({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }),
-        ]),
-      },
+/** Google's answer to a bad key (its errorInfo's service may name Vertex AI's). */
+const googleBadKey = {
+  status: 400,
+  body: {
+    error: {
+      code: 400,
+      message: 'API key not valid. Please pass a valid API key.',
+      status: 'INVALID_ARGUMENT',
+      details: expect.arrayContaining([
+        expect.objectContaining({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }),
+      ]),
     },
   },
-  newapi: { status: 401, body: { error: { message: 'Invalid token', type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
-  infinityblue: { status: 401, body: { error: { message: 'Invalid token', type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
-  anyfast: { status: 401, body: { error: { message: 'Invalid token', type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
-  apimart: { status: 401, body: { code: 401, msg: expect.stringContaining('invalid API key'), data: null } },
-  nordlys: { status: 401, body: { error: 'Authentication required' } },
 }
 
+/** What each gateway answers to a wrong key (keyed by dialect: a reseller answers as its relay does). */
+const WRONG_KEY = perProvider<{ status: number; body: unknown }>({
+  google: googleBadKey,
+  vertex: googleBadKey,
+  // Cloudflare passes Google's answer on.
+  cloudflare: googleBadKey,
+  newapi: { status: 401, body: { error: { message: 'Invalid token', type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
+  apimart: { status: 401, body: { code: 401, msg: expect.stringContaining('invalid API key'), data: null } },
+  nordlys: { status: 401, body: { error: 'Authentication required' } },
+  litellm: { status: 401, body: { error: { message: expect.stringContaining('Authentication Error, Invalid proxy server token passed. Received API Key = '), type: 'token_not_found_in_db', param: 'key', code: '401' } } },
+})
+
+/** What each gateway answers to no key at all, where that differs from a wrong key. */
+const NO_KEY = perProvider<{ status: number; body: unknown } | undefined>({
+  // Google: no key at all is a 403, not the 400 of a bad key.
+  google: { status: 403, body: expect.objectContaining({ error: expect.objectContaining({ code: 403, status: 'PERMISSION_DENIED' }) }) },
+  vertex: { status: 401, body: expect.objectContaining({ error: expect.objectContaining({ code: 401, status: 'UNAUTHENTICATED' }) }) },
+  cloudflare: { status: 403, body: expect.objectContaining({ error: expect.objectContaining({ code: 403, status: 'PERMISSION_DENIED' }) }) },
+  litellm: { status: 401, body: { error: { message: 'Authentication Error, No api key passed in.', type: 'auth_error', param: 'None', code: '401' } } },
+  newapi: undefined,
+  apimart: undefined,
+  nordlys: undefined,
+})
+
 /** A header that carries the right key, but the wrong way for that dialect. */
-const FOREIGN_HEADER: Record<Provider, Record<string, string>> = {
+const FOREIGN_HEADER = perProvider<Record<string, string>>({
   google: { authorization: 'Bearer local-gateway-key' },
+  vertex: { authorization: 'Bearer local-gateway-key' },
+  cloudflare: { authorization: 'Bearer local-gateway-key' },
+  // LiteLLM's Gemini route reads no Authorization header.
+  litellm: { authorization: 'Bearer local-gateway-key' },
   // new-api also reads x-goog-api-key (see below), never X-API-Key.
   newapi: { 'x-api-key': 'local-gateway-key' },
-  infinityblue: { 'x-goog-api-key': 'local-gateway-key' },
-  anyfast: { 'x-api-key': 'local-gateway-key' },
   apimart: { 'x-goog-api-key': 'local-gateway-key' },
   nordlys: { authorization: 'Bearer local-gateway-key' },
-}
+})
+/** The dialects whose answer is Google's, which reads a Bearer value as an OAuth token. */
+const OAUTH_READERS = new Set(['google', 'vertex', 'cloudflare'])
+/** How a key in another dialect's header is refused: Google reads Bearer as an OAuth token (401 UNAUTHENTICATED). */
+const FOREIGN_STATUS = perProvider<number>({ google: 401, vertex: 401, cloudflare: 401, litellm: 401, newapi: 401, apimart: 401, nordlys: 401 })
 
 describe.each(providers)('auth: %s', (provider) => {
   it('accepts the key in its own header', async () => {
@@ -56,10 +80,10 @@ describe.each(providers)('auth: %s', (provider) => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS }, {})
       const body = (await res.json()) as Record<string, unknown>
-      if (provider === 'google') {
-        // Google: no key at all is a 403, not the 400 of a bad key.
-        expect(res.status).toBe(403)
-        expect(body).toMatchObject({ error: { code: 403, status: 'PERMISSION_DENIED' } })
+      const expected = NO_KEY[provider]
+      if (expected) {
+        expect(res.status).toBe(expected.status)
+        expect(body).toEqual(expected.body)
       } else {
         expect(res.status).toBe(401)
         expect(res.status).toBe(WRONG_KEY[provider].status)
@@ -94,12 +118,10 @@ describe.each(providers)('auth: %s', (provider) => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: CONTENTS }, FOREIGN_HEADER[provider])
       const body = (await res.json()) as Record<string, unknown>
-      if (provider === 'google') {
-        // Google reads Bearer as an OAuth token.
-        expect(res.status).toBe(401)
+      expect(res.status).toBe(FOREIGN_STATUS[provider])
+      // Google (and what passes its answers on) reads Bearer as an OAuth token.
+      if (OAUTH_READERS.has(familyOf(provider))) {
         expect(body).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } })
-      } else {
-        expect(res.status).toBe(401)
       }
     })
   })
@@ -181,7 +203,7 @@ describe('auth: newapi reads the key where new-api does', () => {
   })
 })
 
-describe.each(['infinityblue', 'anyfast'] as const)('auth: %s takes only the Bearer its docs show', (provider) => {
+describe.each(NEWAPI_RELAYS.filter((p) => p !== 'newapi'))('auth: %s takes only the Bearer its docs show', (provider) => {
   it('refuses the key in x-goog-api-key and in ?key=, which a bare new-api would take', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       expect((await post(gw, generatePath(), { contents: CONTENTS }, { 'x-goog-api-key': KEY })).status).toBe(401)

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { withLocalGateway } from '../../src/local-gateway/index.ts'
+import { NEWAPI_RELAYS, PLAIN_NEWAPI, providers, familyOf } from '../support/registry.ts'
 import { CONTENTS, generatePath, post, recordedModel, servedAs, sseEvents } from './helpers.ts'
 
 const recording = (name: string) => readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8')
@@ -141,13 +142,13 @@ describe('google body rules', () => {
   })
 })
 
-describe.each(['newapi', 'infinityblue', 'anyfast', 'apimart'] as const)('%s body rules (camelCase relay)', (provider) => {
+describe.each(providers.filter((p) => ['newapi', 'apimart'].includes(familyOf(p))))('%s body rules (camelCase relay)', (provider) => {
   it('reads camelCase and silently drops snake_case keys', async () => {
     await withLocalGateway({ provider }, async (gw) => {
-      const res = await post(gw, generatePath(), { contents: CONTENTS, generationConfig: { topK: 3 }, system_instruction: { parts: [] } })
+      const res = await post(gw, generatePath(), { contents: CONTENTS, generationConfig: { topK: 3 }, safety_settings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }] })
       expect(res.status).toBe(200)
       expect(effectiveOf(res)).toEqual({ generationConfig: { topK: 3 } })
-      expect(res.headers.get('x-local-gateway-ignored-keys')).toBe('system_instruction')
+      expect(res.headers.get('x-local-gateway-ignored-keys')).toBe('safety_settings')
       await res.text()
     })
   })
@@ -224,10 +225,60 @@ describe('apimart envelope', () => {
   })
 })
 
-describe.each(['newapi', 'infinityblue'] as const)('%s passthrough', (provider) => {
+describe.each(PLAIN_NEWAPI)('%s passthrough', (provider) => {
   it("passes Google's unary bytes through", async () => {
     await withLocalGateway({ provider }, async (gw) => {
       expect(await (await post(gw, generatePath())).text()).toBe(servedAs(SHORT_TEXT, ASKED))
+    })
+  })
+})
+
+// new-api decodes a body into its structs (dto/gemini.go) and encodes it again: what they lack is gone.
+describe.each(NEWAPI_RELAYS)('%s reads a body as new-api does', (provider) => {
+  it('forwards only what its structs hold, and lists each field it dropped', async () => {
+    await withLocalGateway({ provider }, async (gw) => {
+      const body = {
+        contents: [
+          { role: 'user', parts: [{ text: 'Hi', partMetadata: { mine: 1 } }] },
+          { role: 'model', parts: [{ functionCall: { id: 'call_1', name: 'f', args: { a: 1 } } }, { toolCall: { id: 't1', toolType: 'GOOGLE_SEARCH_WEB', args: {} } }] },
+          { role: 'user', parts: [{ functionResponse: { id: 'call_1', name: 'f', response: { ok: true } } }] },
+        ],
+        generationConfig: { temperature: 0.5, responseFormat: { text: { mimeType: 'text/plain' } }, thinkingConfig: { includeThoughts: false, thinkingBudget: 0 } },
+        serviceTier: 'flex',
+        system_instruction: { parts: [{ text: 'Be brief.' }] },
+      }
+      const res = await post(gw, generatePath(), body)
+      expect(res.status).toBe(200)
+      await res.text()
+      const seen = gw.requests[0]!
+      expect(seen.dropped).toEqual([
+        '/contents/0/parts/0/partMetadata',
+        '/contents/1/parts/0/functionCall/id',
+        '/contents/1/parts/1/toolCall',
+        '/generationConfig/responseFormat',
+        '/serviceTier',
+      ])
+      expect(seen.ignoredKeys).toEqual(['serviceTier'])
+      expect(seen.forwarded).toEqual({
+        contents: [
+          { role: 'user', parts: [{ text: 'Hi' }] },
+          { role: 'model', parts: [{ functionCall: { name: 'f', args: { a: 1 } } }, {}] },
+          { role: 'user', parts: [{ functionResponse: { id: 'call_1', name: 'f', response: { ok: true } } }] },
+        ],
+        // includeThoughts: false is omitempty; the snake_case system_instruction is read (its custom UnmarshalJSON).
+        generationConfig: { temperature: 0.5, thinkingConfig: { thinkingBudget: 0 } },
+        systemInstruction: { parts: [{ text: 'Be brief.' }] },
+      })
+    })
+  })
+
+  it('drops a system instruction without a text part, and gives a first turn without a role the role user', async () => {
+    await withLocalGateway({ provider }, async (gw) => {
+      const res = await post(gw, generatePath(), { contents: [{ parts: [{ text: 'Hi' }] }], systemInstruction: { parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] } })
+      expect(res.status).toBe(200)
+      await res.text()
+      expect(gw.requests[0]!.dropped).toEqual(['/systemInstruction'])
+      expect(gw.requests[0]!.forwarded).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: {} })
     })
   })
 })

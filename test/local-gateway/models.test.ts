@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { APIStatusError, BadRequestError, GeminiGatewayError, ModelUnavailableError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
 import { providers, withLocalGateway, type LocalGateway, type Provider } from '../../src/local-gateway/index.ts'
 import { caught, clientFor, drain, KEY } from '../client/helpers.ts'
-import { authHeaders, CONTENTS, generatePath, post, sseEvents } from './helpers.ts'
+import { familyOf, perProvider, registry, rowFor } from '../support/registry.ts'
+import { authHeaders, CONTENTS, generatePath, post, seenPath, sseEvents } from './helpers.ts'
 
 /** The models each gateway documents (seeds 000–003); Google's fake catalogue is anyfast's list, and nordlys routes to Google. */
 const GOOGLE = [
@@ -19,29 +20,31 @@ const GOOGLE = [
   'gemini-2.5-flash-lite',
   'gemini-2.0-flash',
 ]
-const SERVED: Record<Provider, readonly string[]> = {
-  google: GOOGLE,
-  // A new-api install serves what its channels serve: here infinityblue's models plus gemini-2.5-flash-lite.
-  newapi: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'],
-  infinityblue: ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'],
-  anyfast: GOOGLE,
-  apimart: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.5-flash-lite', 'gemini-2.5-pro-thinking'],
-  nordlys: GOOGLE,
-}
+/** A new-api install serves what its channels serve: here infinityblue's models plus gemini-2.5-flash-lite. */
+const NEWAPI_CHANNELS = ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite']
+/** What each gateway serves: a new-api reseller the models its spec documents (else new-api's channels); the others as listed. */
+const SERVED = Object.fromEntries(providers.map((p) => [p, familyOf(p) === 'newapi'
+  ? (registry[p].documentedModels.length > 0 ? registry[p].documentedModels : NEWAPI_CHANNELS)
+  : rowFor<readonly string[]>({
+    google: GOOGLE,
+    apimart: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.5-flash-lite', 'gemini-2.5-pro-thinking'],
+    // nordlys routes to Google; Vertex AI, Cloudflare and LiteLLM pass calls on to it.
+    nordlys: GOOGLE,
+    vertex: GOOGLE,
+    cloudflare: GOOGLE,
+    litellm: GOOGLE,
+  }, p)])) as unknown as Record<Provider, readonly string[]>
 
-/** Models each gateway does not serve: a retired one, and one that Google serves but that relay does not. */
-const NOT_SERVED: Record<Provider, readonly string[]> = {
-  google: ['gemini-1.5-pro'],
-  newapi: ['gemini-1.5-pro', 'gemini-2.0-flash'],
-  infinityblue: ['gemini-1.5-pro', 'gemini-2.0-flash'],
-  anyfast: ['gemini-1.5-pro'],
-  apimart: ['gemini-1.5-pro', 'gemini-3-pro-preview'],
-  nordlys: ['gemini-1.5-pro'],
-}
+/** Models each gateway does not serve: a retired one, and the first Google serves that it does not. */
+const NOT_SERVED = Object.fromEntries(providers.map((p) => [p, ['gemini-1.5-pro', ...GOOGLE.filter((m) => !SERVED[p].includes(m)).slice(0, 1)]])) as unknown as Record<Provider, readonly string[]>
 
 const INVALID_ROLE = 'Please use a valid role: user, model.'
-/** The `code` of the client's error for a refused role. */
-const ROLE_ERROR_CODE: Record<Provider, string | number | undefined> = { google: 'INVALID_ARGUMENT', newapi: 400, infinityblue: 400, anyfast: 400, apimart: 400, nordlys: undefined }
+/** Vertex AI's answer to a turn without a role. */
+const NO_ROLE = 'Unable to submit request because Please use a valid role: user, model.. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/gemini'
+/** The `code` of the client's error for a refused role: Google's status name; the relays keep only the number; nordlys has none. */
+const ROLE_ERROR_CODE = perProvider<string | number | undefined>({ google: 'INVALID_ARGUMENT', vertex: 'INVALID_ARGUMENT', cloudflare: 'INVALID_ARGUMENT', litellm: 'INVALID_ARGUMENT', newapi: 400, apimart: 400, nordlys: undefined })
+/** Dialects that answer Google's own error body (passed on unchanged). */
+const GOOGLE_SHAPED = new Set(['google', 'cloudflare', 'litellm'])
 /** new-api's `(request id: …)` suffix: a 14-digit timestamp and 17 more digits. */
 const NEW_API_ID = String.raw`\(request id: (\d{31})\)`
 
@@ -58,7 +61,18 @@ async function modelVersions(res: Response, stream: boolean): Promise<unknown[]>
 /** The exact not-found answer of each dialect for `model` (`rpc` is the method in the path). */
 async function expectNotFound(provider: Provider, res: Response, model: string, rpc: string): Promise<void> {
   const body = (await res.json()) as Record<string, any>
-  switch (provider) {
+  const family = familyOf(provider)
+  switch (GOOGLE_SHAPED.has(family) ? 'google' : family) {
+    case 'vertex':
+      expect(res.status).toBe(404)
+      expect(body).toEqual({
+        error: {
+          code: 404,
+          message: `Publisher Model \`publishers/google/models/${model}\` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions`,
+          status: 'NOT_FOUND',
+        },
+      })
+      return
     case 'google':
       expect(res.status).toBe(404)
       expect(body).toEqual({
@@ -69,9 +83,7 @@ async function expectNotFound(provider: Provider, res: Response, model: string, 
         },
       })
       return
-    case 'newapi':
-    case 'infinityblue':
-    case 'anyfast': {
+    case 'newapi': {
       expect(res.status).toBe(503)
       expect(body).toEqual({ error: { message: expect.any(String), type: 'new_api_error', param: '', code: 'model_not_found' } })
       const m = new RegExp(`^No available channel for model ${model.replaceAll('.', '\\.')} under group default \\(distributor\\) ${NEW_API_ID}$`).exec(body.error.message)
@@ -79,6 +91,8 @@ async function expectNotFound(provider: Provider, res: Response, model: string, 
       expect(res.headers.get('x-oneapi-request-id')).toBe(m![1])
       return
     }
+    default:
+      throw new Error(`no not-found answer known for ${provider}`)
     case 'apimart':
       expect(res.status).toBe(404)
       expect(body).toEqual({ code: 404, msg: `Model not found: ${model}`, data: null })
@@ -93,13 +107,12 @@ async function expectNotFound(provider: Provider, res: Response, model: string, 
 async function expectInvalidRole(provider: Provider, res: Response): Promise<void> {
   expect(res.status).toBe(400)
   const body = (await res.json()) as Record<string, any>
-  switch (provider) {
+  const family = familyOf(provider)
+  switch (GOOGLE_SHAPED.has(family) || family === 'vertex' ? 'google' : family) {
     case 'google':
       expect(body).toEqual({ error: { code: 400, message: INVALID_ROLE, status: 'INVALID_ARGUMENT' } })
       return
     case 'newapi':
-    case 'infinityblue':
-    case 'anyfast':
       expect(body).toEqual({ error: { message: expect.stringMatching(new RegExp(`^${INVALID_ROLE.replaceAll('.', '\\.')} ${NEW_API_ID}$`)), type: 'upstream_error', param: '', code: 400 } })
       return
     case 'apimart':
@@ -107,6 +120,9 @@ async function expectInvalidRole(provider: Provider, res: Response): Promise<voi
       return
     case 'nordlys':
       expect(body).toEqual({ error: { message: INVALID_ROLE, request_id: expect.stringMatching(/^req_/) } })
+      return
+    default:
+      throw new Error(`no invalid-role answer known for ${provider}`)
   }
 }
 
@@ -132,7 +148,7 @@ describe.each(providers)('%s over HTTP', (provider) => {
     await gateway(async (gw) => {
       await expectNotFound(provider, await send(gw, generatePath(model)), model, 'generateContent')
       await expectNotFound(provider, await send(gw, generatePath(model, true)), model, 'streamGenerateContent')
-      expect(gw.requests.map((r) => r.path)).toEqual([`/v1beta/models/${model}:generateContent`, `/v1beta/models/${model}:streamGenerateContent`])
+      expect(gw.requests.map((r) => r.path)).toEqual([seenPath(gw, `/v1beta/models/${model}:generateContent`), seenPath(gw, `/v1beta/models/${model}:streamGenerateContent`)])
     })
   })
 
@@ -153,9 +169,15 @@ describe.each(providers)('%s over HTTP', (provider) => {
     })
   })
 
-  it.each([['user'], ['model'], ['function'], [''], [undefined]])('accepts role %j', async (role) => {
+  it.each([['user'], ['model'], ['function'], [''], [undefined]])('accepts role %j (Vertex AI: a role only)', async (role) => {
     await gateway(async (gw) => {
       const res = await send(gw, generatePath(), withRole(role))
+      if (familyOf(provider) === 'vertex' && !role) {
+        // Vertex needs the role of every turn.
+        expect(res.status).toBe(400)
+        expect(await res.json()).toEqual({ error: { code: 400, message: NO_ROLE, status: 'INVALID_ARGUMENT' } })
+        return
+      }
       expect(res.status).toBe(200)
       await res.text()
     })
@@ -187,7 +209,7 @@ describe.each(providers)('%s through the client', (provider) => {
   function expectNotFoundError(error: GeminiGatewayError): void {
     expect(error).toBeInstanceOf(APIStatusError)
     expect(error.provider).toBe(provider)
-    if (provider === 'newapi' || provider === 'infinityblue' || provider === 'anyfast') {
+    if (familyOf(provider) === 'newapi') {
       expect(error).toBeInstanceOf(ModelUnavailableError)
       expect(error.status).toBe(503)
       expect(error.code).toBe('model_not_found')
@@ -197,7 +219,7 @@ describe.each(providers)('%s through the client', (provider) => {
     }
     expect(error).toBeInstanceOf(NotFoundError)
     expect(error.status).toBe(404)
-    expect(error.code).toBe({ google: 'NOT_FOUND', apimart: 404, nordlys: undefined }[provider])
+    expect(error.code).toBe(rowFor<string | number | undefined>({ google: 'NOT_FOUND', vertex: 'NOT_FOUND', cloudflare: 'NOT_FOUND', litellm: 'NOT_FOUND', apimart: 404, nordlys: undefined }, provider))
     expect(error.message).toContain(model)
     if (provider === 'nordlys') expect(error.requestId).toMatch(/^req_/)
   }

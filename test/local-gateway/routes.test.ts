@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { providers } from '../../generated/registry.ts'
-import { overlayStack } from '../../scripts/lib/overlay-stack.ts'
 import { withLocalGateway } from '../../src/local-gateway/index.ts'
+import { familyOf, NEWAPI_RELAYS, providers, registry, serves, type Provider } from '../support/registry.ts'
 import { authHeaders, CONTENTS, generatePath, get, post, readChunks } from './helpers.ts'
 
 describe('google routes', () => {
@@ -55,6 +54,16 @@ describe('google routes', () => {
     })
   })
 
+  it('serves v1 as it serves v1beta (the official SDK calls v1 by default)', async () => {
+    await withLocalGateway({ provider: 'google' }, async (gw) => {
+      const res = await post(gw, '/v1/models/gemini-2.5-flash:generateContent')
+      expect(res.status).toBe(200)
+      await res.text()
+      const missing = await post(gw, '/v1/models/gemini-1.5-pro:generateContent')
+      expect(((await missing.json()) as { error: { message: string } }).error.message).toContain('is not found for API version v1,')
+    })
+  })
+
   it('answers countTokens with the recorded CountTokensResponse', async () => {
     await withLocalGateway({ provider: 'google' }, async (gw) => {
       const res = await post(gw, '/v1beta/models/gemini-2.5-flash:countTokens')
@@ -67,6 +76,7 @@ describe('google routes', () => {
     ['models/ prefix inside the path', 'POST', '/v1beta/models/models/gemini-2.5-flash:generateContent'],
     ['models/ prefix on a model GET', 'GET', '/v1beta/models/models/gemini-2.5-flash'],
     ['doubled version segment', 'POST', '/v1beta/v1beta/models/gemini-2.5-flash:generateContent'],
+    ["Vertex AI's v1beta1 instead of v1beta", 'POST', '/v1beta1/models/gemini-2.5-flash:generateContent'],
     ['v1alpha instead of v1beta', 'POST', '/v1alpha/models/gemini-2.5-flash:generateContent'],
     ['unknown method', 'POST', '/v1beta/models/gemini-2.5-flash:embedContent'],
     ['GET on a POST method', 'GET', '/v1beta/models/gemini-2.5-flash:generateContent'],
@@ -81,20 +91,18 @@ describe('google routes', () => {
   })
 })
 
-/** What each gateway with new-api's model list lists at GET /v1/models (sorted). */
-const OPENAI_MODEL_LIST = {
-  newapi: ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-3.1-pro-preview'],
-  infinityblue: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3.1-pro-preview'],
-} as const
+/** What each gateway with new-api's model list lists at GET /v1/models (sorted): a reseller's documented models, else new-api's channels here. */
+const OPENAI_MODEL_LIST = (provider: Provider): string[] =>
+  registry[provider].documentedModels.length > 0 ? [...registry[provider].documentedModels].sort() : ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-3.1-pro-preview']
 
-describe.each(['newapi', 'infinityblue'] as const)('%s routes: the OpenAI-style model list', (provider) => {
+describe.each(NEWAPI_RELAYS.filter((p) => serves(p, 'listModels')))('%s routes: the OpenAI-style model list', (provider) => {
   it('lists its models OpenAI-style at GET /v1/models', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await get(gw, '/v1/models')
       expect(res.status).toBe(200)
       const body = (await res.json()) as { object: string; data: Array<{ id: string; object: string; owned_by: string }> }
       expect(body.object).toBe('list')
-      expect(body.data.map((m) => m.id).sort()).toEqual(OPENAI_MODEL_LIST[provider])
+      expect(body.data.map((m) => m.id).sort()).toEqual(OPENAI_MODEL_LIST(provider))
       for (const m of body.data) expect(m).toEqual({ id: m.id, object: 'model', owned_by: 'google' })
     })
   })
@@ -142,7 +150,7 @@ const RELAY_MISSING: Array<[string, string]> = [
   ['POST', '/v1beta/models/models/gemini-2.5-flash:generateContent'],
 ]
 
-describe.each(['newapi', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s routes', (provider) => {
+describe.each(providers.filter((p) => ['newapi', 'apimart', 'nordlys'].includes(familyOf(p))))('%s routes', (provider) => {
   it.each(['generateContent', 'streamGenerateContent?alt=sse', 'streamGenerateContent'])('serves POST :%s', async (method) => {
     await withLocalGateway({ provider }, async (gw) => {
       const res = await post(gw, `/v1beta/models/gemini-2.5-flash:${method}`)
@@ -161,8 +169,8 @@ describe.each(['newapi', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as con
       })
       expect(res.status).toBe(404)
       const body = (await res.json()) as Record<string, unknown>
-      if (provider === 'apimart') expect(body).toEqual({ code: 404, msg: 'Not Found', data: null })
-      else if (provider === 'nordlys') expect(body).toMatchObject({ error: { message: `Cannot ${method} ${path}`, request_id: expect.stringMatching(/^req_/) } })
+      if (familyOf(provider) === 'apimart') expect(body).toEqual({ code: 404, msg: 'Not Found', data: null })
+      else if (familyOf(provider) === 'nordlys') expect(body).toMatchObject({ error: { message: `Cannot ${method} ${path}`, request_id: expect.stringMatching(/^req_/) } })
       else expect(body).toEqual({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: '', code: '' } })
     })
   })
@@ -171,9 +179,11 @@ describe.each(['newapi', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as con
 /**
  * `/v1` as well as `/v1beta`, where the real gateway routes it: Google serves both (@google/genai 3 calls `/v1` by
  * default), and new-api relays `POST /v1/models/*` to Gemini as it does `/v1beta/models/*` (its router/relay-router.go),
- * so its resellers do too. The others document `/v1beta` only and answer `/v1` with their own 404.
+ * so its resellers do too; so do the routes in front of Google (Vertex AI's v1 beside v1beta1, Cloudflare's and
+ * LiteLLM's). The others document `/v1beta` only and answer `/v1` with their own 404. A provider's spec says which
+ * (`info.x-api-versions`); the paths are Google's, as each dialect spells them (helpers.ts dialectPath).
  */
-const ROUTES_V1 = (provider: string) => provider === 'google' || overlayStack(provider).includes('spec/overlays/newapi.yaml')
+const ROUTES_V1 = (provider: Provider) => (registry[provider].apiVersions as Record<string, string>).v1 !== undefined
 
 describe.each(providers)('%s: /v1 beside /v1beta', (provider) => {
   const routed = ROUTES_V1(provider)

@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest'
 import { providers, withLocalGateway, type FailureScenario, type LocalGateway, type Provider } from '../../src/local-gateway/index.ts'
+import { familyOf, PLAIN_NEWAPI, perProvider } from '../support/registry.ts'
 import { authHeaders, generatePath, hasFinishReason, post, sseEvents } from './helpers.ts'
 
 type ErrorScenario = Extract<FailureScenario, 'rate-limit' | 'overloaded' | 'server-error' | 'error-200' | 'unknown-model' | 'auth'>
 
+/** Each scenario's HTTP status, per dialect (a reseller answers as its relay does). */
 const STATUS: Record<ErrorScenario, Record<Provider, number>> = {
-  'rate-limit': { google: 429, newapi: 429, infinityblue: 429, anyfast: 429, apimart: 429, nordlys: 429 },
-  overloaded: { google: 503, newapi: 503, infinityblue: 503, anyfast: 503, apimart: 503, nordlys: 503 },
-  'server-error': { google: 500, newapi: 500, infinityblue: 500, anyfast: 500, apimart: 500, nordlys: 500 },
-  'error-200': { google: 200, newapi: 200, infinityblue: 200, anyfast: 200, apimart: 200, nordlys: 200 },
-  'unknown-model': { google: 404, newapi: 503, infinityblue: 503, anyfast: 503, apimart: 404, nordlys: 404 },
-  auth: { google: 400, newapi: 401, infinityblue: 401, anyfast: 401, apimart: 401, nordlys: 401 },
+  'rate-limit': perProvider({ google: 429, vertex: 429, cloudflare: 429, litellm: 429, newapi: 429, apimart: 429, nordlys: 429 }),
+  overloaded: perProvider({ google: 503, vertex: 503, cloudflare: 503, litellm: 503, newapi: 503, apimart: 503, nordlys: 503 }),
+  'server-error': perProvider({ google: 500, vertex: 500, cloudflare: 500, litellm: 500, newapi: 500, apimart: 500, nordlys: 500 }),
+  'error-200': perProvider({ google: 200, vertex: 200, cloudflare: 200, litellm: 200, newapi: 200, apimart: 200, nordlys: 200 }),
+  'unknown-model': perProvider({ google: 404, vertex: 404, cloudflare: 404, litellm: 404, newapi: 503, apimart: 404, nordlys: 404 }),
+  auth: perProvider({ google: 400, vertex: 400, cloudflare: 400, litellm: 401, newapi: 401, apimart: 401, nordlys: 401 }),
 }
+
+/** The shape an error body has, per dialect and scenario: Google's own, or the gateway's. */
+function shapeOf(provider: Provider, scenario: ErrorScenario): string {
+  const family = familyOf(provider)
+  if (family === 'cloudflare') return scenario === 'rate-limit' ? 'cloudflare' : 'google'
+  if (family === 'litellm') return scenario === 'auth' ? 'litellm' : 'google'
+  return family === 'vertex' ? 'google' : family
+}
+
+/** Dialects that answer Google's bytes (its errors and streams passed on). */
+const GOOGLE_LIKE = providers.filter((p) => ['google', 'vertex', 'cloudflare', 'litellm'].includes(familyOf(p)))
+/** Dialects that write their own JSON errors (relays). */
+const RELAYS = providers.filter((p) => ['newapi', 'apimart', 'nordlys'].includes(familyOf(p)))
 
 /** Google status names by scenario. */
 const GOOGLE_STATUS: Record<ErrorScenario, [number, string]> = {
@@ -26,7 +41,13 @@ const GOOGLE_STATUS: Record<ErrorScenario, [number, string]> = {
 /** The error body has the dialect's shape. */
 function expectShape(provider: Provider, scenario: ErrorScenario, text: string, contentType: string | null) {
   const body = JSON.parse(text) as Record<string, any>
-  switch (provider) {
+  switch (shapeOf(provider, scenario)) {
+    case 'cloudflare':
+      expect(body).toEqual({ success: false, error: [{ code: 2003, message: 'Rate limited' }], name: 'AiGatewayError', httpCode: 429 })
+      return
+    case 'litellm':
+      expect(body).toEqual({ error: { message: expect.stringContaining('Authentication Error'), type: 'token_not_found_in_db', param: 'key', code: '401' } })
+      return
     case 'google': {
       const [code, status] = GOOGLE_STATUS[scenario]
       expect(contentType).toBe('application/json; charset=UTF-8')
@@ -37,8 +58,6 @@ function expectShape(provider: Provider, scenario: ErrorScenario, text: string, 
       return
     }
     case 'newapi':
-    case 'infinityblue':
-    case 'anyfast':
       expect(Object.keys(body.error)).toEqual(['message', 'type', 'param', 'code'])
       expect(body.error.message).toEqual(expect.any(String))
       expect(['string', 'number']).toContain(typeof body.error.code)
@@ -46,11 +65,14 @@ function expectShape(provider: Provider, scenario: ErrorScenario, text: string, 
     case 'apimart':
       expect(Object.keys(body)).toEqual(['code', 'msg', 'data'])
       expect(body.data).toBeNull()
-      expect(body.code).toBe(scenario === 'error-200' ? 503 : STATUS[scenario].apimart)
+      expect(body.code).toBe(scenario === 'error-200' ? 503 : STATUS[scenario][provider])
       return
     case 'nordlys':
       if (scenario === 'auth') expect(body).toEqual({ error: 'Authentication required' })
       else expect(body.error).toEqual({ message: expect.any(String), request_id: expect.stringMatching(/^req_/) })
+      return
+    default:
+      throw new Error(`no error shape known for ${provider}`)
   }
 }
 
@@ -82,7 +104,7 @@ describe.each(providers)('%s error scenarios', (provider) => {
       const res = await post(gw, generatePath())
       expect(res.headers.get('retry-after')).toBe('1')
       const body = (await res.json()) as { error?: { details?: unknown[] } }
-      if (provider === 'google') {
+      if (shapeOf(provider, 'rate-limit') === 'google') {
         expect(body.error?.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' })
       }
     })
@@ -151,8 +173,8 @@ const rawStream = async (gw: LocalGateway) => {
 }
 
 describe('stream-error-midway per dialect', () => {
-  it('google: two events, then bare pretty JSON without data: framing', async () => {
-    await withLocalGateway({ provider: 'google' }, async (gw) => {
+  it.each(GOOGLE_LIKE)('%s: two events, then bare pretty JSON without data: framing (Google\'s, passed on)', async (provider) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-error-midway')
       const raw = await rawStream(gw)
       const [first, second, tail] = raw.split('\r\n\r\n')
@@ -163,7 +185,7 @@ describe('stream-error-midway per dialect', () => {
     })
   })
 
-  it.each(['newapi', 'infinityblue', 'anyfast', 'apimart'] as const)('%s: a data: {"error":...} event and no [DONE]', async (provider) => {
+  it.each(RELAYS.filter((p) => familyOf(p) !== 'nordlys'))('%s: a data: {"error":...} event and no [DONE]', async (provider) => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-error-midway')
       const raw = await rawStream(gw)
@@ -195,15 +217,15 @@ describe.each(providers)('%s stream-cut', (provider) => {
       const events = sseEvents(raw)
       expect(events).toHaveLength(2)
       expect(hasFinishReason(events)).toBe(false)
-      // new-api relays still close with [DONE]: a [DONE] does not prove the answer is complete.
-      expect(raw.includes('[DONE]')).toBe(provider === 'newapi' || provider === 'infinityblue' || provider === 'anyfast')
+      // new-api relays and LiteLLM still close with [DONE]: a [DONE] does not prove the answer is complete.
+      expect(raw.includes('[DONE]')).toBe(['newapi', 'litellm'].includes(familyOf(provider)))
     })
   })
 })
 
 describe('errors before a stream starts', () => {
-  it('google: plain pretty JSON labelled text/event-stream', async () => {
-    await withLocalGateway({ provider: 'google' }, async (gw) => {
+  it.each(GOOGLE_LIKE)('%s: Google\'s plain pretty JSON labelled text/event-stream', async (provider) => {
+    await withLocalGateway({ provider }, async (gw) => {
       gw.fail('overloaded')
       const res = await post(gw, streamPath)
       expect(res.status).toBe(503)
@@ -214,7 +236,7 @@ describe('errors before a stream starts', () => {
     })
   })
 
-  it.each(['newapi', 'infinityblue', 'anyfast', 'apimart', 'nordlys'] as const)('%s: plain JSON with the error status', async (provider) => {
+  it.each(RELAYS)('%s: plain JSON with the error status', async (provider) => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('server-error')
       const res = await post(gw, streamPath)
@@ -225,7 +247,7 @@ describe('errors before a stream starts', () => {
   })
 })
 
-describe.each(['newapi', 'infinityblue'] as const)('new-api error codes: %s', (provider) => {
+describe.each(PLAIN_NEWAPI)('new-api error codes: %s', (provider) => {
   it('uses a number for one scenario and a string for another', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('rate-limit')

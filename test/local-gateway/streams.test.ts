@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { providers, withLocalGateway } from '../../src/local-gateway/index.ts'
+import { familyOf, NEWAPI_RELAYS, perProvider } from '../support/registry.ts'
 import { authHeaders, CONTENTS, generatePath, hasFinishReason, post, readChunks, recordedModel, sseEvents } from './helpers.ts'
 
 const recording = (name: string) => readFileSync(new URL(`../../src/local-gateway/recordings/${name}`, import.meta.url), 'utf8')
@@ -60,7 +61,7 @@ describe('google stream framing', () => {
   })
 })
 
-describe.each(['newapi', 'infinityblue', 'anyfast'] as const)('%s stream framing (new-api relay)', (provider) => {
+describe.each(NEWAPI_RELAYS)('%s stream framing (new-api relay)', (provider) => {
   it('opens with a `: PING` comment, uses LF, and ends with data: [DONE]', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const raw = await (await post(gw, streamPath)).text()
@@ -74,7 +75,7 @@ describe.each(['newapi', 'infinityblue', 'anyfast'] as const)('%s stream framing
   })
 })
 
-describe.each(['apimart', 'nordlys'] as const)('%s stream framing', (provider) => {
+describe.each(providers.filter((p) => ['apimart', 'nordlys'].includes(familyOf(p))))('%s stream framing', (provider) => {
   it('uses `data: <json>\\n\\n` with no comment and no [DONE]', async () => {
     await withLocalGateway({ provider }, async (gw) => {
       const raw = await (await post(gw, streamPath)).text()
@@ -85,7 +86,7 @@ describe.each(['apimart', 'nordlys'] as const)('%s stream framing', (provider) =
       expect(raw).not.toMatch(/^:/m)
       const events = sseEvents(raw)
       expect(events).toHaveLength(3)
-      if (provider === 'nordlys') for (const e of events) expect(e.provider).toBe('google')
+      if (familyOf(provider) === 'nordlys') for (const e of events) expect(e.provider).toBe('google')
     })
   })
 })
@@ -95,7 +96,8 @@ describe.each(providers)('%s stream delivery', (provider) => {
     await withLocalGateway({ provider, chunkDelayMs: 40 }, async (gw) => {
       const started = Date.now()
       const chunks = await readChunks(await post(gw, streamPath))
-      const framing = provider === 'newapi' || provider === 'infinityblue' || provider === 'anyfast' ? 2 : 0 // PING + [DONE]
+      // new-api: PING + [DONE]; LiteLLM: each frame's second half, + [DONE]; the others one write per event.
+      const framing = perProvider({ newapi: 2, litellm: 4, google: 0, vertex: 0, cloudflare: 0, apimart: 0, nordlys: 0 })[provider]
       expect(chunks).toHaveLength(3 + framing)
       expect(chunks.filter((c) => c.startsWith('data: {'))).toHaveLength(3)
       expect(Date.now() - started).toBeGreaterThanOrEqual(40 * (chunks.length - 1) - 5)

@@ -15,6 +15,8 @@ import { createClient, mergeChunks, providers, text } from '../../src/index.ts'
 import { LOCAL_GATEWAY_API_KEY, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { installConsumer, ok, packPackage, type PackedInfo, ROOT, run } from '../support/packed-package.ts'
 import { expandExports } from '../../scripts/lib/package-exports.ts'
+import { builtClient, pathOf, serves, wrongKeyStatus } from '../support/registry.ts'
+import { dialects } from '../../generated/local-gateway-dialects.ts'
 import { pascal } from '../../scripts/lib/registry-emit.ts'
 import { ENTRY_VALUES, INTERNAL_HELPERS } from './entry-names.ts'
 
@@ -141,9 +143,11 @@ results.openapi = { version: spec.openapi, hasGenerate: '/v1beta/models/{model}:
 
 results.entryNames = Object.keys(entry).sort()
 
-// Only the exports map is reachable: a deep path falls to the \`./*\` pattern, which looks in dist/src/providers/ only.
+// Only the exports map is reachable, each entry named: no pattern lets a deep path or an internal module through.
 const deep = 'gemini-gateways/dist/src/core/client.js'
 results.deepImport = await import(deep).then(() => 'resolved', (e: { code?: string }) => e.code)
+const quirks = 'gemini-gateways/newapi-quirks'
+results.quirksImport = await import(quirks).then(() => 'resolved', (e: { code?: string }) => e.code)
 
 console.log(JSON.stringify(results))
 `
@@ -195,7 +199,7 @@ describe('the packed package, installed into a fresh project', () => {
       'dist/src/index.d.ts',
       'dist/src/validators.js',
       'dist/src/local-gateway/recordings/unary-success-basic-reply-short.json',
-      ...providers.flatMap((p) => [`dist/src/providers/${p}.js`, `generated/${p}/openapi.json`, `dist/generated/${p}/types.d.ts`]),
+      ...providers.flatMap((p) => [builtClient(p), `generated/${p}/openapi.json`, `dist/generated/${p}/types.d.ts`]),
     ]))
     // src/platform: the per-runtime fetch modules of package.json "imports" (#fetch), plain JavaScript shipped as written.
     const stray = files.filter((f) => !/^(package\.json|README\.md|ARCHITECTURE\.md|LICENSE|dist\/.+|generated\/[a-z]+\/openapi\.json|src\/platform\/[a-z-]+\.(js|d\.ts))$/.test(f))
@@ -255,10 +259,12 @@ describe('the packed package, installed into a fresh project', () => {
       expect(results[provider], provider).toEqual(expected)
       expect(expected.unary.length).toBeGreaterThan(0)
       expect(expected.chunks).toBeGreaterThan(1)
-      // A wrong key: Google answers 400 API_KEY_INVALID, the others 401.
-      expect(results.entries[provider], provider).toEqual({ answer: expected.unary, provider, errorIsGatewayError: true, errorStatus: provider === 'google' ? 400 : 401 })
-      // The installed gemini-gateways/fetch: a Google-dialect request answered in the provider's wire.
-      expect(results.fetch[provider], provider).toEqual({ status: 200, text: expected.unary, path: '/v1beta/models/gemini-2.5-flash:generateContent' })
+      // A wrong key: Google (and Vertex AI, and Cloudflare passing Google's answer on) 400 API_KEY_INVALID, the others 401.
+      expect(results.entries[provider], provider).toEqual({ answer: expected.unary, provider, errorIsGatewayError: true, errorStatus: wrongKeyStatus(provider) })
+      // The installed gemini-gateways/fetch: a Google-dialect request answered in the provider's wire, at its own route
+      // (below the path the local gateway's URL ends in, cloudflare's).
+      const route = (dialects[provider].basePath ?? '') + pathOf(provider, serves(provider, 'generate') ? 'generate' : 'generateContent', { model: 'gemini-2.5-flash' })
+      expect(results.fetch[provider], provider).toEqual({ status: 200, text: expected.unary, path: route })
     }
     expect(results.routing).toMatchObject({ provider_order: ['google'], generation_config: { systemInstruction: REQUEST.systemInstruction } })
     // An unknown field is named on the object that holds it (here the body itself).
@@ -266,8 +272,9 @@ describe('the packed package, installed into a fresh project', () => {
     expect(results.requestValidation).toEqual(unknownBogus)
     expect(results.validators).toEqual({ providers: [...providers], valid: true, nordlysValid: true, issues: unknownBogus })
     expect(results.openapi).toEqual({ version: expect.stringMatching(/^3\.1\./), hasGenerate: true, nordlysTitle: 'string' })
-    // `./*` maps it to dist/src/providers/dist/src/core/client.js.js, which is not there: core stays unreachable.
-    expect(results.deepImport).toBe('ERR_MODULE_NOT_FOUND')
+    // No `./*` pattern: core and the shared quirks stay unreachable.
+    expect(results.deepImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
+    expect(results.quirksImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
     // The built entry exports what the source does, no helper (findBodyError, getHeader...) among them.
     expect(results.entryNames).toEqual([...ENTRY_VALUES].sort())
     expect(INTERNAL_HELPERS.filter((name) => (results.entryNames as string[]).includes(name))).toEqual([])

@@ -10,6 +10,8 @@ import * as entry from '../../src/index.ts'
 import * as nordlysEntry from '../../src/providers/nordlys.ts'
 import { ROOT } from '../support/packed-package.ts'
 import { ENTRY_VALUES, INTERNAL_HELPERS } from './entry-names.ts'
+import { packageExports } from '../../scripts/lib/package-exports.ts'
+import { providers } from '../../generated/registry.ts'
 
 /** Value names in `import { ... } from '<from>'` statements (type-only names dropped: the type check covers those). */
 function importedValues(source: string, from: RegExp): string[] {
@@ -58,5 +60,19 @@ describe('the package entry (src/index.ts)', () => {
       expect((Class as { prototype: unknown }).prototype instanceof entry.GeminiGatewayError || Class === entry.GeminiGatewayError, name).toBe(true)
       expect((Class as { prototype: Error }).prototype.name).toBe(name)
     }
+  })
+})
+
+describe('package.json exports', () => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }
+
+  it('names each entry: no subpath pattern that would also publish internals (gemini-gateways/newapi-quirks)', () => {
+    expect(Object.keys(pkg.exports).filter((subpath) => subpath.includes('*'))).toEqual([])
+    expect(Object.keys(pkg.exports)).not.toContain('./newapi-quirks')
+  })
+
+  it('is what npm run generate writes: the package entries, then each provider of the registry (its client module, types, bundled spec)', () => {
+    expect(pkg.exports).toEqual(packageExports(ROOT, providers))
+    for (const p of providers) expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining([`./${p}`, `./types/${p}`, `./openapi/${p}.json`]))
   })
 })

@@ -13,6 +13,7 @@ import { registry } from '../../generated/registry.ts'
 import { createGoogleClient } from '../../src/providers/google.ts'
 import { createNordlysClient } from '../../src/providers/nordlys.ts'
 import { NEWAPI_RELAYS } from '../client/helpers.ts'
+import { keyHeader, pathOf, serves } from '../support/registry.ts'
 
 /** Every provider of the registry. */
 const PROVIDERS = providers
@@ -94,22 +95,9 @@ function expectAccepted(exchanges: ReturnType<typeof recordingFetch>['exchanges'
 }
 
 /** The header the provider's security scheme names. */
-const AUTH: Record<Provider, Record<string, string>> = {
-  google: { 'x-goog-api-key': KEY },
-  newapi: { authorization: `Bearer ${KEY}` },
-  infinityblue: { authorization: `Bearer ${KEY}` },
-  anyfast: { authorization: `Bearer ${KEY}` },
-  apimart: { authorization: `Bearer ${KEY}` },
-  nordlys: { 'x-api-key': KEY },
-}
-const GENERATE_PATH: Record<Provider, string> = {
-  google: `/v1beta/models/${MODEL}:generateContent`,
-  newapi: `/v1beta/models/${MODEL}:generateContent`,
-  infinityblue: `/v1beta/models/${MODEL}:generateContent`,
-  anyfast: `/v1beta/models/${MODEL}:generateContent`,
-  apimart: `/v1beta/models/${MODEL}:generateContent`,
-  nordlys: `/v1beta/models/${MODEL}:generateContent`,
-}
+const AUTH = Object.fromEntries(providers.map((p) => [p, keyHeader(p) === 'authorization' ? { authorization: `Bearer ${KEY}` } : { [keyHeader(p)]: KEY }])) as Record<Provider, Record<string, string>>
+/** The generate route of each provider's spec (apimart's `{method}` as generateContent). */
+const GENERATE_PATH = Object.fromEntries(providers.map((p) => [p, pathOf(p, serves(p, 'generate') ? 'generate' : 'generateContent', { model: MODEL })])) as Record<Provider, string>
 
 describe.each(PROVIDERS)('%s against Prism serving its spec', { timeout: 60_000 }, (provider) => {
   let prism: Prism | undefined

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Provider } from '../../src/index.ts'
 import { registry } from '../../generated/registry.ts'
 import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
+import { pathOf, serves } from '../support/registry.ts'
 import {
   chunk,
   clientFor,
@@ -112,8 +113,10 @@ async function runLoad(provider: Provider, opts: { requests: number; inFlight: n
 
     // Baseline: the same requests through a bare fetch, to tell the client's cost from the gateway's.
     const body = JSON.stringify({ contents: params().contents })
+    // The provider's own generate route (Vertex AI's publishers path, LiteLLM's /gemini), from its spec.
+    const path = pathOf(provider, serves(provider, 'generate') ? 'generate' : 'generateContent', { model: params().model })
     const raw = await pool(Math.min(opts.requests, 5_000), opts.inFlight, async () => {
-      const response = await fetch(`${gw.url}/v1beta/models/${params().model}:generateContent`, { method: 'POST', headers: { ...authHeaders(provider), 'content-type': 'application/json' }, body })
+      const response = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { ...authHeaders(provider), 'content-type': 'application/json' }, body })
       if (!response.ok) throw new Error(`raw fetch: ${response.status}`)
       await response.json()
     })

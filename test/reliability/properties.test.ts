@@ -21,6 +21,10 @@ import { MODEL, PROVIDERS, reportFigures, watchCrashes, type AnyClient } from '.
 import { fromNordlysWire } from './support/nordlys-wire.ts'
 import { mulberry32 } from '../support/random.ts'
 import { generationRequestName } from '../spec/helpers.ts'
+import { clientModule } from '../../scripts/lib/registry-emit.ts'
+import { ROOT } from '../support/packed-package.ts'
+import { familyOf } from '../support/registry.ts'
+import { NEWAPI_HARMLESS, NEWAPI_REFUSED, presentAll, textless, VERTEX_UNKNOWN, without } from '../support/dropped-fields.ts'
 
 const crashes = watchCrashes()
 const counts = { requests: 0, roundTrips: 0, validatorRuns: 0, throughGateway: 0, splittings: 0, sseStreams: 0, garbageInputs: 0, responses: 0 }
@@ -44,6 +48,20 @@ const routing = arbitraryOf(nordlys, 'NordlysGenerateContentRequest', {
 }) as fc.Arbitrary<Record<string, unknown>>
 
 const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
+
+/** A request as a new-api relay's client sends it: without the fields new-api would drop with a consequence. */
+function asNewapiTakes(x: Record<string, unknown>): Record<string, unknown> {
+  const out = without(x, presentAll(x, NEWAPI_REFUSED)) as Record<string, unknown>
+  if (textless(out)) delete out.systemInstruction
+  return out
+}
+
+/** A request Vertex AI takes: every turn with a role, and none of the fields only Google AI knows. */
+function asVertexTakes(x: Record<string, unknown>): Record<string, unknown> {
+  const out = without(x, presentAll(x, VERTEX_UNKNOWN)) as Record<string, unknown>
+  out.contents = (out.contents as Record<string, unknown>[]).map((c, i) => (c && typeof c === 'object' && typeof c.role === 'string' && c.role !== '' ? c : { ...c, role: i % 2 === 0 ? 'user' : 'model' }))
+  return out
+}
 
 /**
  * The spec types `contents[].role` as any string, so the walk draws any text; Google (and so the local gateway)
@@ -127,8 +145,9 @@ describe('properties: canonical requests', () => {
     }
   })
 
-  // Every gateway whose wire body is the canonical request (all but nordlys, which translates it: tested above).
-  const canonicalWire = PROVIDERS.filter((p) => p !== 'google' && p !== 'nordlys')
+  // Every gateway whose wire body is the canonical request (all but nordlys, which translates it: tested above), and
+  // whose schema takes all of Google AI's (Vertex AI's lacks some fields and requires roles: tested below).
+  const canonicalWire = PROVIDERS.filter((p) => p !== 'google' && familyOf(p) !== 'nordlys' && familyOf(p) !== 'vertex')
   it(`${canonicalWire.join(', ')} accept every canonical request with non-empty contents`, () => {
     fc.assert(
       fc.property(canonical({ nonEmptyContents: true }), (x) => {
@@ -143,18 +162,34 @@ describe('properties: canonical requests', () => {
     )
   })
 
+  it('vertex: accepts every canonical request with non-empty contents once each turn has a role and Google AI\'s own fields are gone', () => {
+    const checks: Readonly<Record<string, (value: unknown) => boolean>> = validatorSets.vertex.request.checks
+    fc.assert(
+      fc.property(canonical({ nonEmptyContents: true }), (x) => {
+        counts.requests++
+        counts.validatorRuns++
+        expect(checks.generateContentRequest!(asVertexTakes(x))).toBe(true)
+      }),
+      { numRuns: 300, seed: 4_005 },
+    )
+  })
+
   for (const provider of PROVIDERS) {
     it(`${provider}: sent through the client, every field of an arbitrary request reaches the gateway (nothing silently dropped)`, async () => {
       // What the dialect refuses before sending (its `unplaced` fields: test/client/providers.test.ts) never goes out;
       // a continuationToken is the server's own, and an arbitrary one is refused as Google refuses it (real ones:
       // test/client/long-decode.test.ts).
-      const { [`${provider}Dialect`]: dialect } = (await import(`../../src/providers/${provider}.ts`)) as Record<string, Dialect>
+      const { [`${provider}Dialect`]: dialect } = (await import(`../../${clientModule(ROOT, provider).file}`)) as Record<string, Dialect>
       const refused = ['continuationToken', ...(dialect?.unplaced ?? [])]
+      const family = familyOf(provider)
       const gw = await startLocalGateway({ provider })
       const client = createClient({ provider, apiKey: 'local-gateway-key', baseUrl: gw.url, maxRetries: 0 }) as unknown as AnyClient
       try {
         await fc.assert(
-          fc.asyncProperty(canonical({ nonEmptyContents: true, maxDepth: 6 }).map(withAcceptedRoles), async (x) => {
+          fc.asyncProperty(canonical({ nonEmptyContents: true, maxDepth: 6 }).map(withAcceptedRoles), async (drawn) => {
+            // What new-api refuses (the fields it would drop with a consequence, test/requests/validation.test.ts) and
+            // what Vertex AI lacks never go out either: the rest must arrive.
+            const x = family === 'newapi' ? asNewapiTakes(drawn) : family === 'vertex' ? asVertexTakes(drawn) : drawn
             for (const key of refused) delete x[key]
             counts.requests++
             counts.throughGateway++
@@ -166,7 +201,10 @@ describe('properties: canonical requests', () => {
             const sent = jsonCopy(x)
             expect(seen.body && (seen.body as { contents: unknown }).contents).toEqual(sent.contents)
             const { contents: _contents, ...settings } = sent
-            if (provider === 'nordlys') {
+            if (family === 'newapi') {
+              // new-api drops what its structs lack: exactly the fields whose loss changes nothing (its overlay lists them).
+              expect(seen.dropped, `${provider}: fields the relay dropped`).toEqual(presentAll(sent, NEWAPI_HARMLESS))
+            } else if (provider === 'nordlys') {
               // nordlys reads the SDK-shaped generation_config; what the gateway acted on must hold every setting.
               const { generationConfig, ...topLevel } = settings as Record<string, unknown>
               expect(seen.effective).toMatchObject(topLevel)

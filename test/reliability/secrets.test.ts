@@ -11,6 +11,7 @@ import { startLocalGateway, type LocalGateway, type ScriptedResponse } from '../
 import { HOSTILE_CASES, providersOf, type HostileCase } from './support/cases.ts'
 import { chunk, clientFor, drainStream, JSON_HEADERS, OK_JSON, outcome, params, PROVIDERS, reportFigures, secretKey, settle, sse, SSE_HEADERS, watchCrashes, type Outcome } from './support/helpers.ts'
 import { runCase } from './support/run-case.ts'
+import { keyHeader } from '../support/registry.ts'
 
 const crashes = watchCrashes()
 const KEY = secretKey()
@@ -81,8 +82,8 @@ function expectCleanUrls(label: string, urls: string[]): void {
   }
 }
 
-/** The one header that may carry the key (the test's own expectation). */
-const AUTH_HEADER: Record<Provider, string> = { google: 'x-goog-api-key', newapi: 'authorization', nordlys: 'x-api-key', infinityblue: 'authorization', anyfast: 'authorization', apimart: 'authorization' }
+/** The one header that may carry the key: the provider's spec's first security scheme (the registry). */
+const AUTH_HEADER = Object.fromEntries(PROVIDERS.map((p) => [p, keyHeader(p)])) as Record<Provider, string>
 
 /** Does the case's body echo the key (so that a [REDACTED] must appear)? */
 function echoes(c: HostileCase, provider: Provider): boolean {

@@ -1,12 +1,16 @@
 // Real request bodies (recorded against generativelanguage.googleapis.com, all answered 200; see
-// test/fixtures/real-requests/SOURCES.md) go through every provider's client to the local gateway: none may be
-// refused, and what the gateway reads must mean the same request, in canonical camelCase, nothing dropped.
+// test/fixtures/real-requests/SOURCES.md) go through every provider's client to the local gateway: what the gateway
+// reads must mean the same request, in canonical camelCase, nothing that matters dropped. Where a provider cannot
+// carry a field (nordlys's wire, new-api's structs, Vertex AI's schema), the request is refused before sending, and
+// the test says exactly which fields and where.
 import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, RequestValidationError } from '../../src/index.ts'
 import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
 import { NORDLYS_UNSUPPORTED } from '../../src/providers/nordlys.ts'
 import { MODEL, PROVIDERS, type AnyClient } from '../reliability/support/helpers.ts'
+import { familyOf, type Provider } from '../support/registry.ts'
+import { asNewapiEncodes, NEWAPI_HARMLESS, NEWAPI_REFUSED, presentAll, textless, VERTEX_UNKNOWN, without } from '../support/dropped-fields.ts'
 
 const DIR = new URL('../fixtures/real-requests/', import.meta.url)
 
@@ -59,6 +63,24 @@ function withoutEmptyConfig(request: Record<string, unknown>): Record<string, un
 
 const bodies = recorded()
 
+/** What each family refuses of a body (pointers), and why in words its message must hold. */
+function refusedBy(provider: Provider, request: Record<string, any>): { paths: string[]; says: string } | undefined {
+  const family = familyOf(provider)
+  if (family === 'nordlys') {
+    const keys = NORDLYS_UNSUPPORTED.filter((k) => request[k] !== undefined)
+    return keys.length ? { paths: keys.map(() => ''), says: 'nordlys has no place for this field and would drop it' } : undefined
+  }
+  if (family === 'newapi') {
+    const paths = [...presentAll(request, NEWAPI_REFUSED), ...(textless(request) ? ['/systemInstruction'] : [])]
+    return paths.length ? { paths, says: provider } : undefined
+  }
+  if (family === 'vertex') {
+    const paths = presentAll(request, VERTEX_UNKNOWN).map((p) => p.slice(0, p.lastIndexOf('/')))
+    return paths.length ? { paths, says: 'unknown field' } : undefined
+  }
+  return undefined
+}
+
 describe('recorded real requests', () => {
   it('at least 40 bodies, from more than one project', () => {
     expect(bodies.length).toBeGreaterThanOrEqual(40)
@@ -88,20 +110,36 @@ describe('recorded real requests', () => {
           if (!stream) return void (await client.generateContent(params as never))
           for await (const _ of client.streamGenerateContent(params as never));
         }
-        const unplaced = provider === 'nordlys' ? NORDLYS_UNSUPPORTED.filter((k) => body[k] !== undefined) : []
-        if (unplaced.length > 0) {
-          // nordlys has no place for these: refused before sending, never silently dropped.
-          await expect(send()).rejects.toThrow(RequestValidationError)
+        const request = expected(body) as Record<string, any>
+        const refused = refusedBy(provider, request)
+        const before = gw.requests.length
+        if (refused !== undefined) {
+          // Refused before sending, never silently dropped: exactly these fields, each with why.
+          const error = await send().then(() => undefined, (e: unknown) => e)
+          expect(error).toBeInstanceOf(RequestValidationError)
+          const issues = (error as RequestValidationError).issues
+          expect(issues.map((i) => i.path).sort()).toEqual([...refused.paths].sort())
+          for (const issue of issues) expect(issue.message).toContain(refused.says)
+          expect(gw.requests.length).toBe(before)
           return
         }
-        const before = gw.requests.length
         await send()
         expect(gw.requests.length).toBe(before + 1)
         const seen = gw.requests.at(-1)!
         expect(seen.ignoredKeys, 'top-level keys the gateway silently dropped').toEqual([])
-        const { contents, ...settings } = expected(body) as Record<string, unknown>
+        const { contents, ...settings } = request
         expect((seen.body as Record<string, unknown>).contents).toEqual(contents)
-        expect(withoutEmptyConfig(seen.effective ?? {})).toEqual(withoutEmptyConfig(settings))
+        if (familyOf(provider) !== 'newapi') {
+          expect(withoutEmptyConfig(seen.effective ?? {})).toEqual(withoutEmptyConfig(settings))
+          return
+        }
+        // new-api drops only what changes nothing (documented in its overlay), and forwards the rest as Google reads it.
+        const harmless = presentAll(request, NEWAPI_HARMLESS)
+        expect(seen.dropped).toEqual(harmless)
+        const forwarded = asNewapiEncodes(without(request, harmless) as Record<string, any>)
+        expect(seen.forwarded).toEqual(forwarded)
+        const { contents: _, ...forwardedSettings } = forwarded
+        expect(withoutEmptyConfig(seen.effective ?? {})).toEqual(withoutEmptyConfig(forwardedSettings))
       })
     })
   }

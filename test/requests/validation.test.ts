@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, RequestValidationError, type ClientOptions, type Provider } from '../../src/index.ts'
 import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/index.ts'
-import { PROVIDERS, type AnyClient } from '../client/helpers.ts'
+import { NEWAPI_RELAYS, PROVIDERS, type AnyClient } from '../client/helpers.ts'
 
 const MODEL = 'gemini-2.5-flash'
 const KEY = 'gk-test-7f3a9c1e5b'
@@ -110,6 +110,65 @@ describe('what stays an error, in words a user acts on', () => {
   it('the other providers send serviceTier read from service_tier', async () => {
     await clientFor('google').generateContent({ model: MODEL, contents, service_tier: 'flex' } as never)
     expect(gateways.google.requests.at(-1)?.effective).toEqual({ serviceTier: 'flex' })
+  })
+})
+
+// new-api decodes requests into its own structs (dto/gemini.go): a field they lack is gone without a word. The ones
+// whose loss changes the answer, the bill or the data kept are refused, named with their pointer and why.
+describe.each(NEWAPI_RELAYS)('%s: what new-api would drop', (provider) => {
+  const toolCall = { id: 't1', toolType: 'GOOGLE_SEARCH_WEB', args: { queries: ['x'] } }
+  it.each([
+    [{ serviceTier: 'flex' }, '/serviceTier', 'so a flex or priority request would run, and be billed, at the standard tier'],
+    [{ store: false }, '/store', "so the project's logging default would decide whether Google keeps the request"],
+    [{ continuationToken: 'dG9r' }, '/continuationToken', 'so the answer would start over from the beginning, and be billed again'],
+    [{ generationConfig: { responseFormat: { text: { mimeType: 'text/plain' } } } }, '/generationConfig/responseFormat', 'so the output format asked for'],
+    [{ generationConfig: { translationConfig: { targetLanguageCode: 'fr' } } }, '/generationConfig/translationConfig', 'so the answer would not be translated'],
+    [{ generationConfig: { audioTranscriptionConfig: { diarization: true } } }, '/generationConfig/audioTranscriptionConfig', 'so the transcription settings'],
+    [{ generationConfig: { enableAffectiveDialog: true } }, '/generationConfig/enableAffectiveDialog', "without adapting to the speaker's tone"],
+    [{ contents: [...contents, { role: 'model', parts: [{ text: 'a' }, { toolCall }] }, { role: 'user', parts: [{ text: 'b' }] }] }, '/contents/1/parts/1/toolCall', 'so the server-side tool call would vanish'],
+    [{ contents: [...contents, { role: 'model', parts: [{ toolResponse: { id: 't1', toolType: 'GOOGLE_SEARCH_WEB', response: {} } }] }] }, '/contents/1/parts/0/toolResponse', 'so the server-side tool result would vanish'],
+    [{ contents: [{ role: 'user', parts: [{ fileData: { fileUri: 'https://youtu.be/x', mimeType: 'video/mp4' }, mediaProcessing: 'AGENTIC' }] }] }, '/contents/0/parts/0/mediaProcessing', 'the tokens billed'],
+    [{ contents: [{ role: 'user', parts: [{ text: 'Hi', speechMetadata: { speaker: 'Ann' } }] }] }, '/contents/0/parts/0/speechMetadata', 'who speaks each part'],
+  ])('refuses %j at its pointer, saying why', async (extra, path, why) => {
+    const error = await refusal(provider, { contents, ...extra })
+    expect(error.issues).toEqual([{ path, message: expect.stringContaining(`${provider} drops this field without a word: its`) }])
+    expect(error.issues[0]!.message).toContain(why)
+    expect(error.issues[0]!.message).toMatch(/; leave it out, or send this request through another provider$/)
+    expect(error.message).toContain(`${provider}: request failed validation: ${path}: ${provider} drops this field`)
+  })
+
+  it('names every dropped field at once, wherever it is', async () => {
+    const error = await refusal(provider, {
+      contents: [{ role: 'user', parts: [{ text: 'a', speechMetadata: {} }] }, { role: 'model', parts: [{ toolCall }] }],
+      serviceTier: 'flex',
+      generationConfig: { responseFormat: {} },
+    })
+    expect(error.issues.map((i) => i.path)).toEqual(['/contents/0/parts/0/speechMetadata', '/contents/1/parts/0/toolCall', '/generationConfig/responseFormat', '/serviceTier'])
+  })
+
+  it('refuses a system instruction without a text part, which new-api removes', async () => {
+    const error = await refusal(provider, { contents, systemInstruction: { parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] } })
+    expect(error.issues).toEqual([{ path: '/systemInstruction', message: 'new-api removes a system instruction without a text part, so the model would never see it; add a text part to it, or send this request through another provider' }])
+  })
+
+  it('sends what it drops harmlessly (the ids of calls, display names, part metadata), and the relay drops them', async () => {
+    const gw = gateways[provider]
+    const body = {
+      contents: [
+        { role: 'user', parts: [{ text: 'Hi', partMetadata: { turn: 1 } }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=', displayName: 'dot.png' } }] },
+        { role: 'model', parts: [{ functionCall: { id: 'call_1', name: 'f', args: {} } }] },
+        { role: 'user', parts: [{ functionResponse: { id: 'call_1', name: 'f', response: { ok: true } } }] },
+      ],
+    }
+    await clientFor(provider).generateContent({ model: MODEL, ...body } as never)
+    expect(gw.requests.at(-1)?.body).toEqual(body)
+    expect(gw.requests.at(-1)?.dropped).toEqual(['/contents/0/parts/0/partMetadata', '/contents/0/parts/1/inlineData/displayName', '/contents/1/parts/0/functionCall/id'])
+  })
+
+  it("with requestValidation 'off' the request goes out, and the relay drops the field without a word", async () => {
+    const gw = gateways[provider]
+    await clientFor(provider, { requestValidation: 'off' }).generateContent({ model: MODEL, contents, serviceTier: 'flex' } as never)
+    expect(gw.requests.at(-1)?.dropped).toEqual(['/serviceTier'])
   })
 })
 

@@ -24,6 +24,7 @@ import { installConsumer, ok, packPackage, ROOT } from '../support/packed-packag
 import { OPERATIONS, type Operation, type RuntimeRow } from './support/global-setup.ts'
 // The probe itself, run here on this repo's sources (vitest.runtimes.config.ts maps `gemini-gateways` to src/).
 import { probe, type ProbeResult } from './probe/probe.js'
+import { wrongKeyStatus, type Provider } from '../support/registry.ts'
 
 const PROBE_DIR = path.join(ROOT, 'test/runtimes/probe')
 /** Node 22 and 24: their manifest (test/runtimes/engines), installed under node_modules/.cache so a fresh `npm ci` starts clean. */
@@ -271,7 +272,7 @@ function expectCell(provider: string, op: Operation, cell: Cell | undefined): vo
   // API_KEY_INVALID; the status is kept, the class is not BadRequestError's), every gateway with 401.
   if (op === 'error') {
     expect(ref).toEqual({
-      name: 'AuthenticationError', status: provider === 'google' ? 400 : 401,
+      name: 'AuthenticationError', status: wrongKeyStatus(provider as Provider),
       authenticationError: true, badRequestError: false, apiStatusError: true, gatewayError: true, leaksKey: false,
     })
   }

@@ -302,9 +302,11 @@ function describeJson(value: unknown): BodyInfo {
   }
 
   const status = pickId(own(value, 'status'))
+  // Cloudflare AI Gateway's own errors: `{"success": false, "error": [{"code": 2009, "message"}], "name": "AiGatewayError"}`.
+  const listed = Array.isArray(error) && isRecord(error[0]) ? pickCode(own(error[0], 'code')) : undefined
   return {
     text: pickText(value) ?? 'JSON body without a message',
-    code: topCode ?? pickId(own(value, 'type')) ?? (status !== undefined && !/^\d+$/.test(status) ? status : undefined),
+    code: topCode ?? listed ?? pickId(own(value, 'type')) ?? (status !== undefined && !/^\d+$/.test(status) ? status : undefined),
     numericCode: asNumber(topCode) ?? asNumber(pickCode(own(value, 'status'))),
     requestId: topRequestId,
   }

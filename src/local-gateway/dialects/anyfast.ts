@@ -1,21 +1,16 @@
 /**
- * anyfast (seed 001): new-api with its ten documented models, no model list, the key only as
- * `Authorization: Bearer`, and `candidates[].index` and `modelVersion` added to every response object.
+ * anyfast (seed 001): new-api as its spec describes it (the generated reseller: its ten documented models, no model
+ * list, the key only as `Authorization: Bearer`), plus its one quirk: `candidates[].index` and `modelVersion` added
+ * to every response object.
  * @internal
  */
 import { ANYFAST_MODELS } from '../catalog.ts'
-import { relayRoute, withCandidateIndex, type GatewayDialect } from '../dialect.ts'
-import { bearerOnly, newapi, newApiAnswers, RELAY_VERSIONS } from './newapi.ts'
+import { withCandidateIndex, type GatewayDialect } from '../dialect.ts'
+import { newApiAnswers, reseller } from './newapi.ts'
 
 /** The anyfast dialect. */
 export const anyfast: GatewayDialect = {
-  ...newapi,
-  provider: 'anyfast',
-  // It documents no model list: only the generate routes (new-api's: /v1beta and /v1).
-  route: (method, path, query) => relayRoute(method, path, query, RELAY_VERSIONS),
-  openaiModels: undefined,
-  models: ANYFAST_MODELS,
-  checkAuth: bearerOnly,
+  ...reseller({ provider: 'anyfast', models: ANYFAST_MODELS, googleKeyHeader: false, modelList: false }),
   ...newApiAnswers((value, model) => {
     const out = withCandidateIndex(value)
     return 'modelVersion' in out ? out : { ...out, modelVersion: model }

@@ -16,9 +16,9 @@ import {
   type GatewayRoute,
 } from '../dialect.ts'
 
-const JSON_TYPE = 'application/json; charset=UTF-8'
+export const JSON_TYPE = 'application/json; charset=UTF-8'
 /** Headers every googleapis.com answer carries (js-genai recordings). */
-const GOOGLE_HEADERS = {
+export const GOOGLE_HEADERS = {
   vary: 'Origin, X-Origin, Referer',
   server: 'scaffolding on HTTPServer2',
   'x-xss-protection': '0',
@@ -32,7 +32,7 @@ const MODEL_PATH = /^\/(?:v1beta|v1)\/models\/([^/:]+)(?::([A-Za-z]+))?$/
 const LIST_PATH = /^\/(?:v1beta|v1)\/models$/
 
 /** The API version a path names (`v1beta` when it names none). */
-export const versionOf = (path: string): string => /\/(v1beta|v1)\/models\b/.exec(path)?.[1] ?? 'v1beta'
+export const versionOf = (path: string): string => /\/(v1beta1|v1beta|v1)\/(?:publishers\/google\/)?models\b/.exec(path)?.[1] ?? 'v1beta'
 const METHODS: Record<string, GatewayRoute['op']> = {
   generateContent: 'generate',
   streamGenerateContent: 'stream',
@@ -59,7 +59,7 @@ export function googleError(code: number, status: string, message: string, detai
   return jsonReply(httpStatus, { error }, type, true, GOOGLE_HEADERS)
 }
 
-const errorInfo = (reason: string, extra: Record<string, unknown> = {}) => ({
+export const errorInfo = (reason: string, extra: Record<string, unknown> = {}) => ({
   '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
   reason,
   domain: 'googleapis.com',
@@ -70,7 +70,7 @@ const OVERLOADED = 'The model is overloaded. Please try again later.'
 const INTERNAL = 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'
 const BAD_KEY = 'API key not valid. Please pass a valid API key.'
 
-function htmlNotFound(path: string): Reply {
+export function htmlNotFound(path: string): Reply {
   const safe = path.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
   const body =
     '<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 404 (Not Found)!!1</title>\n' +
@@ -84,13 +84,13 @@ function unknownModel(model: string, method: string, ctx?: ErrorContext): Reply 
 }
 
 /** Google's body parser: camelCase and proto snake_case names both work; anything else is a 400. */
-function readBody(body: Record<string, unknown>): BodyReading {
+export function readGoogleBody(body: Record<string, unknown>, fields: readonly string[] = REQUEST_FIELDS): BodyReading {
   const effective: Record<string, unknown> = {}
   const unknown: string[] = []
   for (const [key, value] of Object.entries(body)) {
     if (key === 'contents') continue
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-    if ((REQUEST_FIELDS as readonly string[]).includes(camel)) effective[camel] = value
+    if (fields.includes(camel)) effective[camel] = value
     else unknown.push(key)
   }
   const reading: BodyReading = { effective, contents: body.contents, ignoredKeys: [] }
@@ -180,7 +180,7 @@ export const google: GatewayDialect = {
     }
   },
 
-  readBody,
+  readBody: (body) => readGoogleBody(body),
 
   models: GOOGLE_MODELS,
 

@@ -8,11 +8,13 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { randomBytes } from 'node:crypto'
+import type { Provider } from '../../../generated/registry.ts'
 import { NEWAPI_MODELS } from '../catalog.ts'
+import { decodeNewapiRequest } from '../newapi-structs.ts'
 import {
   checkBearer,
+  contentsProblem,
   jsonReply,
-  readCamelBody,
   relayRoute,
   RELAY_JSON,
   type BodyReading,
@@ -43,18 +45,15 @@ export function newApiRequestId(now = new Date()): string {
 
 const OVERLOADED = 'The model is overloaded. Please try again later.'
 
-/** Top-level fields new-api's request struct lacks (its dto/gemini.go): decoded away, so never sent upstream. */
-const DROPPED = ['serviceTier', 'store', 'continuationToken']
-
-/** As new-api reads a native body: Google's camelCase fields, minus those its struct lacks. */
-function readNewapiBody(body: Record<string, unknown>): BodyReading {
-  const reading = readCamelBody(body)
-  for (const key of DROPPED) {
-    if (!(key in reading.effective)) continue
-    delete reading.effective[key]
-    reading.ignoredKeys.push(key)
-  }
-  return reading
+/**
+ * As new-api reads a native body: decoded into its structs and encoded again (../newapi-structs.ts), so whatever its
+ * structs lack is gone from what it forwards; `dropped` lists each such field.
+ */
+export function readNewapiBody(body: Record<string, unknown>): BodyReading {
+  const { forwarded, dropped } = decodeNewapiRequest(body)
+  const { contents, ...effective } = forwarded
+  const ignoredKeys = dropped.filter((p) => p.lastIndexOf('/') === 0).map((p) => p.slice(1))
+  return { effective, contents, ignoredKeys, forwarded, dropped, error: contentsProblem(body.contents) }
 }
 
 /** new-api's 401 for a request without a key, or with a key it does not know. */
@@ -153,4 +152,29 @@ export const newapi: GatewayDialect = {
   openaiModels() {
     return jsonReply(200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model', owned_by: 'google' })) }, RELAY_JSON)
   },
+}
+
+/** What a reseller's spec says of it, for {@link reseller}. */
+export interface ResellerSpec {
+  provider: Provider
+  /** The models it documents; none: new-api's own catalogue here. */
+  models: readonly string[]
+  /** Whether its spec keeps the relay's other way in, Google's key header; otherwise only `Authorization: Bearer`. */
+  googleKeyHeader: boolean
+  /** Whether its spec keeps the relay's `GET /v1/models`. */
+  modelList: boolean
+}
+
+/**
+ * new-api as a reseller runs it, from what the reseller's spec says: the generated local-gateway dialect of a gateway
+ * whose overlay says `x-gateway.relay: newapi` and that has no dialect file of its own.
+ */
+export function reseller(spec: ResellerSpec): GatewayDialect {
+  return {
+    ...newapi,
+    provider: spec.provider,
+    models: spec.models.length > 0 ? spec.models : NEWAPI_MODELS,
+    ...(!spec.googleKeyHeader && { checkAuth: bearerOnly }),
+    ...(!spec.modelList && { route: (method: string, path: string, query: URLSearchParams) => relayRoute(method, path, query, RELAY_VERSIONS), openaiModels: undefined }),
+  }
 }
