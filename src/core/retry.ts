@@ -6,9 +6,6 @@
 
 import { getHeader, type HeadersInput } from './internal/headers.ts'
 
-/** Retries after the first attempt, unless the caller sets `maxRetries`. */
-export const DEFAULT_MAX_RETRIES = 2
-
 /** A server-requested delay above this is ignored (we back off instead of hanging). */
 export const MAX_RETRY_AFTER_MS = 60_000
 

@@ -11,9 +11,10 @@ import { ConfigurationError, MalformedResponseError, UserAbortError, type Gemini
 import { findBodyError } from './internal/body.ts'
 import { loadErrorBodies as errorBodies } from './internal/load-error-bodies.ts'
 import { credentialValues } from './internal/redact.ts'
-import { DEFAULT_MAX_RETRIES, retryDelayMs, sleep } from './retry.ts'
 import type { CallOptions } from './types.ts'
 
+/** Retries after the first attempt, unless the caller sets `maxRetries`. */
+export const DEFAULT_MAX_RETRIES = 2
 /** Generations: 10 minutes per attempt, as openai-node and anthropic-sdk-typescript give theirs. */
 export const DEFAULT_TIMEOUT_MS = 600_000
 /** Calls that answer at once: long enough for a slow upload (countTokens of a big file), short enough that a dead host fails fast. */
@@ -88,7 +89,9 @@ class WireRequest {
   }
 }
 
+// What a failure needs (whether to send again, and when) loads with the first failure: an answer that comes at once never needs it.
 let policyModule: Promise<typeof import('./sending-policy.ts')> | undefined
+let retryModule: Promise<typeof import('./retry.ts')> | undefined
 
 /** Errors from decompressing a body (zlib, brotli): the bytes are wrong, not the connection. */
 function isDecodingError(error: unknown): boolean {
@@ -292,8 +295,8 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           failure = (await errorBodies()).errorFromResponse({ status: response.status, headers: response.headers, bodyText: text, provider, secrets })
         }
       }
-      // The sending policy loads with the first failure: an answer that comes at once never needs it.
       if (attempt > maxRetries || !(await (policyModule ??= import('./sending-policy.ts'))).judge(failure, operation, policy).retry) throw failure
+      const { retryDelayMs, sleep } = await (retryModule ??= import('./retry.ts'))
       await sleep(retryDelayMs(attempt, failure!.headers, { details: failure!.details }), call.signal).catch(() => { throw abortError(call.signal!, secrets) })
     }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { errorFromResponse } from '../../src/core/internal/error-bodies.ts'
-import { DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER_MS, retryDelayFromBody, retryDelayMs } from '../../src/core/retry.ts'
+import { MAX_RETRY_AFTER_MS, retryDelayFromBody, retryDelayMs } from '../../src/core/retry.ts'
+import { DEFAULT_MAX_RETRIES } from '../../src/core/transport.ts'
 
 const NOW = Date.UTC(2025, 9, 21, 7, 28, 0) // Tue, 21 Oct 2025 07:28:00 GMT
 const noJitter = { now: NOW, random: () => 0 }
