@@ -46,11 +46,68 @@ export interface Hops {
 }
 
 /**
- * The chunks of a streamed answer, as they arrive, every hop of a continued answer included, from this one generator
- * (a chunk crosses no other). Leaving the loop early cancels the body.
+ * The chunks of a streamed answer, as they arrive, every hop of a continued answer included. Leaving the loop early
+ * cancels the body. The chunks of one read are read and checked together and handed out one by one from the batch:
+ * an async generator's resumption per chunk costs more than parsing it.
  */
-export async function* streamChunks(first: StreamInput, hops?: Hops): AsyncGenerator<GenerateContentResponse> {
-  /** The caller holds a chunk: an error thrown in then (`throw()`) is the caller's own, passed on as it is. */
+export function streamChunks(first: StreamInput, hops?: Hops): AsyncGenerator<GenerateContentResponse> {
+  return oneByOne(chunkBatches(first, hops), first.signal)
+}
+
+/**
+ * Hands out `batches` one item at a time. An abort while the caller holds an item drops the rest of its batch and
+ * resumes the generator, which then throws the abort as its own typed error.
+ */
+function oneByOne<T>(batches: AsyncGenerator<T[]>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  let batch: T[] = []
+  let at = 0
+  /** A pull in flight: a second `next()` waits for it rather than pulling a batch of its own. */
+  let pulling: Promise<IteratorResult<T>> | undefined
+  const fromBatch = (result: IteratorResult<T[]>): IteratorResult<T> | undefined => {
+    if (result.done) return { done: true, value: undefined }
+    batch = result.value
+    at = 0
+    return batch.length > 0 ? { done: false, value: batch[at++]! } : undefined
+  }
+  const pull = async (): Promise<IteratorResult<T>> => {
+    try {
+      for (;;) {
+        const item = fromBatch(await batches.next())
+        if (item) return item
+      }
+    } finally {
+      pulling = undefined
+    }
+  }
+  const drop = (): void => {
+    batch = []
+    at = 0
+  }
+  const self = {
+    next(): Promise<IteratorResult<T>> {
+      if (pulling) return pulling.then(() => self.next())
+      if (at < batch.length && !signal?.aborted) return Promise.resolve({ done: false, value: batch[at++]! })
+      drop()
+      return (pulling = pull())
+    },
+    return(value?: unknown): Promise<IteratorResult<T>> {
+      drop()
+      return batches.return(undefined).then(() => ({ done: true, value: value as undefined }))
+    },
+    async throw(error?: unknown): Promise<IteratorResult<T>> {
+      drop()
+      return fromBatch(await batches.throw(error)) ?? self.next()
+    },
+    [Symbol.asyncIterator]() {
+      return self
+    },
+  }
+  return self as AsyncGenerator<T>
+}
+
+/** The checked chunks of each read, every hop's, from this one generator. */
+async function* chunkBatches(first: StreamInput, hops?: Hops): AsyncGenerator<GenerateContentResponse[]> {
+  /** The caller holds chunks of a batch: an error thrown in then (`throw()`) is the caller's own, passed on as it is. */
   let held = false
   for (let input: StreamInput | undefined = first, hop = 0; input !== undefined; hop++) {
     const { response, provider, secrets, body } = input
@@ -67,14 +124,22 @@ export async function* streamChunks(first: StreamInput, hops?: Hops): AsyncGener
       const { onChunk } = input
       let complete = false
       if (items) {
-        for (const item of items) {
-          const chunk = (input.fromWire ? input.fromWire(item) : item) as GenerateContentResponse
-          await input.check(chunk)
-          complete = completesAnswer(chunk, complete)
-          held = true
-          yield onChunk ? onChunk(chunk) : chunk
-          held = false
+        const out: GenerateContentResponse[] = []
+        let failure: { error: unknown } | undefined
+        try {
+          for (const item of items) {
+            const chunk = (input.fromWire ? input.fromWire(item) : item) as GenerateContentResponse
+            await input.check(chunk)
+            complete = completesAnswer(chunk, complete)
+            out.push(onChunk ? onChunk(chunk) : chunk)
+          }
+        } catch (error) {
+          failure = { error } // after the chunks before it
         }
+        held = true
+        if (out.length > 0) yield out
+        held = false
+        if (failure) throw failure.error
         if (!complete) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
       } else {
         // An SSE body: each event's JSON checked and handed on as it arrives.
@@ -89,6 +154,9 @@ export async function* streamChunks(first: StreamInput, hops?: Hops): AsyncGener
             const next = await batches.next()
             watch.waitingSince = undefined
             if (next.done) break
+            const out: GenerateContentResponse[] = []
+            let failure: { error: unknown } | undefined
+            try {
             for (const event of next.value) {
               let parsed: unknown
               try {
@@ -113,12 +181,17 @@ export async function* streamChunks(first: StreamInput, hops?: Hops): AsyncGener
               if (pending !== undefined) await pending
               count++
               complete = completesAnswer(chunk, complete)
-              held = true
-              yield onChunk ? onChunk(chunk) : chunk
-              held = false
-              // Events of one read are queued here: an abort while the caller held a chunk stops before the next.
-              if (input.signal?.aborted) throw input.signal.reason
+              out.push(onChunk ? onChunk(chunk) : chunk)
             }
+            } catch (error) {
+              failure = { error } // after the chunks before it
+            }
+            held = true
+            if (out.length > 0) yield out
+            held = false
+            // An abort while the caller held a chunk stops before the next (oneByOne drops the rest of the batch).
+            if (input.signal?.aborted) throw input.signal.reason
+            if (failure) throw failure.error
           }
         } catch (error) {
           throw held ? error : await readFailure(input, watch, error, count)

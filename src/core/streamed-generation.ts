@@ -6,7 +6,7 @@
 import type { Checks } from './checks.ts'
 import type { Dialect, Route } from './dialect.ts'
 import { ContinuationError } from './errors.ts'
-import { hopOf, httpInfo, withHttp, type Hop, type WithHttp } from './http-info.ts'
+import { hopOf, httpInfo, httpTag, type Hop, type WithHttp } from './http-info.ts'
 import { streamChunks, type StreamInput } from './stream.ts'
 import type { StreamAnswer, Transport } from './transport.ts'
 import type { CallOptions, GenerateContentResponse, UsageMetadata } from './types.ts'
@@ -61,7 +61,7 @@ export async function startStream(deps: StreamDeps, c: StreamCall): Promise<Asyn
   const inputFor = (answer: StreamAnswer): StreamInput => {
     const hop = hopOf(answer, undefined)
     hops.push(hop)
-    const info = httpInfo([...hops])
+    const tag = httpTag(httpInfo([...hops]))
     stopped = false
     next = undefined
     hopUsage = undefined
@@ -79,7 +79,7 @@ export async function startStream(deps: StreamDeps, c: StreamCall): Promise<Asyn
       fromWire: dialect.fromWire,
       onChunk(chunk) {
         if (chunk.responseId !== undefined) hop.responseId = chunk.responseId
-        if (!auto) return withHttp(chunk, info)
+        if (!auto) return tag(chunk)
         const first = chunk.candidates?.[0]
         if (first?.finishReason !== undefined) {
           stopped = first.finishReason === 'CONTINUATION'
@@ -95,7 +95,7 @@ export async function startStream(deps: StreamDeps, c: StreamCall): Promise<Asyn
           if (sumUsage) chunk.usageMetadata = sumUsage([earlier, hopUsage])
         }
         received.push(chunk)
-        return withHttp(chunk, info)
+        return tag(chunk)
       },
     }
   }
