@@ -3,7 +3,7 @@
 // round trip, countTokens where the provider serves it, and errors with the gateway's status.
 import { ApiError, GoogleGenAI, type Content, type Tool } from '@google/genai'
 import { describe, expect, it } from 'vitest'
-import { createClient, GeminiGatewayError, text } from '../../src/index.ts'
+import { createClient, type GeminiGatewayError, text } from '../../src/index.ts'
 import {
   authHeaderOf,
   FUNCTION_CALL_RECORDING,

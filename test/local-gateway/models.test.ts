@@ -1,7 +1,7 @@
 // What each dialect of the local gateway serves, what it answers for a model it does not serve, which model its
 // answers name, and which roles it refuses: over real HTTP, then through the real client.
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, BadRequestError, GeminiGatewayError, ModelUnavailableError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
+import { APIStatusError, BadRequestError, type GeminiGatewayError, ModelUnavailableError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
 import { providers, withLocalGateway, type LocalGateway, type Provider } from '../../src/local-gateway/index.ts'
 import { caught, clientFor, drain, KEY } from '../client/helpers.ts'
 import { familyOf, perProvider, registry, rowFor } from '../support/registry.ts'
