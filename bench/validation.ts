@@ -269,7 +269,7 @@ export async function runValidation(opts: { rounds?: number; processes?: number;
   log(`validation: ${values.length} objects from ${files.size} files, ${contenders.length} validators × ${rounds} rounds (~${blockMs} ms blocks) in ${processes} fresh processes`)
   const { pooled, perProcess } = measureInProcesses(processes, rounds, blockMs)
   const perSec = new Map(Object.entries(pooled))
-  const processRatios = (a: string, b: string) => perProcess.map((p) => summarize(ratios(p[a]!, p[b]!)).median.toFixed(2) + 'x').join(', ')
+  const processRatios = (a: string, b: string) => perProcess.map((p) => `${summarize(ratios(p[a]!, p[b]!)).median.toFixed(2)}x`).join(', ')
 
   const rows = contenders.map((c, i) => {
     const s = perSec.get(c.name)!

@@ -68,8 +68,8 @@ function parseArgs(argv: readonly string[]): Options | { help: string } | { erro
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export function runCli(argv: readonly string[], io: CliIO = {}): number {
-  const out = io.out ?? ((t: string) => void process.stdout.write(t + '\n'))
-  const err = io.err ?? ((t: string) => void process.stderr.write(t + '\n'))
+  const out = io.out ?? ((t: string) => void process.stdout.write(`${t}\n`))
+  const err = io.err ?? ((t: string) => void process.stderr.write(`${t}\n`))
   const cwd = io.cwd ?? PACKAGE_ROOT
   const opts = parseArgs(argv)
   if ('help' in opts) return out(opts.help), 0

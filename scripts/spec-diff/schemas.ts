@@ -110,7 +110,7 @@ function diffItems(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[], see
     if (!same(canonSchema({ items: B.items }), canonSchema({ items: A.items })))
       emitDirs(ctx, dirs, ptr(loc.pa, 'items'), loc.label, { what: 'tuple items changed', req: 'breaking', res: 'breaking' })
   } else if (has(B, 'items') || has(A, 'items')) {
-    diffSchema(ctx, B.items, A.items, { pb: ptr(loc.pb, 'items'), pa: ptr(loc.pa, 'items'), label: loc.label + '[]' }, dirs, seen)
+    diffSchema(ctx, B.items, A.items, { pb: ptr(loc.pb, 'items'), pa: ptr(loc.pa, 'items'), label: `${loc.label}[]` }, dirs, seen)
   }
 }
 

@@ -105,7 +105,7 @@ Options:
       --system TEXT   system instruction
       --base-url URL  send requests to URL instead of the provider's host
       --api-version V v1beta (default) or v1, as the provider names them (Vertex AI: v1beta1, v1)
-${Object.keys(URL_FLAGS).map((flag) => `      --${flag} ID`.padEnd(22) + `${idProviders.join(', ')}: fills the host's {${flag.replace(/-/g, '_')}} (or put it in --base-url)\n`).join('')}      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
+${Object.keys(URL_FLAGS).map((flag) => `      ${`--${flag} ID`.padEnd(16)}${idProviders.join(', ')}: fills the host's {${flag.replace(/-/g, '_')}} (or put it in --base-url)\n`).join('')}      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
       --local          answer from an in-process local gateway: no key, no network
       --port N        serve: port to listen on (default 0: any free port)
       --host H        serve: interface to bind (default 127.0.0.1)
