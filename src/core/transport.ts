@@ -258,7 +258,7 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           headers: call.headers,
           parseAs: 'stream',
           signal: controller.signal,
-          ...(observe === undefined ? { Request: WireRequest as unknown as typeof Request } : { middleware, fetch: (request: Request) => (observe(request), edge(request)) }),
+          ...(observe === undefined ? { Request: WireRequest as unknown as typeof Request } : { middleware, fetch: (request: Request) => { observe(request); return edge(request) } }),
         })
         if (response.ok && kind === 'stream') {
           done() // the stream's own idle timer takes over

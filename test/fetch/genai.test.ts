@@ -175,7 +175,7 @@ describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider
         .then(text, (e: unknown) => e as GeminiGatewayError)
       const sent = gw.requests.length
       const calls: string[] = []
-      const counting = ((input, init) => (calls.push(String(input)), fetch(input, init))) as typeof globalThis.fetch
+      const counting = ((input, init) => { calls.push(String(input)); return fetch(input, init) }) as typeof globalThis.fetch
       const res = sdk(counting).models.generateContent({ model: MODEL, contents: 'Tell me a long story.', config: { httpOptions: { headers: hops } } })
       if (typeof own === 'string') {
         const answer = await res

@@ -123,7 +123,7 @@ async function untilListening(socket: string, timeoutMs: number): Promise<void> 
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const up = await new Promise<boolean>((resolve) => {
-      const c = connect(socket, () => (c.end(), resolve(true)))
+      const c = connect(socket, () => { c.end(); resolve(true) })
       c.on('error', () => resolve(false))
     })
     if (up) return
