@@ -55,13 +55,19 @@ function streamers(url: string): Streamer[] {
   const oursFor = (base: string, validation: 'tolerant' | 'off') => {
     const k = `${base} ${validation}`
     let c = ours.get(k)
-    if (!c) ours.set(k, (c = createClient({ provider: 'google', apiKey: KEY, baseUrl: base, responseValidation: validation })))
+    if (!c) {
+      c = createClient({ provider: 'google', apiKey: KEY, baseUrl: base, responseValidation: validation })
+      ours.set(k, c)
+    }
     return c
   }
   const genais = new Map<string, GoogleGenAI>()
   const genaiFor = (base: string) => {
     let g = genais.get(base)
-    if (!g) genais.set(base, (g = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: base, apiVersion: 'v1beta' } })))
+    if (!g) {
+      g = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: base, apiVersion: 'v1beta' } })
+      genais.set(base, g)
+    }
     return g
   }
   const post = (base: string) =>

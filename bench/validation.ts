@@ -230,7 +230,13 @@ function measureInProcesses(processes: number, rounds: number, blockMs: number):
     perProcess.push(JSON.parse(r.stdout) as Record<string, number[]>)
   }
   const pooled: Record<string, number[]> = {}
-  for (const p of perProcess) for (const [k, v] of Object.entries(p)) (pooled[k] ??= []).push(...v)
+  for (const p of perProcess) {
+    for (const [k, v] of Object.entries(p)) {
+      const samples = pooled[k] ?? []
+      samples.push(...v)
+      pooled[k] = samples
+    }
+  }
   return { pooled, perProcess }
 }
 

@@ -218,7 +218,8 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
         const route = routes.stream ?? unsupported('streamGenerateContent')
         const secrets = transport.callSecrets(call)
         const { model, body } = await prepare(params, 'streamGenerateContentRequest', route, call, secrets)
-        const { startStream } = await (streamModule ??= import('./streamed-generation.ts'))
+        streamModule ??= import('./streamed-generation.ts')
+        const { startStream } = await streamModule
         return startStream({ transport, checks, dialect, carriesToken, maxContinuations, continuation }, { route, model, body, call, secrets, auto: continues(call) })
       })
     },

@@ -73,7 +73,8 @@ class Http implements HttpInfo {
   get responseId(): string | undefined { return this.#last.responseId }
   get requestId(): string | undefined { return this.#last.requestId }
   get headers(): Headers {
-    return (this.#headers ??= this.#last.headers())
+    this.#headers ??= this.#last.headers()
+    return this.#headers
   }
   toJSON(): HttpInfo {
     return { ...this.#last.toJSON(), headers: this.headers, hops: this.hops }

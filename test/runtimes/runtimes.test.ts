@@ -252,11 +252,13 @@ function verdict(id: string, label: () => string, provider: string, op: Operatio
   } catch {
     // label stays the id: the run crashed, and the check below says why
   }
+  const cells = row.cells[provider] ?? {}
+  row.cells[provider] = cells
   try {
     check()
-    ;(row.cells[provider] ??= {})[op] = true
+    cells[op] = true
   } catch (e) {
-    ;(row.cells[provider] ??= {})[op] = false
+    cells[op] = false
     throw e
   }
 }
