@@ -108,6 +108,8 @@ function scrubbed(headers: Headers, secrets: readonly string[]): Headers {
   })
   if (!leaks) return headers
   const copy = new Headers()
-  headers.forEach((value, name) => copy.append(name, redactSecrets(value, secrets)))
+  headers.forEach((value, name) => {
+    copy.append(name, redactSecrets(value, secrets))
+  })
   return copy
 }

@@ -229,7 +229,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...outcomes.values()].flatMap(({ gateways }) => gateways.map((gw) => gw.close())))
   const dir = inject('runtimeVerdictsDir')
-  ;[...verdicts.entries()].forEach(([, row], i) => writeFileSync(path.join(dir, `${String(i).padStart(2, '0')}.json`), JSON.stringify(row)))
+  ;[...verdicts.entries()].forEach(([, row], i) => {
+    writeFileSync(path.join(dir, `${String(i).padStart(2, '0')}.json`), JSON.stringify(row))
+  })
   if (tmp) rmSync(tmp, { recursive: true, force: true })
 })
 
