@@ -14,6 +14,7 @@ import { isPromptVerdict } from '../core/answer.ts'
 import type { CallOptions, GenerateContentParams, GenerateContentResponse, Model } from '../core/types.ts'
 import { registry } from '../../generated/registry.ts'
 import { createClient, providers, type Provider } from '../index.ts'
+import type { LocalGateway } from '../local-gateway/index.ts'
 import { commandName, nearest } from './hints.ts'
 import { packageInfo } from './package-info.ts'
 import { startProgress, type CliOutput } from './progress.ts'
@@ -164,7 +165,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 function parse(argv: string[], cmd: string): { command: Command | undefined; values: Values; prompt: string[] } {
   checkFlags(argv, cmd)
-  let parsed
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
   } catch (error) {
@@ -380,7 +381,7 @@ async function listModels(client: CliClient, values: Values, io: CliIO): Promise
 async function serveLocalGateway(provider: Provider, values: Values, io: CliIO, cmd: string): Promise<number> {
   const port = portOf(values.port)
   const { LOCAL_GATEWAY_API_KEY, startLocalGateway } = await import('../local-gateway/index.ts')
-  let gateway
+  let gateway: LocalGateway
   try {
     gateway = await startLocalGateway({ provider, port, ...(values.host !== undefined && { host: values.host }) })
   } catch (error) {
