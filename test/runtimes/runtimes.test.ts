@@ -63,10 +63,10 @@ function cliRuntime(id: string, bin: () => string, expected: Runtime['expected']
   }
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 const RUNTIMES: Runtime[] = [
-  cliRuntime('node', () => process.execPath, { name: 'node', version: new RegExp(`^${escape(process.versions.node)}$`) }),
+  cliRuntime('node', () => process.execPath, { name: 'node', version: new RegExp(`^${escapeRegExp(process.versions.node)}$`) }),
   cliRuntime('node22', () => BIN.node22, { name: 'node', version: /^22\./ }),
   cliRuntime('node24', () => BIN.node24, { name: 'node', version: /^24\./ }),
   cliRuntime('bun', () => BIN.bun, { name: 'bun', version: /^1\./ }),
