@@ -50,7 +50,7 @@ export function buildStream(count = STREAM_EVENTS): string[] {
 interface Outcome { total: number; first: number; count: number }
 interface Streamer { name: string; kind: 'ours' | 'baseline' | 'diagnostic'; consume: (base: string) => Promise<Outcome> }
 
-function streamers(url: string): Streamer[] {
+function streamers(): Streamer[] {
   const ours = new Map<string, ReturnType<typeof createClient<'google'>>>()
   const oursFor = (base: string, validation: 'tolerant' | 'off') => {
     const k = `${base} ${validation}`
@@ -161,7 +161,7 @@ export async function runStream(opts: { rounds?: number; perRound?: number; warm
   const tables: Table[] = []
   const targets: SectionResult['targets'] = []
   try {
-    const all = streamers(server.url)
+    const all = streamers()
     const modes = [
       { mode: 'burst', base: `${server.url}/burst`, rounds, perRound, warmup, label: `burst: the whole ${kb(bytes)} body in one server write (client reads ~64 KB at a time): parsing throughput` },
       { mode: 'paced', base: server.url, rounds, perRound, warmup, label: 'paced: one server write per event, a setImmediate apart (client reads coalesce ~5–60 events)' },
