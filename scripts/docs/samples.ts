@@ -127,9 +127,11 @@ function literal(value: unknown, spell: Spelling, indent = '', width = 72): stri
     const flat = `${open}${pad}${items.join(', ')}${pad}${close}`
     return flat.length + indent.length <= width && !flat.includes('\n') ? flat : `${open}\n${items.map((i) => inner + i).join(',\n')}${spell === TS ? ',' : ''}\n${indent}${close}`
   }
+  // biome-ignore lint/suspicious/noFocusedTests: fit is the local layout helper above, not Jasmine's focused it
   if (Array.isArray(value)) return value.length === 0 ? '[]' : fit('[', value.map((v) => literal(v, spell, inner, width)), ']', '')
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]) => `${spell.key(k)}: ${literal(v, spell, inner, width)}`)
+    // biome-ignore lint/suspicious/noFocusedTests: fit is the local layout helper above, not Jasmine's focused it
     return entries.length === 0 ? '{}' : fit('{', entries, '}', ' ')
   }
   return JSON.stringify(value)
