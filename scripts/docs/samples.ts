@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noFocusedTests: a docs script, no tests; fit() is literal()'s layout helper, not Jasmine's focused it()
 /**
  * Code samples (Redoc's `x-codeSamples`) and the index's side-by-side wire table, both built from the
  * recorded exchanges of scripts/docs/exchanges.ts: the TypeScript sample prints the call that was made,
@@ -127,11 +128,9 @@ function literal(value: unknown, spell: Spelling, indent = '', width = 72): stri
     const flat = `${open}${pad}${items.join(', ')}${pad}${close}`
     return flat.length + indent.length <= width && !flat.includes('\n') ? flat : `${open}\n${items.map((i) => inner + i).join(',\n')}${spell === TS ? ',' : ''}\n${indent}${close}`
   }
-  // biome-ignore lint/suspicious/noFocusedTests: fit is the local layout helper above, not Jasmine's focused it
   if (Array.isArray(value)) return value.length === 0 ? '[]' : fit('[', value.map((v) => literal(v, spell, inner, width)), ']', '')
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]) => `${spell.key(k)}: ${literal(v, spell, inner, width)}`)
-    // biome-ignore lint/suspicious/noFocusedTests: fit is the local layout helper above, not Jasmine's focused it
     return entries.length === 0 ? '{}' : fit('{', entries, '}', ' ')
   }
   return JSON.stringify(value)
