@@ -165,6 +165,7 @@ export interface BenchServer { url: string; close: () => Promise<void> }
  * `/spaced` each event is its own write followed by a SPACING_MS pause (one event per client read, like a
  * model emitting tokens); otherwise each event is its own write, one setImmediate apart (reads coalesce a few).
  */
+// biome-ignore lint/complexity/noUselessStringRaw: the worker's source, raw so a backslash added to it one day reaches the worker as written
 const serverSource = String.raw`
 const http = require('node:http')
 const { parentPort, workerData } = require('node:worker_threads')

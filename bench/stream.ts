@@ -50,18 +50,24 @@ export function buildStream(count = STREAM_EVENTS): string[] {
 interface Outcome { total: number; first: number; count: number }
 interface Streamer { name: string; kind: 'ours' | 'baseline' | 'diagnostic'; consume: (base: string) => Promise<Outcome> }
 
-function streamers(url: string): Streamer[] {
+function streamers(): Streamer[] {
   const ours = new Map<string, ReturnType<typeof createClient<'google'>>>()
   const oursFor = (base: string, validation: 'tolerant' | 'off') => {
     const k = `${base} ${validation}`
     let c = ours.get(k)
-    if (!c) ours.set(k, (c = createClient({ provider: 'google', apiKey: KEY, baseUrl: base, responseValidation: validation })))
+    if (!c) {
+      c = createClient({ provider: 'google', apiKey: KEY, baseUrl: base, responseValidation: validation })
+      ours.set(k, c)
+    }
     return c
   }
   const genais = new Map<string, GoogleGenAI>()
   const genaiFor = (base: string) => {
     let g = genais.get(base)
-    if (!g) genais.set(base, (g = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: base, apiVersion: 'v1beta' } })))
+    if (!g) {
+      g = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: base, apiVersion: 'v1beta' } })
+      genais.set(base, g)
+    }
     return g
   }
   const post = (base: string) =>
@@ -155,7 +161,7 @@ export async function runStream(opts: { rounds?: number; perRound?: number; warm
   const tables: Table[] = []
   const targets: SectionResult['targets'] = []
   try {
-    const all = streamers(server.url)
+    const all = streamers()
     const modes = [
       { mode: 'burst', base: `${server.url}/burst`, rounds, perRound, warmup, label: `burst: the whole ${kb(bytes)} body in one server write (client reads ~64 KB at a time): parsing throughput` },
       { mode: 'paced', base: server.url, rounds, perRound, warmup, label: 'paced: one server write per event, a setImmediate apart (client reads coalesce ~5–60 events)' },

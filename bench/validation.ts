@@ -230,7 +230,13 @@ function measureInProcesses(processes: number, rounds: number, blockMs: number):
     perProcess.push(JSON.parse(r.stdout) as Record<string, number[]>)
   }
   const pooled: Record<string, number[]> = {}
-  for (const p of perProcess) for (const [k, v] of Object.entries(p)) (pooled[k] ??= []).push(...v)
+  for (const p of perProcess) {
+    for (const [k, v] of Object.entries(p)) {
+      const samples = pooled[k] ?? []
+      samples.push(...v)
+      pooled[k] = samples
+    }
+  }
   return { pooled, perProcess }
 }
 
@@ -269,7 +275,7 @@ export async function runValidation(opts: { rounds?: number; processes?: number;
   log(`validation: ${values.length} objects from ${files.size} files, ${contenders.length} validators × ${rounds} rounds (~${blockMs} ms blocks) in ${processes} fresh processes`)
   const { pooled, perProcess } = measureInProcesses(processes, rounds, blockMs)
   const perSec = new Map(Object.entries(pooled))
-  const processRatios = (a: string, b: string) => perProcess.map((p) => summarize(ratios(p[a]!, p[b]!)).median.toFixed(2) + 'x').join(', ')
+  const processRatios = (a: string, b: string) => perProcess.map((p) => `${summarize(ratios(p[a]!, p[b]!)).median.toFixed(2)}x`).join(', ')
 
   const rows = contenders.map((c, i) => {
     const s = perSec.get(c.name)!

@@ -317,7 +317,7 @@ async function buildApiReferenceInChild(root: string, apiDir: string): Promise<A
   })
   const lines = stdout.trimEnd().split('\n')
   const last = lines.pop() ?? ''
-  if (lines.length > 0 || stderr.trim()) process.stderr.write([...lines, stderr.trimEnd()].filter(Boolean).join('\n') + '\n')
+  if (lines.length > 0 || stderr.trim()) process.stderr.write(`${[...lines, stderr.trimEnd()].filter(Boolean).join('\n')}\n`)
   return JSON.parse(last) as ApiReferenceResult
 }
 

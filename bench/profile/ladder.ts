@@ -160,7 +160,8 @@ async function streamLadder(): Promise<void> {
     let c = clients.get(mode)
     if (!c) {
       const custom = mode === 'spaced' ? {} : { fetch: (async () => open(mode)) as typeof fetch }
-      clients.set(mode, (c = createClient({ provider: 'google', apiKey: KEY, baseUrl: mode === 'spaced' ? `${url}/spaced` : url, responseValidation: 'tolerant', ...custom })))
+      c = createClient({ provider: 'google', apiKey: KEY, baseUrl: mode === 'spaced' ? `${url}/spaced` : url, responseValidation: 'tolerant', ...custom })
+      clients.set(mode, c)
     }
     return c
   }

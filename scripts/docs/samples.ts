@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noFocusedTests: a docs script, no tests; fit() is literal()'s layout helper, not Jasmine's focused it()
 /**
  * Code samples (Redoc's `x-codeSamples`) and the index's side-by-side wire table, both built from the
  * recorded exchanges of scripts/docs/exchanges.ts: the TypeScript sample prints the call that was made,

@@ -27,7 +27,10 @@ export function deref<T = any>(doc: OpenAPIDoc, node: any): T {
 export function reachable(schemas: Record<string, JsonSchema>, roots: JsonSchema[]): string[] {
   const seen = new Set<string>()
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit)
+    if (Array.isArray(node)) {
+      node.forEach(visit)
+      return
+    }
     if (!node || typeof node !== 'object') return
     const name = refName((node as JsonSchema).$ref)
     if (name !== undefined) {

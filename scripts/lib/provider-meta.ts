@@ -86,7 +86,8 @@ export function dropsOf(doc: OpenAPIDoc): Record<string, Drop[]> {
     const name = refName(node.$ref)
     if (name !== undefined) {
       if (stack.includes(name)) return
-      return walk(schemas[name], at, [...stack, name], found)
+      walk(schemas[name], at, [...stack, name], found)
+      return
     }
     for (const part of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? [])]) walk(part, at, stack, found)
     if (node.items) walk(node.items, `${at}/*`, stack, found)

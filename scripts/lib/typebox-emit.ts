@@ -67,5 +67,5 @@ export function emitTypeBox(schemas: Record<string, JsonSchema>, header: string)
     lines.push(`export const ${n} = Type.Cyclic(Defs, ${JSON.stringify(n)})`)
     lines.push(`export type ${n} = Static<typeof ${n}>`)
   }
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }

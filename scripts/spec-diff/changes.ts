@@ -59,7 +59,7 @@ export function emitDirs(ctx: Ctx, dirs: readonly Dir[], pointer: string, label:
   for (const d of dirs) {
     const sev = d === 'request' ? r.req : d === 'response' ? r.res : worst(r.req, r.res)
     const note = d === 'request' ? r.reqNote : d === 'response' ? r.resNote : (sev === r.res ? r.resNote : undefined) ?? (sev === r.req ? r.reqNote : undefined)
-    emit(ctx, sev, pointer, `${prefix ? d + ' ' : ''}${r.what}: ${label}${note ? ` (${note})` : ''}`)
+    emit(ctx, sev, pointer, `${prefix ? `${d} ` : ''}${r.what}: ${label}${note ? ` (${note})` : ''}`)
   }
 }
 

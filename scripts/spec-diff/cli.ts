@@ -68,12 +68,18 @@ function parseArgs(argv: readonly string[]): Options | { help: string } | { erro
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export function runCli(argv: readonly string[], io: CliIO = {}): number {
-  const out = io.out ?? ((t: string) => void process.stdout.write(t + '\n'))
-  const err = io.err ?? ((t: string) => void process.stderr.write(t + '\n'))
+  const out = io.out ?? ((t: string) => void process.stdout.write(`${t}\n`))
+  const err = io.err ?? ((t: string) => void process.stderr.write(`${t}\n`))
   const cwd = io.cwd ?? PACKAGE_ROOT
   const opts = parseArgs(argv)
-  if ('help' in opts) return out(opts.help), 0
-  if ('error' in opts) return err(opts.error), 2
+  if ('help' in opts) {
+    out(opts.help)
+    return 0
+  }
+  if ('error' in opts) {
+    err(opts.error)
+    return 2
+  }
   const { base } = opts
   try {
     git(cwd, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])

@@ -17,14 +17,14 @@ export const keysOf = (...objs: unknown[]): string[] =>
 export const escSeg = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1')
 const unescSeg = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~')
 export const ptr = (base: string, ...segs: (string | number)[]): string =>
-  base + segs.map((s) => '/' + escSeg(String(s))).join('')
+  base + segs.map((s) => `/${escSeg(String(s))}`).join('')
 
 /** JSON with sorted keys, so equality ignores key order. */
 export function stable(x: unknown): string {
-  if (Array.isArray(x)) return '[' + x.map(stable).join(',') + ']'
+  if (Array.isArray(x)) return `[${x.map(stable).join(',')}]`
   if (isObj(x)) {
     const ks = Object.keys(x).filter((k) => x[k] !== undefined).sort(byCode)
-    return '{' + ks.map((k) => JSON.stringify(k) + ':' + stable(x[k])).join(',') + '}'
+    return `{${ks.map((k) => `${JSON.stringify(k)}:${stable(x[k])}`).join(',')}}`
   }
   return x === undefined ? 'undefined' : String(JSON.stringify(x))
 }
@@ -33,7 +33,7 @@ export const same = (x: unknown, y: unknown): boolean => stable(x) === stable(y)
 /** Short printable form of a value for messages. */
 export function show(x: unknown): string {
   const s = x === undefined ? 'none' : stable(x)
-  return s.length > 60 ? s.slice(0, 57) + '...' : s
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 
 /** Deep copy without `key` anywhere. Throws on object cycles, which JSON cannot hold. */

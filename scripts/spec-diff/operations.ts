@@ -182,13 +182,17 @@ export function diffRequestBodyObj(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: str
 function diffRequestBody(ctx: Ctx, rb: unknown, ra: unknown, pb: string, pa: string, opLabel: string, dirs: readonly Dir[]): void {
   if (rb === undefined && ra === undefined) return
   const label = `request body of ${opLabel}`
-  if (ra === undefined) return emitDirs(ctx, dirs, pb, opLabel, { what: 'request body removed', req: 'breaking', res: 'breaking' }, false)
+  if (ra === undefined) {
+    emitDirs(ctx, dirs, pb, opLabel, { what: 'request body removed', req: 'breaking', res: 'breaking' }, false)
+    return
+  }
   const da = deref(ctx.a, ra, pa)
   if (rb === undefined) {
     const rule: Rule = asObj(da.node).required === true
       ? { what: 'required request body added', req: 'breaking', res: 'non-breaking' }
       : { what: 'optional request body added', req: 'non-breaking', res: 'non-breaking' }
-    return emitDirs(ctx, dirs, pa, opLabel, rule, false)
+    emitDirs(ctx, dirs, pa, opLabel, rule, false)
+    return
   }
   const db = deref(ctx.b, rb, pb)
   if (skipSameComponent(db.ref, da.ref, 'requestBodies')) return

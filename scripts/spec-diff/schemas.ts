@@ -110,7 +110,7 @@ function diffItems(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[], see
     if (!same(canonSchema({ items: B.items }), canonSchema({ items: A.items })))
       emitDirs(ctx, dirs, ptr(loc.pa, 'items'), loc.label, { what: 'tuple items changed', req: 'breaking', res: 'breaking' })
   } else if (has(B, 'items') || has(A, 'items')) {
-    diffSchema(ctx, B.items, A.items, { pb: ptr(loc.pb, 'items'), pa: ptr(loc.pa, 'items'), label: loc.label + '[]' }, dirs, seen)
+    diffSchema(ctx, B.items, A.items, { pb: ptr(loc.pb, 'items'), pa: ptr(loc.pa, 'items'), label: `${loc.label}[]` }, dirs, seen)
   }
 }
 
@@ -179,8 +179,14 @@ function diffEnum(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[]): voi
   const eb = values(B)
   const ea = values(A)
   if (!eb && !ea) return
-  if (!eb) return emitDirs(ctx, dirs, ptr(loc.pa, ea!.key), loc.label, { what: 'enum restriction added', req: 'breaking', res: 'non-breaking' })
-  if (!ea) return emitDirs(ctx, dirs, ptr(loc.pb, eb.key), loc.label, { what: 'enum restriction removed', req: 'non-breaking', res: 'breaking', resNote: 'any value may now arrive' })
+  if (!eb) {
+    emitDirs(ctx, dirs, ptr(loc.pa, ea!.key), loc.label, { what: 'enum restriction added', req: 'breaking', res: 'non-breaking' })
+    return
+  }
+  if (!ea) {
+    emitDirs(ctx, dirs, ptr(loc.pb, eb.key), loc.label, { what: 'enum restriction removed', req: 'non-breaking', res: 'breaking', resNote: 'any value may now arrive' })
+    return
+  }
   const kb = new Set(eb.list.map(stable))
   const ka = new Set(ea.list.map(stable))
   for (const v of eb.list) {
@@ -268,7 +274,8 @@ function diffComposition(ctx: Ctx, B: Obj, A: Obj, kw: 'anyOf' | 'oneOf' | 'allO
   const ma = asArr(A[kw])
   if (!mb && !ma) return
   if (!mb || !ma) {
-    return emitDirs(ctx, dirs, ptr(mb ? loc.pb : loc.pa, kw), loc.label, { what: `composition changed (${kw} ${mb ? 'removed' : 'added'})`, req: 'breaking', res: 'breaking' })
+    emitDirs(ctx, dirs, ptr(mb ? loc.pb : loc.pa, kw), loc.label, { what: `composition changed (${kw} ${mb ? 'removed' : 'added'})`, req: 'breaking', res: 'breaking' })
+    return
   }
   const keyOf = (m: unknown): string => stable(canonSchema(m))
   const freeB = new Set(mb.keys())
@@ -287,7 +294,11 @@ function diffComposition(ctx: Ctx, B: Obj, A: Obj, kw: 'anyOf' | 'oneOf' | 'allO
   const inline = (list: unknown[], free: Set<number>): number[] => [...free].filter((i) => !(isObj(list[i]) && typeof list[i].$ref === 'string'))
   const ib = inline(mb, freeB)
   const ia = inline(ma, freeA)
-  if (ib.length === ia.length) ib.forEach((i, n) => pair(i, ia[n]!))
+  if (ib.length === ia.length) {
+    ib.forEach((i, n) => {
+      pair(i, ia[n]!)
+    })
+  }
   const name = (m: unknown, i: number): string => {
     if (isObj(m) && typeof m.$ref === 'string') return refName(m.$ref)
     const t = isObj(m) ? typeSet(m) : undefined

@@ -19,7 +19,10 @@ export function computeUsage(doc: Obj): Usage {
   const queue: [string, Side][] = []
   const mark = (map: Map<string, Set<Side>>, key: string, side: Side): boolean => {
     let set = map.get(key)
-    if (!set) map.set(key, (set = new Set()))
+    if (!set) {
+      set = new Set()
+      map.set(key, set)
+    }
     if (set.has(side)) return false
     set.add(side)
     return true

@@ -14,6 +14,7 @@ import { isPromptVerdict } from '../core/answer.ts'
 import type { CallOptions, GenerateContentParams, GenerateContentResponse, Model } from '../core/types.ts'
 import { registry } from '../../generated/registry.ts'
 import { createClient, providers, type Provider } from '../index.ts'
+import type { LocalGateway } from '../local-gateway/index.ts'
 import { commandName, nearest } from './hints.ts'
 import { packageInfo } from './package-info.ts'
 import { startProgress, type CliOutput } from './progress.ts'
@@ -105,7 +106,7 @@ Options:
       --system TEXT   system instruction
       --base-url URL  send requests to URL instead of the provider's host
       --api-version V v1beta (default) or v1, as the provider names them (Vertex AI: v1beta1, v1)
-${Object.keys(URL_FLAGS).map((flag) => `      --${flag} ID`.padEnd(22) + `${idProviders.join(', ')}: fills the host's {${flag.replace(/-/g, '_')}} (or put it in --base-url)\n`).join('')}      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
+${Object.keys(URL_FLAGS).map((flag) => `      ${`--${flag} ID`.padEnd(16)}${idProviders.join(', ')}: fills the host's {${flag.replace(/-/g, '_')}} (or put it in --base-url)\n`).join('')}      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
       --local          answer from an in-process local gateway: no key, no network
       --port N        serve: port to listen on (default 0: any free port)
       --host H        serve: interface to bind (default 127.0.0.1)
@@ -164,7 +165,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 function parse(argv: string[], cmd: string): { command: Command | undefined; values: Values; prompt: string[] } {
   checkFlags(argv, cmd)
-  let parsed
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
   } catch (error) {
@@ -380,7 +381,7 @@ async function listModels(client: CliClient, values: Values, io: CliIO): Promise
 async function serveLocalGateway(provider: Provider, values: Values, io: CliIO, cmd: string): Promise<number> {
   const port = portOf(values.port)
   const { LOCAL_GATEWAY_API_KEY, startLocalGateway } = await import('../local-gateway/index.ts')
-  let gateway
+  let gateway: LocalGateway
   try {
     gateway = await startLocalGateway({ provider, port, ...(values.host !== undefined && { host: values.host }) })
   } catch (error) {

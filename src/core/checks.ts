@@ -57,7 +57,8 @@ export function createChecks(dialect: Dialect, options: { requestValidation?: Re
     // The common body, camelCase without nulls, is canonical already: the name table loads only for one that is not.
     let canonical = rest as Omit<GenerateContentParams, 'model'>
     if (mayNeedNormalizing(rest)) {
-      const [names, { normalizeRequest }] = await (normalizer ??= Promise.all([dialect.validators.names(), import('./normalize.ts')]))
+      normalizer ??= Promise.all([dialect.validators.names(), import('./normalize.ts')])
+      const [names, { normalizeRequest }] = await normalizer
       canonical = normalizeRequest(names, bodyName, rest) as Omit<GenerateContentParams, 'model'>
     }
     return { model: bareModel(model), body: mapToWire && dialect.toWire ? dialect.toWire(canonical) : canonical }

@@ -74,7 +74,7 @@ export interface ClientOptions {
 export type ApiVersion = 'v1beta' | 'v1'
 
 /** The methods a client can have; a provider's client has those its spec has operations for. */
-export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = {}, Omitted extends keyof GenerateContentParams = never> {
+export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = object, Omitted extends keyof GenerateContentParams = never> {
   readonly provider: Dialect['name']
   /**
    * Generates the whole answer, continued across hops when it stops at the output limit. Throws a GeminiGatewayError
@@ -111,9 +111,9 @@ type Method = 'generateContent' | 'streamGenerateContent' | 'countTokens' | 'lis
 export type ProviderClient<
   Meta extends { routes: object; documentedModels: readonly string[] },
   Paths extends {},
-  Options extends { methods?: Method; extra?: object; omitted?: keyof GenerateContentParams } = {},
+  Options extends { methods?: Method; extra?: object; omitted?: keyof GenerateContentParams } = object,
 > = Pick<
-  GatewayClient<Paths, Meta['documentedModels'][number], Options['extra'] extends object ? Options['extra'] : {}, Options['omitted'] extends keyof GenerateContentParams ? Options['omitted'] : never>,
+  GatewayClient<Paths, Meta['documentedModels'][number], Options['extra'] extends object ? Options['extra'] : object, Options['omitted'] extends keyof GenerateContentParams ? Options['omitted'] : never>,
   'provider' | 'use' | 'eject' | 'raw' | (Options['methods'] extends Method ? Options['methods'] : Extract<keyof Meta['routes'], Method>)
 >
 
@@ -218,7 +218,8 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
         const route = routes.stream ?? unsupported('streamGenerateContent')
         const secrets = transport.callSecrets(call)
         const { model, body } = await prepare(params, 'streamGenerateContentRequest', route, call, secrets)
-        const { startStream } = await (streamModule ??= import('./streamed-generation.ts'))
+        streamModule ??= import('./streamed-generation.ts')
+        const { startStream } = await streamModule
         return startStream({ transport, checks, dialect, carriesToken, maxContinuations, continuation }, { route, model, body, call, secrets, auto: continues(call) })
       })
     },
@@ -265,6 +266,6 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
 }
 
 /** A provider's `create<Name>Client`: its dialect, the client type its generated routes give, and its own options. */
-export function clientFactory<C, O extends object = {}>(dialect: Dialect): (options?: ClientOptions & O) => C {
+export function clientFactory<C, O extends object = object>(dialect: Dialect): (options?: ClientOptions & O) => C {
   return (options = {} as ClientOptions & O) => createGatewayClient<C>(dialect, options)
 }

@@ -12,7 +12,11 @@ export function droppedIn(body: unknown, patterns: readonly string[]): { path: s
     if (value === null || typeof value !== 'object') return
     const [step, ...rest] = steps
     if (step === '*') {
-      if (Array.isArray(value)) value.forEach((item, i) => visit(item, rest, `${at}/${i}`, pattern))
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          visit(item, rest, `${at}/${i}`, pattern)
+        })
+      }
       return
     }
     if (Array.isArray(value) || !Object.hasOwn(value, step!)) return

@@ -234,7 +234,7 @@ export class ConnectionError extends GeminiGatewayError {
    */
   readonly connected: false | undefined
   constructor(message?: string, options: GeminiGatewayErrorOptions & { address?: string | undefined; connected?: false | undefined } = {}) {
-    super(message ?? withProvider(options.provider, 'connection error' + causeSuffix(redactCause(options.cause, options.secrets ?? []))), options)
+    super(message ?? withProvider(options.provider, `connection error${causeSuffix(redactCause(options.cause, options.secrets ?? []))}`), options)
     this.address = options.address
     this.connected = options.connected
   }

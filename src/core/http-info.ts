@@ -73,7 +73,8 @@ class Http implements HttpInfo {
   get responseId(): string | undefined { return this.#last.responseId }
   get requestId(): string | undefined { return this.#last.requestId }
   get headers(): Headers {
-    return (this.#headers ??= this.#last.headers())
+    this.#headers ??= this.#last.headers()
+    return this.#headers
   }
   toJSON(): HttpInfo {
     return { ...this.#last.toJSON(), headers: this.headers, hops: this.hops }
@@ -115,6 +116,8 @@ function scrubbed(headers: Headers, secrets: readonly string[]): Headers {
   })
   if (!leaks) return headers
   const copy = new Headers()
-  headers.forEach((value, name) => copy.append(name, redactSecrets(value, secrets)))
+  headers.forEach((value, name) => {
+    copy.append(name, redactSecrets(value, secrets))
+  })
   return copy
 }

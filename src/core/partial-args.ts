@@ -49,7 +49,7 @@ export function parseJsonPath(path: string): Segment[] {
 }
 
 /** The value one PartialArg carries (`nullValue` stands for JSON null); undefined when it carries none. */
-function valueOf(arg: PartialArg): unknown {
+function argValue(arg: PartialArg): unknown {
   if (arg.stringValue !== undefined) return arg.stringValue
   if (arg.numberValue !== undefined) return arg.numberValue
   if (arg.boolValue !== undefined) return arg.boolValue
@@ -99,7 +99,7 @@ export class CallAssembler {
       const path = parseJsonPath(arg.jsonPath)
       // Keyed by segments, so `$.a` and `$['a']` are the same argument.
       const key = JSON.stringify(path)
-      const value = valueOf(arg)
+      const value = argValue(arg)
       this.sawArgs = true
       if (value !== undefined) put(this.args, path, value, this.continuing.has(key))
       if (arg.willContinue) this.continuing.add(key)

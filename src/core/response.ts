@@ -99,11 +99,16 @@ export function mergeChunks(chunks: Iterable<GenerateContentResponse>): Generate
       const { content, ...rest } = c
       for (const [key, value] of Object.entries(rest)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value
       if (!content) continue
-      const target = (merged.content ??= { parts: [] })
+      merged.content ??= { parts: [] }
+      const target = merged.content
       if (content.role) target.role = content.role
-      const parts = (target.parts ??= [])
+      target.parts ??= []
+      const parts = target.parts
       let pieces = calls.get(index)
-      if (!pieces) calls.set(index, (pieces = new CallParts()))
+      if (!pieces) {
+        pieces = new CallParts()
+        calls.set(index, pieces)
+      }
       for (const part of content.parts ?? []) {
         const last = parts[parts.length - 1]
         if (last && isPlainText(last) && isPlainText(part) && Boolean(last.thought) === Boolean(part.thought)) {

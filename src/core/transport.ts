@@ -258,7 +258,7 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           headers: call.headers,
           parseAs: 'stream',
           signal: controller.signal,
-          ...(observe === undefined ? { Request: WireRequest as unknown as typeof Request } : { middleware, fetch: (request: Request) => (observe(request), edge(request)) }),
+          ...(observe === undefined ? { Request: WireRequest as unknown as typeof Request } : { middleware, fetch: (request: Request) => { observe(request); return edge(request) } }),
         })
         if (response.ok && kind === 'stream') {
           done() // the stream's own idle timer takes over
@@ -295,8 +295,11 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           failure = (await errorBodies()).errorFromResponse({ status: response.status, headers: response.headers, bodyText: text, provider, secrets })
         }
       }
-      if (attempt > maxRetries || !(await (policyModule ??= import('./sending-policy.ts'))).judge(failure, operation, policy).retry) throw failure
-      const { retryDelayMs, sleep } = await (retryModule ??= import('./retry.ts'))
+      if (attempt > maxRetries) throw failure
+      policyModule ??= import('./sending-policy.ts')
+      if (!(await policyModule).judge(failure, operation, policy).retry) throw failure
+      retryModule ??= import('./retry.ts')
+      const { retryDelayMs, sleep } = await retryModule
       await sleep(retryDelayMs(attempt, failure!.headers, { details: failure!.details }), call.signal).catch(() => { throw abortError(call.signal!, secrets) })
     }
   }

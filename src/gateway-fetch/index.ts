@@ -71,7 +71,8 @@ export function createGatewayFetch(options: GatewayFetchOptions): typeof globalT
     if (client) {
       clients.delete(id)
     } else {
-      client = (await (factory ??= load!() as Promise<(options: ClientOptions) => GatewayClient>))({ ...clientOptions, ...(key !== undefined && { apiKey: key }) })
+      factory ??= load!() as Promise<(options: ClientOptions) => GatewayClient>
+      client = (await factory)({ ...clientOptions, ...(key !== undefined && { apiKey: key }) })
       if (middleware.length > 0) client.use(...middleware)
       if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!)
     }

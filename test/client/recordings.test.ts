@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
-  APIStatusError,
+  type APIStatusError,
   AuthenticationError,
   BadRequestError,
   IncompleteStreamError,

@@ -267,6 +267,6 @@ describe('offline post-processing', () => {
     expect(out).toContain('const { hydrate } = globalThis.__redocStandalone;')
     expect(externalResources(out)).toEqual([])
     expect(() => localizePage('<html></html>')).toThrow(/changed shape/)
-    expect(() => localizePage(page + '<img src="https://x.test/a.png">')).toThrow(/network/)
+    expect(() => localizePage(`${page}<img src="https://x.test/a.png">`)).toThrow(/network/)
   })
 })

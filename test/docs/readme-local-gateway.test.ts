@@ -80,6 +80,8 @@ describe('README: Local gateway', () => {
     const promised = promisedLines(code)
     expect(promised.length).toBeGreaterThanOrEqual(6)
     expect(lines).toHaveLength(promised.length)
-    promised.forEach((pattern, i) => expect(lines[i], `line ${i + 1} of the output`).toMatch(pattern))
+    promised.forEach((pattern, i) => {
+      expect(lines[i], `line ${i + 1} of the output`).toMatch(pattern)
+    })
   }, 90_000)
 })

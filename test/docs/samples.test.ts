@@ -115,7 +115,7 @@ describe('code samples', () => {
       expect(samples.map((s) => s.label), op).toEqual(SAMPLE_LANGUAGES.map((l) => l.label))
       const [ts, curl] = samples as [CodeSample, CodeSample]
       // The options its host needs, with its server variables' defaults standing for the reader's (cloudflare's ids).
-      const variables = Object.values(((bundles[p] as OpenAPIDoc).servers?.[0] as { variables?: Record<string, { default: string; 'x-client-option': string }> }).variables ?? {})
+      const variables = Object.values(((bundles[p] as OpenAPIDoc).servers?.[0] as { variables?: Record<string, { default: string; 'x-client-option': string }> } | undefined)?.variables ?? {})
       expect(ts.source, op).toContain(`const client = createClient({ provider: '${p}'${variables.map((v) => `, ${v['x-client-option']}: '${v.default}'`).join('')} })`)
       expect(ts.source, op).toContain(`from 'gemini-gateways'`)
       // At the documented host (newapi's is new-api's own default, http://localhost:3000), never the local gateway's;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, AuthenticationError, BadRequestError, InternalServerError, ModelUnavailableError, NotFoundError, RateLimitError, UnprocessableEntityError } from '../../src/core/errors.ts'
+import { APIStatusError, AuthenticationError, BadRequestError, InternalServerError, ModelUnavailableError, RateLimitError, UnprocessableEntityError } from '../../src/core/errors.ts'
 import { errorFromResponse } from '../../src/core/internal/error-bodies.ts'
 
 const googleQuota = {

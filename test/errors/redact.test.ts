@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { ConnectionError, GeminiGatewayError, ResponseValidationError } from '../../src/core/errors.ts'
+import { ConnectionError, type GeminiGatewayError, ResponseValidationError } from '../../src/core/errors.ts'
 import { errorFromResponse, errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/internal/error-bodies.ts'
 import { redactSecrets, redactValue } from '../../src/core/internal/redact.ts'
 

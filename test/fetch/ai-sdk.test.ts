@@ -4,7 +4,7 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google'
 import { APICallError, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai'
 import { describe, expect, it } from 'vitest'
-import { createClient, GeminiGatewayError, RequestValidationError } from '../../src/index.ts'
+import { createClient, type GeminiGatewayError, RequestValidationError } from '../../src/index.ts'
 import { authHeaderOf, functionCallFirst, KEY, MODEL, PROVIDERS, STREAM_TEXT, target, UNARY_TEXT, withGatewayFetch, wireOf, WRONG_KEY, wrongKeyStatus } from './support.ts'
 
 /** The provider as a user sets it up: its own key and default base URL (Google's /v1beta), and the gateway fetch. */

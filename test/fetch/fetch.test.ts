@@ -7,7 +7,7 @@ import { createGatewayFetch } from '../../src/gateway-fetch/index.ts'
 import { ConnectionError, createClient, GeminiGatewayError, TimeoutError } from '../../src/index.ts'
 import { FAILURE_SCENARIOS } from '../../src/local-gateway/index.ts'
 import { nodeDispatcher } from '../../src/platform/node-fetch.js'
-import { authHeaderOf, KEY, MODEL, PROVIDERS, serves, STREAM_TEXT, UNARY_TEXT, withGatewayFetch, WRONG_KEY } from './support.ts'
+import { authHeaderOf, KEY, MODEL, PROVIDERS, serves, STREAM_TEXT, withGatewayFetch, WRONG_KEY } from './support.ts'
 
 /** Where an SDK sends a generation: Google's host (ignored: the gateway's comes from the options), its version, its key. */
 const GOOGLE = 'https://generativelanguage.googleapis.com'

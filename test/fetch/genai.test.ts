@@ -3,7 +3,7 @@
 // round trip, countTokens where the provider serves it, and errors with the gateway's status.
 import { ApiError, GoogleGenAI, type Content, type Tool } from '@google/genai'
 import { describe, expect, it } from 'vitest'
-import { createClient, GeminiGatewayError, text } from '../../src/index.ts'
+import { createClient, type GeminiGatewayError, text } from '../../src/index.ts'
 import {
   authHeaderOf,
   FUNCTION_CALL_RECORDING,
@@ -175,7 +175,7 @@ describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider
         .then(text, (e: unknown) => e as GeminiGatewayError)
       const sent = gw.requests.length
       const calls: string[] = []
-      const counting = ((input, init) => (calls.push(String(input)), fetch(input, init))) as typeof globalThis.fetch
+      const counting = ((input, init) => { calls.push(String(input)); return fetch(input, init) }) as typeof globalThis.fetch
       const res = sdk(counting).models.generateContent({ model: MODEL, contents: 'Tell me a long story.', config: { httpOptions: { headers: hops } } })
       if (typeof own === 'string') {
         const answer = await res

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { providers, withLocalGateway, type Provider } from '../../src/local-gateway/index.ts'
+import { providers, withLocalGateway } from '../../src/local-gateway/index.ts'
 import { familyOf, NEWAPI_RELAYS, perProvider } from '../support/registry.ts'
 import { authHeaders, CONTENTS, generatePath, KEY, post } from './helpers.ts'
 

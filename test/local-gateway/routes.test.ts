@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { withLocalGateway } from '../../src/local-gateway/index.ts'
 import { familyOf, NEWAPI_RELAYS, providers, registry, serves, type Provider } from '../support/registry.ts'
-import { authHeaders, CONTENTS, generatePath, get, post, readChunks } from './helpers.ts'
+import { authHeaders, CONTENTS, get, post, readChunks } from './helpers.ts'
 
 describe('google routes', () => {
   it('pages GET /v1beta/models with pageSize=2 until nextPageToken is absent', async () => {

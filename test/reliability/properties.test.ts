@@ -8,7 +8,7 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as googleRequest from '../../generated/google/validators/request.ts'
-import * as validatorSets from '../../generated/validator-sets.ts'
+import { validators } from '../../generated/validator-sets.ts'
 import * as nordlysRequest from '../../generated/nordlys/validators/request.ts'
 import type { SSEEvent } from '../../src/core/sse.ts'
 import { decodeSSE } from '../sse/support/decode-sse.ts'
@@ -154,7 +154,7 @@ describe('properties: canonical requests', () => {
         counts.requests++
         for (const p of canonicalWire) {
           counts.validatorRuns++
-          const checks: Readonly<Record<string, (value: unknown) => boolean>> = validatorSets[p].request.checks
+          const checks: Readonly<Record<string, (value: unknown) => boolean>> = validators[p].request.checks
           expect(checks[generationRequestName(p)]!(x), p).toBe(true)
         }
       }),
@@ -163,7 +163,7 @@ describe('properties: canonical requests', () => {
   })
 
   it('vertex: accepts every canonical request with non-empty contents once each turn has a role and Google AI\'s own fields are gone', () => {
-    const checks: Readonly<Record<string, (value: unknown) => boolean>> = validatorSets.vertex.request.checks
+    const checks: Readonly<Record<string, (value: unknown) => boolean>> = validators.vertex.request.checks
     fc.assert(
       fc.property(canonical({ nonEmptyContents: true }), (x) => {
         counts.requests++

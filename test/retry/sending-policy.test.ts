@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   CallerError,
   ConfigurationError,
-  ConnectionError,
+  type ConnectionError,
   IncompleteStreamError,
   MalformedResponseError,
   ModelUnavailableError,

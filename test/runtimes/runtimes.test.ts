@@ -63,10 +63,10 @@ function cliRuntime(id: string, bin: () => string, expected: Runtime['expected']
   }
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 const RUNTIMES: Runtime[] = [
-  cliRuntime('node', () => process.execPath, { name: 'node', version: new RegExp(`^${escape(process.versions.node)}$`) }),
+  cliRuntime('node', () => process.execPath, { name: 'node', version: new RegExp(`^${escapeRegExp(process.versions.node)}$`) }),
   cliRuntime('node22', () => BIN.node22, { name: 'node', version: /^22\./ }),
   cliRuntime('node24', () => BIN.node24, { name: 'node', version: /^24\./ }),
   cliRuntime('bun', () => BIN.bun, { name: 'bun', version: /^1\./ }),
@@ -123,7 +123,7 @@ async function untilListening(socket: string, timeoutMs: number): Promise<void> 
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const up = await new Promise<boolean>((resolve) => {
-      const c = connect(socket, () => (c.end(), resolve(true)))
+      const c = connect(socket, () => { c.end(); resolve(true) })
       c.on('error', () => resolve(false))
     })
     if (up) return
@@ -229,7 +229,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...outcomes.values()].flatMap(({ gateways }) => gateways.map((gw) => gw.close())))
   const dir = inject('runtimeVerdictsDir')
-  ;[...verdicts.entries()].forEach(([, row], i) => writeFileSync(path.join(dir, `${String(i).padStart(2, '0')}.json`), JSON.stringify(row)))
+  ;[...verdicts.entries()].forEach(([, row], i) => {
+    writeFileSync(path.join(dir, `${String(i).padStart(2, '0')}.json`), JSON.stringify(row))
+  })
   if (tmp) rmSync(tmp, { recursive: true, force: true })
 })
 
@@ -252,11 +254,13 @@ function verdict(id: string, label: () => string, provider: string, op: Operatio
   } catch {
     // label stays the id: the run crashed, and the check below says why
   }
+  const cells = row.cells[provider] ?? {}
+  row.cells[provider] = cells
   try {
     check()
-    ;(row.cells[provider] ??= {})[op] = true
+    cells[op] = true
   } catch (e) {
-    ;(row.cells[provider] ??= {})[op] = false
+    cells[op] = false
     throw e
   }
 }

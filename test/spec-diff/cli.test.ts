@@ -20,7 +20,7 @@ const writeBundle = (provider: string, doc: unknown): void => {
 const run = (...argv: string[]): { code: number; out: string; err: string } => {
   let out = ''
   let err = ''
-  const code = runCli(argv, { cwd: repo, out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') })
+  const code = runCli(argv, { cwd: repo, out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) })
   return { code, out, err }
 }
 

@@ -14,8 +14,13 @@ const REPLACEMENTS: unknown[] = [42, 1.5, 'text', '', null, true, [], {}, [1], {
 /** Paths to every value inside `value`. */
 function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix)
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out))
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out)
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      paths(v, [...prefix, i], out)
+    })
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out)
+  }
   return out
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { issuesOf, type ValidatorSet } from '../../src/core/validate.ts'
-import * as validatorSets from '../../generated/validator-sets.ts'
+import { validators } from '../../generated/validator-sets.ts'
 import { generationRequestName, PROVIDERS, REAL, ROOT, ROOT_DIR, readJSON, sets } from './helpers.ts'
 
 const recording = (file: string): any => readJSON(new URL(file, REAL))
@@ -18,7 +18,7 @@ const REPLY = 'firebase-vertexai-sdk-test-data/unary-success-basic-reply-short.j
 const minimalRequest = () => ({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] })
 
 /** Each provider's request validator (gemini-gateways/validators' set) and the name of its generation request body. */
-const requestSets: [string, ValidatorSet, string][] = PROVIDERS.map((p) => [p, validatorSets[p].request, generationRequestName(p)])
+const requestSets: [string, ValidatorSet, string][] = PROVIDERS.map((p) => [p, validators[p].request, generationRequestName(p)])
 
 const paths = (issues: { path: string }[]) => issues.map((i) => i.path)
 

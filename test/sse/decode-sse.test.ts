@@ -68,7 +68,7 @@ describe('sseEvents', () => {
 
   it('yields a bare pretty-printed JSON error body after normal events', async () => {
     const error = '{\n  "error": {\n    "code": 503,\n    "message": "overloaded",\n    "status": "UNAVAILABLE"\n  }\n}\n'
-    const events = await decodeText('data: {"a":1}\n\ndata: {"a":2}\n\n' + error)
+    const events = await decodeText(`data: {"a":1}\n\ndata: {"a":2}\n\n${error}`)
     expect(events.slice(0, 2)).toStrictEqual([{ data: '{"a":1}' }, { data: '{"a":2}' }])
     expect(events).toHaveLength(3)
     expect(events[2]!.bare).toBe(true)

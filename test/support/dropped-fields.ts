@@ -9,7 +9,14 @@ export function present(value: unknown, pattern: string): string[] {
     if (steps.length === 0) return void (v !== undefined && out.push(at))
     if (v === null || typeof v !== 'object') return
     const [step, ...rest] = steps
-    if (step === '*') return Array.isArray(v) ? v.forEach((item, i) => visit(item, rest, `${at}/${i}`)) : undefined
+    if (step === '*') {
+      if (Array.isArray(v)) {
+        v.forEach((item, i) => {
+          visit(item, rest, `${at}/${i}`)
+        })
+      }
+      return
+    }
     if (!Array.isArray(v) && Object.hasOwn(v, step!)) visit((v as Record<string, unknown>)[step!], rest, `${at}/${step}`)
   }
   visit(value, pattern.split('/').slice(1), '')

@@ -24,8 +24,13 @@ export function normalizeHeaders(headers: HeadersInput, secrets: readonly string
     })
   }
   try {
-    if (isHeaders(headers)) headers.forEach((value, name) => put(name, value))
-    else if (isRecord(headers)) for (const name of Object.keys(headers)) put(name, headers[name])
+    if (isHeaders(headers)) {
+      headers.forEach((value, name) => {
+        put(name, value)
+      })
+    } else if (isRecord(headers)) {
+      for (const name of Object.keys(headers)) put(name, headers[name])
+    }
   } catch {
     // Exotic header objects: keep what we got.
   }

@@ -34,7 +34,7 @@ export const litellm: GatewayDialect = {
   },
   // FastAPI's answer for a path no route has; under /gemini, Google's own 404 page relayed.
   notFound: (method, path) => (path.startsWith(`${PREFIX}/`) ? google.notFound(method, path.slice(PREFIX.length)) : jsonReply(404, { detail: 'Not Found' }, 'application/json')),
-  checkAuth(headers, query, apiKey, ctx) {
+  checkAuth(headers, query, apiKey) {
     // The fake refuses ?key= (which the route also reads) so tests prove the client keeps keys out of URLs.
     if (query.has('key')) return proxyError(401, 'Authentication Error, a key in the URL is refused by the local gateway', 'auth_error', 'key')
     const key = headers['x-goog-api-key']

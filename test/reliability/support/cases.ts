@@ -69,7 +69,7 @@ export interface CaseContext {
 const MB = 1024 * 1024
 const DEEP = 100_000
 const deepArray = (n = DEEP) => '['.repeat(n) + ']'.repeat(n)
-const deepObject = (n = DEEP) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)
+const deepObject = (n = DEEP) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`
 
 /** A proxy's HTML error page. */
 const html = (title: string, extra = '') =>

@@ -246,7 +246,7 @@ export async function expectNoLeaks(before: Record<string, number>, label: strin
 export function reportFigures(category: string, figures: Array<[name: string, value: number | string, unit?: string]>): void {
   const dir = inject('reliabilityFiguresDir')
   const lines: FigureLine[] = figures.map(([name, value, unit]) => ({ category, name, value, ...(unit && { unit }) }))
-  if (dir) appendFileSync(join(dir, `${category}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
+  if (dir) appendFileSync(join(dir, `${category}.jsonl`), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)
   const summary = figures.map(([name, value, unit]) => `${name}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : value}${unit ? ` ${unit}` : ''}`).join(', ')
   console.log(`[reliability] ${category}: ${summary}`)
 }

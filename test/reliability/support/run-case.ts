@@ -59,7 +59,11 @@ export async function runCase(c: HostileCase, provider: Provider, key: string, e
     new Headers(input instanceof Request ? input.headers : init?.headers).forEach((value, name) => {
       headers[name] = value
     })
-    if (input instanceof Request && init?.headers) new Headers(init.headers).forEach((value, name) => (headers[name] = value))
+    if (input instanceof Request && init?.headers) {
+      new Headers(init.headers).forEach((value, name) => {
+        headers[name] = value
+      })
+    }
     sentHeaders.push(headers)
     return globalThis.fetch(input, init)
   }) as typeof globalThis.fetch
