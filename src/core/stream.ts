@@ -88,7 +88,8 @@ function oneByOne<T>(batches: AsyncGenerator<T[]>, signal: AbortSignal | undefin
       if (pulling) return pulling.then(() => self.next())
       if (at < batch.length && !signal?.aborted) return Promise.resolve({ done: false, value: batch[at++]! })
       drop()
-      return (pulling = pull())
+      pulling = pull()
+      return pulling
     },
     return(value?: unknown): Promise<IteratorResult<T>> {
       drop()
