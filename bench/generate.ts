@@ -12,7 +12,16 @@ export const TARGET_MS = 10_000
 function timed(args: string[]): { ms: number; ok: boolean; out: string } {
   const t0 = now()
   const r = spawnSync('npx', ['tsx', 'scripts/generate.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } })
-  return { ms: now() - t0, ok: r.status === 0, out: `${r.stdout}${r.stderr}`.trim().split('\n').filter((l) => !/npm warn/i.test(l)).slice(-1)[0] ?? '' }
+  return {
+    ms: now() - t0,
+    ok: r.status === 0,
+    out:
+      `${r.stdout}${r.stderr}`
+        .trim()
+        .split('\n')
+        .filter((l) => !/npm warn/i.test(l))
+        .slice(-1)[0] ?? '',
+  }
 }
 
 export async function runGenerate(opts: { runs?: number } = {}): Promise<SectionResult> {
@@ -26,7 +35,10 @@ export async function runGenerate(opts: { runs?: number } = {}): Promise<Section
     const c = timed(['--check'])
     check.push(c.ms)
     lastCheck = c.out
-    if (!c.ok) { skipped++; continue }
+    if (!c.ok) {
+      skipped++
+      continue
+    }
     const g = timed([])
     if (!g.ok) throw new Error(`generate failed: ${g.out}`)
     gen.push(g.ms)
@@ -42,7 +54,11 @@ export async function runGenerate(opts: { runs?: number } = {}): Promise<Section
     title: '6. npm run generate (every provider)',
     tables: [{ headers: ['command', 'wall ms median (p25–p75)', 'runs'], rows }],
     targets: [
-      { label: '6. generate ≤ 10 s', met: gen.length > 0 && g <= TARGET_MS, detail: gen.length ? `${fmt(g / 1000, 2)} s (median of ${gen.length})` : `not run: --check failed (${lastCheck})` },
+      {
+        label: '6. generate ≤ 10 s',
+        met: gen.length > 0 && g <= TARGET_MS,
+        detail: gen.length ? `${fmt(g / 1000, 2)} s (median of ${gen.length})` : `not run: --check failed (${lastCheck})`,
+      },
       { label: '6. generate --check ≤ 10 s', met: c <= TARGET_MS, detail: `${fmt(c / 1000, 2)} s (median of ${check.length})` },
     ],
     notes: [

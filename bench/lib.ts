@@ -27,7 +27,12 @@ export function quantile(values: readonly number[], q: number): number {
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo)
 }
 
-export interface Summary { median: number; p25: number; p75: number; n: number }
+export interface Summary {
+  median: number
+  p25: number
+  p75: number
+  n: number
+}
 
 export function summarize(values: readonly number[]): Summary {
   return { median: quantile(values, 0.5), p25: quantile(values, 0.25), p75: quantile(values, 0.75), n: values.length }
@@ -60,7 +65,11 @@ export function fmtRatio(s: Summary): string {
 
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`
 
-export interface Table { title?: string; headers: string[]; rows: string[][] }
+export interface Table {
+  title?: string
+  headers: string[]
+  rows: string[][]
+}
 
 /** A Markdown table, padded so it also reads well on a terminal. */
 export function renderTable(t: Table): string {
@@ -70,7 +79,11 @@ export function renderTable(t: Table): string {
   return (t.title ? `${t.title}\n\n` : '') + out.join('\n')
 }
 
-export interface Target { label: string; met: boolean; detail: string }
+export interface Target {
+  label: string
+  met: boolean
+  detail: string
+}
 
 /** What a section hands back to run.ts for printing and for bench/RESULTS.md. */
 export interface SectionResult {
@@ -100,14 +113,20 @@ export function machine(): { cpu: string; cores: number; node: string; os: strin
     cores: cpus.length,
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
-    load: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   }
 }
 
 // ---------------------------------------------------------------------------
 // running contenders
 
-export interface Contender { name: string; run: () => Promise<unknown> }
+export interface Contender {
+  name: string
+  run: () => Promise<unknown>
+}
 
 /**
  * Interleaved rounds: every round runs each contender's `block` once, in an order rotated per round so no
@@ -140,7 +159,13 @@ export function readFixture(rel: string): string {
 export function sseData(text: string): string[] {
   return text
     .split(/\r\n\r\n|\n\n|\r\r/)
-    .map((block) => block.split(/\r\n|\n|\r/).filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, '')).join('\n'))
+    .map((block) =>
+      block
+        .split(/\r\n|\n|\r/)
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).replace(/^ /, ''))
+        .join('\n'),
+    )
     .filter((d) => d.length > 0)
 }
 
@@ -157,7 +182,10 @@ export interface ServerBodies {
 /** Gap between events under `/spaced`: long enough that each event reaches the client as its own read. */
 export const SPACING_MS = 0.25
 
-export interface BenchServer { url: string; close: () => Promise<void> }
+export interface BenchServer {
+  url: string
+  close: () => Promise<void>
+}
 
 /**
  * The server runs in a worker thread: the main thread's event loop then only carries the client being timed
@@ -230,5 +258,7 @@ export async function startServer(bodies: ServerBodies): Promise<BenchServer> {
 export async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
   if (!body) return
   const reader = body.getReader()
-  while (!(await reader.read()).done) { /* discard */ }
+  while (!(await reader.read()).done) {
+    /* discard */
+  }
 }

@@ -6,20 +6,7 @@ import { GoogleGenAI } from '@google/genai'
 import createFetchClient from 'openapi-fetch'
 import type { paths } from '../generated/google/types.ts'
 import { createClient, providers, type Provider } from '../src/index.ts'
-import {
-  fmtRatio,
-  fmtSpread,
-  interleave,
-  kb,
-  log,
-  now,
-  ratios,
-  readFixture,
-  sseData,
-  startServer,
-  summarize,
-  type SectionResult,
-} from './lib.ts'
+import { fmtRatio, fmtSpread, interleave, kb, log, now, ratios, readFixture, sseData, startServer, summarize, type SectionResult } from './lib.ts'
 
 export const UNARY_FIXTURE = process.env.BENCH_UNARY ?? 'firebase-vertexai-sdk-test-data/unary-success-google-search-grounding.json'
 const MODEL = 'gemini-2.0-flash'
@@ -27,7 +14,11 @@ const KEY = 'bench-key'
 const PROMPT = 'Who won the euro 2024?'
 const requestBody = { contents: [{ role: 'user', parts: [{ text: PROMPT }] }] }
 
-interface Unary { name: string; kind: 'ours' | 'baseline' | 'diagnostic'; call: () => Promise<unknown> }
+interface Unary {
+  name: string
+  kind: 'ours' | 'baseline' | 'diagnostic'
+  call: () => Promise<unknown>
+}
 
 /** Every contender, each answering with the parsed response body (checked once before timing). */
 export function unaryContenders(url: string): Unary[] {
@@ -108,19 +99,26 @@ export async function runRequest(opts: { rounds?: number; perRound?: number; war
     const raw = samples.get('raw fetch + JSON.parse')!
     const rows = contenders.map((c) => {
       const s = samples.get(c.name)!
-      return [c.name, fmtSpread(summarize(s), 1), c.name.startsWith('raw') ? '1.00x' : fmtRatio(summarize(ratios(s, raw))), fmtSpread(summarize(s.map((v, i) => v - raw[i]!)), 1)]
+      return [
+        c.name,
+        fmtSpread(summarize(s), 1),
+        c.name.startsWith('raw') ? '1.00x' : fmtRatio(summarize(ratios(s, raw))),
+        fmtSpread(summarize(s.map((v, i) => v - raw[i]!)), 1),
+      ]
     })
     const genai = samples.get('@google/genai generateContent')!
     // Issue 18: at most 1.05x raw fetch, and below the official SDK in the same run (ratios per round).
-    const targets = contenders.filter((c) => c.kind === 'ours').map((c) => {
-      const r = summarize(ratios(samples.get(c.name)!, raw))
-      const g = summarize(ratios(samples.get(c.name)!, genai))
-      return {
-        label: `1. ${c.name} ≤ 1.05x raw fetch and below @google/genai`,
-        met: r.median <= 1.05 && g.median < 1,
-        detail: `${r.median.toFixed(2)}x raw fetch (p25–p75 ${r.p25.toFixed(2)}–${r.p75.toFixed(2)}); ${g.median.toFixed(2)}x @google/genai (${g.p25.toFixed(2)}–${g.p75.toFixed(2)})`,
-      }
-    })
+    const targets = contenders
+      .filter((c) => c.kind === 'ours')
+      .map((c) => {
+        const r = summarize(ratios(samples.get(c.name)!, raw))
+        const g = summarize(ratios(samples.get(c.name)!, genai))
+        return {
+          label: `1. ${c.name} ≤ 1.05x raw fetch and below @google/genai`,
+          met: r.median <= 1.05 && g.median < 1,
+          detail: `${r.median.toFixed(2)}x raw fetch (p25–p75 ${r.p25.toFixed(2)}–${r.p75.toFixed(2)}); ${g.median.toFixed(2)}x @google/genai (${g.p25.toFixed(2)}–${g.p75.toFixed(2)})`,
+        }
+      })
     return {
       name: 'request',
       title: '1. Per request (unary generateContent, sequential, local server)',

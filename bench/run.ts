@@ -30,7 +30,14 @@ function render(r: SectionResult): string {
   const parts = [`## ${r.title}`, '']
   for (const t of r.tables) parts.push(renderTable(t), '')
   parts.push('Targets:', '', ...r.targets.map((t) => `- ${t.met ? '✅' : '❌'} ${t.label}: ${t.detail}`), '')
-  if (r.notes.length) parts.push(...r.notes.map((n) => `> ${n}`).flatMap((n) => [n, '>']).slice(0, -1), '')
+  if (r.notes.length)
+    parts.push(
+      ...r.notes
+        .map((n) => `> ${n}`)
+        .flatMap((n) => [n, '>'])
+        .slice(0, -1),
+      '',
+    )
   if (r.seconds !== undefined) parts.push(`_Section time: ${r.seconds.toFixed(1)} s._`, '')
   return parts.join('\n')
 }

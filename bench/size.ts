@@ -26,7 +26,15 @@ export const TARGET_FIRST_CALL_GZIP = 20 * 1024
 const FIRST_CALL_INPUTS = [/validators\/request\.ts$/]
 const FIRST_CALL_PROTO_INPUTS = [...FIRST_CALL_INPUTS, /validators\/request-names\.ts$/, /src\/core\/normalize\.ts$/]
 
-interface Built { bytes: number; gzip: number; metafile: esbuild.Metafile; lazyBytes: number; lazyGzip: number; firstCallGzip: number; firstProtoCallGzip: number }
+interface Built {
+  bytes: number
+  gzip: number
+  metafile: esbuild.Metafile
+  lazyBytes: number
+  lazyGzip: number
+  firstCallGzip: number
+  firstProtoCallGzip: number
+}
 
 const gz = (buf: Uint8Array): number => zlib.gzipSync(buf, { level: 9 }).length
 
@@ -34,7 +42,10 @@ const gz = (buf: Uint8Array): number => zlib.gzipSync(buf, { level: 9 }).length
  * One bundle as a user's bundler would make it. With `splitting`, dynamic imports (the schemas loaded only to
  * explain a failed validation) become separate chunks: the entry chunk is what loads up front.
  */
-export async function bundle(entry: string, opts: { platform?: 'neutral' | 'browser' | 'node'; splitting?: boolean; outdir?: string; loadsProvider?: string } = {}): Promise<Built> {
+export async function bundle(
+  entry: string,
+  opts: { platform?: 'neutral' | 'browser' | 'node'; splitting?: boolean; outdir?: string; loadsProvider?: string } = {},
+): Promise<Built> {
   const platform = opts.platform ?? 'neutral'
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -66,7 +77,10 @@ export async function bundle(entry: string, opts: { platform?: 'neutral' | 'brow
   const scoped = (inputs: RegExp[]): RegExp[] => {
     const p = opts.loadsProvider
     if (p === undefined) return inputs
-    return [new RegExp(`src/providers/${p}\\.ts$`), ...inputs.map((re) => (re.source.startsWith('validators') ? new RegExp(`generated/${p}/${re.source}`) : re))]
+    return [
+      new RegExp(`src/providers/${p}\\.ts$`),
+      ...inputs.map((re) => (re.source.startsWith('validators') ? new RegExp(`generated/${p}/${re.source}`) : re)),
+    ]
   }
   // The chunks a first successful call adds: those holding one of `inputs`, and what they import statically.
   const chunksFor = (inputs: RegExp[]): Set<string> => {
@@ -94,7 +108,13 @@ export async function bundle(entry: string, opts: { platform?: 'neutral' | 'brow
     if (f.path.endsWith('.map')) continue
     if (firstCall.has(path.relative(root, f.path))) firstCallGzip += gz(f.contents)
     if (firstProtoCall.has(path.relative(root, f.path))) firstProtoCallGzip += gz(f.contents)
-    if (eager.has(path.relative(root, f.path))) { bytes += f.contents.length; gzip += gz(f.contents) } else { lazyBytes += f.contents.length; lazyGzip += gz(f.contents) }
+    if (eager.has(path.relative(root, f.path))) {
+      bytes += f.contents.length
+      gzip += gz(f.contents)
+    } else {
+      lazyBytes += f.contents.length
+      lazyGzip += gz(f.contents)
+    }
   }
   return { bytes, gzip, metafile: result.metafile, lazyBytes, lazyGzip, firstCallGzip, firstProtoCallGzip }
 }
@@ -103,24 +123,35 @@ export async function runSize(): Promise<SectionResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-size-'))
   try {
     const genaiEntry = path.join(tmp, 'genai-app.mjs')
-    fs.writeFileSync(genaiEntry, [
-      `import { GoogleGenAI } from ${JSON.stringify(path.join(root, 'node_modules/@google/genai/dist/web/index.mjs'))}`,
-      `const ai = new GoogleGenAI({ apiKey: 'key' })`,
-      `export const answer = await ai.models.generateContent({ model: 'gemini-2.0-flash', contents: 'hi' })`,
-      '',
-    ].join('\n'))
+    fs.writeFileSync(
+      genaiEntry,
+      [
+        `import { GoogleGenAI } from ${JSON.stringify(path.join(root, 'node_modules/@google/genai/dist/web/index.mjs'))}`,
+        `const ai = new GoogleGenAI({ apiKey: 'key' })`,
+        `export const answer = await ai.models.generateContent({ model: 'gemini-2.0-flash', contents: 'hi' })`,
+        '',
+      ].join('\n'),
+    )
     const oursEntry = path.join(tmp, 'ours-app.ts')
-    fs.writeFileSync(oursEntry, [
-      `import { createGoogleClient } from ${JSON.stringify(path.join(root, 'src/providers/google.ts'))}`,
-      `const ai = createGoogleClient({ apiKey: 'key' })`,
-      `export const answer = await ai.generateContent({ model: 'gemini-2.0-flash', contents: [{ role: 'user', parts: [{ text: 'hi' }] }] })`,
-      '',
-    ].join('\n'))
+    fs.writeFileSync(
+      oursEntry,
+      [
+        `import { createGoogleClient } from ${JSON.stringify(path.join(root, 'src/providers/google.ts'))}`,
+        `const ai = createGoogleClient({ apiKey: 'key' })`,
+        `export const answer = await ai.generateContent({ model: 'gemini-2.0-flash', contents: [{ role: 'user', parts: [{ text: 'hi' }] }] })`,
+        '',
+      ].join('\n'),
+    )
     const entries = [
       // Each provider's file, or the client generated for a gateway without one.
       ...providers.map((p) => ({ name: `ours: ${clientModule(root, p).file}`, entry: path.join(root, clientModule(root, p).file), target: true })),
       { name: 'ours: src/index.ts (every provider)', entry: path.join(root, 'src/index.ts'), target: false },
-      { name: 'ours: src/gateway-fetch/index.ts (gemini-gateways/fetch; first call: google)', entry: path.join(root, 'src/gateway-fetch/index.ts'), target: false, loadsProvider: 'google' },
+      {
+        name: 'ours: src/gateway-fetch/index.ts (gemini-gateways/fetch; first call: google)',
+        entry: path.join(root, 'src/gateway-fetch/index.ts'),
+        target: false,
+        loadsProvider: 'google',
+      },
       { name: 'app: createGoogleClient + generateContent', entry: oursEntry, target: false },
       { name: 'app: @google/genai GoogleGenAI + generateContent', entry: genaiEntry, target: false },
     ]
@@ -132,21 +163,58 @@ export async function runSize(): Promise<SectionResult> {
       log(`size: ${e.name}`)
       const loads = 'loadsProvider' in e ? { loadsProvider: e.loadsProvider } : {}
       const one = await bundle(e.entry, { platform: e.name.includes('genai') ? 'browser' : 'neutral', ...loads })
-      const split = await bundle(e.entry, { platform: e.name.includes('genai') ? 'browser' : 'neutral', splitting: true, outdir: path.join(tmp, `split-${rows.length}`), ...loads })
-      if (e.name.includes('providers/google.ts')) { googleMeta = one.metafile; googleSplit = split.metafile }
-      rows.push([e.name, kb(one.bytes), kb(one.gzip), `${kb(split.gzip)} (+ ${kb(split.lazyGzip)} lazy)`, kb(split.firstCallGzip), kb(split.firstProtoCallGzip)])
+      const split = await bundle(e.entry, {
+        platform: e.name.includes('genai') ? 'browser' : 'neutral',
+        splitting: true,
+        outdir: path.join(tmp, `split-${rows.length}`),
+        ...loads,
+      })
+      if (e.name.includes('providers/google.ts')) {
+        googleMeta = one.metafile
+        googleSplit = split.metafile
+      }
+      rows.push([
+        e.name,
+        kb(one.bytes),
+        kb(one.gzip),
+        `${kb(split.gzip)} (+ ${kb(split.lazyGzip)} lazy)`,
+        kb(split.firstCallGzip),
+        kb(split.firstProtoCallGzip),
+      ])
       // The target is what an app loads up front (entry plus static chunks); the on-demand chunks and the
       // single-file figure (esbuild inlines dynamic imports there) are reported beside it.
       if (e.target) {
-        targets.push({ label: `4. ${e.name} ≤ 15 KB gzip up front`, met: split.gzip <= TARGET_GZIP, detail: `${kb(split.gzip)} up front (+ ${kb(split.lazyGzip)} on demand); ${kb(one.gzip)} as one file with dynamic imports inlined` })
-        targets.push({ label: `4. ${e.name} ≤ 20 KB gzip for a first successful generateContent`, met: split.firstCallGzip <= TARGET_FIRST_CALL_GZIP, detail: `${kb(split.firstCallGzip)} with --splitting (entry + request checks; ${kb(split.firstProtoCallGzip)} for a body in proto-JSON spellings, which also loads the name table); ${kb(one.gzip)} as one file` })
+        targets.push({
+          label: `4. ${e.name} ≤ 15 KB gzip up front`,
+          met: split.gzip <= TARGET_GZIP,
+          detail: `${kb(split.gzip)} up front (+ ${kb(split.lazyGzip)} on demand); ${kb(one.gzip)} as one file with dynamic imports inlined`,
+        })
+        targets.push({
+          label: `4. ${e.name} ≤ 20 KB gzip for a first successful generateContent`,
+          met: split.firstCallGzip <= TARGET_FIRST_CALL_GZIP,
+          detail: `${kb(split.firstCallGzip)} with --splitting (entry + request checks; ${kb(split.firstProtoCallGzip)} for a body in proto-JSON spellings, which also loads the name table); ${kb(one.gzip)} as one file`,
+        })
       }
     }
-    const tables: Table[] = [{ headers: ['entry', 'minified', 'gzip -9', 'gzip, --splitting: entry chunk (+ lazy chunks)', 'gzip, --splitting: a first successful generateContent', 'the same, body in proto-JSON spellings'], rows }]
+    const tables: Table[] = [
+      {
+        headers: [
+          'entry',
+          'minified',
+          'gzip -9',
+          'gzip, --splitting: entry chunk (+ lazy chunks)',
+          'gzip, --splitting: a first successful generateContent',
+          'the same, body in proto-JSON spellings',
+        ],
+        rows,
+      },
+    ]
     if (googleMeta) {
       const out = Object.values(googleMeta.outputs).find((o) => o.entryPoint)!
       const total = out.bytes
-      const inputs = Object.entries(out.inputs).map(([file, v]) => ({ file, bytes: v.bytesInOutput })).sort((a, b) => b.bytes - a.bytes)
+      const inputs = Object.entries(out.inputs)
+        .map(([file, v]) => ({ file, bytes: v.bytesInOutput }))
+        .sort((a, b) => b.bytes - a.bytes)
       const byPackage = new Map<string, number>()
       for (const i of inputs) {
         const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(i.file)
@@ -156,7 +224,9 @@ export async function runSize(): Promise<SectionResult> {
       tables.push({
         title: `Top 10 inputs of the google entry (single file, ${kb(total)} minified; bytes in output, before gzip)`,
         headers: ['input', 'bytes', 'share'],
-        rows: inputs.slice(0, 10).map((i) => [i.file.replace(/^node_modules\//, ''), i.bytes.toLocaleString('en-US'), `${((100 * i.bytes) / total).toFixed(1)}%`]),
+        rows: inputs
+          .slice(0, 10)
+          .map((i) => [i.file.replace(/^node_modules\//, ''), i.bytes.toLocaleString('en-US'), `${((100 * i.bytes) / total).toFixed(1)}%`]),
       })
       tables.push({
         title: 'The google entry by origin',
@@ -166,11 +236,15 @@ export async function runSize(): Promise<SectionResult> {
     }
     if (googleSplit) {
       const entryOut = Object.values(googleSplit.outputs).find((o) => o.entryPoint === 'src/providers/google.ts')!
-      const inputs = Object.entries(entryOut.inputs).map(([file, v]) => ({ file, bytes: v.bytesInOutput })).sort((a, b) => b.bytes - a.bytes)
+      const inputs = Object.entries(entryOut.inputs)
+        .map(([file, v]) => ({ file, bytes: v.bytesInOutput }))
+        .sort((a, b) => b.bytes - a.bytes)
       tables.push({
         title: `What loads up front: top 10 inputs of the google entry chunk with --splitting (${kb(entryOut.bytes)} minified, before gzip)`,
         headers: ['input', 'bytes', 'share'],
-        rows: inputs.slice(0, 10).map((i) => [i.file.replace(/^node_modules\//, ''), i.bytes.toLocaleString('en-US'), `${((100 * i.bytes) / entryOut.bytes).toFixed(1)}%`]),
+        rows: inputs
+          .slice(0, 10)
+          .map((i) => [i.file.replace(/^node_modules\//, ''), i.bytes.toLocaleString('en-US'), `${((100 * i.bytes) / entryOut.bytes).toFixed(1)}%`]),
       })
     }
     return {

@@ -47,8 +47,16 @@ export function buildStream(count = STREAM_EVENTS): string[] {
   return events
 }
 
-interface Outcome { total: number; first: number; count: number }
-interface Streamer { name: string; kind: 'ours' | 'baseline' | 'diagnostic'; consume: (base: string) => Promise<Outcome> }
+interface Outcome {
+  total: number
+  first: number
+  count: number
+}
+interface Streamer {
+  name: string
+  kind: 'ours' | 'baseline' | 'diagnostic'
+  consume: (base: string) => Promise<Outcome>
+}
 
 function streamers(): Streamer[] {
   const ours = new Map<string, ReturnType<typeof createClient<'google'>>>()
@@ -76,16 +84,18 @@ function streamers(): Streamer[] {
       headers: { 'content-type': 'application/json', 'x-goog-api-key': KEY },
       body: JSON.stringify(requestBody),
     })
-  const oursStreamer = (validation: 'tolerant' | 'off') => async (base: string): Promise<Outcome> => {
-    const t0 = now()
-    let first = 0
-    let count = 0
-    for await (const chunk of oursFor(base, validation).streamGenerateContent({ model: MODEL, ...requestBody })) {
-      if (count++ === 0) first = now() - t0
-      if (!chunk.candidates) throw new Error('no candidates')
+  const oursStreamer =
+    (validation: 'tolerant' | 'off') =>
+    async (base: string): Promise<Outcome> => {
+      const t0 = now()
+      let first = 0
+      let count = 0
+      for await (const chunk of oursFor(base, validation).streamGenerateContent({ model: MODEL, ...requestBody })) {
+        if (count++ === 0) first = now() - t0
+        if (!chunk.candidates) throw new Error('no candidates')
+      }
+      return { total: now() - t0, first, count }
     }
-    return { total: now() - t0, first, count }
-  }
   return [
     {
       name: 'raw fetch + eventsource-parser createParser',
@@ -163,9 +173,30 @@ export async function runStream(opts: { rounds?: number; perRound?: number; warm
   try {
     const all = streamers()
     const modes = [
-      { mode: 'burst', base: `${server.url}/burst`, rounds, perRound, warmup, label: `burst: the whole ${kb(bytes)} body in one server write (client reads ~64 KB at a time): parsing throughput` },
-      { mode: 'paced', base: server.url, rounds, perRound, warmup, label: 'paced: one server write per event, a setImmediate apart (client reads coalesce ~5–60 events)' },
-      { mode: 'spaced', base: `${server.url}/spaced`, rounds: spacedRounds, perRound: 1, warmup: 1, label: `spaced: one event per client read (${SPACING_MS} ms between events, like tokens arriving); total time is the server's pace, so compare main-thread busy time` },
+      {
+        mode: 'burst',
+        base: `${server.url}/burst`,
+        rounds,
+        perRound,
+        warmup,
+        label: `burst: the whole ${kb(bytes)} body in one server write (client reads ~64 KB at a time): parsing throughput`,
+      },
+      {
+        mode: 'paced',
+        base: server.url,
+        rounds,
+        perRound,
+        warmup,
+        label: 'paced: one server write per event, a setImmediate apart (client reads coalesce ~5–60 events)',
+      },
+      {
+        mode: 'spaced',
+        base: `${server.url}/spaced`,
+        rounds: spacedRounds,
+        perRound: 1,
+        warmup: 1,
+        label: `spaced: one event per client read (${SPACING_MS} ms between events, like tokens arriving); total time is the server's pace, so compare main-thread busy time`,
+      },
     ] as const
     for (const m of modes) {
       for (const s of all) {
@@ -197,7 +228,9 @@ export async function runStream(opts: { rounds?: number; perRound?: number; warm
       }
       // The baseline is the faster eventsource-parser form in this mode (by total time, or busy time when spaced).
       const key = m.mode === 'spaced' ? busy : totals
-      const best = all.filter((s) => s.name.startsWith('raw')).reduce((a, b) => (summarize(key.get(a.name)!).median <= summarize(key.get(b.name)!).median ? a : b))
+      const best = all
+        .filter((s) => s.name.startsWith('raw'))
+        .reduce((a, b) => (summarize(key.get(a.name)!).median <= summarize(key.get(b.name)!).median ? a : b))
       const vs = (map: Map<string, number[]>, s: Streamer) => (s === best ? '1.00x' : fmtRatio(summarize(ratios(map.get(s.name)!, map.get(best.name)!))))
       const rows = all.map((s) => [
         s.name + (s === best ? ' ★' : ''),
@@ -218,7 +251,11 @@ export async function runStream(opts: { rounds?: number; perRound?: number; warm
       const form = best.name.includes('createParser') ? 'createParser' : 'EventSourceParserStream'
       // Burst (parsing throughput) allows our checks a tenth (issue 10); paced and spaced allow nothing.
       const limit = m.mode === 'burst' ? 1.1 : 1.0
-      targets.push({ label: `2. ${m.mode}: ours ≤ ${limit.toFixed(2)}x raw fetch + eventsource-parser (${form}), ${m.mode === 'spaced' ? 'busy time' : 'time to consume all'}`, met: r.median <= limit, detail: `${r.median.toFixed(2)}x (p25–p75 ${r.p25.toFixed(2)}–${r.p75.toFixed(2)})` })
+      targets.push({
+        label: `2. ${m.mode}: ours ≤ ${limit.toFixed(2)}x raw fetch + eventsource-parser (${form}), ${m.mode === 'spaced' ? 'busy time' : 'time to consume all'}`,
+        met: r.median <= limit,
+        detail: `${r.median.toFixed(2)}x (p25–p75 ${r.p25.toFixed(2)}–${r.p75.toFixed(2)})`,
+      })
     }
     const notes = [
       `Stream: ${STREAM_EVENTS} events (${kb(bytes)}, exact recorded bytes, CRLF framing) from ${STREAM_FIXTURE}: its 2 non-final events repeated, then its final event. Rounds interleave the contenders (order rotated); burst/paced ${rounds} rounds × ${perRound} streams, spaced ${spacedRounds} rounds × 1, after warm-up.`,

@@ -19,7 +19,10 @@ type Variant = 'tolerant' | 'strict'
 // ---------------------------------------------------------------------------
 // the objects
 
-export interface Sample { file: string; value: unknown }
+export interface Sample {
+  file: string
+  value: unknown
+}
 
 function isResponse(v: unknown): boolean {
   return !!v && typeof v === 'object' && !Array.isArray(v) && !('error' in v) && ('candidates' in v || 'promptFeedback' in v)
@@ -31,11 +34,19 @@ export function loadResponses(): Sample[] {
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const file = path.join(dir, entry.name)
-      if (entry.isDirectory()) { walk(file); continue }
+      if (entry.isDirectory()) {
+        walk(file)
+        continue
+      }
       const rel = path.relative(fixturesDir, file)
       const text = fs.readFileSync(file, 'utf8')
       let values: unknown[] = []
-      if (entry.name.endsWith('.chunks.txt')) values = text.split(/\r?\n/).map((l) => l.replace(/^data: ?/, '')).filter(Boolean).map(tryParse)
+      if (entry.name.endsWith('.chunks.txt'))
+        values = text
+          .split(/\r?\n/)
+          .map((l) => l.replace(/^data: ?/, ''))
+          .filter(Boolean)
+          .map(tryParse)
       else if (entry.name.endsWith('.txt')) values = sseData(text).map(tryParse)
       else if (entry.name.endsWith('.json')) {
         const v = tryParse(text)
@@ -49,7 +60,11 @@ export function loadResponses(): Sample[] {
 }
 
 function tryParse(text: string): unknown {
-  try { return JSON.parse(text) } catch { return undefined }
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -105,10 +120,14 @@ export function buildZod(variant: Variant, name = 'GenerateContentResponse'): z.
   const real = new Map<string, z.ZodType>()
   const one = (node: Json, type: string): z.ZodType => {
     switch (type) {
-      case 'string': return Array.isArray(node.enum) && !dropsEnum(node, variant) ? z.enum(node.enum as [string, ...string[]]) : z.string()
-      case 'integer': return bound(z.int(), node)
-      case 'number': return bound(z.number(), node)
-      case 'boolean': return z.boolean()
+      case 'string':
+        return Array.isArray(node.enum) && !dropsEnum(node, variant) ? z.enum(node.enum as [string, ...string[]]) : z.string()
+      case 'integer':
+        return bound(z.int(), node)
+      case 'number':
+        return bound(z.number(), node)
+      case 'boolean':
+        return z.boolean()
       case 'array': {
         let a = z.array(node.items ? conv(node.items) : z.unknown())
         if (typeof node.minItems === 'number') a = a.min(node.minItems)
@@ -124,7 +143,8 @@ export function buildZod(variant: Variant, name = 'GenerateContentResponse'): z.
         if (ap && typeof ap === 'object') return z.object(shape).catchall(conv(ap))
         return z.looseObject(shape)
       }
-      default: return z.unknown()
+      default:
+        return z.unknown()
     }
   }
   const bound = (n: z.ZodNumber, node: Json): z.ZodNumber => {
@@ -177,7 +197,11 @@ function timeMany(fn: () => unknown, runs: number): { first: number; rest: numbe
   return { first, rest }
 }
 
-interface Contender { name: string; variant: Variant; check: (v: unknown) => boolean }
+interface Contender {
+  name: string
+  variant: Variant
+  check: (v: unknown) => boolean
+}
 
 function makeContenders(): Contender[] {
   const zodTol = buildZod('tolerant')
@@ -201,7 +225,10 @@ async function measure(contenders: Contender[], values: unknown[], rounds: numbe
       const t = now()
       for (let r = 0; r < n; r++) for (const v of values) c.check(v)
       const dt = now() - t
-      if (dt > blockMs / 4 || n > 1e5) { reps.set(c.name, Math.max(1, Math.round((n * blockMs) / Math.max(dt, 0.01)))); break }
+      if (dt > blockMs / 4 || n > 1e5) {
+        reps.set(c.name, Math.max(1, Math.round((n * blockMs) / Math.max(dt, 0.01))))
+        break
+      }
       n *= 2
     }
   }
@@ -225,7 +252,11 @@ const CHILD_FLAG = '--validation-child'
 function measureInProcesses(processes: number, rounds: number, blockMs: number): { pooled: Record<string, number[]>; perProcess: Record<string, number[]>[] } {
   const perProcess: Record<string, number[]>[] = []
   for (let i = 0; i < processes; i++) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, CHILD_FLAG, String(rounds), String(blockMs)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 })
+    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, CHILD_FLAG, String(rounds), String(blockMs)], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    })
     if (r.status !== 0) throw new Error(`validation child failed: ${r.stderr}`)
     perProcess.push(JSON.parse(r.stdout) as Record<string, number[]>)
   }
@@ -267,12 +298,15 @@ export async function runValidation(opts: { rounds?: number; processes?: number;
     const idx = contenders.map((c, i) => (c.variant === variant ? i : -1)).filter((i) => i >= 0)
     values.forEach((_, j) => {
       const vs = idx.map((i) => verdicts[i]![j])
-      if (vs.some((x) => x !== vs[0])) disagreements.push(`${variant}: ${samples[j]!.file}: ${idx.map((i, k) => `${contenders[i]!.name.split(' ')[0]}=${vs[k]}`).join(' ')}`)
+      if (vs.some((x) => x !== vs[0]))
+        disagreements.push(`${variant}: ${samples[j]!.file}: ${idx.map((i, k) => `${contenders[i]!.name.split(' ')[0]}=${vs[k]}`).join(' ')}`)
     })
   }
   const passes = contenders.map((_, i) => verdicts[i]!.filter(Boolean).length)
 
-  log(`validation: ${values.length} objects from ${files.size} files, ${contenders.length} validators × ${rounds} rounds (~${blockMs} ms blocks) in ${processes} fresh processes`)
+  log(
+    `validation: ${values.length} objects from ${files.size} files, ${contenders.length} validators × ${rounds} rounds (~${blockMs} ms blocks) in ${processes} fresh processes`,
+  )
   const { pooled, perProcess } = measureInProcesses(processes, rounds, blockMs)
   const perSec = new Map(Object.entries(pooled))
   const processRatios = (a: string, b: string) => perProcess.map((p) => `${summarize(ratios(p[a]!, p[b]!)).median.toFixed(2)}x`).join(', ')
@@ -283,11 +317,27 @@ export async function runValidation(opts: { rounds?: number; processes?: number;
     return [c.name, fmtSpread(summarize(s.map((x) => x / 1000)), 1), fmtRatio(summarize(ratios(s, ajv))), `${passes[i]}/${values.length}`]
   })
   const setup = [
-    ['ours: response.ts (tolerant)', '0 (precompiled)', `${fmt(quantile(importOurs, 0.5), 2)} ms import in a fresh node (p25–p75 ${fmt(quantile(importOurs, 0.25), 2)}–${fmt(quantile(importOurs, 0.75), 2)})`],
+    [
+      'ours: response.ts (tolerant)',
+      '0 (precompiled)',
+      `${fmt(quantile(importOurs, 0.5), 2)} ms import in a fresh node (p25–p75 ${fmt(quantile(importOurs, 0.25), 2)}–${fmt(quantile(importOurs, 0.75), 2)})`,
+    ],
     ['ours: response-strict.ts', '0 (precompiled)', `${fmt(quantile(importStrict, 0.5), 2)} ms import in a fresh node`],
-    ['Ajv 2020, tolerant: new Ajv + compile', `${fmt(ajvT.tolerant.first, 1)} ms first, ${fmt(quantile(ajvT.tolerant.rest, 0.5), 1)} ms median of 5 more`, 'in this process'],
-    ['Ajv 2020, strict: new Ajv + compile', `${fmt(ajvT.strict.first, 1)} ms first, ${fmt(quantile(ajvT.strict.rest, 0.5), 1)} ms median of 5 more`, 'in this process'],
-    ['zod 4: build the schema', `${fmt(zodBuild.first, 1)} ms first, ${fmt(quantile(zodBuild.rest, 0.5), 1)} ms median of 5 more`, `+ ${fmt(zodFirstPass, 1)} ms for the first pass over all objects (zod JIT-compiles each object schema on first use)`],
+    [
+      'Ajv 2020, tolerant: new Ajv + compile',
+      `${fmt(ajvT.tolerant.first, 1)} ms first, ${fmt(quantile(ajvT.tolerant.rest, 0.5), 1)} ms median of 5 more`,
+      'in this process',
+    ],
+    [
+      'Ajv 2020, strict: new Ajv + compile',
+      `${fmt(ajvT.strict.first, 1)} ms first, ${fmt(quantile(ajvT.strict.rest, 0.5), 1)} ms median of 5 more`,
+      'in this process',
+    ],
+    [
+      'zod 4: build the schema',
+      `${fmt(zodBuild.first, 1)} ms first, ${fmt(quantile(zodBuild.rest, 0.5), 1)} ms median of 5 more`,
+      `+ ${fmt(zodFirstPass, 1)} ms for the first pass over all objects (zod JIT-compiles each object schema on first use)`,
+    ],
   ]
   const tol = summarize(ratios(perSec.get(contenders[0]!.name)!, perSec.get(contenders[1]!.name)!))
   const str = summarize(ratios(perSec.get(contenders[3]!.name)!, perSec.get(contenders[4]!.name)!))
@@ -299,13 +349,23 @@ export async function runValidation(opts: { rounds?: number; processes?: number;
       { title: 'Set-up cost at run time', headers: ['validator', 'compile / build', 'notes'], rows: setup },
     ],
     targets: [
-      { label: '3. ours (tolerant) ≥ 1.3x Ajv', met: tol.median >= 1.3, detail: `${tol.median.toFixed(2)}x (p25–p75 ${tol.p25.toFixed(2)}–${tol.p75.toFixed(2)})` },
-      { label: '3. ours (strict) ≥ 1.3x Ajv', met: str.median >= 1.3, detail: `${str.median.toFixed(2)}x (p25–p75 ${str.p25.toFixed(2)}–${str.p75.toFixed(2)})` },
+      {
+        label: '3. ours (tolerant) ≥ 1.3x Ajv',
+        met: tol.median >= 1.3,
+        detail: `${tol.median.toFixed(2)}x (p25–p75 ${tol.p25.toFixed(2)}–${tol.p75.toFixed(2)})`,
+      },
+      {
+        label: '3. ours (strict) ≥ 1.3x Ajv',
+        met: str.median >= 1.3,
+        detail: `${str.median.toFixed(2)}x (p25–p75 ${str.p25.toFixed(2)}–${str.p75.toFixed(2)})`,
+      },
     ],
     notes: [
       `${values.length} GenerateContentResponse objects (${fmt(bytes / 1024, 1)} KB as JSON) from ${files.size} recording files: unary bodies, SSE data events and js-genai stream segments; error bodies, model lists and token counts excluded.`,
-      'Ajv (ajv/dist/2020, strict: false, validateFormats: false) and zod are built from generated/google/openapi.json components with the generator\'s rule: tolerant drops string enums, strict keeps them; `format` is not checked by any of the three. zod: loose objects, z.int() for integer, lazy refs, safeParse.',
-      disagreements.length ? `Verdicts DISAGREE on ${disagreements.length} object(s): ${disagreements.slice(0, 5).join('; ')}` : 'All validators of a variant reach the same verdict on every object.',
+      "Ajv (ajv/dist/2020, strict: false, validateFormats: false) and zod are built from generated/google/openapi.json components with the generator's rule: tolerant drops string enums, strict keeps them; `format` is not checked by any of the three. zod: loose objects, z.int() for integer, lazy refs, safeParse.",
+      disagreements.length
+        ? `Verdicts DISAGREE on ${disagreements.length} object(s): ${disagreements.slice(0, 5).join('; ')}`
+        : 'All validators of a variant reach the same verdict on every object.',
       `Blocks of ~${blockMs} ms per validator, ${rounds} rounds interleaved after 2 warm-up rounds, in each of ${processes} fresh node processes (JIT outcomes differ between processes more than between rounds); ratios per round, pooled. Per-process medians, ours/Ajv: tolerant ${processRatios(contenders[0]!.name, contenders[1]!.name)}; strict ${processRatios(contenders[3]!.name, contenders[4]!.name)}.`,
     ],
   }

@@ -27,7 +27,11 @@ try {
   if (gateway) {
     const [call] = gateway.requests
     console.log(`path called: ${call?.method} ${call?.path}`)
-    console.log(`headers with credentials: ${Object.keys(call?.headers ?? {}).filter((h) => call?.headers[h] === '[REDACTED]').join(', ')} (the token alone: the key is stored in the gateway)`)
+    console.log(
+      `headers with credentials: ${Object.keys(call?.headers ?? {})
+        .filter((h) => call?.headers[h] === '[REDACTED]')
+        .join(', ')} (the token alone: the key is stored in the gateway)`,
+    )
   }
 } finally {
   await gateway?.close()

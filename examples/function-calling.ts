@@ -53,11 +53,7 @@ try {
   const result = now.run()
   const second = await client.generateContent({
     ...request,
-    contents: [
-      question,
-      modelTurn,
-      { role: 'user', parts: [{ functionResponse: { name: call.name, ...(call.id && { id: call.id }), response: result } }] },
-    ],
+    contents: [question, modelTurn, { role: 'user', parts: [{ functionResponse: { name: call.name, ...(call.id && { id: call.id }), response: result } }] }],
   })
   console.log(`function result sent: ${JSON.stringify(result)}`)
   // The local gateway answers turn 2 with its default recording, which is not about this question.

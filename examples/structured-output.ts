@@ -33,8 +33,13 @@ const citySchema = {
 function isCity(value: unknown): value is City {
   const v = value as Partial<City> | null
   return (
-    typeof v === 'object' && v !== null && typeof v.name === 'string' && typeof v.country === 'string' &&
-    Number.isInteger(v.population) && Array.isArray(v.landmarks) && v.landmarks.every((l) => typeof l === 'string')
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    typeof v.country === 'string' &&
+    Number.isInteger(v.population) &&
+    Array.isArray(v.landmarks) &&
+    v.landmarks.every((l) => typeof l === 'string')
   )
 }
 
@@ -48,7 +53,12 @@ try {
     const standIn: GenerateContentResponse = {
       candidates: [
         {
-          content: { role: 'model', parts: [{ text: '{"name":"Lisbon","country":"Portugal","population":545796,"landmarks":["Belém Tower","Jerónimos Monastery","São Jorge Castle"]}' }] },
+          content: {
+            role: 'model',
+            parts: [
+              { text: '{"name":"Lisbon","country":"Portugal","population":545796,"landmarks":["Belém Tower","Jerónimos Monastery","São Jorge Castle"]}' },
+            ],
+          },
           finishReason: 'STOP',
           index: 0,
         },
@@ -72,7 +82,9 @@ try {
   console.log(`parsed: ${city.name}, ${city.country}, population ${city.population.toLocaleString('en')}; landmarks: ${city.landmarks.join(', ')}`)
   if (gateway) {
     const sent = (gateway.requests[0]?.body as { generationConfig?: { responseMimeType?: string; responseJsonSchema?: unknown } })?.generationConfig
-    console.log(`sent: responseMimeType ${sent?.responseMimeType}, responseJsonSchema with ${Object.keys((sent?.responseJsonSchema as { properties?: object })?.properties ?? {}).length} properties`)
+    console.log(
+      `sent: responseMimeType ${sent?.responseMimeType}, responseJsonSchema with ${Object.keys((sent?.responseJsonSchema as { properties?: object })?.properties ?? {}).length} properties`,
+    )
     console.log('(the local gateway sent the stand-in answer this script queued)')
   }
 } finally {

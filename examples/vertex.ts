@@ -25,7 +25,8 @@ try {
 
   // Vertex AI needs the role of every turn; the client says so before sending.
   const error = await client.generateContent({ model: 'gemini-2.5-flash', contents: [{ parts: [{ text: 'Hi' }] }] }).catch((e: unknown) => e)
-  if (error instanceof RequestValidationError) console.log(`a turn without its role, refused before sending: ${error.issues[0]?.path} ${error.issues[0]?.message}`)
+  if (error instanceof RequestValidationError)
+    console.log(`a turn without its role, refused before sending: ${error.issues[0]?.path} ${error.issues[0]?.message}`)
 } finally {
   await gateway?.close()
 }

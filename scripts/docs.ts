@@ -61,17 +61,17 @@ export const REDOC_ASSET = 'assets/redoc.standalone.js'
 const REDOC_GLOBAL = '__redocStandalone'
 
 /** Reads every provider's bundle and its stack of overlays, as redocly.yaml applies them (none for google). */
-export async function loadSpecs(
-  root = ROOT,
-): Promise<{ bundles: Record<string, OpenAPIDoc>; overlays: Record<string, OverlayStack> }> {
+export async function loadSpecs(root = ROOT): Promise<{ bundles: Record<string, OpenAPIDoc>; overlays: Record<string, OverlayStack> }> {
   const bundles: Record<string, OpenAPIDoc> = {}
   const overlays: Record<string, OverlayStack> = {}
   const stacks = overlayStacks(root)
   for (const p of PROVIDERS) {
     const file = join(root, 'generated', p, 'openapi.json')
-    bundles[p] = JSON.parse(await readFile(file, 'utf8').catch(() => {
-      throw new Error(`${relative(root, file)} is missing; run \`npm run generate\` first`)
-    })) as OpenAPIDoc
+    bundles[p] = JSON.parse(
+      await readFile(file, 'utf8').catch(() => {
+        throw new Error(`${relative(root, file)} is missing; run \`npm run generate\` first`)
+      }),
+    ) as OpenAPIDoc
     overlays[p] = await Promise.all((stacks[p] ?? []).map(async (f) => parseYaml(await readFile(join(root, f), 'utf8')) as OverlayDoc))
   }
   return { bundles, overlays }
@@ -137,9 +137,7 @@ export function localizePage(html: string): string {
   if ((html.match(preload) ?? []).length !== 1 || (html.match(cdnImport) ?? []).length !== 1) {
     throw new Error('build-docs output changed shape: expected one CDN modulepreload link and one CDN import')
   }
-  const out = html
-    .replace(preload, `<script src="${REDOC_ASSET}"></script>`)
-    .replace(cdnImport, `const { hydrate } = globalThis.${REDOC_GLOBAL};`)
+  const out = html.replace(preload, `<script src="${REDOC_ASSET}"></script>`).replace(cdnImport, `const { hydrate } = globalThis.${REDOC_GLOBAL};`)
   const left = externalResources(out)
   if (left.length > 0) throw new Error(`page still loads from the network: ${left.join(', ')}`)
   return out
@@ -223,11 +221,7 @@ export function errorClassPages(classes: ApiReferenceResult['classes']): ErrorCl
  * comparison table, and per gateway how many of its overlay actions fall in each quirk group (each count
  * links to that group on the quirks page). Self-contained; no timestamps.
  */
-export function renderIndexPage(
-  summaries: ProviderSummary[],
-  overlays: Record<string, OverlayStack | undefined>,
-  wireTable: string,
-): string {
+export function renderIndexPage(summaries: ProviderSummary[], overlays: Record<string, OverlayStack | undefined>, wireTable: string): string {
   const links = summaries
     .map((s) => `<li><a href="${escapeHtml(s.provider)}.html">${escapeHtml(s.provider)}</a> <span class="op-id">${escapeHtml(s.title)}</span></li>`)
     .join('\n')

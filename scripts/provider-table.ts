@@ -247,8 +247,7 @@ function keyStyleOf(keys: string[]): KeyStyle {
 function describeAuth(doc: OpenAPIDoc): AuthSummary[] {
   const schemes = doc.components?.securitySchemes ?? {}
   // Root requirement first; an operation-level one only if the root has none.
-  const requirements =
-    doc.security ?? operationsOf(doc).find(({ op }) => op.security)?.op.security ?? []
+  const requirements = doc.security ?? operationsOf(doc).find(({ op }) => op.security)?.op.security ?? []
   const names = [...new Set(requirements.flatMap((r) => Object.keys(r)))]
   return names.map((scheme): AuthSummary => {
     const s = schemes[scheme]
@@ -316,10 +315,7 @@ export function stackActions(stack: OverlayStack): (OverlayAction & { descriptio
  * @param overlays - each provider's overlays parsed, as redocly.yaml stacks them; empty (or absent) for Google.
  * @returns One summary per bundle, in the bundles' key order.
  */
-export function describeProviders(
-  bundles: Record<string, OpenAPIDoc>,
-  overlays: Record<string, OverlayStack | undefined>,
-): ProviderSummary[] {
+export function describeProviders(bundles: Record<string, OpenAPIDoc>, overlays: Record<string, OverlayStack | undefined>): ProviderSummary[] {
   return Object.entries(bundles).map(([provider, doc]): ProviderSummary => {
     const ops = operationsOf(doc)
     const operations = ops.map(({ method, path, op }): OperationSummary => {
@@ -354,7 +350,9 @@ export function describeProviders(
       envelope: describeEnvelope(doc),
       errorSchemas: describeErrors(doc),
       // The whole stack: a reseller differs from Google by its relay's actions and its own.
-      quirks: stackActions(stack).map((a): QuirkSummary => ({ target: a.target, kind: a.remove ? 'remove' : 'update', description: a.description, from: a.from })),
+      quirks: stackActions(stack).map(
+        (a): QuirkSummary => ({ target: a.target, kind: a.remove ? 'remove' : 'update', description: a.description, from: a.from }),
+      ),
     }
   })
 }
@@ -420,8 +418,6 @@ const ASPECTS: { label: string; cell: (s: ProviderSummary) => string }[] = [
  */
 export function renderComparisonTable(summaries: ProviderSummary[]): string {
   const head = summaries.map((s) => `<th scope="col">${escapeHtml(s.provider)}</th>`).join('')
-  const rows = ASPECTS.map(
-    (a) => `<tr><th scope="row">${escapeHtml(a.label)}</th>${summaries.map((s) => `<td>${a.cell(s)}</td>`).join('')}</tr>`,
-  )
+  const rows = ASPECTS.map((a) => `<tr><th scope="row">${escapeHtml(a.label)}</th>${summaries.map((s) => `<td>${a.cell(s)}</td>`).join('')}</tr>`)
   return `<table class="compare">\n<thead><tr><th></th>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`
 }

@@ -148,10 +148,7 @@ export function isFailoverError(error: unknown, options: { allowDuplicateGenerat
  *   that member.
  * @throws ConfigurationError when `members` is empty.
  */
-export function createFailoverClient(
-  members: ReadonlyArray<FailoverMemberClient | FailoverMemberConfig>,
-  options: FailoverOptions = {},
-): FailoverClient {
+export function createFailoverClient(members: ReadonlyArray<FailoverMemberClient | FailoverMemberConfig>, options: FailoverOptions = {}): FailoverClient {
   if (members.length === 0) throw new ConfigurationError('createFailoverClient: give at least one client')
   const list = members.map((m): FailoverMemberConfig => ('client' in m ? m : { client: m }))
   const shouldFailover = options.shouldFailover ?? ((error: GeminiGatewayError) => isFailoverError(error, options))

@@ -61,9 +61,15 @@ async function unaryLadder(): Promise<void> {
     const c = createFetchClient<paths>({
       baseUrl: url,
       headers: { 'x-goog-api-key': KEY },
-      ...(light ? { Request: LightRequest as unknown as typeof Request, fetch: lightFetch as unknown as typeof fetch } : { fetch: (input: Request) => globalThis.fetch(input) }),
+      ...(light
+        ? { Request: LightRequest as unknown as typeof Request, fetch: lightFetch as unknown as typeof fetch }
+        : { fetch: (input: Request) => globalThis.fetch(input) }),
     })
-    c.use({ async onResponse({ response }) { return response.ok ? undefined : response } })
+    c.use({
+      async onResponse({ response }) {
+        return response.ok ? undefined : response
+      },
+    })
     return c
   }
   const ofLike = likeOurs(false)
@@ -78,12 +84,51 @@ async function unaryLadder(): Promise<void> {
     return JSON.parse(text)
   }
   const rungs = [
-    { name: 'L0 raw fetch(url, init) + text() + JSON.parse', run: async () => JSON.parse(await (await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body) })).text()) },
-    { name: 'L1a + setTimeout/clearTimeout only (no signal)', run: async () => { const t = setTimeout(() => {}, 60_000); const r = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body) }); const x = await r.text(); clearTimeout(t); return JSON.parse(x) } },
-    { name: 'L1b + signal: AbortSignal.timeout(60 s) (no controller, no timer of ours)', run: async () => { const r = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) }); return JSON.parse(await r.text()) } },
-    { name: 'L1 + AbortController, setTimeout/clearTimeout, signal', run: async () => { const a = armed(); const r = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal: a.signal }); const t = await r.text(); a.done(); return JSON.parse(t) } },
-    { name: 'L2 + fetch(new Request(url, init)) instead of fetch(url, init)', run: async () => { const a = armed(); const r = await fetch(new Request(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal: a.signal })); const t = await r.text(); a.done(); return JSON.parse(t) } },
-    { name: 'L3 openapi-fetch plain POST (parseAs json)', run: async () => (await plain.POST('/v1beta/models/{model}:generateContent', { params: { path: { model: MODEL } }, body })).data },
+    {
+      name: 'L0 raw fetch(url, init) + text() + JSON.parse',
+      run: async () => JSON.parse(await (await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body) })).text()),
+    },
+    {
+      name: 'L1a + setTimeout/clearTimeout only (no signal)',
+      run: async () => {
+        const t = setTimeout(() => {}, 60_000)
+        const r = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body) })
+        const x = await r.text()
+        clearTimeout(t)
+        return JSON.parse(x)
+      },
+    },
+    {
+      name: 'L1b + signal: AbortSignal.timeout(60 s) (no controller, no timer of ours)',
+      run: async () => {
+        const r = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) })
+        return JSON.parse(await r.text())
+      },
+    },
+    {
+      name: 'L1 + AbortController, setTimeout/clearTimeout, signal',
+      run: async () => {
+        const a = armed()
+        const r = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal: a.signal })
+        const t = await r.text()
+        a.done()
+        return JSON.parse(t)
+      },
+    },
+    {
+      name: 'L2 + fetch(new Request(url, init)) instead of fetch(url, init)',
+      run: async () => {
+        const a = armed()
+        const r = await fetch(new Request(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal: a.signal }))
+        const t = await r.text()
+        a.done()
+        return JSON.parse(t)
+      },
+    },
+    {
+      name: 'L3 openapi-fetch plain POST (parseAs json)',
+      run: async () => (await plain.POST('/v1beta/models/{model}:generateContent', { params: { path: { model: MODEL } }, body })).data,
+    },
     { name: 'L4 openapi-fetch as ours uses it (fetch wrapper, middleware, parseAs stream, signal, timer)', run: () => viaOpenapi(ofLike) },
     { name: 'L4b = L4 with a light Request class + fetch(url, init) (openapi-fetch `Request`/`fetch` options)', run: () => viaOpenapi(ofLight) },
     { name: 'L5 ours, responseValidation off', run: () => ourOff.generateContent({ model: MODEL, ...body }) },
@@ -105,19 +150,27 @@ async function unaryLadder(): Promise<void> {
   const base = s.get(rungs[0]!.name)!
   const bbase = busy.get(rungs[0]!.name)!
   let prev = bbase
-  console.log(renderTable({
-    title: 'Unary ladder (µs per request; busy = main-thread event-loop active time; Δ per round)',
-    headers: ['rung', 'wall µs median (p25–p75)', 'wall vs L0', 'busy µs median (p25–p75)', 'busy Δ vs previous rung', 'busy Δ vs L0'],
-    rows: rungs.map((r) => {
-      const v = s.get(r.name)!
-      const b = busy.get(r.name)!
-      const row = [r.name, fmtSpread(summarize(v), 1), fmtRatio(summarize(ratios(v, base))), fmtSpread(summarize(b), 1), fmtSpread(summarize(b.map((x, i) => x - prev[i]!)), 1), fmtSpread(summarize(b.map((x, i) => x - bbase[i]!)), 1)]
-      prev = b
-      return row
+  console.log(
+    renderTable({
+      title: 'Unary ladder (µs per request; busy = main-thread event-loop active time; Δ per round)',
+      headers: ['rung', 'wall µs median (p25–p75)', 'wall vs L0', 'busy µs median (p25–p75)', 'busy Δ vs previous rung', 'busy Δ vs L0'],
+      rows: rungs.map((r) => {
+        const v = s.get(r.name)!
+        const b = busy.get(r.name)!
+        const row = [
+          r.name,
+          fmtSpread(summarize(v), 1),
+          fmtRatio(summarize(ratios(v, base))),
+          fmtSpread(summarize(b), 1),
+          fmtSpread(summarize(b.map((x, i) => x - prev[i]!)), 1),
+          fmtSpread(summarize(b.map((x, i) => x - bbase[i]!)), 1),
+        ]
+        prev = b
+        return row
+      }),
     }),
-  }))
+  )
 }
-
 
 /** The stream as an in-memory body: one event per chunk (`perEvent`), or ~64 KB chunks like a burst read. */
 function memoryBody(perEvent: boolean): ReadableStream<Uint8Array> {
@@ -148,11 +201,26 @@ async function streamLadder(): Promise<void> {
       : Promise.resolve(new Response(memoryBody(mode === 'mem-event'), { headers: sse }))
   const checkSync = response.GenerateContentResponse as (v: unknown) => boolean
   const set = googleDialect.validators.response
-  const count = (n: number) => { if (n !== STREAM_EVENTS) throw new Error(`got ${n} events`) }
+  const count = (n: number) => {
+    if (n !== STREAM_EVENTS) throw new Error(`got ${n} events`)
+  }
   const viaChunks = async (mode: Mode, check: (c: unknown) => Promise<void> | undefined) => {
     const res = await open(mode)
     let n = 0
-    for await (const _ of streamChunks({ response: res, body: res.body, provider: 'google', secrets: [], signal: undefined, idleTimeout: { ms: 60_000, option: 'timeoutMs' }, attempts: 1, baseUrl: url, abort: () => {}, check, fromWire: undefined })) n++
+    for await (const _ of streamChunks({
+      response: res,
+      body: res.body,
+      provider: 'google',
+      secrets: [],
+      signal: undefined,
+      idleTimeout: { ms: 60_000, option: 'timeoutMs' },
+      attempts: 1,
+      baseUrl: url,
+      abort: () => {},
+      check,
+      fromWire: undefined,
+    }))
+      n++
     count(n)
   }
   const clients = new Map<Mode, ReturnType<typeof createClient<'google'>>>()
@@ -171,19 +239,87 @@ async function streamLadder(): Promise<void> {
       run: async (mode: Mode) => {
         const res = await open(mode)
         let n = 0
-        const parser = createParser({ onEvent: (e) => { JSON.parse(e.data); n++ } })
+        const parser = createParser({
+          onEvent: (e) => {
+            JSON.parse(e.data)
+            n++
+          },
+        })
         const reader = res.body!.getReader()
         const dec = new TextDecoder()
-        for (;;) { const { done, value } = await reader.read(); if (done) break; parser.feed(dec.decode(value, { stream: true })) }
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          parser.feed(dec.decode(value, { stream: true }))
+        }
         count(n)
       },
     },
-    { name: 'S1 sseEvents (src/core/sse.ts) + JSON.parse', run: async (mode: Mode) => { const res = await open(mode); let n = 0; for await (const es of sseEvents(res.body!)) for (const e of es) { JSON.parse(e.data); n++ } count(n) } },
-    { name: 'S2 S1 + a timestamp per read (what the idle timer reads)', run: async (mode: Mode) => { const res = await open(mode); let n = 0; let last = 0; for await (const es of sseEvents(res.body!)) { last = Date.now(); for (const e of es) { JSON.parse(e.data); n++ } } count(n + 0 * last) } },
-    { name: 'S3 S2 + findBodyError + sync check + isFinalChunk', run: async (mode: Mode) => { const res = await open(mode); let n = 0; let last = 0; for await (const es of sseEvents(res.body!)) { last = Date.now(); for (const e of es) { const c = JSON.parse(e.data); if (findBodyError(c) !== undefined) throw new Error('x'); if (!checkSync(c)) throw new Error('invalid'); isFinalChunk(c); n++ } } count(n + 0 * last) } },
+    {
+      name: 'S1 sseEvents (src/core/sse.ts) + JSON.parse',
+      run: async (mode: Mode) => {
+        const res = await open(mode)
+        let n = 0
+        for await (const es of sseEvents(res.body!))
+          for (const e of es) {
+            JSON.parse(e.data)
+            n++
+          }
+        count(n)
+      },
+    },
+    {
+      name: 'S2 S1 + a timestamp per read (what the idle timer reads)',
+      run: async (mode: Mode) => {
+        const res = await open(mode)
+        let n = 0
+        let last = 0
+        for await (const es of sseEvents(res.body!)) {
+          last = Date.now()
+          for (const e of es) {
+            JSON.parse(e.data)
+            n++
+          }
+        }
+        count(n + 0 * last)
+      },
+    },
+    {
+      name: 'S3 S2 + findBodyError + sync check + isFinalChunk',
+      run: async (mode: Mode) => {
+        const res = await open(mode)
+        let n = 0
+        let last = 0
+        for await (const es of sseEvents(res.body!)) {
+          last = Date.now()
+          for (const e of es) {
+            const c = JSON.parse(e.data)
+            if (findBodyError(c) !== undefined) throw new Error('x')
+            if (!checkSync(c)) throw new Error('invalid')
+            isFinalChunk(c)
+            n++
+          }
+        }
+        count(n + 0 * last)
+      },
+    },
     { name: 'S4 streamChunks() generator, validate = no-op async', run: (mode: Mode) => viaChunks(mode, async () => {}) },
-    { name: 'S5 streamChunks(), validate = await issuesOf() as client.ts does', run: (mode: Mode) => viaChunks(mode, async (c) => { const i = await issuesOf(set, 'GenerateContentResponse', c); if (i.length) throw new Error('invalid') }) },
-    { name: 'S6 client.streamGenerateContent (tolerant): + request, + yield* generator', run: async (mode: Mode) => { let n = 0; for await (const _ of client(mode).streamGenerateContent({ model: MODEL, ...body })) n++; count(n) } },
+    {
+      name: 'S5 streamChunks(), validate = await issuesOf() as client.ts does',
+      run: (mode: Mode) =>
+        viaChunks(mode, async (c) => {
+          const i = await issuesOf(set, 'GenerateContentResponse', c)
+          if (i.length) throw new Error('invalid')
+        }),
+    },
+    {
+      name: 'S6 client.streamGenerateContent (tolerant): + request, + yield* generator',
+      run: async (mode: Mode) => {
+        let n = 0
+        for await (const _ of client(mode).streamGenerateContent({ model: MODEL, ...body })) n++
+        count(n)
+      },
+    },
   ]
   const modes: { mode: Mode; label: string; rounds: number; per: number }[] = [
     { mode: 'mem-event', label: 'in memory, one event per read (wall = CPU)', rounds: Number(process.env.LADDER_ROUNDS ?? 15), per: 5 },
@@ -202,16 +338,18 @@ async function streamLadder(): Promise<void> {
     })
     const b = s.get(rungs[0]!.name)!
     let prev = b
-    console.log(`\n${renderTable({
-      title: `Stream ladder, ${m.label}: µs per event`,
-      headers: ['rung', 'µs/event median (p25–p75)', 'vs S0', 'Δ vs previous rung'],
-      rows: rungs.map((r) => {
-        const v = s.get(r.name)!
-        const row = [r.name, fmtSpread(summarize(v), 2), fmtRatio(summarize(ratios(v, b))), fmtSpread(summarize(v.map((x, i) => x - prev[i]!)), 2)]
-        prev = v
-        return row
-      }),
-    })}`)
+    console.log(
+      `\n${renderTable({
+        title: `Stream ladder, ${m.label}: µs per event`,
+        headers: ['rung', 'µs/event median (p25–p75)', 'vs S0', 'Δ vs previous rung'],
+        rows: rungs.map((r) => {
+          const v = s.get(r.name)!
+          const row = [r.name, fmtSpread(summarize(v), 2), fmtRatio(summarize(ratios(v, b))), fmtSpread(summarize(v.map((x, i) => x - prev[i]!)), 2)]
+          prev = v
+          return row
+        }),
+      })}`,
+    )
   }
 }
 
@@ -229,12 +367,34 @@ function micro(): void {
     ['findBodyError(7.7 KB body) (what the client runs per answer)', () => findBodyError(parsed)],
     ['findBodyError(chunk) (what the stream runs per event)', () => findBodyError(chunk)],
     ['isFinalChunk(chunk)', () => isFinalChunk(chunk)],
-    ['new Headers() + 3 set() (one mergeHeaders)', () => { const h = new Headers(); h.set('content-type', 'application/json'); h.set('x-goog-api-key', 'k'); h.set('accept', '*/*'); return h }],
-    ['new AbortController() + setTimeout + clearTimeout', () => { const c = new AbortController(); clearTimeout(setTimeout(() => c.abort(), 60_000)); return c }],
+    [
+      'new Headers() + 3 set() (one mergeHeaders)',
+      () => {
+        const h = new Headers()
+        h.set('content-type', 'application/json')
+        h.set('x-goog-api-key', 'k')
+        h.set('accept', '*/*')
+        return h
+      },
+    ],
+    [
+      'new AbortController() + setTimeout + clearTimeout',
+      () => {
+        const c = new AbortController()
+        clearTimeout(setTimeout(() => c.abort(), 60_000))
+        return c
+      },
+    ],
     ['new Request(url, {method, headers, body})', () => new Request(endpoint, { method: 'POST', headers, body: '{"contents":[]}' })],
     ['new AbortController()', () => new AbortController()],
-    ['new Request(url, {method, headers, body, signal})', () => new Request(endpoint, { method: 'POST', headers, body: '{"contents":[]}', signal: new AbortController().signal })],
-    ['new Request(new Request(url, {..., signal})) (what fetch(request) does inside)', () => new Request(new Request(endpoint, { method: 'POST', headers, body: '{"contents":[]}', signal: new AbortController().signal }))],
+    [
+      'new Request(url, {method, headers, body, signal})',
+      () => new Request(endpoint, { method: 'POST', headers, body: '{"contents":[]}', signal: new AbortController().signal }),
+    ],
+    [
+      'new Request(new Request(url, {..., signal})) (what fetch(request) does inside)',
+      () => new Request(new Request(endpoint, { method: 'POST', headers, body: '{"contents":[]}', signal: new AbortController().signal })),
+    ],
   ]
   const rows: string[][] = []
   for (const [name, fn] of cases) {
@@ -266,11 +426,22 @@ async function microAsync(): Promise<void> {
     for (let i = 0; i < n; i++) if (!check(chunk)) throw new Error('x')
     direct.push(((now() - t0) * 1e6) / n)
   }
-  console.log(renderTable({ headers: ['operation', 'ns median (p25–p75)'], rows: [['await issuesOf(set, name, chunk) (validate.ts:19)', fmtSpread(summarize(samples.slice(3)), 0)], ['check(chunk) called directly', fmtSpread(summarize(direct.slice(3)), 0)]] }))
+  console.log(
+    renderTable({
+      headers: ['operation', 'ns median (p25–p75)'],
+      rows: [
+        ['await issuesOf(set, name, chunk) (validate.ts:19)', fmtSpread(summarize(samples.slice(3)), 0)],
+        ['check(chunk) called directly', fmtSpread(summarize(direct.slice(3)), 0)],
+      ],
+    }),
+  )
 }
 
 try {
-  if (want('micro')) { micro(); await microAsync() }
+  if (want('micro')) {
+    micro()
+    await microAsync()
+  }
   if (want('unary')) await unaryLadder()
   if (want('stream')) await streamLadder()
 } finally {

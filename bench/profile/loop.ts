@@ -35,7 +35,11 @@ async function one(): Promise<void> {
   }
   if (who === 'raw') {
     const res = await fetch(`${base}/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`, init())
-    const parser = createParser({ onEvent: (e) => { JSON.parse(e.data) } })
+    const parser = createParser({
+      onEvent: (e) => {
+        JSON.parse(e.data)
+      },
+    })
     const reader = res.body!.getReader()
     const dec = new TextDecoder()
     for (;;) {
@@ -44,7 +48,9 @@ async function one(): Promise<void> {
       parser.feed(dec.decode(value, { stream: true }))
     }
   } else {
-    for await (const _ of ours.streamGenerateContent({ model: MODEL, ...body })) { /* consume */ }
+    for await (const _ of ours.streamGenerateContent({ model: MODEL, ...body })) {
+      /* consume */
+    }
   }
 }
 

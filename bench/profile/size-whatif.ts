@@ -19,7 +19,10 @@ const lazy = (files: string[]): esbuild.Plugin => ({
       build.onLoad({ filter: new RegExp(`${abs.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }, () => {
         // Same export names, each a check that loads the real module on first use (a stand-in for a lazy loader).
         const names = [...fs.readFileSync(abs, 'utf8').matchAll(/^export const (\w+)/gm)].map((m) => m[1]!)
-        const body = [`let m; const load = () => import(${JSON.stringify(`${abs}?real`)}).then((x) => (m = x));`, ...names.map((n) => `export const ${n} = (v) => m ? m.${n}(v) : (load(), true);`)].join('\n')
+        const body = [
+          `let m; const load = () => import(${JSON.stringify(`${abs}?real`)}).then((x) => (m = x));`,
+          ...names.map((n) => `export const ${n} = (v) => m ? m.${n}(v) : (load(), true);`),
+        ].join('\n')
         return { contents: body, loader: 'js', resolveDir: path.dirname(abs) }
       })
     }
@@ -32,7 +35,20 @@ const entry = path.join(root, 'src/providers/google.ts')
 const gz = async (plugins: esbuild.Plugin[]) => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-whatif-'))
   try {
-    const r = await esbuild.build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], splitting: true, outdir: out, write: false, metafile: true, logLevel: 'silent', plugins })
+    const r = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      splitting: true,
+      outdir: out,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins,
+    })
     const e = r.outputFiles!.find((f) => f.path.endsWith('/google.js'))!
     const zlib = await import('node:zlib')
     return zlib.gzipSync(e.contents, { level: 9 }).length

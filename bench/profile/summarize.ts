@@ -6,13 +6,26 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface Node {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
+  children?: number[]
+}
+interface Profile {
+  nodes: Node[]
+  samples: number[]
+  timeDeltas: number[]
+  startTime: number
+  endTime: number
+}
 
 const [arg = '/tmp/prof', topArg = '30'] = process.argv.slice(2)
 let file = arg
 if (fs.statSync(arg).isDirectory()) {
-  const files = fs.readdirSync(arg).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(arg, f))
+  const files = fs
+    .readdirSync(arg)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(arg, f))
   file = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!
 }
 const p = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile
@@ -23,7 +36,11 @@ p.samples.forEach((id, i) => {
 })
 const total = [...self.values()].reduce((a, b) => a + b, 0)
 
-const short = (url: string): string => url.replace(/^file:\/\//, '').replace(/^.*\/work\/main\//, '').replace(/^.*node_modules\//, '')
+const short = (url: string): string =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/work\/main\//, '')
+    .replace(/^.*node_modules\//, '')
 function origin(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : '(native / V8 builtins)'
   if (url.startsWith('node:')) return /undici|fetch|web\/|streams/.test(url) ? 'node: undici fetch + web streams' : 'node: other internals'
@@ -47,7 +64,8 @@ for (const [id, t] of self) {
 // Inclusive time: a sample counts for every distinct function on its stack.
 const parent = new Map<number, number>()
 for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
-const keyOf = (n: Node) => `${n.callFrame.functionName || '(anonymous)'}  ${n.callFrame.url ? `${short(n.callFrame.url).split('?')[0]}:${n.callFrame.lineNumber + 1}` : ''}`
+const keyOf = (n: Node) =>
+  `${n.callFrame.functionName || '(anonymous)'}  ${n.callFrame.url ? `${short(n.callFrame.url).split('?')[0]}:${n.callFrame.lineNumber + 1}` : ''}`
 const incl = new Map<string, number>()
 for (const [id, t] of self) {
   const seen = new Set<string>()
@@ -66,6 +84,9 @@ for (const [k, t] of [...org].sort((a, b) => b[1] - a[1])) console.log(`${pct(t)
 console.log(`\ntop ${topArg} functions by self time:`)
 for (const [k, t] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg))) console.log(`${pct(t)}  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}`)
 console.log(`\ntop ${topArg} functions by inclusive time${pattern ? ` matching ${pattern}` : ''}${calls ? ` (µs per call over ${calls} calls)` : ''}:`)
-for (const [k, t] of [...incl].filter(([k]) => !k.startsWith('(') && (!pattern || pattern.test(k))).sort((a, b) => b[1] - a[1]).slice(0, Number(topArg))) {
+for (const [k, t] of [...incl]
+  .filter(([k]) => !k.startsWith('(') && (!pattern || pattern.test(k)))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(topArg))) {
   console.log(`${pct(t)}  ${(t / 1000).toFixed(0).padStart(6)} ms${calls ? `  ${(t / calls).toFixed(2).padStart(7)} µs/call` : ''}  ${k}`)
 }

@@ -47,13 +47,20 @@ function keyDriven(ctx: Record<string, Schema>): string {
     const t = typeOf(node)
     if (Array.isArray(t)) return `(${t.map((tt: string) => expr({ ...node, type: tt }, x)).join(' || ')})`
     switch (t) {
-      case 'string': return Array.isArray(node.enum) ? `${JSON.stringify(node.enum)}.includes(${x})` : `typeof ${x} === "string"`
-      case 'integer': return `Number.isInteger(${x})`
-      case 'number': return `Number.isFinite(${x})`
-      case 'boolean': return `typeof ${x} === "boolean"`
-      case 'array': return `(Array.isArray(${x}) && every_(${x}, ${node.items ? fnFor(node.items) : 'yes_'}))`
-      case 'object': return `${fnFor(node)}(${x})`
-      default: return 'true'
+      case 'string':
+        return Array.isArray(node.enum) ? `${JSON.stringify(node.enum)}.includes(${x})` : `typeof ${x} === "string"`
+      case 'integer':
+        return `Number.isInteger(${x})`
+      case 'number':
+        return `Number.isFinite(${x})`
+      case 'boolean':
+        return `typeof ${x} === "boolean"`
+      case 'array':
+        return `(Array.isArray(${x}) && every_(${x}, ${node.items ? fnFor(node.items) : 'yes_'}))`
+      case 'object':
+        return `${fnFor(node)}(${x})`
+      default:
+        return 'true'
     }
   }
   const body = (node: Schema): string => {
@@ -66,7 +73,8 @@ function keyDriven(ctx: Record<string, Schema>): string {
     const apCheck = ap && typeof ap === 'object' ? expr(ap, 'x') : undefined
     if (props.length || apCheck) {
       out += 'for (const k in v) { const x = v[k]; switch (k) {'
-      for (const [p, ps] of props) out += `case ${JSON.stringify(p)}: if (${required.has(p) ? '' : 'x !== undefined && '}!(${expr(ps, 'x')})) return false; break;`
+      for (const [p, ps] of props)
+        out += `case ${JSON.stringify(p)}: if (${required.has(p) ? '' : 'x !== undefined && '}!(${expr(ps, 'x')})) return false; break;`
       if (apCheck) out += `default: if (x !== undefined && !(${apCheck})) return false;`
       out += '} }'
     }
@@ -89,7 +97,11 @@ function corrupt(value: unknown): unknown {
     if (done || !node || typeof node !== 'object') return
     for (const k of Object.keys(node)) {
       if (done) return
-      if (typeof node[k] === 'string' && depth >= 2) { node[k] = 42; done = true; return }
+      if (typeof node[k] === 'string' && depth >= 2) {
+        node[k] = 42
+        done = true
+        return
+      }
       walk(node[k], depth + 1)
     }
   }
@@ -116,17 +128,26 @@ const variants = [
 const values = loadResponses().map((s) => s.value)
 const contenders: { name: string; check: (v: unknown) => boolean }[] = []
 for (const v of variants) contenders.push({ name: v.name, check: await load(v.name.replace(/\W+/g, '-'), v.code) })
-const size = new Map(variants.map((v) => [v.name, zlib.gzipSync(esbuild.transformSync(v.code, { minify: true, format: 'esm', loader: 'js' }).code, { level: 9 }).length]))
+const size = new Map(
+  variants.map((v) => [v.name, zlib.gzipSync(esbuild.transformSync(v.code, { minify: true, format: 'esm', loader: 'js' }).code, { level: 9 }).length]),
+)
 contenders.push({ name: 'Ajv 2020 (tolerant schema)', check: compileAjv('tolerant') })
-console.log(`rewrites: ${(source.match(/ in value/g) ?? []).length} \`in\` tests in the original, ${(dropIn(source).match(/" in /g) ?? []).length} left; ${(source.match(/\.every\(/g) ?? []).length} .every, ${(loops(source).match(/\.every\(/g) ?? []).length} left`)
+console.log(
+  `rewrites: ${(source.match(/ in value/g) ?? []).length} \`in\` tests in the original, ${(dropIn(source).match(/" in /g) ?? []).length} left; ${(source.match(/\.every\(/g) ?? []).length} .every, ${(loops(source).match(/\.every\(/g) ?? []).length} left`,
+)
 
 // Same verdicts on every object (and on a corrupted copy of each), or the comparison means nothing.
 const corrupted = values.map(corrupt)
 for (const set of [values, corrupted]) {
   const expected = set.map((v) => contenders[0]!.check(v))
-  for (const c of contenders) set.forEach((v, i) => { if (c.check(v) !== expected[i]) throw new Error(`${c.name} disagrees on object ${i}`) })
+  for (const c of contenders)
+    set.forEach((v, i) => {
+      if (c.check(v) !== expected[i]) throw new Error(`${c.name} disagrees on object ${i}`)
+    })
 }
-console.log(`verdicts agree on ${values.length} recorded objects (all pass) and ${corrupted.length} corrupted copies (${corrupted.filter((v) => !contenders[0]!.check(v)).length} rejected)`)
+console.log(
+  `verdicts agree on ${values.length} recorded objects (all pass) and ${corrupted.length} corrupted copies (${corrupted.filter((v) => !contenders[0]!.check(v)).length} rejected)`,
+)
 
 const reps = 150
 const s = await interleave(contenders, { rounds: Number(process.env.ROUNDS ?? 15), warmup: 3 }, async (c) => {
@@ -136,12 +157,20 @@ const s = await interleave(contenders, { rounds: Number(process.env.ROUNDS ?? 15
 })
 const ajv = s.get('Ajv 2020 (tolerant schema)')!
 const orig = s.get(contenders[0]!.name)!
-console.log(renderTable({
-  title: `Validator rewrites over ${values.length} recorded GenerateContentResponse objects (thousand objects/s)`,
-  headers: ['variant', 'k objects/s median (p25–p75)', 'vs original', 'vs Ajv', 'module min+gzip'],
-  rows: contenders.map((c) => {
-    const v = s.get(c.name)!
-    const bytes = size.get(c.name)
-    return [c.name, fmtSpread(summarize(v.map((x) => x / 1000)), 0), fmtRatio(summarize(ratios(v, orig))), fmtRatio(summarize(ratios(v, ajv))), bytes ? `${(bytes / 1024).toFixed(1)} KB` : '']
+console.log(
+  renderTable({
+    title: `Validator rewrites over ${values.length} recorded GenerateContentResponse objects (thousand objects/s)`,
+    headers: ['variant', 'k objects/s median (p25–p75)', 'vs original', 'vs Ajv', 'module min+gzip'],
+    rows: contenders.map((c) => {
+      const v = s.get(c.name)!
+      const bytes = size.get(c.name)
+      return [
+        c.name,
+        fmtSpread(summarize(v.map((x) => x / 1000)), 0),
+        fmtRatio(summarize(ratios(v, orig))),
+        fmtRatio(summarize(ratios(v, ajv))),
+        bytes ? `${(bytes / 1024).toFixed(1)} KB` : '',
+      ]
+    }),
   }),
-}))
+)

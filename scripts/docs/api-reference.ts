@@ -12,7 +12,18 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { externalResources } from './offline.ts'
-import { Application, Comment, DeclarationReflection, LogLevel, OptionDefaults, PageEvent, type ProjectReflection, ReflectionKind, TSConfigReader, type TypeDocOptions } from 'typedoc'
+import {
+  Application,
+  Comment,
+  DeclarationReflection,
+  LogLevel,
+  OptionDefaults,
+  PageEvent,
+  type ProjectReflection,
+  ReflectionKind,
+  TSConfigReader,
+  type TypeDocOptions,
+} from 'typedoc'
 import { insertNavBar, NAV_STYLESHEET, renderNavBar, type NavLink } from './nav.ts'
 import { expandExports } from '../lib/package-exports.ts'
 import { schemaAnchor } from './fields.ts'
@@ -51,7 +62,10 @@ export function commonFolder(files: string[]): string {
   const first = split[0] ?? []
   let n = 0
   while (n < first.length && split.every((s) => s[n] === first[n])) n++
-  return first.slice(0, n).map((x) => `${x}/`).join('')
+  return first
+    .slice(0, n)
+    .map((x) => `${x}/`)
+    .join('')
 }
 
 /**
@@ -59,7 +73,12 @@ export function commonFolder(files: string[]): string {
  * the extension or a trailing `/index`.
  */
 export function defaultModuleName(file: string, common = commonFolder(Object.keys(API_ENTRY_POINTS))): string {
-  return file.slice(common.length).replace(/\.ts$/, '').replace(/(^|\/)index$/, '') || 'index'
+  return (
+    file
+      .slice(common.length)
+      .replace(/\.ts$/, '')
+      .replace(/(^|\/)index$/, '') || 'index'
+  )
 }
 
 /** What one API reference build wrote and what TypeDoc complained about. */
@@ -115,7 +134,10 @@ export function typedocOptions(root: string, out: string): TypeDocOptions {
 const TYPES_MODULE = new RegExp(`^${MANIFEST.name.replace(/[-/]/g, '\\$&')}/types/([a-z0-9-]+)$`)
 
 /** A provider's generated types module, folded: its provider and the names it exports. */
-export interface FoldedTypes { provider: string; names: string[] }
+export interface FoldedTypes {
+  provider: string
+  names: string[]
+}
 
 /**
  * The generated types (`gemini-gateways/types/<provider>`: openapi-typescript's `paths`, `components`, `operations`)
@@ -148,7 +170,9 @@ export function foldSchemaTypes(project: ProjectReflection): Map<DeclarationRefl
   const folded = new Map<DeclarationReflection, string>()
   for (const reflection of project.getReflectionsByKind(ReflectionKind.Interface)) {
     if (!(reflection instanceof DeclarationReflection)) continue
-    const schema = (reflection.extendedTypes ?? []).map((t) => /(?:Schemas|components\[["']schemas["']\])\[["']([A-Za-z0-9_]+)["']\]/.exec(t.toString())?.[1]).find(Boolean)
+    const schema = (reflection.extendedTypes ?? [])
+      .map((t) => /(?:Schemas|components\[["']schemas["']\])\[["']([A-Za-z0-9_]+)["']\]/.exec(t.toString())?.[1])
+      .find(Boolean)
     if (schema === undefined) continue
     for (const member of [...(reflection.children ?? [])]) project.removeReflection(member)
     reflection.groups = undefined
@@ -172,7 +196,8 @@ export function dropInheritedMembers(project: ProjectReflection): void {
     const ownParent = (reflection.extendedTypes ?? []).some((t) => t.type === 'reference' && t.reflection !== undefined)
     for (const member of [...(reflection.children ?? [])]) {
       const inherited = member.inheritedFrom !== undefined
-      if ((inherited && member.flags.isStatic && member.flags.isExternal) || (inherited && ownParent && !member.kindOf(ReflectionKind.Constructor))) project.removeReflection(member)
+      if ((inherited && member.flags.isStatic && member.flags.isExternal) || (inherited && ownParent && !member.kindOf(ReflectionKind.Constructor)))
+        project.removeReflection(member)
     }
     for (const group of reflection.groups ?? []) group.children = group.children.filter((c) => reflection.children?.includes(c as DeclarationReflection))
     reflection.groups = reflection.groups?.filter((g) => g.children.length > 0)

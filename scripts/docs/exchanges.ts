@@ -55,7 +55,9 @@ export interface Exchange {
 
 /** The model a provider's samples use: the first one its spec documents, else the Model parameter's example. */
 export function sampleModel(bundle: OpenAPIDoc): string {
-  const param = (bundle.components as { parameters?: Record<string, { example?: unknown; 'x-documented-models'?: unknown }> } | undefined)?.parameters?.['Model']
+  const param = (bundle.components as { parameters?: Record<string, { example?: unknown; 'x-documented-models'?: unknown }> } | undefined)?.parameters?.[
+    'Model'
+  ]
   const documented = param?.['x-documented-models']
   if (Array.isArray(documented) && typeof documented[0] === 'string') return documented[0]
   if (typeof param?.example === 'string') return param.example
@@ -85,7 +87,10 @@ export function matchOperation(bundle: OpenAPIDoc, method: string, path: string)
   for (const [template, item] of Object.entries(bundle.paths ?? {})) {
     const op = (item as Record<string, { operationId?: string } | undefined>)[method.toLowerCase()]
     if (!op?.operationId) continue
-    const pattern = template.split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+?')
+    const pattern = template
+      .split(/\{[^}]+\}/)
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]+?')
     if (new RegExp(`^${pattern}$`).test(path)) hits.push(op.operationId)
   }
   if (hits.length !== 1) throw new Error(`${method} ${path} matches ${hits.length} operations of the bundle (${hits.join(', ')}); expected one`)

@@ -12,4 +12,3 @@ export function externalResources(html: string): string[] {
   ]
   return patterns.flatMap((p) => html.match(p) ?? [])
 }
-

@@ -45,12 +45,12 @@ export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
     id: 'host',
     title: 'Host',
     client:
-      '`createClient({ provider: \'{provider}\' })` defaults to `{baseUrl}`, the bundle’s first server; the `baseUrl` option overrides it (a trailing `/` or version segment is fine).',
+      "`createClient({ provider: '{provider}' })` defaults to `{baseUrl}`, the bundle’s first server; the `baseUrl` option overrides it (a trailing `/` or version segment is fine).",
     byProvider: {
       cloudflare:
-        '`createClient({ provider: \'cloudflare\', accountId, gatewayId })` fills the route’s ids in `{baseUrl}`; or pass a `baseUrl` that holds them. Without them the client throws a `ConfigurationError` that names each id missing.',
+        "`createClient({ provider: 'cloudflare', accountId, gatewayId })` fills the route’s ids in `{baseUrl}`; or pass a `baseUrl` that holds them. Without them the client throws a `ConfigurationError` that names each id missing.",
       litellm:
-        '`createClient({ provider: \'litellm\' })` defaults to `{baseUrl}`, LiteLLM’s default port; `baseUrl` is your proxy’s root (a trailing `/gemini` or `/gemini/v1beta` is fine: the routes carry `/gemini`).',
+        "`createClient({ provider: 'litellm' })` defaults to `{baseUrl}`, LiteLLM’s default port; `baseUrl` is your proxy’s root (a trailing `/gemini` or `/gemini/v1beta` is fine: the routes carry `/gemini`).",
     },
   },
   paths: {
@@ -62,7 +62,7 @@ export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
       apimart:
         'Both generation methods go through the one `{method}` path: `generateContent`, or `streamGenerateContent` with `alt=sse`. `countTokens`, `getModel` and `listModels` are left out of the apimart client type.',
       vertex:
-        'The client calls `/v1beta1/publishers/google/models/{model}:{method}`, or `/v1/…` with `apiVersion: \'v1\'`; `listModels` and `getModel` are left out of the vertex client type (express mode has no model list).',
+        "The client calls `/v1beta1/publishers/google/models/{model}:{method}`, or `/v1/…` with `apiVersion: 'v1'`; `listModels` and `getModel` are left out of the vertex client type (express mode has no model list).",
     },
     // new-api's OpenAI-style model list, wherever a spec keeps it (the relay, and each reseller that does).
     variants: [{ when: (s) => s.operations.some((o) => o.operationId === 'listModels' && o.path === '/v1/models'), text: NEWAPI_MODEL_LIST }],
@@ -146,8 +146,7 @@ const RULES: { test: RegExp; groups: (action: ClassifiableAction) => QuirkGroupI
   {
     // The root: an update that replaces a top-level array (servers, security) the only way Overlay 1.0 can.
     test: /^\$$/,
-    groups: (a) =>
-      updateKeys(a).map((k): QuirkGroupId => (k === 'servers' ? 'host' : k === 'security' ? 'auth' : k === 'paths' ? 'paths' : 'other')),
+    groups: (a) => updateKeys(a).map((k): QuirkGroupId => (k === 'servers' ? 'host' : k === 'security' ? 'auth' : k === 'paths' ? 'paths' : 'other')),
   },
 ]
 

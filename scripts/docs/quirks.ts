@@ -29,13 +29,15 @@ export interface GatewayQuirks {
 
 /** Groups the described actions of a gateway's overlay stack (undescribed ones have no quirk to show), in stack order. */
 export function groupQuirks(provider: string, stack: OverlayStack): GatewayQuirks {
-  const quirks = stackActions(stack).map((a): GroupedQuirk => ({
-    target: a.target,
-    kind: a.remove ? 'remove' : 'update',
-    description: a.description,
-    groups: classifyAction(a),
-    from: a.from,
-  }))
+  const quirks = stackActions(stack).map(
+    (a): GroupedQuirk => ({
+      target: a.target,
+      kind: a.remove ? 'remove' : 'update',
+      description: a.description,
+      groups: classifyAction(a),
+      from: a.from,
+    }),
+  )
   return {
     provider,
     groups: QUIRK_GROUP_IDS.map((id) => ({ id, quirks: quirks.filter((q) => q.groups[0] === id) })).filter((g) => g.quirks.length > 0),

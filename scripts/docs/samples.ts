@@ -76,7 +76,9 @@ export function shape(value: unknown, depth = 1): string {
   if (Array.isArray(value)) return depth <= 0 ? '[…]' : `[${value.map((v) => shape(v, depth - 1)).join(',')}]`
   if (value && typeof value === 'object') {
     if (depth <= 0) return '{…}'
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${shape(v, depth - 1)}`).join(',')}}`
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${shape(v, depth - 1)}`)
+      .join(',')}}`
   }
   return JSON.stringify(value)
 }
@@ -126,9 +128,19 @@ function literal(value: unknown, spell: Spelling, indent = '', width = 72): stri
   if (typeof value === 'string') return spell.string(value)
   const fit = (open: string, items: string[], close: string, pad: string): string => {
     const flat = `${open}${pad}${items.join(', ')}${pad}${close}`
-    return flat.length + indent.length <= width && !flat.includes('\n') ? flat : `${open}\n${items.map((i) => inner + i).join(',\n')}${spell === TS ? ',' : ''}\n${indent}${close}`
+    return flat.length + indent.length <= width && !flat.includes('\n')
+      ? flat
+      : `${open}\n${items.map((i) => inner + i).join(',\n')}${spell === TS ? ',' : ''}\n${indent}${close}`
   }
-  if (Array.isArray(value)) return value.length === 0 ? '[]' : fit('[', value.map((v) => literal(v, spell, inner, width)), ']', '')
+  if (Array.isArray(value))
+    return value.length === 0
+      ? '[]'
+      : fit(
+          '[',
+          value.map((v) => literal(v, spell, inner, width)),
+          ']',
+          '',
+        )
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]) => `${spell.key(k)}: ${literal(v, spell, inner, width)}`)
     return entries.length === 0 ? '{}' : fit('{', entries, '}', ' ')
@@ -162,9 +174,14 @@ export function typescriptSample(provider: Provider, calls: SampleCall[], bundle
   const usesText = calls.some((c) => c.method === 'generateContent' || c.method === 'streamGenerateContent')
   const parts = calls.map((c) => (calls.length > 1 ? `\n// ${c.method}\n` : '') + typescriptCall(c))
   // The options its host needs (cloudflare's ids: the server variables' defaults stand for yours).
-  const variables = ((bundle?.servers?.[0] as { variables?: unknown } | undefined)?.variables ?? {}) as Record<string, { default?: string; 'x-client-option'?: string }>
+  const variables = ((bundle?.servers?.[0] as { variables?: unknown } | undefined)?.variables ?? {}) as Record<
+    string,
+    { default?: string; 'x-client-option'?: string }
+  >
   const own = Object.values(variables).map((v) => `${v['x-client-option']}: ${tsLiteral(v.default ?? '')}`)
-  const tokens = (registry[provider].credentials as readonly { env?: string; header: string }[]).map((c) => `; the gateway's token, where it wants one, from ${c.env}`).join('')
+  const tokens = (registry[provider].credentials as readonly { env?: string; header: string }[])
+    .map((c) => `; the gateway's token, where it wants one, from ${c.env}`)
+    .join('')
   return [
     `import { createClient${usesText ? ', text' : ''} } from 'gemini-gateways'`,
     '',
@@ -204,7 +221,14 @@ export function codeSamples(exchanges: Exchange[], bundle: OpenAPIDoc): Map<stri
       list.length === 1 ? source(list[0] as Exchange) : list.map((x) => `${comment} ${x.call.method}\n${source(x)}`).join('\n')
     const [ts, curl] = SAMPLE_LANGUAGES
     out.set(op, [
-      { ...ts, source: typescriptSample((list[0] as Exchange).provider, list.map((x) => x.call), bundle) },
+      {
+        ...ts,
+        source: typescriptSample(
+          (list[0] as Exchange).provider,
+          list.map((x) => x.call),
+          bundle,
+        ),
+      },
       { ...curl, source: joined('#', (x) => curlSample(x, bundle)) },
     ])
   }
@@ -248,7 +272,14 @@ export function renderWireTable(providers: readonly string[], exchanges: Record<
 <tbody>
 ${row('Request', (c) => pre(`${c.wire.method} ${c.wire.target}`))}
 ${row('Host', (c) => pre(new URL(c.wire.url).host))}
-${row('Auth header', (c) => pre(c.wire.headers.filter(([, v]) => v.includes(`$${registry[c.p as Provider].envKey}`)).map(([n, v]) => `${n}: ${v}`).join('\n')))}
+${row('Auth header', (c) =>
+  pre(
+    c.wire.headers
+      .filter(([, v]) => v.includes(`$${registry[c.p as Provider].envKey}`))
+      .map(([n, v]) => `${n}: ${v}`)
+      .join('\n'),
+  ),
+)}
 ${row('Body', (c) => pre(compactJson(c.wire.body, 30)))}
 ${row('Answer', (c) => pre(responseOutline(c.x)))}
 </tbody>

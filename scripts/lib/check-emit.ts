@@ -41,7 +41,8 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
     const parts: string[] = []
     if (node.anyOf) parts.push(`(${node.anyOf.map((m: JsonSchema) => expr(m, x)).join(' || ')})`)
     // A bare `required` (an alternative of an object's anyOf): those keys are present.
-    if (Array.isArray(node.required) && !node.properties && !node.type) parts.push(`(${node.required.map((k: string) => `${x}[${JSON.stringify(k)}] !== undefined`).join(' && ')})`)
+    if (Array.isArray(node.required) && !node.properties && !node.type)
+      parts.push(`(${node.required.map((k: string) => `${x}[${JSON.stringify(k)}] !== undefined`).join(' && ')})`)
     if (Array.isArray(node.enum)) {
       if (node.enum.length > SET_THRESHOLD) {
         const set = `E${sets.length}`
@@ -59,17 +60,24 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
 
   const typeExpr = (type: string, node: JsonSchema, x: string): string => {
     switch (type) {
-      case 'string': return [`isString(${x})`, ...bounds(node, `${x}.length`, 'minLength', 'maxLength')].join(' && ')
-      case 'integer': return [`Number.isInteger(${x})`, ...bounds(node, x, 'minimum', 'maximum')].join(' && ')
-      case 'number': return [`Number.isFinite(${x})`, ...bounds(node, x, 'minimum', 'maximum')].join(' && ')
-      case 'boolean': return `isBoolean(${x})`
-      case 'null': return `${x} === null`
+      case 'string':
+        return [`isString(${x})`, ...bounds(node, `${x}.length`, 'minLength', 'maxLength')].join(' && ')
+      case 'integer':
+        return [`Number.isInteger(${x})`, ...bounds(node, x, 'minimum', 'maximum')].join(' && ')
+      case 'number':
+        return [`Number.isFinite(${x})`, ...bounds(node, x, 'minimum', 'maximum')].join(' && ')
+      case 'boolean':
+        return `isBoolean(${x})`
+      case 'null':
+        return `${x} === null`
       case 'array': {
         const items = node.items && Object.keys(node.items).length ? `, ${fnFor(node.items)}` : ''
         return [`Array.isArray(${x})`, ...bounds(node, `${x}.length`, 'minItems', 'maxItems'), ...(items ? [`all(${x}${items})`] : [])].join(' && ')
       }
-      case 'object': return isPlainObject(node) ? `isObject(${x})` : `${fnFor(node)}(${x})`
-      default: throw new Error(`unsupported type ${type}`)
+      case 'object':
+        return isPlainObject(node) ? `isObject(${x})` : `${fnFor(node)}(${x})`
+      default:
+        throw new Error(`unsupported type ${type}`)
     }
   }
   const bounds = (node: JsonSchema, value: string, min: string, max: string): string[] => [
@@ -96,14 +104,16 @@ export function emitChecks(context: Record<string, JsonSchema>, exported: string
       const labels = keys.map((k) => `case ${JSON.stringify(k)}:`).join(' ')
       return test === 'true' ? `${labels} break` : `${labels} if (!(${test})) return false; break`
     })
-    const fallback = extra === false
-      ? 'default: return false'
-      : extra && typeof extra === 'object' && Object.keys(extra).length
-        ? `default: if (!(${expr(extra, 'x')})) return false`
+    const fallback =
+      extra === false
+        ? 'default: return false'
+        : extra && typeof extra === 'object' && Object.keys(extra).length
+          ? `default: if (!(${expr(extra, 'x')})) return false`
+          : ''
+    const loop =
+      cases.length || fallback
+        ? `for (const k in v) { const x = v[k]; if (x === undefined) continue; switch (k) { ${[...cases, fallback].filter(Boolean).join('; ')} } }`
         : ''
-    const loop = cases.length || fallback
-      ? `for (const k in v) { const x = v[k]; if (x === undefined) continue; switch (k) { ${[...cases, fallback].filter(Boolean).join('; ')} } }`
-      : ''
     const required = (node.required ?? []).map((k: string) => `if (v[${JSON.stringify(k)}] === undefined) return false`)
     const alternatives = node.anyOf ? [`if (!(${node.anyOf.map((m: JsonSchema) => expr(m, 'v')).join(' || ')})) return false`] : []
     return ['if (!isObject(v)) return false', loop, ...required, ...alternatives, 'return true'].filter(Boolean).join('; ')

@@ -18,7 +18,10 @@ export function refName(ref: unknown): string | undefined {
 export function deref<T = any>(doc: OpenAPIDoc, node: any): T {
   let n = node
   for (let i = 0; n && typeof n.$ref === 'string' && i < 10; i++) {
-    n = n.$ref.slice(2).split('/').reduce((o: any, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc)
+    n = n.$ref
+      .slice(2)
+      .split('/')
+      .reduce((o: any, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc)
   }
   return n
 }

@@ -42,19 +42,27 @@ export function requestNameTable(schemas: Record<string, JsonSchema>, names: str
     if (name in table) return
     table[name] = '' // placeholder: recursive messages
     const props = flattenAllOf(schema, schemas).properties as Record<string, JsonSchema>
-    table[name] = Object.entries(props).map(([field, s]) => `${field}${fieldKind(s, `${name}.${field}`)}`).join(' ')
+    table[name] = Object.entries(props)
+      .map(([field, s]) => `${field}${fieldKind(s, `${name}.${field}`)}`)
+      .join(' ')
   }
   for (const n of names) if (isMessage(schemas[n])) add(n, schemas[n]!)
-  return Object.fromEntries(Object.keys(table).sort().map((k) => [k, table[k]!]))
+  return Object.fromEntries(
+    Object.keys(table)
+      .sort()
+      .map((k) => [k, table[k]!]),
+  )
 }
 
 /** The module: the table, and which message each request body is. */
 export function emitRequestNames(schemas: Record<string, JsonSchema>, names: string[], bodies: Record<string, JsonSchema>, header: string): string {
   const table = requestNameTable(schemas, names)
-  const roots = Object.fromEntries(Object.entries(bodies).flatMap(([body, s]) => {
-    const ref = refName(s.$ref)
-    return ref && ref in table ? [[body, ref]] : []
-  }))
+  const roots = Object.fromEntries(
+    Object.entries(bodies).flatMap(([body, s]) => {
+      const ref = refName(s.$ref)
+      return ref && ref in table ? [[body, ref]] : []
+    }),
+  )
   return [
     header,
     '/** Request message fields for src/core/normalize.ts; the format is described in scripts/lib/names-emit.ts. */',

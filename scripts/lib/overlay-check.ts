@@ -6,7 +6,12 @@ import { exec } from 'jsonpath-rfc9535'
 import YAML from 'yaml'
 import fs from 'node:fs'
 
-interface Action { target: string; description?: string; update?: unknown; remove?: boolean }
+interface Action {
+  target: string
+  description?: string
+  update?: unknown
+  remove?: boolean
+}
 
 /** Deep merge per the Overlay spec: objects merge recursively, arrays append, other values replace. */
 function merge(into: any, value: any): any {

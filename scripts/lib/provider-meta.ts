@@ -4,11 +4,24 @@ import { deref, operationBodies, refName, type JsonSchema, type OpenAPIDoc } fro
 type Auth = { kind: 'bearer' } | { kind: 'header'; name: string }
 
 /** A header besides the key, filled from a client option (a security scheme with `x-client-option`). */
-export interface Credential { option: string; header: string; prefix: string; env?: string; description: string }
+export interface Credential {
+  option: string
+  header: string
+  prefix: string
+  env?: string
+  description: string
+}
 /** A server URL variable filled from a client option (`servers[0].variables.<name>.x-client-option`). */
-export interface UrlOption { variable: string; option: string; description: string }
+export interface UrlOption {
+  variable: string
+  option: string
+  description: string
+}
 /** A field the gateway drops without a word (`x-gateway-drops` on a property): where, as a JSON pointer with `*` for array items, and why it matters. */
-export interface Drop { at: string; why: string }
+export interface Drop {
+  at: string
+  why: string
+}
 
 export interface ProviderIndexData {
   envKey: string
@@ -44,33 +57,44 @@ function credentialsOf(provider: string, doc: OpenAPIDoc): Credential[] {
   return Object.entries(doc.components?.securitySchemes ?? {}).flatMap(([name, scheme]: [string, any]) => {
     if (typeof scheme?.['x-client-option'] !== 'string') return []
     if (scheme.type !== 'apiKey' || scheme.in !== 'header') throw new Error(`${provider}: security scheme ${name} has x-client-option but is not a header`)
-    return [{
-      option: scheme['x-client-option'],
-      header: String(scheme.name).toLowerCase(),
-      prefix: typeof scheme['x-value-prefix'] === 'string' ? scheme['x-value-prefix'] : '',
-      ...(typeof scheme['x-env'] === 'string' && { env: scheme['x-env'] }),
-      description: String(scheme.description ?? ''),
-    }]
+    return [
+      {
+        option: scheme['x-client-option'],
+        header: String(scheme.name).toLowerCase(),
+        prefix: typeof scheme['x-value-prefix'] === 'string' ? scheme['x-value-prefix'] : '',
+        ...(typeof scheme['x-env'] === 'string' && { env: scheme['x-env'] }),
+        description: String(scheme.description ?? ''),
+      },
+    ]
   })
 }
 
 /** Whether some security requirement needs no key: only schemes a client option fills. */
 function keyOptionalOf(doc: OpenAPIDoc, credentials: Credential[]): boolean {
-  const byOption = new Set(Object.entries(doc.components?.securitySchemes ?? {}).filter(([, s]: [string, any]) => typeof s?.['x-client-option'] === 'string').map(([n]) => n))
-  return credentials.length > 0 && (doc.security ?? []).some((req: Record<string, unknown>) => Object.keys(req).length > 0 && Object.keys(req).every((n) => byOption.has(n)))
+  const byOption = new Set(
+    Object.entries(doc.components?.securitySchemes ?? {})
+      .filter(([, s]: [string, any]) => typeof s?.['x-client-option'] === 'string')
+      .map(([n]) => n),
+  )
+  return (
+    credentials.length > 0 &&
+    (doc.security ?? []).some((req: Record<string, unknown>) => Object.keys(req).length > 0 && Object.keys(req).every((n) => byOption.has(n)))
+  )
 }
 
 function urlOptionsOf(provider: string, doc: OpenAPIDoc): UrlOption[] {
   const server = doc.servers?.[0]
   return Object.entries(server?.variables ?? {}).map(([variable, v]: [string, any]) => {
-    if (typeof v?.['x-client-option'] !== 'string') throw new Error(`${provider}: server variable ${variable} needs x-client-option (the client option that fills it)`)
+    if (typeof v?.['x-client-option'] !== 'string')
+      throw new Error(`${provider}: server variable ${variable} needs x-client-option (the client option that fills it)`)
     return { variable, option: v['x-client-option'], description: String(v.description ?? '') }
   })
 }
 
 function apiVersionsOf(provider: string, doc: OpenAPIDoc): Record<string, string> {
   const versions = doc.info?.['x-api-versions']
-  if (!versions || typeof versions.v1beta !== 'string') throw new Error(`${provider}: info.x-api-versions.v1beta (the path segment of the default version) is missing`)
+  if (!versions || typeof versions.v1beta !== 'string')
+    throw new Error(`${provider}: info.x-api-versions.v1beta (the path segment of the default version) is missing`)
   return Object.fromEntries(Object.entries(versions).filter(([, v]) => typeof v === 'string')) as Record<string, string>
 }
 
@@ -133,7 +157,10 @@ const doc = (text: string, indent = ''): string[] => (text ? [`${indent}/** ${te
 
 export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: string): string {
   const { envKey, defaultBaseUrl, auth, keyOptional, credentials, urlOptions, apiVersions, models, routes, drops } = providerIndexData(provider, doc_)
-  const options = [...urlOptions.map((u) => ({ option: u.option, description: u.description })), ...credentials.map((c) => ({ option: c.option, description: `${c.description}${c.env ? ` Defaults from \`${c.env}\`.` : ''}` }))]
+  const options = [
+    ...urlOptions.map((u) => ({ option: u.option, description: u.description })),
+    ...credentials.map((c) => ({ option: c.option, description: `${c.description}${c.env ? ` Defaults from \`${c.env}\`.` : ''}` })),
+  ]
   return [
     header,
     `export type { paths, components, operations } from './types.ts'`,
@@ -147,9 +174,21 @@ export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: st
     `/** Where the API key goes, from the spec's first security requirement. */`,
     `export const auth = ${JSON.stringify(auth)} as const`,
     // What only some providers have is emitted only for them: the others' bundles carry nothing of it.
-    ...(keyOptional ? [`/** A security requirement of the spec needs no key: the credentials below are enough alone. */`, `export const keyOptional = true`] : []),
-    ...(credentials.length > 0 ? [`/** Headers besides the key, each filled from a client option (security schemes with x-client-option). */`, `export const credentials = ${JSON.stringify(credentials.map(({ description: _, ...c }) => c))} as const`] : []),
-    ...(urlOptions.length > 0 ? [`/** Server URL variables, each filled from a client option (x-client-option). */`, `export const urlOptions = ${JSON.stringify(urlOptions.map(({ description: _, ...u }) => u))} as const`] : []),
+    ...(keyOptional
+      ? [`/** A security requirement of the spec needs no key: the credentials below are enough alone. */`, `export const keyOptional = true`]
+      : []),
+    ...(credentials.length > 0
+      ? [
+          `/** Headers besides the key, each filled from a client option (security schemes with x-client-option). */`,
+          `export const credentials = ${JSON.stringify(credentials.map(({ description: _, ...c }) => c))} as const`,
+        ]
+      : []),
+    ...(urlOptions.length > 0
+      ? [
+          `/** Server URL variables, each filled from a client option (x-client-option). */`,
+          `export const urlOptions = ${JSON.stringify(urlOptions.map(({ description: _, ...u }) => u))} as const`,
+        ]
+      : []),
     `/** The path segment each client \`apiVersion\` maps to (info.x-api-versions); a version not listed is not served. */`,
     `export const apiVersions = ${JSON.stringify(apiVersions)} as const`,
     `/** Model ids the provider documents; others are accepted too. */`,
@@ -160,10 +199,16 @@ export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: st
     // The fields it drops are in validators/drops.ts (loaded with the first request); only whether it keeps a
     // continuation token is needed before then.
     ...(Object.values(drops).some((list) => list.some((d) => d.at === '/continuationToken'))
-      ? [`/** It drops continuationToken (x-gateway-drops): an answer cut at the output limit cannot be continued through it. */`, `export const carriesContinuation = false`]
+      ? [
+          `/** It drops continuationToken (x-gateway-drops): an answer cut at the output limit cannot be continued through it. */`,
+          `export const carriesContinuation = false`,
+        ]
       : []),
     ...(Object.keys(drops).length > 0
-      ? [`/** The fields it drops without a word (x-gateway-drops) and why each matters (./drops.ts), loaded with the first request. */`, `export const loadDrops = () => import('./drops.ts')`]
+      ? [
+          `/** The fields it drops without a word (x-gateway-drops) and why each matters (./drops.ts), loaded with the first request. */`,
+          `export const loadDrops = () => import('./drops.ts')`,
+        ]
       : []),
     `/** The client options this provider takes besides every client's. */`,
     `export interface Options {`,
@@ -176,7 +221,11 @@ export function emitProviderIndex(provider: string, doc_: OpenAPIDoc, header: st
 /** validators/drops.ts: the fields the gateway drops (x-gateway-drops) per operation, and why each matters; loaded with the first request. */
 export function emitDropReasons(provider: string, doc: OpenAPIDoc, header: string): string | undefined {
   const drops = dropsOf(doc)
-  const reasons = Object.fromEntries(Object.values(drops).flat().map((d) => [d.at, d.why]))
+  const reasons = Object.fromEntries(
+    Object.values(drops)
+      .flat()
+      .map((d) => [d.at, d.why]),
+  )
   if (Object.keys(reasons).length === 0) return undefined
   return [
     header,
@@ -193,6 +242,8 @@ function dedupedDrops(drops: Record<string, Drop[]>): string[] {
   const lists = [...new Set(Object.values(drops).map((list) => JSON.stringify(list.map((d) => d.at))))]
   return [
     ...lists.map((list, i) => `const dropped${i} = ${list}`),
-    `export const dropped: Record<string, readonly string[]> = { ${Object.entries(drops).map(([op, list]) => `${op}: dropped${lists.indexOf(JSON.stringify(list.map((d) => d.at)))}`).join(', ')} }`,
+    `export const dropped: Record<string, readonly string[]> = { ${Object.entries(drops)
+      .map(([op, list]) => `${op}: dropped${lists.indexOf(JSON.stringify(list.map((d) => d.at)))}`)
+      .join(', ')} }`,
   ]
 }

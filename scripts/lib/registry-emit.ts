@@ -29,21 +29,26 @@ export interface RegistryInput {
 }
 
 export function emitRegistry(entries: RegistryInput[], header: string): string {
-  const registry = Object.fromEntries(entries.map(({ name, doc, index, relay }) => [name, {
-    title: doc.info?.title,
-    summary: doc.info?.summary,
-    envKey: index.envKey,
-    defaultBaseUrl: index.defaultBaseUrl,
-    auth: index.auth,
-    ...(relay !== undefined && { relay }),
-    keyOptional: index.keyOptional,
-    credentials: index.credentials,
-    urlOptions: index.urlOptions,
-    apiVersions: index.apiVersions,
-    documentedModels: index.models,
-    operations: Object.keys(index.routes),
-    routes: Object.fromEntries(Object.entries(index.routes).map(([id, r]) => [id, { method: r.method, path: r.path }])),
-  }]))
+  const registry = Object.fromEntries(
+    entries.map(({ name, doc, index, relay }) => [
+      name,
+      {
+        title: doc.info?.title,
+        summary: doc.info?.summary,
+        envKey: index.envKey,
+        defaultBaseUrl: index.defaultBaseUrl,
+        auth: index.auth,
+        ...(relay !== undefined && { relay }),
+        keyOptional: index.keyOptional,
+        credentials: index.credentials,
+        urlOptions: index.urlOptions,
+        apiVersions: index.apiVersions,
+        documentedModels: index.models,
+        operations: Object.keys(index.routes),
+        routes: Object.fromEntries(Object.entries(index.routes).map(([id, r]) => [id, { method: r.method, path: r.path }])),
+      },
+    ]),
+  )
   return [
     header,
     `/** Every provider, in redocly.yaml's order. */`,
@@ -125,7 +130,10 @@ export function emitGeneratedClient(root: string, entry: RegistryInput, header: 
  */
 export function emitGeneratedGateway(root: string, entry: RegistryInput, header: string): string {
   const { name, relay, index, doc } = entry
-  if (relay === undefined) throw new Error(`${name}: src/local-gateway/dialects/${name}.ts is missing (every provider in redocly.yaml needs one, unless its overlay names the relay it runs: x-gateway.relay)`)
+  if (relay === undefined)
+    throw new Error(
+      `${name}: src/local-gateway/dialects/${name}.ts is missing (every provider in redocly.yaml needs one, unless its overlay names the relay it runs: x-gateway.relay)`,
+    )
   const module = `src/local-gateway/dialects/${relay}.ts`
   if (!has(root, module)) throw new Error(`${name}: x-gateway.relay is ${relay}, but ${module} is missing`)
   const schemes = (doc.security ?? []).flatMap((req: Record<string, unknown>) => Object.keys(req))

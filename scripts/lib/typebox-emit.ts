@@ -22,14 +22,22 @@ function typeOf(schema: JsonSchema, schemas: Record<string, JsonSchema>): string
 
 function single(type: string, schema: JsonSchema, schemas: Record<string, JsonSchema>): string {
   switch (type) {
-    case 'string': return 'Type.String()'
-    case 'integer': return 'Type.Integer()'
-    case 'number': return 'Type.Number()'
-    case 'boolean': return 'Type.Boolean()'
-    case 'null': return 'Type.Null()'
-    case 'array': return `Type.Array(${schema.items ? typeOf(schema.items, schemas) : 'Type.Unknown()'}${schema.minItems ? `, { minItems: ${schema.minItems} }` : ''})`
-    case 'object': return object(schema, schemas)
-    default: throw new Error(`unsupported type ${type}`)
+    case 'string':
+      return 'Type.String()'
+    case 'integer':
+      return 'Type.Integer()'
+    case 'number':
+      return 'Type.Number()'
+    case 'boolean':
+      return 'Type.Boolean()'
+    case 'null':
+      return 'Type.Null()'
+    case 'array':
+      return `Type.Array(${schema.items ? typeOf(schema.items, schemas) : 'Type.Unknown()'}${schema.minItems ? `, { minItems: ${schema.minItems} }` : ''})`
+    case 'object':
+      return object(schema, schemas)
+    default:
+      throw new Error(`unsupported type ${type}`)
   }
 }
 

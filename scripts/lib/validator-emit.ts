@@ -12,7 +12,24 @@ import { flattenAllOf, refName, type JsonSchema } from './json-schema.ts'
 
 export type Variant = 'request' | 'response' | 'responseStrict'
 
-const KEEP = new Set(['type', 'properties', 'required', 'items', 'enum', 'anyOf', 'oneOf', 'additionalProperties', 'minItems', 'maxItems', 'minimum', 'maximum', 'minLength', 'maxLength', 'const', '$ref'])
+const KEEP = new Set([
+  'type',
+  'properties',
+  'required',
+  'items',
+  'enum',
+  'anyOf',
+  'oneOf',
+  'additionalProperties',
+  'minItems',
+  'maxItems',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'const',
+  '$ref',
+])
 
 /** The schema as the validator sees it: annotations dropped, refs by bare name, the variant's rules applied. */
 export function validationSchema(schema: JsonSchema, schemas: Record<string, JsonSchema>, variant: Variant): JsonSchema {
@@ -21,7 +38,8 @@ export function validationSchema(schema: JsonSchema, schemas: Record<string, Jso
   for (const [k, v] of Object.entries(s)) {
     if (!KEEP.has(k)) continue
     if (k === '$ref') out.$ref = refName(v) ?? v
-    else if (k === 'properties') out.properties = Object.fromEntries(Object.entries(v as JsonSchema).map(([p, ps]) => [p, validationSchema(ps, schemas, variant)]))
+    else if (k === 'properties')
+      out.properties = Object.fromEntries(Object.entries(v as JsonSchema).map(([p, ps]) => [p, validationSchema(ps, schemas, variant)]))
     else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) out[k] = validationSchema(v, schemas, variant)
     else if (k === 'anyOf' || k === 'oneOf') out.anyOf = (v as JsonSchema[]).map((m) => validationSchema(m, schemas, variant))
     else if (k === 'enum' && variant === 'response' && (s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string')))) continue
@@ -35,12 +53,27 @@ export function validationSchema(schema: JsonSchema, schemas: Record<string, Jso
 }
 
 /** An ES module exporting one precompiled check per name, plus the schema context for error reporting. */
-export function emitValidators(schemas: Record<string, JsonSchema>, names: string[], extra: Record<string, JsonSchema>, variant: Variant, header: string): { code: string; context: string } {
+export function emitValidators(
+  schemas: Record<string, JsonSchema>,
+  names: string[],
+  extra: Record<string, JsonSchema>,
+  variant: Variant,
+  header: string,
+): { code: string; context: string } {
   const all = { ...schemas, ...extra }
   const context: Record<string, JsonSchema> = {}
   for (const n of Object.keys(all).sort()) context[n] = validationSchema(all[n]!, all, variant)
   const exported = [...names, ...Object.keys(extra)]
-  const code = [header, '// @ts-nocheck: plain checks emitted by scripts/lib/check-emit.ts; the typed surface is in index.ts.', emitChecks(context, exported)].join('\n')
-  const ctx = [header, `/** The ${variant} validation schemas, for reporting where a value fails (only loaded on failure). */`, `export default ${JSON.stringify(context)}`, ''].join('\n')
+  const code = [
+    header,
+    '// @ts-nocheck: plain checks emitted by scripts/lib/check-emit.ts; the typed surface is in index.ts.',
+    emitChecks(context, exported),
+  ].join('\n')
+  const ctx = [
+    header,
+    `/** The ${variant} validation schemas, for reporting where a value fails (only loaded on failure). */`,
+    `export default ${JSON.stringify(context)}`,
+    '',
+  ].join('\n')
   return { code, context: ctx }
 }

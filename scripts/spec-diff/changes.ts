@@ -58,7 +58,8 @@ export function emit(ctx: Ctx, severity: Severity, pointer: string, message: str
 export function emitDirs(ctx: Ctx, dirs: readonly Dir[], pointer: string, label: string, r: Rule, prefix = true): void {
   for (const d of dirs) {
     const sev = d === 'request' ? r.req : d === 'response' ? r.res : worst(r.req, r.res)
-    const note = d === 'request' ? r.reqNote : d === 'response' ? r.resNote : (sev === r.res ? r.resNote : undefined) ?? (sev === r.req ? r.reqNote : undefined)
+    const note =
+      d === 'request' ? r.reqNote : d === 'response' ? r.resNote : ((sev === r.res ? r.resNote : undefined) ?? (sev === r.req ? r.reqNote : undefined))
     emit(ctx, sev, pointer, `${prefix ? `${d} ` : ''}${r.what}: ${label}${note ? ` (${note})` : ''}`)
   }
 }
@@ -86,7 +87,13 @@ export function diffRest(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string, label
  * <label>`), an added one non-breaking, and a name in both goes to `both` with each side's `$ref`s followed.
  */
 export function diffNamed(
-  ctx: Ctx, mb: unknown, ma: unknown, pb: string, pa: string, noun: string, labelOf: (name: string) => string,
+  ctx: Ctx,
+  mb: unknown,
+  ma: unknown,
+  pb: string,
+  pa: string,
+  noun: string,
+  labelOf: (name: string) => string,
   both: (b: ReturnType<typeof deref>, a: ReturnType<typeof deref>, name: string) => void,
 ): void {
   const B = asObj(mb)

@@ -38,10 +38,16 @@ function readAtRev(cwd: string, rev: string, rel: string): string | undefined {
 /** Known providers in registry order, then any other folder of generated/ (working tree or `rev`) by name. */
 function providersToCompare(cwd: string, rev: string): string[] {
   const genDir = join(cwd, 'generated')
-  const local = existsSync(genDir) ? readdirSync(genDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []
+  const local = existsSync(genDir)
+    ? readdirSync(genDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+    : []
   let atRev: string[] = []
   try {
-    atRev = git(cwd, ['ls-tree', '--name-only', '-d', `${rev}:./generated`]).split('\n').filter(Boolean)
+    atRev = git(cwd, ['ls-tree', '--name-only', '-d', `${rev}:./generated`])
+      .split('\n')
+      .filter(Boolean)
   } catch {
     // no generated/ at that revision
   }
@@ -49,7 +55,11 @@ function providersToCompare(cwd: string, rev: string): string[] {
   return [...PROVIDERS, ...extra]
 }
 
-interface Options { base: string; json: boolean; failOnBreaking: boolean }
+interface Options {
+  base: string
+  json: boolean
+  failOnBreaking: boolean
+}
 
 /** The options, or the line to print and the exit code for `--help` and bad arguments. */
 function parseArgs(argv: readonly string[]): Options | { help: string } | { error: string } {

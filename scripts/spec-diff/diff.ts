@@ -102,8 +102,16 @@ function diffComponents(ctx: Ctx): void {
     const A = asObj(ca[kind])
     const base = ptr('/components', kind)
     if (kind === 'securitySchemes') {
-      diffNamed(ctx, B, A, base, base, 'security scheme', (name) => name, (db, da, name) =>
-        diffSecurityScheme(ctx, asObj(db.node), asObj(da.node), db.ptr, da.ptr, name))
+      diffNamed(
+        ctx,
+        B,
+        A,
+        base,
+        base,
+        'security scheme',
+        (name) => name,
+        (db, da, name) => diffSecurityScheme(ctx, asObj(db.node), asObj(da.node), db.ptr, da.ptr, name),
+      )
       continue
     }
     for (const name of keysOf(B, A)) {
@@ -140,7 +148,8 @@ function diffReusable(ctx: Ctx, kind: string, name: string, b: unknown, a: unkno
   const ref = `#/components/${escSeg(kind)}/${escSeg(name)}`
   const dirs = (fallback: Dir): Dir[] => usageDirs([ctx.usageB.refs.get(ref), ctx.usageA.refs.get(ref)], [fallback])
   if (kind === 'parameters') diffParamLike(ctx, nb, na, db.ptr, da.ptr, `${paramLabel(na)} (${kind}.${name})`, dirs('request'), false)
-  else if (kind === 'requestBodies') diffRequestBodyObj(ctx, nb, na, db.ptr, da.ptr, `components.requestBodies.${name}`, `request body ${name}`, dirs('request'))
+  else if (kind === 'requestBodies')
+    diffRequestBodyObj(ctx, nb, na, db.ptr, da.ptr, `components.requestBodies.${name}`, `request body ${name}`, dirs('request'))
   else if (kind === 'responses') diffResponseObj(ctx, nb, na, db.ptr, da.ptr, `response ${name}`, dirs('response'))
   else if (kind === 'headers') diffParamLike(ctx, nb, na, db.ptr, da.ptr, `header ${name}`, dirs('response'), true)
   else if (kind === 'links' && !same(nb, na)) emit(ctx, 'non-breaking', at, `link changed: ${name}`)

@@ -16,14 +16,15 @@ export const keysOf = (...objs: unknown[]): string[] =>
 
 export const escSeg = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1')
 const unescSeg = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~')
-export const ptr = (base: string, ...segs: (string | number)[]): string =>
-  base + segs.map((s) => `/${escSeg(String(s))}`).join('')
+export const ptr = (base: string, ...segs: (string | number)[]): string => base + segs.map((s) => `/${escSeg(String(s))}`).join('')
 
 /** JSON with sorted keys, so equality ignores key order. */
 export function stable(x: unknown): string {
   if (Array.isArray(x)) return `[${x.map(stable).join(',')}]`
   if (isObj(x)) {
-    const ks = Object.keys(x).filter((k) => x[k] !== undefined).sort(byCode)
+    const ks = Object.keys(x)
+      .filter((k) => x[k] !== undefined)
+      .sort(byCode)
     return `{${ks.map((k) => `${JSON.stringify(k)}:${stable(x[k])}`).join(',')}}`
   }
   return x === undefined ? 'undefined' : String(JSON.stringify(x))
@@ -43,7 +44,11 @@ export function withoutKey(x: unknown, key: string, stack: Set<object> = new Set
   stack.add(x)
   const out = Array.isArray(x)
     ? x.map((v) => withoutKey(v, key, stack))
-    : Object.fromEntries(Object.entries(x).filter(([k]) => k !== key).map(([k, v]) => [k, withoutKey(v, key, stack)]))
+    : Object.fromEntries(
+        Object.entries(x)
+          .filter(([k]) => k !== key)
+          .map(([k, v]) => [k, withoutKey(v, key, stack)]),
+      )
   stack.delete(x)
   return out
 }

@@ -46,7 +46,12 @@ function diffOperation(ctx: Ctx, itemB: Obj, itemA: Obj, itemPb: string, itemPa:
   diffDocs(ctx, b, a, pb, pa, label, isDoc)
   // Generated clients name methods and types after operationId.
   if (!same(b.operationId, a.operationId)) {
-    emit(ctx, b.operationId === undefined ? 'non-breaking' : 'breaking', ptr(pa, 'operationId'), `operationId ${changeWord(b.operationId, a.operationId)} (${show(b.operationId)} → ${show(a.operationId)}): ${label}`)
+    emit(
+      ctx,
+      b.operationId === undefined ? 'non-breaking' : 'breaking',
+      ptr(pa, 'operationId'),
+      `operationId ${changeWord(b.operationId, a.operationId)} (${show(b.operationId)} → ${show(a.operationId)}): ${label}`,
+    )
   }
   diffDeprecated(ctx, b, a, pa, label)
   diffParams(ctx, effectiveParams(ctx.b, itemB, itemPb, b, pb), effectiveParams(ctx.a, itemA, itemPa, a, pa), label, reqDirs)
@@ -57,8 +62,16 @@ function diffOperation(ctx: Ctx, itemB: Obj, itemA: Obj, itemPb: string, itemPa:
   }
   if (has(b, 'servers') || has(a, 'servers')) diffServers(ctx, b.servers ?? scope.serversB, a.servers ?? scope.serversA, ptr(pa, 'servers'), label)
   const callbackScope: Scope = { ...scope, flip: !scope.flip }
-  diffNamed(ctx, b.callbacks, a.callbacks, ptr(pb, 'callbacks'), ptr(pa, 'callbacks'), 'callback', (name) => `${name} of ${label}`, (db, da, name) =>
-    diffPathMap(ctx, db.node, da.node, db.ptr, da.ptr, callbackScope, (expr) => `callback ${name} ${expr} of ${label}`, 'callback URL'))
+  diffNamed(
+    ctx,
+    b.callbacks,
+    a.callbacks,
+    ptr(pb, 'callbacks'),
+    ptr(pa, 'callbacks'),
+    'callback',
+    (name) => `${name} of ${label}`,
+    (db, da, name) => diffPathMap(ctx, db.node, da.node, db.ptr, da.ptr, callbackScope, (expr) => `callback ${name} ${expr} of ${label}`, 'callback URL'),
+  )
   const handled = ['operationId', 'deprecated', 'parameters', 'requestBody', 'responses', 'security', 'servers', 'callbacks']
   diffRest(ctx, b, a, pb, pa, label, handled, isDoc)
 }
@@ -107,7 +120,15 @@ export function diffParamLike(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string, 
   const reqA = header ? a.required === true : isRequiredParam(a)
   const kind = header ? 'header' : 'parameter'
   if (!reqB && reqA) emitDirs(ctx, dirs, ptr(pa, 'required'), label, { what: `${kind} became required`, req: 'breaking', res: 'non-breaking' }, false)
-  if (reqB && !reqA) emitDirs(ctx, dirs, ptr(pa, 'required'), label, { what: `${kind} no longer required`, req: 'non-breaking', res: 'breaking', resNote: 'callers relied on it being present' }, false)
+  if (reqB && !reqA)
+    emitDirs(
+      ctx,
+      dirs,
+      ptr(pa, 'required'),
+      label,
+      { what: `${kind} no longer required`, req: 'non-breaking', res: 'breaking', resNote: 'callers relied on it being present' },
+      false,
+    )
   diffDeprecated(ctx, b, a, pa, label)
   diffDocs(ctx, b, a, pb, pa, label, isDocOrExt('description', 'example', 'examples'))
   // Serialization: compare effective values so spelling out a default is not a change.
@@ -130,12 +151,19 @@ export function diffParamLike(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string, 
   diffRest(ctx, b, a, pb, pa, label, handled, isDocOrExt('description', 'example', 'examples'))
 }
 
-interface ParamEntry { node: Obj; ptr: string; ref?: string }
+interface ParamEntry {
+  node: Obj
+  ptr: string
+  ref?: string
+}
 
 /** Path-level parameters overridden by operation-level ones with the same identity. */
 function effectiveParams(doc: Obj, item: Obj, itemPtr: string, op: Obj, opPtr: string): Map<string, ParamEntry> {
   const out = new Map<string, ParamEntry>()
-  for (const [list, base] of [[item.parameters, ptr(itemPtr, 'parameters')], [op.parameters, ptr(opPtr, 'parameters')]] as const) {
+  for (const [list, base] of [
+    [item.parameters, ptr(itemPtr, 'parameters')],
+    [op.parameters, ptr(opPtr, 'parameters')],
+  ] as const) {
     asArr(list)?.forEach((p, i) => {
       const r = deref(doc, p, ptr(base, i))
       if (!isObj(r.node)) return
@@ -169,9 +197,10 @@ function diffParams(ctx: Ctx, pb: Map<string, ParamEntry>, pa: Map<string, Param
 /** `subject` names the body in required-ness messages; `label` prefixes its content. */
 export function diffRequestBodyObj(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string, subject: string, label: string, dirs: readonly Dir[]): void {
   if ((b.required === true) !== (a.required === true)) {
-    const rule: Rule = a.required === true
-      ? { what: 'request body became required', req: 'breaking', res: 'non-breaking' }
-      : { what: 'request body no longer required', req: 'non-breaking', res: 'breaking' }
+    const rule: Rule =
+      a.required === true
+        ? { what: 'request body became required', req: 'breaking', res: 'non-breaking' }
+        : { what: 'request body no longer required', req: 'non-breaking', res: 'breaking' }
     emitDirs(ctx, dirs, ptr(pa, 'required'), subject, rule, false)
   }
   diffDocs(ctx, b, a, pb, pa, label, isDocOrExt('description'))
@@ -188,9 +217,10 @@ function diffRequestBody(ctx: Ctx, rb: unknown, ra: unknown, pb: string, pa: str
   }
   const da = deref(ctx.a, ra, pa)
   if (rb === undefined) {
-    const rule: Rule = asObj(da.node).required === true
-      ? { what: 'required request body added', req: 'breaking', res: 'non-breaking' }
-      : { what: 'optional request body added', req: 'non-breaking', res: 'non-breaking' }
+    const rule: Rule =
+      asObj(da.node).required === true
+        ? { what: 'required request body added', req: 'breaking', res: 'non-breaking' }
+        : { what: 'optional request body added', req: 'non-breaking', res: 'non-breaking' }
     emitDirs(ctx, dirs, pa, opLabel, rule, false)
     return
   }
@@ -203,7 +233,11 @@ export function diffResponseObj(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string
   diffDocs(ctx, b, a, pb, pa, label, isDocOrExt('description'))
   // Headers: case-insensitive names; Content-Type is described by `content` instead.
   const byName = (h: unknown): Map<string, string> =>
-    new Map(Object.keys(asObj(h)).filter((n) => n.toLowerCase() !== 'content-type').map((n) => [n.toLowerCase(), n]))
+    new Map(
+      Object.keys(asObj(h))
+        .filter((n) => n.toLowerCase() !== 'content-type')
+        .map((n) => [n.toLowerCase(), n]),
+    )
   const hb = byName(b.headers)
   const ha = byName(a.headers)
   for (const k of [...new Set([...hb.keys(), ...ha.keys()])].sort(byCode)) {
@@ -214,9 +248,10 @@ export function diffResponseObj(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string
       emitDirs(ctx, dirs, ptr(pb, 'headers', nb), label, { what: `header ${nb} removed`, req: 'breaking', res: 'breaking' }, false)
     } else if (nb === undefined && na !== undefined) {
       const node = asObj(deref(ctx.a, asObj(a.headers)[na], '').node)
-      const rule: Rule = node.required === true
-        ? { what: `required header ${na} added`, req: 'breaking', res: 'non-breaking' }
-        : { what: `header ${na} added`, req: 'non-breaking', res: 'non-breaking' }
+      const rule: Rule =
+        node.required === true
+          ? { what: `required header ${na} added`, req: 'breaking', res: 'non-breaking' }
+          : { what: `header ${na} added`, req: 'non-breaking', res: 'non-breaking' }
       emitDirs(ctx, dirs, ptr(pa, 'headers', na), label, rule, false)
     } else if (nb !== undefined && na !== undefined) {
       const db = deref(ctx.b, asObj(b.headers)[nb], ptr(pb, 'headers', nb))

@@ -10,8 +10,7 @@ export function verdict(changes: SpecChange[]): 'major' | 'minor' | 'patch' | 'n
   return changes.length ? 'patch' : 'none'
 }
 
-const countOf = (changes: SpecChange[]): string =>
-  SEVERITIES.map((s) => `${changes.filter((c) => c.severity === s).length} ${s}`).join(', ')
+const countOf = (changes: SpecChange[]): string => SEVERITIES.map((s) => `${changes.filter((c) => c.severity === s).length} ${s}`).join(', ')
 
 /** Changes without a provider first, then known providers in registry order, then the others by name. */
 function providerOrder(x: string | undefined, y: string | undefined): number {

@@ -7,13 +7,29 @@ export const SSE_DATA = 'x-sse-data'
 // Keywords that hold subschemas; everything else is data or a constraint.
 const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']
 const SCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf', 'prefixItems']
-const SCHEMA_ONES = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames',
-  'unevaluatedItems', 'unevaluatedProperties', 'contentSchema', 'additionalItems', SSE_DATA]
+const SCHEMA_ONES = [
+  'items',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'contentSchema',
+  'additionalItems',
+  SSE_DATA,
+]
 
 /** Extensions are documentation, except the one that carries a schema. */
 const isDocExtension = (k: string): boolean => k.startsWith('x-') && k !== SSE_DATA
 /** A predicate for "documentation only": the given keys and the extensions. */
-export const isDocOrExt = (...keys: string[]) => (k: string): boolean => keys.includes(k) || isDocExtension(k)
+export const isDocOrExt =
+  (...keys: string[]) =>
+  (k: string): boolean =>
+    keys.includes(k) || isDocExtension(k)
 export const isSchemaDocKey = isDocOrExt('description', 'title', 'example', 'examples', '$comment', 'externalDocs')
 
 /** Calls `fn` on every direct subschema. */

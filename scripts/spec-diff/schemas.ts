@@ -35,11 +35,43 @@ const fmtTypes = (s: Set<string> | undefined): string =>
 const LOWER_BOUNDS = ['minLength', 'minItems', 'minProperties', 'minimum', 'exclusiveMinimum', 'minContains']
 const UPPER_BOUNDS = ['maxLength', 'maxItems', 'maxProperties', 'maximum', 'exclusiveMaximum', 'maxContains']
 const RESTRICTIONS = ['pattern', 'format', 'contentEncoding', 'contentMediaType']
-const SCHEMA_HANDLED = ['$ref', '$defs', 'type', 'nullable', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'items',
-  'anyOf', 'oneOf', 'allOf', 'deprecated', 'readOnly', 'writeOnly', 'default', 'multipleOf', 'uniqueItems', SSE_DATA,
-  ...LOWER_BOUNDS, ...UPPER_BOUNDS, ...RESTRICTIONS]
-const COMPOSITION_LIKE = ['not', 'if', 'then', 'else', 'discriminator', 'prefixItems', 'dependentSchemas', 'dependentRequired',
-  'unevaluatedProperties', 'unevaluatedItems']
+const SCHEMA_HANDLED = [
+  '$ref',
+  '$defs',
+  'type',
+  'nullable',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'default',
+  'multipleOf',
+  'uniqueItems',
+  SSE_DATA,
+  ...LOWER_BOUNDS,
+  ...UPPER_BOUNDS,
+  ...RESTRICTIONS,
+]
+const COMPOSITION_LIKE = [
+  'not',
+  'if',
+  'then',
+  'else',
+  'discriminator',
+  'prefixItems',
+  'dependentSchemas',
+  'dependentRequired',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+]
 
 /** Compares two schemas seen from `dirs`; `seen` stops cycles through `$ref`s. */
 export function diffSchema(ctx: Ctx, b: unknown, a: unknown, loc: Loc, dirs: readonly Dir[], seen: Set<string> = new Set()): void {
@@ -86,7 +118,12 @@ function diffRefs(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[], seen
       const tb = resolveRef(ctx.b, rb)
       const ta = resolveRef(ctx.a, rb)
       if (tb === undefined || ta === undefined) {
-        if (tb !== ta) emitDirs(ctx, dirs, loc.pa, loc.label, { what: `reference ${rb} ${tb === undefined ? 'now resolves' : 'no longer resolves'}`, req: 'breaking', res: 'breaking' })
+        if (tb !== ta)
+          emitDirs(ctx, dirs, loc.pa, loc.label, {
+            what: `reference ${rb} ${tb === undefined ? 'now resolves' : 'no longer resolves'}`,
+            req: 'breaking',
+            res: 'breaking',
+          })
       } else diffSchema(ctx, tb, ta, { pb: refPtr(rb), pa: refPtr(rb), label: loc.label }, dirs, seen)
     }
     return [omit(B, '$ref'), omit(A, '$ref')] // siblings of $ref still apply
@@ -120,7 +157,12 @@ function diffOtherKeywords(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Di
     if (SCHEMA_HANDLED.includes(k) || isSchemaDocKey(k) || same(B[k], A[k])) continue
     const at = ptr(has(A, k) ? loc.pa : loc.pb, k)
     if (same(canonSchema({ [k]: B[k] }), canonSchema({ [k]: A[k] }))) emit(ctx, 'docs', at, `documentation changed inside ${k}: ${loc.label}`)
-    else emitDirs(ctx, dirs, at, loc.label, { what: COMPOSITION_LIKE.includes(k) ? `composition changed (${k} ${changeWord(B[k], A[k])})` : `keyword ${k} ${changeWord(B[k], A[k])}`, req: 'breaking', res: 'breaking' })
+    else
+      emitDirs(ctx, dirs, at, loc.label, {
+        what: COMPOSITION_LIKE.includes(k) ? `composition changed (${k} ${changeWord(B[k], A[k])})` : `keyword ${k} ${changeWord(B[k], A[k])}`,
+        req: 'breaking',
+        res: 'breaking',
+      })
   }
 }
 
@@ -184,7 +226,12 @@ function diffEnum(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[]): voi
     return
   }
   if (!ea) {
-    emitDirs(ctx, dirs, ptr(loc.pb, eb.key), loc.label, { what: 'enum restriction removed', req: 'non-breaking', res: 'breaking', resNote: 'any value may now arrive' })
+    emitDirs(ctx, dirs, ptr(loc.pb, eb.key), loc.label, {
+      what: 'enum restriction removed',
+      req: 'non-breaking',
+      res: 'breaking',
+      resNote: 'any value may now arrive',
+    })
     return
   }
   const kb = new Set(eb.list.map(stable))
@@ -193,7 +240,13 @@ function diffEnum(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[]): voi
     if (!ka.has(stable(v))) emitDirs(ctx, dirs, ptr(loc.pb, eb.key), loc.label, { what: `enum value ${show(v)} removed`, req: 'breaking', res: 'non-breaking' })
   }
   for (const v of ea.list) {
-    if (!kb.has(stable(v))) emitDirs(ctx, dirs, ptr(loc.pa, ea.key), loc.label, { what: `enum value ${show(v)} added`, req: 'non-breaking', res: 'non-breaking', resNote: 'strict-enum consumers may reject it' })
+    if (!kb.has(stable(v)))
+      emitDirs(ctx, dirs, ptr(loc.pa, ea.key), loc.label, {
+        what: `enum value ${show(v)} added`,
+        req: 'non-breaking',
+        res: 'non-breaking',
+        resNote: 'strict-enum consumers may reject it',
+      })
   }
 }
 
@@ -223,8 +276,7 @@ function propDirs(ctx: Ctx, dirs: readonly Dir[], sb: unknown, sa: unknown): Dir
     const t = typeof s.$ref === 'string' ? resolveRef(doc, s.$ref) : undefined
     return isObj(t) && t[f] === true
   }
-  const all = (f: 'readOnly' | 'writeOnly'): boolean =>
-    (sb === undefined || flag(sb, ctx.b, f)) && (sa === undefined || flag(sa, ctx.a, f))
+  const all = (f: 'readOnly' | 'writeOnly'): boolean => (sb === undefined || flag(sb, ctx.b, f)) && (sa === undefined || flag(sa, ctx.a, f))
   const ro = all('readOnly')
   const wo = all('writeOnly')
   return dirs.filter((d) => !(d === 'request' && ro) && !(d === 'response' && wo))
@@ -253,7 +305,13 @@ function diffProperties(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[]
     const d = propDirs(ctx, dirs, pb[n], pa[n])
     const label = `${loc.label}.${n}`
     if (ra.has(n)) emitDirs(ctx, d, ptr(loc.pa, 'required'), label, { what: 'property became required', req: 'breaking', res: 'non-breaking' })
-    else emitDirs(ctx, d, ptr(loc.pb, 'required'), label, { what: 'property no longer required', req: 'non-breaking', res: 'breaking', resNote: 'callers relied on it being present' })
+    else
+      emitDirs(ctx, d, ptr(loc.pb, 'required'), label, {
+        what: 'property no longer required',
+        req: 'non-breaking',
+        res: 'breaking',
+        resNote: 'callers relied on it being present',
+      })
   }
 }
 
@@ -274,7 +332,11 @@ function diffComposition(ctx: Ctx, B: Obj, A: Obj, kw: 'anyOf' | 'oneOf' | 'allO
   const ma = asArr(A[kw])
   if (!mb && !ma) return
   if (!mb || !ma) {
-    emitDirs(ctx, dirs, ptr(mb ? loc.pb : loc.pa, kw), loc.label, { what: `composition changed (${kw} ${mb ? 'removed' : 'added'})`, req: 'breaking', res: 'breaking' })
+    emitDirs(ctx, dirs, ptr(mb ? loc.pb : loc.pa, kw), loc.label, {
+      what: `composition changed (${kw} ${mb ? 'removed' : 'added'})`,
+      req: 'breaking',
+      res: 'breaking',
+    })
     return
   }
   const keyOf = (m: unknown): string => stable(canonSchema(m))
@@ -324,22 +386,30 @@ function diffFlags(ctx: Ctx, B: Obj, A: Obj, loc: Loc, dirs: readonly Dir[]): vo
   const reqDirs = dirs.filter((d) => d !== 'response')
   const resDirs = dirs.filter((d) => d !== 'request')
   if ((B.readOnly === true) !== (A.readOnly === true)) {
-    const rule: Rule = A.readOnly === true
-      ? { what: 'property became read-only', req: 'breaking', res: 'non-breaking' }
-      : { what: 'property no longer read-only', req: 'non-breaking', res: 'non-breaking' }
+    const rule: Rule =
+      A.readOnly === true
+        ? { what: 'property became read-only', req: 'breaking', res: 'non-breaking' }
+        : { what: 'property no longer read-only', req: 'non-breaking', res: 'non-breaking' }
     emitDirs(ctx, reqDirs, ptr(loc.pa, 'readOnly'), loc.label, rule)
   }
   if ((B.writeOnly === true) !== (A.writeOnly === true)) {
-    const rule: Rule = A.writeOnly === true
-      ? { what: 'property became write-only', req: 'non-breaking', res: 'breaking', resNote: 'no longer returned' }
-      : { what: 'property no longer write-only', req: 'non-breaking', res: 'non-breaking' }
+    const rule: Rule =
+      A.writeOnly === true
+        ? { what: 'property became write-only', req: 'non-breaking', res: 'breaking', resNote: 'no longer returned' }
+        : { what: 'property no longer write-only', req: 'non-breaking', res: 'non-breaking' }
     emitDirs(ctx, resDirs, ptr(loc.pa, 'writeOnly'), loc.label, rule)
   }
   if (!same(B.default, A.default)) {
     // A request default is server behaviour for callers that omit the field; in a response it is documentation.
-    const rule: Rule = B.default === undefined
-      ? { what: `default added (${show(A.default)})`, req: 'non-breaking', res: 'docs' }
-      : { what: `default ${changeWord(B.default, A.default)} (${show(B.default)} → ${show(A.default)})`, req: 'breaking', res: 'docs', reqNote: 'callers omitting it get different behaviour' }
+    const rule: Rule =
+      B.default === undefined
+        ? { what: `default added (${show(A.default)})`, req: 'non-breaking', res: 'docs' }
+        : {
+            what: `default ${changeWord(B.default, A.default)} (${show(B.default)} → ${show(A.default)})`,
+            req: 'breaking',
+            res: 'docs',
+            reqNote: 'callers omitting it get different behaviour',
+          }
     emitDirs(ctx, dirs, ptr(has(A, 'default') ? loc.pa : loc.pb, 'default'), loc.label, rule)
   }
 }

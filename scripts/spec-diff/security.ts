@@ -12,7 +12,12 @@ function normSecurity(x: unknown): Alternative[] {
   return list.map((req) => new Map(Object.entries(asObj(req)).map(([k, v]) => [k, new Set(strArr(v))])))
 }
 const fmtAlt = (alt: Alternative): string =>
-  alt.size === 0 ? 'none' : [...alt].map(([k, s]) => (s.size ? `${k}[${[...s].sort(byCode).join(' ')}]` : k)).sort(byCode).join(' + ')
+  alt.size === 0
+    ? 'none'
+    : [...alt]
+        .map(([k, s]) => (s.size ? `${k}[${[...s].sort(byCode).join(' ')}]` : k))
+        .sort(byCode)
+        .join(' + ')
 const fmtSecurity = (alts: Alternative[]): string => [...new Set(alts.map(fmtAlt))].sort(byCode).join(' | ')
 /** Whether a caller satisfying `have` satisfies `need` too. */
 const satisfies = (have: Alternative, need: Alternative): boolean =>
@@ -24,7 +29,12 @@ export function diffSecurity(ctx: Ctx, sb: unknown, sa: unknown, pointer: string
   if (fmtSecurity(B) === fmtSecurity(A)) return
   // Breaking when some credential set callers use today no longer satisfies any alternative.
   const broken = B.some((have) => !A.some((need) => satisfies(have, need)))
-  emit(ctx, broken ? 'breaking' : 'non-breaking', pointer, `security requirements ${broken ? 'changed' : 'relaxed'} (${fmtSecurity(B)} → ${fmtSecurity(A)}): ${label}`)
+  emit(
+    ctx,
+    broken ? 'breaking' : 'non-breaking',
+    pointer,
+    `security requirements ${broken ? 'changed' : 'relaxed'} (${fmtSecurity(B)} → ${fmtSecurity(A)}): ${label}`,
+  )
 }
 
 export function diffSecurityScheme(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: string, name: string): void {
@@ -49,8 +59,14 @@ export function diffSecurityScheme(ctx: Ctx, b: Obj, a: Obj, pb: string, pa: str
   const fa = asObj(a.flows)
   for (const flow of keysOf(fb, fa)) {
     const at = ptr(pa, 'flows', flow)
-    if (!has(fa, flow)) { emit(ctx, 'breaking', ptr(pb, 'flows', flow), `OAuth flow ${flow} removed: ${label}`); continue }
-    if (!has(fb, flow)) { emit(ctx, 'non-breaking', at, `OAuth flow ${flow} added: ${label}`); continue }
+    if (!has(fa, flow)) {
+      emit(ctx, 'breaking', ptr(pb, 'flows', flow), `OAuth flow ${flow} removed: ${label}`)
+      continue
+    }
+    if (!has(fb, flow)) {
+      emit(ctx, 'non-breaking', at, `OAuth flow ${flow} added: ${label}`)
+      continue
+    }
     const xb = asObj(fb[flow])
     const xa = asObj(fa[flow])
     for (const k of ['authorizationUrl', 'tokenUrl', 'refreshUrl']) {

@@ -10,7 +10,11 @@ async function demo(provider: Provider): Promise<void> {
   const gateway = await startLocalGateway({ provider })
   try {
     const client = createClient({ provider, apiKey: LOCAL_GATEWAY_API_KEY, baseUrl: gateway.url })
-    const request = { model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }], systemInstruction: { parts: [{ text: 'Be brief.' }] } }
+    const request = {
+      model: 'gemini-2.5-flash',
+      contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }],
+      systemInstruction: { parts: [{ text: 'Be brief.' }] },
+    }
     const started = performance.now()
     const answer = await client.generateContent(request)
     const unaryMs = performance.now() - started

@@ -82,7 +82,9 @@ type Command = keyof typeof COMMANDS
 export function usage(): string {
   const keys = providers.map((p) => `${p} ${registry[p].envKey}`).join(', ')
   const lists = providers.filter(hasModelList).join(', ')
-  const urlFlags = Object.keys(URL_FLAGS).map((flag) => `[--${flag} ID]`).join(' ')
+  const urlFlags = Object.keys(URL_FLAGS)
+    .map((flag) => `[--${flag} ID]`)
+    .join(' ')
   const idProviders = providers.filter((p) => registry[p].urlOptions.length > 0)
   const tokens = providers.flatMap((p) => (registry[p].credentials as readonly { env?: string; header: string }[]).map((c) => `${p} ${c.env} (${c.header})`))
   return `gemini-gateways ${packageInfo().version}: Gemini generateContent through Google or a gateway that resells it
@@ -106,7 +108,9 @@ Options:
       --system TEXT   system instruction
       --base-url URL  send requests to URL instead of the provider's host
       --api-version V v1beta (default) or v1, as the provider names them (Vertex AI: v1beta1, v1)
-${Object.keys(URL_FLAGS).map((flag) => `      ${`--${flag} ID`.padEnd(16)}${idProviders.join(', ')}: fills the host's {${flag.replace(/-/g, '_')}} (or put it in --base-url)\n`).join('')}      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
+${Object.keys(URL_FLAGS)
+  .map((flag) => `      ${`--${flag} ID`.padEnd(16)}${idProviders.join(', ')}: fills the host's {${flag.replace(/-/g, '_')}} (or put it in --base-url)\n`)
+  .join('')}      --timeout S     seconds to wait for an answer (default 600 for ask, 30 for models)
       --local          answer from an in-process local gateway: no key, no network
       --port N        serve: port to listen on (default 0: any free port)
       --host H        serve: interface to bind (default 127.0.0.1)
@@ -186,7 +190,8 @@ function parse(argv: string[], cmd: string): { command: Command | undefined; val
   if (values.local && values['base-url'] !== undefined) throw new UsageError('--local and --base-url do not go together: --local starts its own gateway')
   timeoutOf(values.timeout)
   const apiVersion = values['api-version']
-  if (apiVersion !== undefined && apiVersion !== 'v1beta' && apiVersion !== 'v1') throw new UsageError(`--api-version must be v1beta or v1, got "${apiVersion}"`)
+  if (apiVersion !== undefined && apiVersion !== 'v1beta' && apiVersion !== 'v1')
+    throw new UsageError(`--api-version must be v1beta or v1, got "${apiVersion}"`)
   return { command, values, prompt: rest }
 }
 
@@ -288,7 +293,9 @@ async function connect(provider: Provider, values: Values, io: CliIO, cmd: strin
   const keyless = registry[provider].keyOptional && credentials.every((c) => own[c.option] !== undefined)
   if (!key && !keyless) {
     const alone = registry[provider].keyOptional ? ` (or ${credentials.map((c) => c.env).join(' and ')} alone)` : ''
-    throw new UsageError(`no API key for ${provider}: set ${variable}${alone}, or try the local gateway: add --local, or run ${cmd} serve --provider ${provider}`)
+    throw new UsageError(
+      `no API key for ${provider}: set ${variable}${alone}, or try the local gateway: add --local, or run ${cmd} serve --provider ${provider}`,
+    )
   }
   const options = { provider, ...(key && { apiKey: key }), ...own, ...(values['base-url'] !== undefined && { baseUrl: values['base-url'] }) }
   const client = createClient(options as Parameters<typeof createClient>[0]) as unknown as CliClient
@@ -388,7 +395,9 @@ async function serveLocalGateway(provider: Provider, values: Values, io: CliIO, 
     const code = (error as NodeJS.ErrnoException).code
     // A taken port or a host this machine does not have is the setup, not a failed request: exit 2, with the way out.
     if (code === 'EADDRINUSE') {
-      throw new UsageError(`serve: port ${port} is already in use; pick another with --port, or let the system choose: ${cmd} serve --provider ${provider} --port 0`)
+      throw new UsageError(
+        `serve: port ${port} is already in use; pick another with --port, or let the system choose: ${cmd} serve --provider ${provider} --port 0`,
+      )
     }
     if (code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'ENOTFOUND') {
       throw new UsageError(`serve: cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code}); try ${cmd} serve --provider ${provider} --port 0`)
@@ -446,7 +455,8 @@ function errorLine(error: unknown, secrets: readonly string[]): string {
   if (error instanceof UserAbortError) return 'interrupted\n'
   let message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim()
   // The library names its option; here the way to wait longer is the flag.
-  if (error instanceof TimeoutError && error.option !== undefined && error.option !== 'fetch') message = message.replace(raiseHint(error.option), raiseHint('--timeout'))
+  if (error instanceof TimeoutError && error.option !== undefined && error.option !== 'fetch')
+    message = message.replace(raiseHint(error.option), raiseHint('--timeout'))
   for (const secret of secrets) message = message.split(secret).join('[REDACTED]')
   return `error: ${message || 'unknown error'}\n`
 }

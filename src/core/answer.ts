@@ -17,7 +17,10 @@ export function isPromptVerdict(feedback: GenerateContentResponse['promptFeedbac
 
 /** A chunk that ends the answer: a candidate with a finish reason, or a verdict on the prompt. */
 export function isFinalChunk(chunk: GenerateContentResponse): boolean {
-  return isPromptVerdict(chunk.promptFeedback) || (chunk.candidates ?? []).some((c) => c.finishReason !== undefined && c.finishReason !== 'FINISH_REASON_UNSPECIFIED')
+  return (
+    isPromptVerdict(chunk.promptFeedback) ||
+    (chunk.candidates ?? []).some((c) => c.finishReason !== undefined && c.finishReason !== 'FINISH_REASON_UNSPECIFIED')
+  )
 }
 
 /**

@@ -11,7 +11,12 @@ import { issuesOf, onDemand, type RequestValidation, type ResponseValidation } f
 
 export interface Checks {
   /** The canonical body (proto-JSON spellings read), then the dialect's wire form unless `mapToWire` is false. */
-  wireRequest(params: { model: string }, bodyName: string, secrets: readonly string[], mapToWire?: boolean): Promise<{ model: string; body: Record<string, unknown> }>
+  wireRequest(
+    params: { model: string },
+    bodyName: string,
+    secrets: readonly string[],
+    mapToWire?: boolean,
+  ): Promise<{ model: string; body: Record<string, unknown> }>
   /** `undefined` when the body may be sent; else a promise that rejects with a RequestValidationError. */
   request(operationId: string, body: Record<string, unknown>, call: CallOptions, secrets: readonly string[]): Promise<void> | undefined
   /** `undefined` when the answer passes; else a promise that rejects with a ResponseValidationError. */
@@ -43,7 +48,10 @@ export function bareModel(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model
 }
 
-export function createChecks(dialect: Dialect, options: { requestValidation?: RequestValidation | undefined; responseValidation?: ResponseValidation | undefined }): Checks {
+export function createChecks(
+  dialect: Dialect,
+  options: { requestValidation?: RequestValidation | undefined; responseValidation?: ResponseValidation | undefined },
+): Checks {
   const provider = dialect.name
   const validation = options.responseValidation ?? 'tolerant'
   // The request names and checks load with the first request; strict response checks only for clients that ask for them.
@@ -51,9 +59,15 @@ export function createChecks(dialect: Dialect, options: { requestValidation?: Re
   const requestSet = onDemand(dialect.validators.request)
   const strictSet = onDemand(dialect.validators.responseStrict)
 
-  async function wireRequest(params: { model: string }, bodyName: string, secrets: readonly string[], mapToWire = true): Promise<{ model: string; body: Record<string, unknown> }> {
+  async function wireRequest(
+    params: { model: string },
+    bodyName: string,
+    secrets: readonly string[],
+    mapToWire = true,
+  ): Promise<{ model: string; body: Record<string, unknown> }> {
     const { model, ...rest } = params
-    if (typeof model !== 'string' || !model) throw new RequestValidationError([{ path: '/model', message: 'must be a non-empty string' }], { provider, secrets })
+    if (typeof model !== 'string' || !model)
+      throw new RequestValidationError([{ path: '/model', message: 'must be a non-empty string' }], { provider, secrets })
     // The common body, camelCase without nulls, is canonical already: the name table loads only for one that is not.
     let canonical = rest as Omit<GenerateContentParams, 'model'>
     if (mayNeedNormalizing(rest)) {
@@ -64,12 +78,21 @@ export function createChecks(dialect: Dialect, options: { requestValidation?: Re
     return { model: bareModel(model), body: mapToWire && dialect.toWire ? dialect.toWire(canonical) : canonical }
   }
 
-  function request(operationId: string, body: Record<string, unknown>, call: CallOptions, secrets: readonly string[], refused?: readonly Issue[]): Promise<void> | undefined {
+  function request(
+    operationId: string,
+    body: Record<string, unknown>,
+    call: CallOptions,
+    secrets: readonly string[],
+    refused?: readonly Issue[],
+  ): Promise<void> | undefined {
     if ((call.requestValidation ?? options.requestValidation ?? 'strict') === 'off') return undefined
     if (refused?.length) return Promise.reject(new RequestValidationError([...refused], { provider, secrets }))
     const unplaced = dialect.unplaced?.filter((key) => body[key] !== undefined)
     if (unplaced?.length) {
-      const issues = unplaced.map((key) => ({ path: '', message: `"${key}": ${provider} has no place for this field and would drop it; leave it out, or send this request through another provider` }))
+      const issues = unplaced.map((key) => ({
+        path: '',
+        message: `"${key}": ${provider} has no place for this field and would drop it; leave it out, or send this request through another provider`,
+      }))
       return Promise.reject(new RequestValidationError(issues, { provider, secrets }))
     }
     // What the gateway would lose of this body (newapi's quirks: the fields its spec says it drops, and more).

@@ -13,7 +13,6 @@ import { createTransport, type JsonAnswer, type TransportOptions } from './trans
 import type { CallOptions, CountTokensParams, CountTokensResponse, GenerateContentParams, GenerateContentResponse, Model } from './types.ts'
 import type { RequestValidation, ResponseValidation } from './validate.ts'
 
-
 /** Options every provider's client takes. */
 export interface ClientOptions {
   /** Defaults from the provider's environment variable (e.g. `GEMINI_API_KEY`). */
@@ -74,7 +73,12 @@ export interface ClientOptions {
 export type ApiVersion = 'v1beta' | 'v1'
 
 /** The methods a client can have; a provider's client has those its spec has operations for. */
-export interface GatewayClient<Paths extends {} = any, Documented extends string = string, Extra extends object = object, Omitted extends keyof GenerateContentParams = never> {
+export interface GatewayClient<
+  Paths extends {} = any,
+  Documented extends string = string,
+  Extra extends object = object,
+  Omitted extends keyof GenerateContentParams = never,
+> {
   readonly provider: Dialect['name']
   /**
    * Generates the whole answer, continued across hops when it stops at the output limit. Throws a GeminiGatewayError
@@ -86,7 +90,10 @@ export interface GatewayClient<Paths extends {} = any, Documented extends string
    * error or ends before its final chunk. Leaving the loop early cancels the request. `chunk.http` is the response
    * behind each chunk.
    */
-  streamGenerateContent(params: Omit<GenerateContentParams<Documented>, Omitted> & Extra, options?: CallOptions): AsyncGenerator<WithHttp<GenerateContentResponse>>
+  streamGenerateContent(
+    params: Omit<GenerateContentParams<Documented>, Omitted> & Extra,
+    options?: CallOptions,
+  ): AsyncGenerator<WithHttp<GenerateContentResponse>>
   countTokens(params: CountTokensParams<Documented>, options?: CallOptions): Promise<WithHttp<CountTokensResponse>>
   listModels(options?: CallOptions & { pageSize?: number }): AsyncGenerator<Model>
   getModel(model: string, options?: CallOptions): Promise<WithHttp<Model>>
@@ -113,12 +120,20 @@ export type ProviderClient<
   Paths extends {},
   Options extends { methods?: Method; extra?: object; omitted?: keyof GenerateContentParams } = object,
 > = Pick<
-  GatewayClient<Paths, Meta['documentedModels'][number], Options['extra'] extends object ? Options['extra'] : object, Options['omitted'] extends keyof GenerateContentParams ? Options['omitted'] : never>,
+  GatewayClient<
+    Paths,
+    Meta['documentedModels'][number],
+    Options['extra'] extends object ? Options['extra'] : object,
+    Options['omitted'] extends keyof GenerateContentParams ? Options['omitted'] : never
+  >,
   'provider' | 'use' | 'eject' | 'raw' | (Options['methods'] extends Method ? Options['methods'] : Extract<keyof Meta['routes'], Method>)
 >
 
 /** One hop of a unary answer: the response as the caller gets it, and the exchange behind it. */
-export interface UnaryHop { value: GenerateContentResponse; answer: JsonAnswer }
+export interface UnaryHop {
+  value: GenerateContentResponse
+  answer: JsonAnswer
+}
 
 /**
  * An async generator whose work starts at the first `next()`: `start` makes the real one, and every later call goes
@@ -131,7 +146,15 @@ function deferred<T>(start: () => Promise<AsyncGenerator<T>>): AsyncGenerator<T>
   const self: AsyncGenerator<T> = {
     next: (...args) => (inner ? inner.next(...args) : started().then((g) => g.next(...args))),
     // Before the first next() there is nothing to stop: nothing was sent.
-    return: (value) => (inner ? inner.return(value) : starting ? starting.then((g) => g.return(value), () => ({ done: true, value: value as T })) : Promise.resolve({ done: true, value: value as T })),
+    return: (value) =>
+      inner
+        ? inner.return(value)
+        : starting
+          ? starting.then(
+              (g) => g.return(value),
+              () => ({ done: true, value: value as T }),
+            )
+          : Promise.resolve({ done: true, value: value as T }),
     throw: (error) => (inner ? inner.throw(error) : Promise.reject(error)),
     [Symbol.asyncIterator]: () => self,
   } as AsyncGenerator<T>
@@ -143,7 +166,9 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
   const own = dialect.configure?.(options as ClientOptions & Record<string, unknown>)
   const apiKey = options.apiKey ?? envValue(dialect.envKey)
   if (!apiKey && !own?.keyless) {
-    throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}${own?.alternative ? `, or ${own.alternative}` : ''}`, { provider: dialect.name })
+    throw new ConfigurationError(`${dialect.name}: no API key: pass apiKey or set ${dialect.envKey}${own?.alternative ? `, or ${own.alternative}` : ''}`, {
+      provider: dialect.name,
+    })
   }
   const { routes } = dialect
   const transport = createTransport(dialect, {
@@ -169,19 +194,34 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
   function requireAnswer(body: unknown, { response, text, secrets }: JsonAnswer): GenerateContentResponse {
     if (holdsAnswer(body)) return body
     throw new MalformedResponseError(`${provider}: ${response.status}: the response holds no answer (no candidates and no blocked prompt)`, {
-      provider, status: response.status, headers: response.headers, rawBody: text, secrets,
+      provider,
+      status: response.status,
+      headers: response.headers,
+      rawBody: text,
+      secrets,
     })
   }
 
   /** The wire body of a generation, read and checked before anything is sent. */
-  async function prepare(params: GenerateContentParams, bodyName: string, route: Route & { operationId: string }, call: CallOptions, secrets: readonly string[]) {
+  async function prepare(
+    params: GenerateContentParams,
+    bodyName: string,
+    route: Route & { operationId: string },
+    call: CallOptions,
+    secrets: readonly string[],
+  ) {
     const { model, body } = await checks.wireRequest(params, bodyName, secrets)
     await checks.request(route.operationId, body, call, secrets)
     return { model, body }
   }
 
   /** Sends one unary generation and reads its answer (apimart's envelope unwrapped). */
-  async function generateHop(route: Route & { operationId: string; pathParams?: Record<string, string> }, model: string, body: Record<string, unknown>, call: CallOptions): Promise<UnaryHop> {
+  async function generateHop(
+    route: Route & { operationId: string; pathParams?: Record<string, string> },
+    model: string,
+    body: Record<string, unknown>,
+    call: CallOptions,
+  ): Promise<UnaryHop> {
     const answer = await send(route, { path: { model, ...route.pathParams }, body }, call, 'generate')
     await checks.response(`${route.operationId}Response200`, answer.json, answer.response, answer.secrets)
     if (!dialect.fromWire) return { value: requireAnswer(answer.json, answer), answer }
@@ -208,7 +248,12 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
         return withHttp(first.value, httpInfo([hopOf(first.answer, first.value)]))
       }
       const { continueUnary } = await continuation()
-      return continueUnary(first, (token) => generateHop(route, model, { ...body, continuationToken: token }, call), { provider, carriesToken, maxContinuations, secrets })
+      return continueUnary(first, (token) => generateHop(route, model, { ...body, continuationToken: token }, call), {
+        provider,
+        carriesToken,
+        maxContinuations,
+        secrets,
+      })
     },
 
     streamGenerateContent(params, call = {}) {
@@ -220,7 +265,10 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
         const { model, body } = await prepare(params, 'streamGenerateContentRequest', route, call, secrets)
         streamModule ??= import('./streamed-generation.ts')
         const { startStream } = await streamModule
-        return startStream({ transport, checks, dialect, carriesToken, maxContinuations, continuation }, { route, model, body, call, secrets, auto: continues(call) })
+        return startStream(
+          { transport, checks, dialect, carriesToken, maxContinuations, continuation },
+          { route, model, body, call, secrets, auto: continues(call) },
+        )
       })
     },
 
@@ -249,7 +297,12 @@ export function createGatewayClient<C>(dialect: Dialect, options: ClientOptions 
         pageToken = page.nextPageToken || undefined
         if (pageToken !== undefined) {
           // A server that hands out the same token again would page forever.
-          if (seen.has(pageToken)) throw new MalformedResponseError(`${provider}: the model list repeated a page token; stopping`, { provider, status: answer.response.status, secrets: answer.secrets })
+          if (seen.has(pageToken))
+            throw new MalformedResponseError(`${provider}: the model list repeated a page token; stopping`, {
+              provider,
+              status: answer.response.status,
+              secrets: answer.secrets,
+            })
           seen.add(pageToken)
         }
       } while (pageToken)

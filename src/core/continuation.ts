@@ -53,7 +53,10 @@ export function sumUsage(usages: ReadonlyArray<UsageMetadata | undefined>): Usag
   return out as UsageMetadata
 }
 
-interface ModalityCount { modality?: string; tokenCount?: number }
+interface ModalityCount {
+  modality?: string
+  tokenCount?: number
+}
 
 function sumByModality(prev: ModalityCount[] | undefined, next: ModalityCount[]): ModalityCount[] {
   const out = (prev ?? []).map((d) => ({ ...d }))
@@ -80,13 +83,23 @@ export function mergeHops(hops: readonly GenerateContentResponse[]): GenerateCon
 }
 
 /** Why an answer stopped at the limit cannot go on; undefined when it can. */
-export function cannotContinue(provider: ProviderName, token: string | undefined, carries: boolean, hops: number, max: number, seen: ReadonlySet<string>): string | undefined {
-  if (token === undefined) return `${provider}: the answer stopped at the output limit (finishReason CONTINUATION) without a continuationToken, so it cannot be continued; error.partial holds what arrived`
+export function cannotContinue(
+  provider: ProviderName,
+  token: string | undefined,
+  carries: boolean,
+  hops: number,
+  max: number,
+  seen: ReadonlySet<string>,
+): string | undefined {
+  if (token === undefined)
+    return `${provider}: the answer stopped at the output limit (finishReason CONTINUATION) without a continuationToken, so it cannot be continued; error.partial holds what arrived`
   if (!carries) {
     return `${provider}: the answer stopped at the output limit (finishReason CONTINUATION), and ${provider} has no place for continuationToken: it would drop the token and start the answer over. error.partial holds the answer so far and its token; to get the rest, send the request with that continuationToken to a provider that carries it (google)`
   }
-  if (seen.has(token)) return `${provider}: the server sent the same continuationToken twice; stopping rather than looping. error.partial holds the answer so far`
-  if (hops > max) return `${provider}: the answer took more than ${max} continuations (maxContinuations); error.partial holds the answer so far and the token that continues it`
+  if (seen.has(token))
+    return `${provider}: the server sent the same continuationToken twice; stopping rather than looping. error.partial holds the answer so far`
+  if (hops > max)
+    return `${provider}: the answer took more than ${max} continuations (maxContinuations); error.partial holds the answer so far and the token that continues it`
   return undefined
 }
 
@@ -94,14 +107,22 @@ export function cannotContinue(provider: ProviderName, token: string | undefined
  * What a continuation that failed leaves the caller: the answer so far and the token that continues it. `from` is
  * the hops of a unary answer, or the chunks of a stream (whose usage already counts the earlier hops).
  */
-export function partialOf(from: { hops: readonly GenerateContentResponse[] } | { chunks: readonly GenerateContentResponse[] }, token: string | undefined, hops: number): PartialAnswer {
+export function partialOf(
+  from: { hops: readonly GenerateContentResponse[] } | { chunks: readonly GenerateContentResponse[] },
+  token: string | undefined,
+  hops: number,
+): PartialAnswer {
   return { response: 'hops' in from ? mergeHops(from.hops) : mergeChunks(from.chunks), continuationToken: token, hops }
 }
 
 /** `error` with the partial answer attached; an error of another kind becomes a ContinuationError with it as the cause. */
 export function withPartial(error: unknown, provider: ProviderName, partial: PartialAnswer, secrets: readonly string[]): GeminiGatewayError {
   if (error instanceof GeminiGatewayError) return error.partial ? error : error.withPartial(partial)
-  return new ContinuationError(`${provider}: a continuation hop failed: ${error instanceof Error ? error.message : String(error)}`, { provider, cause: error, secrets }).withPartial(partial)
+  return new ContinuationError(`${provider}: a continuation hop failed: ${error instanceof Error ? error.message : String(error)}`, {
+    provider,
+    cause: error,
+    secrets,
+  }).withPartial(partial)
 }
 
 /** What a unary continuation needs to know about its client. */
@@ -113,7 +134,11 @@ export interface UnaryContinuation {
 }
 
 /** Sends the continuation hops of a unary answer whose first hop is `first`, and merges them. */
-export async function continueUnary(first: UnaryHop, next: (token: string) => Promise<UnaryHop>, c: UnaryContinuation): Promise<WithHttp<GenerateContentResponse>> {
+export async function continueUnary(
+  first: UnaryHop,
+  next: (token: string) => Promise<UnaryHop>,
+  c: UnaryContinuation,
+): Promise<WithHttp<GenerateContentResponse>> {
   const { provider, secrets } = c
   const hops = [first]
   const seen = new Set<string>()

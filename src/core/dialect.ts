@@ -7,10 +7,16 @@ import type { GenerateContentParams, Model } from './types.ts'
 import type { NameTable } from './normalize.ts'
 import type { LazyValidatorSet, ValidatorSet } from './validate.ts'
 
-export interface Route { method: string; path: string }
+export interface Route {
+  method: string
+  path: string
+}
 
 /** A reason to refuse a request, at a JSON pointer. */
-export interface Issue { path: string; message: string }
+export interface Issue {
+  path: string
+  message: string
+}
 
 /** What a provider's own options make of a client's: its base URL, extra headers, whether the key may be left out. */
 export type Configure = (options: { baseUrl?: string | undefined } & Record<string, unknown>) => {
@@ -23,9 +29,17 @@ export type Configure = (options: { baseUrl?: string | undefined } & Record<stri
 }
 
 /** A header besides the key, filled from a client option (cloudflare's `cf-aig-authorization` from `gatewayToken`). */
-export interface Credential { readonly option: string; readonly header: string; readonly prefix: string; readonly env?: string }
+export interface Credential {
+  readonly option: string
+  readonly header: string
+  readonly prefix: string
+  readonly env?: string
+}
 /** A server URL variable filled from a client option (cloudflare's `{account_id}` from `accountId`). */
-export interface UrlOption { readonly variable: string; readonly option: string }
+export interface UrlOption {
+  readonly variable: string
+  readonly option: string
+}
 
 export interface Dialect {
   name: Provider
@@ -75,7 +89,6 @@ export interface Dialect {
   modelsFromWire?: (body: unknown) => { models: Model[]; nextPageToken?: string | undefined }
 }
 
-
 /** The generated `index.ts` of a provider (key variable, base URL, auth, routes), as far as the dialect needs it. */
 export interface GeneratedMeta {
   provider: Provider
@@ -97,7 +110,18 @@ export type Quirks = Partial<Pick<Dialect, 'routes' | 'unplaced' | 'refuse' | 'c
 /** A provider's dialect: everything from its generated folder, plus its quirks. */
 export function dialectOf(meta: GeneratedMeta, validators: Dialect['validators'], quirks: Quirks = {}): Dialect {
   const { provider: name, envKey, defaultBaseUrl, auth, apiVersions, carriesContinuation, loadDrops } = meta
-  return { name, envKey, defaultBaseUrl, auth, apiVersions, carriesContinuation, loadDrops, validators, ...quirks, routes: quirks.routes ?? canonicalRoutes(meta) }
+  return {
+    name,
+    envKey,
+    defaultBaseUrl,
+    auth,
+    apiVersions,
+    carriesContinuation,
+    loadDrops,
+    validators,
+    ...quirks,
+    routes: quirks.routes ?? canonicalRoutes(meta),
+  }
 }
 
 /** Looks up an operation the provider's spec must have; a missing one is a generator or overlay bug. */

@@ -29,7 +29,10 @@ export function droppedIn(body: unknown, patterns: readonly string[]): { path: s
 }
 
 /** What a provider's generated validators/drops.ts holds: where it drops fields, per operation, and why each matters. */
-export interface Drops { dropped: Readonly<Record<string, readonly string[]>>; reasons: Readonly<Record<string, string>> }
+export interface Drops {
+  dropped: Readonly<Record<string, readonly string[]>>
+  reasons: Readonly<Record<string, string>>
+}
 
 /** Each field of a body for `operationId` that the gateway drops, with the reason its spec gives. */
 export function lostFields(dialect: Dialect, drops: Drops, operationId: string, body: Record<string, unknown>): Issue[] {

@@ -251,7 +251,10 @@ export class TimeoutError extends GeminiGatewayError {
   readonly attempts: number | undefined
   /** The option that sets the limit (`timeoutMs`, `quickTimeoutMs`; `fetch` when the runtime's fetch gave up first). */
   readonly option: string | undefined
-  constructor(message?: string, options: GeminiGatewayErrorOptions & { timeoutMs?: number | undefined; attempts?: number | undefined; option?: string | undefined } = {}) {
+  constructor(
+    message?: string,
+    options: GeminiGatewayErrorOptions & { timeoutMs?: number | undefined; attempts?: number | undefined; option?: string | undefined } = {},
+  ) {
     const limit = options.timeoutMs === undefined ? '' : ` after ${options.timeoutMs} ms`
     super(message ?? withProvider(options.provider, `request timed out${limit}`), options)
     this.timeoutMs = options.timeoutMs
@@ -301,11 +304,7 @@ export class RequestValidationError extends GeminiGatewayError {
 export class ResponseValidationError extends GeminiGatewayError {
   readonly issues: readonly ValidationIssue[]
   declare readonly body: unknown
-  constructor(
-    issues: readonly ValidationIssue[],
-    body: unknown,
-    options: GeminiGatewayErrorOptions & { message?: string } = {},
-  ) {
+  constructor(issues: readonly ValidationIssue[], body: unknown, options: GeminiGatewayErrorOptions & { message?: string } = {}) {
     super(options.message ?? withProvider(options.provider, issuesSummary('response', issues)), options)
     this.issues = redactIssues(issues, options.secrets)
     defineHidden(this, 'body', redactValue(body, options.secrets ?? []))

@@ -74,11 +74,16 @@ export function explain(errors: readonly RawError[], context: Record<string, Sch
     seen.add(`${path}\n${message}`)
     issues.push({ path, message })
   }
-  const unknownPaths = new Set(errors.filter((e) => e.keyword === 'additionalProperties').flatMap((e) => (e.params.additionalProperties ?? []).map((k: string) => `${e.instancePath}/${k}`)))
+  const unknownPaths = new Set(
+    errors
+      .filter((e) => e.keyword === 'additionalProperties')
+      .flatMap((e) => (e.params.additionalProperties ?? []).map((k: string) => `${e.instancePath}/${k}`)),
+  )
   // Alternatives that only name keys (Schema: `type` or `anyOf`): one issue naming them all, on the object.
   const alternatives = new Map<string, string[]>()
   for (const e of errors) {
-    if (e.keyword === 'required' && /\/anyOf\/\d+$/.test(e.schemaPath)) alternatives.set(e.instancePath, [...(alternatives.get(e.instancePath) ?? []), ...(e.params.requiredProperties ?? [])])
+    if (e.keyword === 'required' && /\/anyOf\/\d+$/.test(e.schemaPath))
+      alternatives.set(e.instancePath, [...(alternatives.get(e.instancePath) ?? []), ...(e.params.requiredProperties ?? [])])
   }
   const explained = new Set<string>()
   for (const e of errors) {
@@ -104,7 +109,12 @@ export function explain(errors: readonly RawError[], context: Record<string, Sch
       case 'required': {
         const oneOf = alternatives.get(e.instancePath)
         const missing: string[] = oneOf ?? e.params.requiredProperties ?? []
-        push(e.instancePath, oneOf ? `needs one of the fields ${missing.map((k) => `"${k}"`).join(', ')}` : `missing field${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')}`)
+        push(
+          e.instancePath,
+          oneOf
+            ? `needs one of the fields ${missing.map((k) => `"${k}"`).join(', ')}`
+            : `missing field${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')}`,
+        )
         break
       }
       case 'type':

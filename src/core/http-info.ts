@@ -31,7 +31,11 @@ export interface HttpInfo extends HopInfo {
 export type WithHttp<T> = T & { readonly http: HttpInfo }
 
 /** What an exchange the transport made leaves behind. */
-interface Exchange { response: Response; attempts: number; secrets: readonly string[] }
+interface Exchange {
+  response: Response
+  attempts: number
+  secrets: readonly string[]
+}
 
 /** One hop; its request id is read from the headers when first asked for. */
 class Hop implements HopInfo {
@@ -68,10 +72,18 @@ class Http implements HttpInfo {
     this.#last = last
     this.hops = hops
   }
-  get status(): number { return this.#last.status }
-  get attempts(): number { return this.#last.attempts }
-  get responseId(): string | undefined { return this.#last.responseId }
-  get requestId(): string | undefined { return this.#last.requestId }
+  get status(): number {
+    return this.#last.status
+  }
+  get attempts(): number {
+    return this.#last.attempts
+  }
+  get responseId(): string | undefined {
+    return this.#last.responseId
+  }
+  get requestId(): string | undefined {
+    return this.#last.requestId
+  }
   get headers(): Headers {
     this.#headers ??= this.#last.headers()
     return this.#headers

@@ -35,10 +35,14 @@ function compile(table: NameTable): Map<string, Message> {
     for (const entry of spec.split(' ').filter(Boolean)) {
       const [name = '', kind] = entry.split(':')
       const field: Field =
-        kind === undefined ? { name, kind: 'value' }
-          : kind === '^' ? { name, kind: 'upper' }
-            : kind === '*' ? { name, kind: 'any' }
-              : kind.startsWith('{') ? { name, kind: 'map', type: kind.slice(1) }
+        kind === undefined
+          ? { name, kind: 'value' }
+          : kind === '^'
+            ? { name, kind: 'upper' }
+            : kind === '*'
+              ? { name, kind: 'any' }
+              : kind.startsWith('{')
+                ? { name, kind: 'map', type: kind.slice(1) }
                 : { name, kind: 'message', type: kind }
       fields.set(name, field)
       if (!fields.has(snakeCase(name))) fields.set(snakeCase(name), field)

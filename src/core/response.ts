@@ -12,12 +12,18 @@ const firstParts = (res: GenerateContentResponse): Part[] => res.candidates?.[0]
 
 /** The answer's text: every non-thought text part of the first candidate, joined. */
 export function text(res: GenerateContentResponse): string {
-  return firstParts(res).filter((p) => typeof p.text === 'string' && !p.thought).map((p) => p.text).join('')
+  return firstParts(res)
+    .filter((p) => typeof p.text === 'string' && !p.thought)
+    .map((p) => p.text)
+    .join('')
 }
 
 /** The thought summaries of the first candidate (present when `includeThoughts` was asked for). */
 export function thoughts(res: GenerateContentResponse): string {
-  return firstParts(res).filter((p) => typeof p.text === 'string' && p.thought).map((p) => p.text).join('')
+  return firstParts(res)
+    .filter((p) => typeof p.text === 'string' && p.thought)
+    .map((p) => p.text)
+    .join('')
 }
 
 /**

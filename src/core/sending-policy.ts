@@ -62,7 +62,9 @@ export function classify(error: unknown): { kind: FailureKind; why: string } {
   }
   if (error instanceof ModelUnavailableError) return { kind: 'not-run', why: 'no channel of the relay serves the model' }
   if (error instanceof ConnectionError) {
-    return error.connected === false ? { kind: 'not-run', why: 'no connection was made: nothing was sent' } : { kind: 'may-have-run', why: 'the connection was lost once the request may have gone out' }
+    return error.connected === false
+      ? { kind: 'not-run', why: 'no connection was made: nothing was sent' }
+      : { kind: 'may-have-run', why: 'the connection was lost once the request may have gone out' }
   }
   if (error instanceof TimeoutError) return { kind: 'may-have-run', why: 'no answer in time: the server may still be working on it' }
   if (error instanceof IncompleteStreamError) return { kind: 'may-have-run', why: 'the stream ended early: the server took the request' }
@@ -84,7 +86,8 @@ export function classifyStatus(status: number): { kind: FailureKind; why: string
 }
 
 /** Statuses that fail over: a member that is rate limited, overloaded or broken may be fine elsewhere; 408 and 409 stay with their provider. */
-const failsOver = (error: unknown): boolean => !(error instanceof APIStatusError || error instanceof StreamError) || error instanceof ModelUnavailableError || (error.status !== 408 && error.status !== 409)
+const failsOver = (error: unknown): boolean =>
+  !(error instanceof APIStatusError || error instanceof StreamError) || error instanceof ModelUnavailableError || (error.status !== 408 && error.status !== 409)
 
 /** The verdict on `error` for one operation. */
 export function judge(error: unknown, operation: Operation, options: PolicyOptions = {}): Verdict {

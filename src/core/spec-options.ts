@@ -29,7 +29,10 @@ export function specOptions({ provider, defaultBaseUrl, keyOptional, credentials
       const ids = (list: typeof urlOptions) => list.map((u) => u.option).join(' and ')
       if (holes.length === 0 && urlOptions.some((u) => value(u.option))) fail(`pass ${ids(urlOptions)} or a baseUrl that holds them, not both`)
       const missing = holes.filter((u) => !value(u.option))
-      if (missing.length > 0) fail(`no ${missing.map((u) => u.variable.replace('_', ' ')).join(' and ')}: pass ${ids(missing)}, or a baseUrl that holds them, such as ${defaultBaseUrl.replace(/\{(\w+)\}/g, '<$1>')}`)
+      if (missing.length > 0)
+        fail(
+          `no ${missing.map((u) => u.variable.replace('_', ' ')).join(' and ')}: pass ${ids(missing)}, or a baseUrl that holds them, such as ${defaultBaseUrl.replace(/\{(\w+)\}/g, '<$1>')}`,
+        )
       for (const u of holes) baseUrl = baseUrl.replaceAll(`{${u.variable}}`, encodeURIComponent(value(u.option)!))
       return {
         baseUrl,

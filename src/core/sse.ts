@@ -49,7 +49,9 @@ export interface LockedBody {
 export function lockBody(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): LockedBody {
   if (signal?.aborted) throw signal.reason
   const reader = body.getReader()
-  const onAbort = (): void => { reader.cancel(signal!.reason).catch(noop) }
+  const onAbort = (): void => {
+    reader.cancel(signal!.reason).catch(noop)
+  }
   signal?.addEventListener('abort', onAbort, { once: true })
   return {
     reader,

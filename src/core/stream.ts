@@ -2,13 +2,7 @@
  * bytes → SSE events → JSON chunks, with the checks that keep a broken stream from looking like an answer:
  * error events throw, a stream without its final chunk throws, a stalled stream times out.
  */
-import {
-  GeminiGatewayError,
-  IncompleteStreamError,
-  StreamError,
-  UserAbortError,
-  type ProviderName,
-} from './errors.ts'
+import { GeminiGatewayError, IncompleteStreamError, StreamError, UserAbortError, type ProviderName } from './errors.ts'
 import { findBodyError } from './internal/body.ts'
 import { loadErrorBodies as errorBodies } from './internal/load-error-bodies.ts'
 import { lockBody, sseEvents } from './sse.ts'
@@ -114,11 +108,26 @@ async function* chunkBatches(first: StreamInput, hops?: Hops): AsyncGenerator<Ge
     const { response, provider, secrets, body } = input
     try {
       const type = response.headers.get('content-type') ?? ''
-      if (!body) throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: '', provider, secrets, reason: 'expected an event stream' })
+      if (!body)
+        throw (await errorBodies()).malformedResponseError({
+          status: response.status,
+          headers: response.headers,
+          bodyText: '',
+          provider,
+          secrets,
+          reason: 'expected an event stream',
+        })
       if (type.includes('html')) {
         // A proxy's HTML page is no stream: say so, with its title.
         const text = await readAll(input, body)
-        throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, reason: 'expected an event stream' })
+        throw (await errorBodies()).malformedResponseError({
+          status: response.status,
+          headers: response.headers,
+          bodyText: text,
+          provider,
+          secrets,
+          reason: 'expected an event stream',
+        })
       }
       // A gateway that ignored alt=sse answers one JSON body (or Google's JSON array form): handle it whole.
       const items = type.includes('json') ? await jsonBody(input, body) : undefined
@@ -141,7 +150,12 @@ async function* chunkBatches(first: StreamInput, hops?: Hops): AsyncGenerator<Ge
         if (out.length > 0) yield out
         held = false
         if (failure) throw failure.error
-        if (!complete) throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, { provider, headers: response.headers, secrets })
+        if (!complete)
+          throw new IncompleteStreamError(`${provider}: response ended without a final chunk (no finishReason)`, {
+            provider,
+            headers: response.headers,
+            secrets,
+          })
       } else {
         // An SSE body: each event's JSON checked and handed on as it arrives.
         const watch = watchStream(input)
@@ -158,32 +172,40 @@ async function* chunkBatches(first: StreamInput, hops?: Hops): AsyncGenerator<Ge
             const out: GenerateContentResponse[] = []
             let failure: { error: unknown } | undefined
             try {
-            for (const event of next.value) {
-              let parsed: unknown
-              try {
-                parsed = JSON.parse(event.data)
-              } catch (cause) {
+              for (const event of next.value) {
+                let parsed: unknown
+                try {
+                  parsed = JSON.parse(event.data)
+                } catch (cause) {
+                  if (event.bare) {
+                    firstBare ??= event.data // stray text between events (proxies, keep-alives): not part of the answer
+                    continue
+                  }
+                  throw (await errorBodies()).malformedResponseError({
+                    status: response.status,
+                    headers: response.headers,
+                    bodyText: event.data,
+                    provider,
+                    secrets,
+                    reason: `event ${count + 1} is not JSON`,
+                    cause,
+                  })
+                }
+                if (findBodyError(parsed) !== undefined) {
+                  const context = { ...common(input), rawText: event.data }
+                  throw (await errorBodies()).streamErrorFromEvent(parsed, context) ?? new StreamError(`${provider}: stream error`, context)
+                }
                 if (event.bare) {
-                  firstBare ??= event.data // stray text between events (proxies, keep-alives): not part of the answer
+                  firstBare ??= event.data
                   continue
                 }
-                throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: event.data, provider, secrets, reason: `event ${count + 1} is not JSON`, cause })
+                const chunk = (input.fromWire ? input.fromWire(parsed) : parsed) as GenerateContentResponse
+                const pending = input.check(chunk)
+                if (pending !== undefined) await pending
+                count++
+                complete = completesAnswer(chunk, complete)
+                out.push(onChunk ? onChunk(chunk) : chunk)
               }
-              if (findBodyError(parsed) !== undefined) {
-                const context = { ...common(input), rawText: event.data }
-                throw (await errorBodies()).streamErrorFromEvent(parsed, context) ?? new StreamError(`${provider}: stream error`, context)
-              }
-              if (event.bare) {
-                firstBare ??= event.data
-                continue
-              }
-              const chunk = (input.fromWire ? input.fromWire(parsed) : parsed) as GenerateContentResponse
-              const pending = input.check(chunk)
-              if (pending !== undefined) await pending
-              count++
-              complete = completesAnswer(chunk, complete)
-              out.push(onChunk ? onChunk(chunk) : chunk)
-            }
             } catch (error) {
               failure = { error } // after the chunks before it
             }
@@ -202,9 +224,20 @@ async function* chunkBatches(first: StreamInput, hops?: Hops): AsyncGenerator<Ge
           await batches.return(undefined)
         }
         if (count === 0 && firstBare !== undefined) {
-          throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: firstBare, provider, secrets, reason: 'expected an event stream' })
+          throw (await errorBodies()).malformedResponseError({
+            status: response.status,
+            headers: response.headers,
+            bodyText: firstBare,
+            provider,
+            secrets,
+            reason: 'expected an event stream',
+          })
         }
-        if (!complete) throw new IncompleteStreamError(`${provider}: stream ended after ${count} chunk(s) without a final chunk (no finishReason): the answer is cut off`, common(input))
+        if (!complete)
+          throw new IncompleteStreamError(
+            `${provider}: stream ended after ${count} chunk(s) without a final chunk (no finishReason): the answer is cut off`,
+            common(input),
+          )
       }
     } catch (error) {
       throw held || hop === 0 || !hops ? error : await hops.failed(error)
@@ -264,7 +297,15 @@ async function readFailure(input: StreamInput, watch: Watch, error: unknown, chu
   if (error instanceof GeminiGatewayError && !watch.stalled) return error
   const { secrets, baseUrl, attempts } = input
   return (await errorBodies()).transportError({
-    provider, baseUrl, cause: error, secrets, headers: input.response.headers, phase: 'stream', chunks, attempts, timeout: watch.stalled ? input.idleTimeout : undefined,
+    provider,
+    baseUrl,
+    cause: error,
+    secrets,
+    headers: input.response.headers,
+    phase: 'stream',
+    chunks,
+    attempts,
+    timeout: watch.stalled ? input.idleTimeout : undefined,
   })
 }
 
@@ -308,9 +349,19 @@ async function jsonBody(input: StreamInput, body: ReadableStream<Uint8Array>): P
   try {
     parsed = JSON.parse(text)
   } catch (cause) {
-    throw (await errorBodies()).malformedResponseError({ status: response.status, headers: response.headers, bodyText: text, provider, secrets, reason: 'expected an event stream', cause })
+    throw (await errorBodies()).malformedResponseError({
+      status: response.status,
+      headers: response.headers,
+      bodyText: text,
+      provider,
+      secrets,
+      reason: 'expected an event stream',
+      cause,
+    })
   }
-  const disguised = findBodyError(parsed) !== undefined && (await errorBodies()).errorInBody(parsed, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
+  const disguised =
+    findBodyError(parsed) !== undefined &&
+    (await errorBodies()).errorInBody(parsed, { status: response.status, headers: response.headers, bodyText: text, provider, secrets })
   if (disguised) throw disguised
   return Array.isArray(parsed) ? parsed : [parsed]
 }

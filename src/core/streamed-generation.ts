@@ -38,7 +38,8 @@ export async function startStream(deps: StreamDeps, c: StreamCall): Promise<Asyn
   const { transport, checks, dialect, carriesToken, continuation } = deps
   const { provider } = transport
   const { route, model, body, call, secrets, auto } = c
-  const send = (wire: Record<string, unknown>) => transport.send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body: wire }, call, 'stream')
+  const send = (wire: Record<string, unknown>) =>
+    transport.send(route, { path: { model, ...route.pathParams }, query: { alt: 'sse' }, body: wire }, call, 'stream')
   const hops: Hop[] = []
   // Kept (references only) so that a continuation that fails can hand back what arrived: error.partial.
   const received: GenerateContentResponse[] = []
@@ -107,7 +108,8 @@ export async function startStream(deps: StreamDeps, c: StreamCall): Promise<Asyn
       if (!stopped) return undefined
       const module = await continuation()
       const why = module.cannotContinue(provider, next, carriesToken, hops.length, deps.maxContinuations, seen)
-      if (why !== undefined) throw new ContinuationError(why, { provider, secrets }).withPartial(module.partialOf({ chunks: received }, next ?? token, hops.length))
+      if (why !== undefined)
+        throw new ContinuationError(why, { provider, secrets }).withPartial(module.partialOf({ chunks: received }, next ?? token, hops.length))
       sumUsage = module.sumUsage
       earlier = sumUsage([earlier, hopUsage])
       token = next!

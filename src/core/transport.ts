@@ -35,21 +35,38 @@ export interface TransportOptions {
 }
 
 /** A time limit and the option that sets it (named in the TimeoutError's message). */
-export interface Limit { ms: number; option: string }
+export interface Limit {
+  ms: number
+  option: string
+}
 
 /** Generations run for minutes and are billed; the other calls answer at once. */
 export type CallKind = 'stream' | 'generate' | 'quick'
 
-export interface RouteInit { path?: Record<string, string>; query?: Record<string, string | number>; body?: unknown }
+export interface RouteInit {
+  path?: Record<string, string>
+  query?: Record<string, string | number>
+  body?: unknown
+}
 
 /** What every answer carries: the response, how many attempts it took, and the values its errors must never show. */
-interface Answered { response: Response; attempts: number; secrets: readonly string[] }
+interface Answered {
+  response: Response
+  attempts: number
+  secrets: readonly string[]
+}
 
 /** A unary 2xx answer: its JSON, and the text it was parsed from (kept for error messages). */
-export interface JsonAnswer extends Answered { text: string; json: unknown }
+export interface JsonAnswer extends Answered {
+  text: string
+  json: unknown
+}
 
 /** A streaming 2xx answer whose body is unread, and what the stream reader needs to end its exchange. */
-export interface StreamAnswer extends Answered { abort: () => void; timeout: Limit }
+export interface StreamAnswer extends Answered {
+  abort: () => void
+  timeout: Limit
+}
 
 export interface Transport {
   readonly provider: Dialect['name']
@@ -73,7 +90,10 @@ export interface Transport {
  */
 export function normalizeBaseUrl(url: string, dialect?: Pick<Dialect, 'routes'>): string {
   const prefix = dialect?.routes.generate.path.split(/\/v1(?:beta1?)?\//)[0] ?? ''
-  const out = url.trim().replace(/\/+$/, '').replace(/(\w)\/v1(?:beta1?)?$/, '$1')
+  const out = url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/(\w)\/v1(?:beta1?)?$/, '$1')
   return prefix !== '' && out.endsWith(prefix) ? out.slice(0, -prefix.length) : out
 }
 
@@ -84,7 +104,10 @@ export function normalizeBaseUrl(url: string, dialect?: Pick<Dialect, 'routes'>)
  */
 class WireRequest {
   readonly method: string
-  constructor(readonly url: string, readonly init: RequestInit) {
+  constructor(
+    readonly url: string,
+    readonly init: RequestInit,
+  ) {
     this.method = init.method ?? 'GET'
   }
 }
@@ -107,7 +130,9 @@ function refuseBadValue(provider: Dialect['name'], what: string, value: string):
   const at = trimmed.search(/[\r\n\0]/)
   if (at !== -1) {
     const char = trimmed[at] === '\0' ? 'a NUL character' : 'a line break'
-    throw new ConfigurationError(`${provider}: ${what} holds ${char} at character ${at + 1} of ${trimmed.length} (pasted from a wrapped line?); remove it`, { provider })
+    throw new ConfigurationError(`${provider}: ${what} holds ${char} at character ${at + 1} of ${trimmed.length} (pasted from a wrapped line?); remove it`, {
+      provider,
+    })
   }
 }
 
@@ -134,16 +159,22 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
   // apiVersion: every route's version segment becomes that version's (Vertex AI: v1beta1 → v1); a provider without it refuses.
   const versions = dialect.apiVersions ?? {}
   const version = options.apiVersion === undefined || options.apiVersion === 'v1beta' ? undefined : versions[options.apiVersion]
-  if (options.apiVersion && !version && options.apiVersion !== 'v1beta') throw new ConfigurationError(`${provider}: apiVersion ${options.apiVersion} is not served by ${provider} (it serves ${Object.keys(versions)})`, { provider })
+  if (options.apiVersion && !version && options.apiVersion !== 'v1beta')
+    throw new ConfigurationError(`${provider}: apiVersion ${options.apiVersion} is not served by ${provider} (it serves ${Object.keys(versions)})`, {
+      provider,
+    })
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigurationError(`${provider}: baseUrl must start with http:// or https://`, { provider })
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   const generationLimit: Limit = { ms: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, option: 'timeoutMs' }
   const quickLimit: Limit =
-    options.quickTimeoutMs !== undefined ? { ms: options.quickTimeoutMs, option: 'quickTimeoutMs' }
-    : generationLimit.ms < DEFAULT_QUICK_TIMEOUT_MS ? generationLimit
-    : { ms: DEFAULT_QUICK_TIMEOUT_MS, option: 'quickTimeoutMs' }
+    options.quickTimeoutMs !== undefined
+      ? { ms: options.quickTimeoutMs, option: 'quickTimeoutMs' }
+      : generationLimit.ms < DEFAULT_QUICK_TIMEOUT_MS
+        ? generationLimit
+        : { ms: DEFAULT_QUICK_TIMEOUT_MS, option: 'quickTimeoutMs' }
   // No key only where the spec allows it (keyOptional: the credential headers stand in for it).
-  const auth: Record<string, string> = apiKey === '' ? {} : dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
+  const auth: Record<string, string> =
+    apiKey === '' ? {} : dialect.auth.kind === 'bearer' ? { authorization: `Bearer ${apiKey}` } : { [dialect.auth.name]: apiKey }
   const fetchImpl = options.fetch ?? defaultFetch
   // Error bodies are kept as the server wrote them (openapi-fetch would hand them over parsed).
   const errorText = new WeakMap<Response, string>()
@@ -235,10 +266,13 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
     const policy = { allowDuplicateGenerations: call.allowDuplicateGenerations ?? options.allowDuplicateGenerations }
     let secrets = callSecrets(call)
     // With middleware, each Request that goes out adds the credentials a middleware set to what errors scrub.
-    const observe = middleware.length === 0 ? undefined : (request: Request) => {
-      const seen = credentialValues(request.headers).filter((v) => !secrets.includes(v))
-      if (seen.length) secrets = [...secrets, ...seen]
-    }
+    const observe =
+      middleware.length === 0
+        ? undefined
+        : (request: Request) => {
+            const seen = credentialValues(request.headers).filter((v) => !secrets.includes(v))
+            if (seen.length) secrets = [...secrets, ...seen]
+          }
     for (let attempt = 1; ; attempt++) {
       const started = Date.now()
       if (call.signal?.aborted) throw abortError(call.signal, secrets)
@@ -246,8 +280,14 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
       let timedOut = false
       const onAbort = (): void => controller.abort(call.signal?.reason)
       call.signal?.addEventListener('abort', onAbort, { once: true })
-      const timer = setTimeout(() => { timedOut = true; controller.abort() }, limit.ms)
-      const done = (): void => { clearTimeout(timer); call.signal?.removeEventListener('abort', onAbort) }
+      const timer = setTimeout(() => {
+        timedOut = true
+        controller.abort()
+      }, limit.ms)
+      const done = (): void => {
+        clearTimeout(timer)
+        call.signal?.removeEventListener('abort', onAbort)
+      }
       let failure: GeminiGatewayError | undefined
       let exchange: { response: Response; text: string } | undefined
       let readingBody = false
@@ -258,7 +298,15 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           headers: call.headers,
           parseAs: 'stream',
           signal: controller.signal,
-          ...(observe === undefined ? { Request: WireRequest as unknown as typeof Request } : { middleware, fetch: (request: Request) => { observe(request); return edge(request) } }),
+          ...(observe === undefined
+            ? { Request: WireRequest as unknown as typeof Request }
+            : {
+                middleware,
+                fetch: (request: Request) => {
+                  observe(request)
+                  return edge(request)
+                },
+              }),
         })
         if (response.ok && kind === 'stream') {
           done() // the stream's own idle timer takes over
@@ -266,7 +314,7 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
         }
         readingBody = response.ok
         // A middleware may have replaced an error response; then its own body is the text.
-        const text = response.ok ? await response.text() : errorText.get(response) ?? (await response.text().catch(() => ''))
+        const text = response.ok ? await response.text() : (errorText.get(response) ?? (await response.text().catch(() => '')))
         done()
         exchange = { response, text }
       } catch (cause) {
@@ -274,7 +322,11 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
         if (call.signal?.aborted) throw abortError(call.signal, secrets)
         if (isDecodingError(cause)) {
           // A body that cannot be decompressed will not decode on a second try either.
-          throw new MalformedResponseError(`${provider}: the response body could not be decoded (${(cause as Error)?.message ?? cause})`, { provider, cause, secrets })
+          throw new MalformedResponseError(`${provider}: the response body could not be decoded (${(cause as Error)?.message ?? cause})`, {
+            provider,
+            cause,
+            secrets,
+          })
         }
         const bodies = await errorBodies()
         if (!readingBody && !timedOut) {
@@ -282,7 +334,14 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
           if (own) throw own
         }
         failure = bodies.transportError({
-          provider, baseUrl, cause, secrets, phase: readingBody ? 'body' : 'response', timeout: timedOut ? limit : undefined, attempts: attempt, elapsedMs: Date.now() - started,
+          provider,
+          baseUrl,
+          cause,
+          secrets,
+          phase: readingBody ? 'body' : 'response',
+          timeout: timedOut ? limit : undefined,
+          attempts: attempt,
+          elapsedMs: Date.now() - started,
         })
       }
       if (exchange) {
@@ -300,7 +359,9 @@ export function createTransport(dialect: Dialect, options: TransportOptions): Tr
       if (!(await policyModule).judge(failure, operation, policy).retry) throw failure
       retryModule ??= import('./retry.ts')
       const { retryDelayMs, sleep } = await retryModule
-      await sleep(retryDelayMs(attempt, failure!.headers, { details: failure!.details }), call.signal).catch(() => { throw abortError(call.signal!, secrets) })
+      await sleep(retryDelayMs(attempt, failure!.headers, { details: failure!.details }), call.signal).catch(() => {
+        throw abortError(call.signal!, secrets)
+      })
     }
   }
 

@@ -5,14 +5,7 @@
  * @module
  * @internal
  */
-import {
-  APIStatusError,
-  ContinuationError,
-  GeminiGatewayError,
-  RequestValidationError,
-  StreamError,
-  TimeoutError,
-} from '../core/errors.ts'
+import { APIStatusError, ContinuationError, GeminiGatewayError, RequestValidationError, StreamError, TimeoutError } from '../core/errors.ts'
 import { redactSecrets } from '../core/internal/redact.ts'
 
 /** Google's error body. */
@@ -25,16 +18,39 @@ export interface GoogleError {
 
 /** google.rpc.Code names, as Google's error bodies spell them. */
 const RPC_NAMES: ReadonlySet<string> = new Set([
-  'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE',
-  'DATA_LOSS', 'UNAUTHENTICATED',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
 ])
 
 /** The name Google gives each HTTP status it answers with (AIP-193), and gRPC's for the proxy statuses (502). */
 const NAME_OF_STATUS: ReadonlyMap<number, string> = new Map([
-  [400, 'INVALID_ARGUMENT'], [401, 'UNAUTHENTICATED'], [403, 'PERMISSION_DENIED'], [404, 'NOT_FOUND'],
-  [408, 'DEADLINE_EXCEEDED'], [409, 'ABORTED'], [422, 'INVALID_ARGUMENT'], [429, 'RESOURCE_EXHAUSTED'],
-  [499, 'CANCELLED'], [500, 'INTERNAL'], [501, 'UNIMPLEMENTED'], [502, 'UNAVAILABLE'], [503, 'UNAVAILABLE'],
+  [400, 'INVALID_ARGUMENT'],
+  [401, 'UNAUTHENTICATED'],
+  [403, 'PERMISSION_DENIED'],
+  [404, 'NOT_FOUND'],
+  [408, 'DEADLINE_EXCEEDED'],
+  [409, 'ABORTED'],
+  [422, 'INVALID_ARGUMENT'],
+  [429, 'RESOURCE_EXHAUSTED'],
+  [499, 'CANCELLED'],
+  [500, 'INTERNAL'],
+  [501, 'UNIMPLEMENTED'],
+  [502, 'UNAVAILABLE'],
+  [503, 'UNAVAILABLE'],
   [504, 'DEADLINE_EXCEEDED'],
 ])
 

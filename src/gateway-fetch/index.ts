@@ -85,7 +85,8 @@ export function createGatewayFetch(options: GatewayFetchOptions): typeof globalT
 
   async function gatewayFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = await readSdkRequest(input, init)
-    if (!('operation' in request)) return errorResponse(googleError(request.status, redactSecrets(request.message, request.key === undefined ? [] : [request.key])))
+    if (!('operation' in request))
+      return errorResponse(googleError(request.status, redactSecrets(request.message, request.key === undefined ? [] : [request.key])))
     if (request.signal?.aborted) throw request.signal.reason
     const client = await clientFor(request.key)
     const secrets = request.key === undefined ? [] : [request.key]
@@ -100,7 +101,12 @@ export function createGatewayFetch(options: GatewayFetchOptions): typeof globalT
 }
 
 /** One operation through the client, written back as Google answers it. */
-async function answer(client: GatewayClient, request: SdkRequest, call: CallOptions, out: { secrets: readonly string[]; shape: (chunk: object) => object }): Promise<Response> {
+async function answer(
+  client: GatewayClient,
+  request: SdkRequest,
+  call: CallOptions,
+  out: { secrets: readonly string[]; shape: (chunk: object) => object },
+): Promise<Response> {
   const params = { ...request.body, model: request.model } as GenerateContentParams
   switch (request.operation) {
     case 'generateContent': {

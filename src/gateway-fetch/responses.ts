@@ -11,7 +11,15 @@ import type { HttpInfo } from '../core/http-info.ts'
 import { toGoogleError } from './google-errors.ts'
 
 /** The gateway's response headers not passed on: they describe its body, not this one. */
-const BODY_HEADERS: ReadonlySet<string> = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'set-cookie'])
+const BODY_HEADERS: ReadonlySet<string> = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'set-cookie',
+])
 
 /** The gateway's headers (request ids, rate-limit figures) for the SDK to see, with the content type of our body. */
 function headersFrom(http: HttpInfo | undefined, contentType: string): Headers {

@@ -43,8 +43,21 @@ const POST_METHODS: ReadonlySet<string> = new Set(['generateContent', 'streamGen
  * sets is not taken from it either) and what fetch and the client set for the request they send.
  */
 const DROPPED_HEADERS: ReadonlySet<string> = new Set([
-  'x-goog-api-key', 'authorization', 'x-api-key', 'proxy-authorization', 'cookie',
-  'host', 'content-length', 'content-type', 'connection', 'keep-alive', 'transfer-encoding', 'accept-encoding', 'expect', 'te', 'upgrade',
+  'x-goog-api-key',
+  'authorization',
+  'x-api-key',
+  'proxy-authorization',
+  'cookie',
+  'host',
+  'content-length',
+  'content-type',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'accept-encoding',
+  'expect',
+  'te',
+  'upgrade',
 ])
 
 /** Reads what `fetch(input, init)` was asked; a Refusal when it is not a route this fetch serves. */
@@ -89,7 +102,8 @@ export async function readSdkRequest(input: RequestInfo | URL, init: RequestInit
     } catch {
       parsed = undefined
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { status: 400, message: 'Invalid JSON payload received. Expected a JSON object.', key }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      return { status: 400, message: 'Invalid JSON payload received. Expected a JSON object.', key }
     body = parsed as Record<string, unknown>
   }
   const size = Number(url.searchParams.get('pageSize'))

@@ -94,7 +94,13 @@ export interface GatewayDialect {
   route(method: string, path: string, query: URLSearchParams): GatewayRoute | undefined
   notFound(method: string, path: string): Reply
   /** `undefined` when the key is accepted; otherwise the auth error to send. `gatewayToken`: cloudflare's, when its gateway is authenticated. */
-  checkAuth(headers: IncomingHttpHeaders, query: URLSearchParams, apiKey: string, ctx: ErrorContext, gateway?: { gatewayToken?: string | undefined }): Reply | undefined
+  checkAuth(
+    headers: IncomingHttpHeaders,
+    query: URLSearchParams,
+    apiKey: string,
+    ctx: ErrorContext,
+    gateway?: { gatewayToken?: string | undefined },
+  ): Reply | undefined
   error(kind: ErrorKind, ctx: ErrorContext): Reply
   readBody(body: Record<string, unknown>): BodyReading
   /** Model ids the gateway serves (its documented or recorded catalogue); any other gets its `unknown-model` error. */
@@ -221,8 +227,6 @@ export function withCandidateIndex(value: Record<string, unknown>): Record<strin
   if (!Array.isArray(candidates)) return value
   return {
     ...value,
-    candidates: candidates.map((c: unknown, i) =>
-      c && typeof c === 'object' && !('index' in c) ? { ...(c as Record<string, unknown>), index: i } : c,
-    ),
+    candidates: candidates.map((c: unknown, i) => (c && typeof c === 'object' && !('index' in c) ? { ...(c as Record<string, unknown>), index: i } : c)),
   }
 }

@@ -18,7 +18,11 @@ export const HOPS_HEADER = 'x-local-gateway-hops'
 const LONG_ANSWER = 'streaming-success-basic-reply-long'
 
 /** Which hop of how many a request asks for, and from which recording. */
-export interface Hop { hop: number; of: number; recording: string }
+export interface Hop {
+  hop: number
+  of: number
+  recording: string
+}
 
 const TOKEN = /^local-gateway:hop:(\d+):of:(\d+):(.+)$/
 
@@ -83,7 +87,10 @@ export function unaryHop(whole: Json, hop: Hop): Json {
   const value = structuredClone(whole)
   const candidate = value.candidates?.[0]
   if (!candidate) return value
-  const text = ((candidate.content?.parts ?? []) as Json[]).filter((p) => typeof p.text === 'string' && !p.thought).map((p) => p.text).join('')
+  const text = ((candidate.content?.parts ?? []) as Json[])
+    .filter((p) => typeof p.text === 'string' && !p.thought)
+    .map((p) => p.text)
+    .join('')
   const piece = pieces(text, hop.of)[hop.hop - 1] ?? ''
   candidate.content = { role: 'model', parts: [{ text: piece }] }
   if (hop.hop < hop.of) stopAtLimit(candidate, hop)

@@ -33,7 +33,9 @@ const Part: Struct = {
   functionCall: { kind: { struct: { name: { kind: 'scalar', always: true }, args: { kind: 'raw', always: true } } } },
   thoughtSignature: raw,
   functionResponse: {
-    kind: { struct: { name: { kind: 'scalar', always: true }, response: { kind: 'raw', always: true }, willContinue: raw, scheduling: raw, parts: raw, id: raw } },
+    kind: {
+      struct: { name: { kind: 'scalar', always: true }, response: { kind: 'raw', always: true }, willContinue: raw, scheduling: raw, parts: raw, id: raw },
+    },
   },
   mediaResolution: raw,
   videoMetadata: raw,

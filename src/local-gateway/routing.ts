@@ -20,7 +20,12 @@ export function splitUrl(rawUrl: string): { path: string; query: URLSearchParams
 }
 
 /** The dialect's route for a request (`undefined` when it serves no such path), and what its errors will need. */
-export function routeRequest(dialect: GatewayDialect, method: string, path: string, query: URLSearchParams): { route: GatewayRoute | undefined; ctx: ErrorContext } {
+export function routeRequest(
+  dialect: GatewayDialect,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): { route: GatewayRoute | undefined; ctx: ErrorContext } {
   const route = dialect.route(method, path, query)
   const ctx: ErrorContext = {
     stream: route ? route.op === 'stream' : path.includes(':streamGenerateContent'),

@@ -75,10 +75,7 @@ export async function serveScripted(settings: GatewaySettings, ex: GatewayExchan
   if (s.reset === 'after-headers') return destroyAfterFlush(res)
   if (s.reset === 'mid-body') {
     const only = parts.length === 1 ? parts[0] : undefined
-    const head =
-      only !== undefined
-        ? [Buffer.from(only).subarray(0, Math.floor(Buffer.byteLength(only) / 2))]
-        : parts.slice(0, Math.ceil(parts.length / 2))
+    const head = only !== undefined ? [Buffer.from(only).subarray(0, Math.floor(Buffer.byteLength(only) / 2))] : parts.slice(0, Math.ceil(parts.length / 2))
     await writeAll(settings, res, head, s.chunkDelayMs ?? 0)
     return destroyAfterFlush(res)
   }

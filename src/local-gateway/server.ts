@@ -95,7 +95,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     handle(req, res).catch((err: unknown) => {
       if (signal.aborted || res.destroyed) return // closing, or the client left
       if (!res.headersSent) {
-        send(res, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-local-gateway-error': 'true' }, body: `local gateway bug: ${String(err)}\n` })
+        send(res, {
+          status: 500,
+          headers: { 'content-type': 'text/plain; charset=utf-8', 'x-local-gateway-error': 'true' },
+          body: `local gateway bug: ${String(err)}\n`,
+        })
       } else {
         res.destroy()
       }

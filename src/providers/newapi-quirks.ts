@@ -22,7 +22,13 @@ function hasText(content: unknown): boolean {
 function textless(body: Record<string, unknown>): Issue[] {
   const system = body.systemInstruction
   if (system === undefined || hasText(system)) return []
-  return [{ path: '/systemInstruction', message: 'new-api removes a system instruction without a text part, so the model would never see it; add a text part to it, or send this request through another provider' }]
+  return [
+    {
+      path: '/systemInstruction',
+      message:
+        'new-api removes a system instruction without a text part, so the model would never see it; add a text part to it, or send this request through another provider',
+    },
+  ]
 }
 
 /** What finds the fields a relay's spec says it drops (x-gateway-drops), per dialect, loaded with its first request. */
@@ -41,6 +47,8 @@ export const newapiQuirks: Quirks = {
   /** `{data: [{id}]}` (OpenAI's model list) → Google-style models, so that `listModels` looks the same on every provider. */
   modelsFromWire(body: unknown): { models: Model[] } {
     const data = (body as { data?: { id?: unknown }[] })?.data ?? []
-    return { models: data.filter((m) => typeof m?.id === 'string').map((m) => ({ name: `models/${bareId(m.id as string)}`, baseModelId: bareId(m.id as string) })) }
+    return {
+      models: data.filter((m) => typeof m?.id === 'string').map((m) => ({ name: `models/${bareId(m.id as string)}`, baseModelId: bareId(m.id as string) })),
+    }
   },
 }

@@ -203,7 +203,10 @@ describe('the bundled client in headless Chromium', () => {
       await expect.poll(() => page.locator(`li[data-id="${provider}"]`).textContent()).toContain(result.results[provider].stream.slice(0, 20))
     }
     expect(result.results.validation).toEqual(expected.validation)
-    expect(result.results.validation).toMatchObject({ name: 'RequestValidationError', issues: [{ path: '', message: expect.stringMatching(/^unknown field "bogus"/) }] })
+    expect(result.results.validation).toMatchObject({
+      name: 'RequestValidationError',
+      issues: [{ path: '', message: expect.stringMatching(/^unknown field "bogus"/) }],
+    })
     expect(result.results.auth).toEqual({ name: 'AuthenticationError', status: 401, provider: 'nordlys' })
     expect(await page.title()).toBe('done')
 

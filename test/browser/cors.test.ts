@@ -13,7 +13,12 @@ const ORIGIN = 'http://127.0.0.1:5173'
 const CONTENTS = [{ role: 'user', parts: [{ text: 'Hello' }] }]
 
 /** One raw HTTP exchange (node:http, so that `Origin` and the preflight headers go out exactly as written). */
-function exchange(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+function exchange(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
       let text = ''
@@ -66,11 +71,16 @@ describe('CORS preflight details', () => {
     await withLocalGateway({ provider: 'anyfast' }, async (gw) => {
       gw.fail('rate-limit')
       expect((await preflight(`${gw.url}/v1beta/models/gemini-2.5-flash:generateContent`)).status).toBe(204)
-      const res = await exchange(`${gw.url}/v1beta/models/gemini-2.5-flash:generateContent`, 'POST', {
-        origin: ORIGIN,
-        authorization: `Bearer ${LOCAL_GATEWAY_API_KEY}`,
-        'content-type': 'application/json',
-      }, JSON.stringify({ contents: CONTENTS }))
+      const res = await exchange(
+        `${gw.url}/v1beta/models/gemini-2.5-flash:generateContent`,
+        'POST',
+        {
+          origin: ORIGIN,
+          authorization: `Bearer ${LOCAL_GATEWAY_API_KEY}`,
+          'content-type': 'application/json',
+        },
+        JSON.stringify({ contents: CONTENTS }),
+      )
       expect(res.status).toBe(429)
       expect(res.headers['access-control-allow-origin']).toBe('*')
       expect(res.headers['access-control-expose-headers']).toBe('*')

@@ -36,7 +36,10 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process; `env` replaces the environment entirely (no key leaks in from the real one). */
-export async function run(argv: string[], options: { env?: Record<string, string>; tty?: boolean; stdin?: CliIO['stdin']; signal?: AbortSignal } = {}): Promise<RunResult> {
+export async function run(
+  argv: string[],
+  options: { env?: Record<string, string>; tty?: boolean; stdin?: CliIO['stdin']; signal?: AbortSignal } = {},
+): Promise<RunResult> {
   const stdout = capture()
   const stderr = capture(options.tty ?? false)
   const code = await main(argv, {

@@ -179,8 +179,8 @@ describe('errors', () => {
   })
 })
 
-describe('provider options: --api-version, cloudflare\'s ids and gateway token', () => {
-  it('--api-version v1 calls the provider\'s v1 path (Vertex AI: v1 for v1beta1)', async () => {
+describe("provider options: --api-version, cloudflare's ids and gateway token", () => {
+  it("--api-version v1 calls the provider's v1 path (Vertex AI: v1 for v1beta1)", async () => {
     const gw = await startLocalGateway({ provider: 'vertex' })
     try {
       const r = await run(['ask', 'hi', '-p', 'vertex', '--base-url', gw.url, '--api-version', 'v1'], { env: envFor('vertex') })
@@ -202,7 +202,9 @@ describe('provider options: --api-version, cloudflare\'s ids and gateway token',
     const gw = await startLocalGateway({ provider: 'cloudflare', gatewayToken: 'cf-token-cli-123' })
     try {
       const template = `${new URL(gw.url).origin}/v1/{account_id}/{gateway_id}/google-ai-studio`
-      const r = await run(['ask', 'hi', '-p', 'cloudflare', '--base-url', template, '--account-id', 'acc-1', '--gateway-id', 'gw-1'], { env: { CF_AIG_TOKEN: 'cf-token-cli-123' } })
+      const r = await run(['ask', 'hi', '-p', 'cloudflare', '--base-url', template, '--account-id', 'acc-1', '--gateway-id', 'gw-1'], {
+        env: { CF_AIG_TOKEN: 'cf-token-cli-123' },
+      })
       expect(r.code, r.stderr).toBe(0)
       expect(gw.requests.map((q) => q.path)).toEqual(['/v1/acc-1/gw-1/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent'])
       expect(gw.requests[0]!.headers['cf-aig-authorization']).toBe('[REDACTED]')
@@ -215,7 +217,9 @@ describe('provider options: --api-version, cloudflare\'s ids and gateway token',
   it('cloudflare without its ids: one line saying which are missing, exit 2', async () => {
     const r = await run(['ask', 'hi', '-p', 'cloudflare', '--gateway-id', 'gw-1'], { env: envFor('cloudflare') })
     expect(r.code).toBe(2)
-    expect(r.stderr).toBe('error: cloudflare: no account id: pass accountId, or a baseUrl that holds them, such as https://gateway.ai.cloudflare.com/v1/<account_id>/<gateway_id>/google-ai-studio\n')
+    expect(r.stderr).toBe(
+      'error: cloudflare: no account id: pass accountId, or a baseUrl that holds them, such as https://gateway.ai.cloudflare.com/v1/<account_id>/<gateway_id>/google-ai-studio\n',
+    )
   })
 
   it('cloudflare: a wrong gateway token never shows in the error line', async () => {
@@ -238,7 +242,9 @@ describe('no key', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     // A gateway whose token alone will do (keys stored in it) says so.
-    const alone = registry[provider].keyOptional ? ` (or ${(registry[provider].credentials as readonly { env?: string }[]).map((c) => c.env).join(' and ')} alone)` : ''
+    const alone = registry[provider].keyOptional
+      ? ` (or ${(registry[provider].credentials as readonly { env?: string }[]).map((c) => c.env).join(' and ')} alone)`
+      : ''
     expect(r.stderr).toBe(
       `error: no API key for ${provider}: set ${ENV_KEYS[provider]}${alone}, or try the local gateway: add --local, or run npx gemini-gateways serve --provider ${provider}\n`,
     )

@@ -42,7 +42,9 @@ describe('the CLI as a process', () => {
     const r = await finished(cli(['ask', 'hi', '--provider', 'anyfast']))
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toBe('error: no API key for anyfast: set ANYFAST_API_KEY, or try the local gateway: add --local, or run npx gemini-gateways serve --provider anyfast\n')
+    expect(r.stderr).toBe(
+      'error: no API key for anyfast: set ANYFAST_API_KEY, or try the local gateway: add --local, or run npx gemini-gateways serve --provider anyfast\n',
+    )
   })
 
   it('serve: prints its URL and key, serves a client, and SIGTERM ends it with exit 0', async () => {

@@ -79,7 +79,9 @@ describe('the command name in hints', () => {
   it('is gemini-gateways when it is on PATH', async () => {
     const r = await run(['ask', 'hi', '-p', 'apimart'], { env: { PATH: bin } })
     expect(r.code).toBe(2)
-    expect(r.stderr).toBe('error: no API key for apimart: set APIMART_API_KEY, or try the local gateway: add --local, or run gemini-gateways serve --provider apimart\n')
+    expect(r.stderr).toBe(
+      'error: no API key for apimart: set APIMART_API_KEY, or try the local gateway: add --local, or run gemini-gateways serve --provider apimart\n',
+    )
   })
 
   it('is npx gemini-gateways when it is not (the PATH of a project that only depends on it)', async () => {
@@ -102,7 +104,11 @@ describe('serve --port N when N is taken', () => {
     const r = await cli(['serve', '--provider', 'google', '--port', String(port)], keyless())
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(new RegExp(`^error: serve: port ${port} is already in use; pick another with --port, or let the system choose: (npx )?gemini-gateways serve --provider google --port 0\\n$`))
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: serve: port ${port} is already in use; pick another with --port, or let the system choose: (npx )?gemini-gateways serve --provider google --port 0\\n$`,
+      ),
+    )
   })
 })
 

@@ -94,7 +94,10 @@ describe('timeouts', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const settled = (p: Promise<unknown>) => {
       const state = { done: false }
-      p.then(() => (state.done = true), () => (state.done = true))
+      p.then(
+        () => (state.done = true),
+        () => (state.done = true),
+      )
       return state
     }
     /** Until the call reached fetch, and so armed its timer (setImmediate is not faked). */
@@ -227,7 +230,11 @@ describe('connection failures', () => {
   it('connection refused on a closed loopback port: ConnectionError naming 127.0.0.1:port and ECONNREFUSED', async () => {
     const port = await closedPort()
     const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0 })
-    for (const error of [await caught(client.generateContent(params)), (await drainFailing(client.streamGenerateContent(params))).error, await caught(client.listModels().next())]) {
+    for (const error of [
+      await caught(client.generateContent(params)),
+      (await drainFailing(client.streamGenerateContent(params))).error,
+      await caught(client.listModels().next()),
+    ]) {
       expect(error).toBeInstanceOf(ConnectionError)
       expect(error.message).toBe(`google: cannot connect to 127.0.0.1:${port}: ECONNREFUSED (connection refused: nothing listens on that port)`)
       expect(error.code).toBe('ECONNREFUSED')
@@ -269,7 +276,10 @@ describe('connection failures', () => {
   })
 
   it('finds the code in a nested cause or an AggregateError (both address families refused)', async () => {
-    const both = new AggregateError([systemError('ECONNREFUSED', 'connect ECONNREFUSED ::1:8080'), systemError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:8080')], 'all failed')
+    const both = new AggregateError(
+      [systemError('ECONNREFUSED', 'connect ECONNREFUSED ::1:8080'), systemError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:8080')],
+      'all failed',
+    )
     const { fetch } = failingFetch(new Error('wrapped', { cause: both }))
     const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: 'http://localhost:8080', fetch, maxRetries: 0 })
     const error = await caught(client.generateContent(params))
@@ -293,7 +303,11 @@ describe('connection failures', () => {
       const error = await caught(client.generateContent(params))
       expect(error).toBeInstanceOf(ConnectionError)
       const address = new URL(gw.url).host
-      expect(error.message).toMatch(new RegExp(`^google: connection to ${address.replace(/\./g, '\\.')} failed: (UND_ERR_SOCKET \\(the other side closed the connection\\)|ECONNRESET \\(the connection was reset\\))$`))
+      expect(error.message).toMatch(
+        new RegExp(
+          `^google: connection to ${address.replace(/\./g, '\\.')} failed: (UND_ERR_SOCKET \\(the other side closed the connection\\)|ECONNRESET \\(the connection was reset\\))$`,
+        ),
+      )
       expect((error as ConnectionError).address).toBe(address)
     })
   })
@@ -301,7 +315,10 @@ describe('connection failures', () => {
 
 /** new-api's own errors when no channel serves the model, as its source writes them. */
 const NO_CHANNEL = {
-  model_not_found: { status: 503, message: 'No available channel for model gemini-9 under group default (distributor) (request id: 20261202150000123456789abcdef)' },
+  model_not_found: {
+    status: 503,
+    message: 'No available channel for model gemini-9 under group default (distributor) (request id: 20261202150000123456789abcdef)',
+  },
   get_channel_failed: { status: 500, message: 'failed to get channel for model gemini-9 in group default (request id: 20261202150000123456789abcdef)' },
 } as const
 
@@ -348,7 +365,9 @@ describe('a relay without a channel for the model', () => {
 })
 
 describe("Google's API_KEY_INVALID", () => {
-  const recorded = JSON.parse(readFileSync(new URL('../../../shared/fixtures/real/firebase-vertexai-sdk-test-data/unary-failure-api-key.json', import.meta.url), 'utf8')) as {
+  const recorded = JSON.parse(
+    readFileSync(new URL('../../../shared/fixtures/real/firebase-vertexai-sdk-test-data/unary-failure-api-key.json', import.meta.url), 'utf8'),
+  ) as {
     error: { code: number; message: string; status: string; details: Array<Record<string, unknown>> }
   }
 
@@ -383,7 +402,17 @@ describe("Google's API_KEY_INVALID", () => {
 
   it('a 400 INVALID_ARGUMENT without that reason stays a BadRequestError', async () => {
     await withLocalGateway({ provider: 'google', apiKey: KEY }, async (gw) => {
-      gw.enqueue({ status: 400, body: { error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SOMETHING_ELSE' }] } } })
+      gw.enqueue({
+        status: 400,
+        body: {
+          error: {
+            code: 400,
+            message: 'Invalid JSON payload received.',
+            status: 'INVALID_ARGUMENT',
+            details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SOMETHING_ELSE' }],
+          },
+        },
+      })
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, maxRetries: 0 })
       const error = await caught(client.generateContent(params))
       expect(error.name).toBe('BadRequestError')

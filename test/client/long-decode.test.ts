@@ -12,7 +12,12 @@ import { familyOf } from '../support/registry.ts'
 const LONG = readFileSync(new URL('../../src/local-gateway/recordings/streaming-success-basic-reply-long.txt', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.startsWith('data: '))
-  .map((line) => JSON.parse(line.slice(6)).candidates?.[0]?.content?.parts?.map((p: { text?: string }) => p.text ?? '').join('') ?? '')
+  .map(
+    (line) =>
+      JSON.parse(line.slice(6))
+        .candidates?.[0]?.content?.parts?.map((p: { text?: string }) => p.text ?? '')
+        .join('') ?? '',
+  )
   .join('')
 
 /** The dialects whose wire carries `continuationToken` to the model: new-api and its resellers, and nordlys, drop it (see ../shared/providers.md). */
@@ -125,7 +130,10 @@ describe.each(PROVIDERS)('%s', (provider) => {
     it('the gateway itself drops the token: a request that carries one anyway (validation off) starts the answer over', async () => {
       const first = await caught(clientFor(provider, gw).generateContent(request, hops(2)))
       const token = first.partial!.continuationToken!
-      const res = await clientFor(provider, gw, { automaticContinuation: false }).generateContent({ ...request, continuationToken: token }, { ...hops(2), requestValidation: 'off' })
+      const res = await clientFor(provider, gw, { automaticContinuation: false }).generateContent(
+        { ...request, continuationToken: token },
+        { ...hops(2), requestValidation: 'off' },
+      )
       expect(text(res)).toBe(text(first.partial!.response))
       expect(gw.requests.at(-1)!.ignoredKeys).toContain('continuationToken')
     })

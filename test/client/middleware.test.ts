@@ -7,7 +7,9 @@ import { startLocalGateway, type LocalGateway } from '../../src/local-gateway/in
 import { CONTENTS, KEY, MODEL } from './helpers.ts'
 
 let gw: LocalGateway
-beforeAll(async () => { gw = await startLocalGateway({ provider: 'google', apiKey: KEY }) })
+beforeAll(async () => {
+  gw = await startLocalGateway({ provider: 'google', apiKey: KEY })
+})
 afterAll(() => gw.close())
 
 /** Middleware that records what passed through it and tags each request with a header. */
@@ -64,7 +66,7 @@ describe('client.use(): openapi-fetch middleware', () => {
     expect(seen.filter((s) => !s.isRequest).map((s) => s.status)).toEqual([503, 200])
   })
 
-  it('is also the raw client\'s, and eject() removes it', async () => {
+  it("is also the raw client's, and eject() removes it", async () => {
     const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url })
     const { seen, middleware } = recorder()
     client.raw.use(middleware)
@@ -79,7 +81,12 @@ describe('client.use(): openapi-fetch middleware', () => {
     const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url })
     const urls: string[] = []
     const keys: (string | null)[] = []
-    client.use({ onRequest({ request }) { urls.push(request.url); keys.push(request.headers.get('x-goog-api-key')) } })
+    client.use({
+      onRequest({ request }) {
+        urls.push(request.url)
+        keys.push(request.headers.get('x-goog-api-key'))
+      },
+    })
     await client.generateContent({ model: MODEL, contents: CONTENTS })
     expect(urls.some((u) => u.includes(KEY))).toBe(false)
     expect(keys).toEqual([KEY])

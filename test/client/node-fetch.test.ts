@@ -70,7 +70,10 @@ describe('the default fetch on Node', () => {
     try {
       const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, timeoutMs: 1_000 })
       const started = Date.now()
-      const error = await client.generateContent({ model: MODEL, contents: CONTENTS }).then(() => undefined, (e: unknown) => e)
+      const error = await client.generateContent({ model: MODEL, contents: CONTENTS }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       const ms = Date.now() - started
       expect(error).toBeInstanceOf(TimeoutError)
       const timeout = error as TimeoutError
@@ -132,7 +135,9 @@ describe('the default fetch on Bun', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gemini-gateways-bun-'))
     try {
       const script = path.join(dir, 'long-wait.ts')
-      writeFileSync(script, `
+      writeFileSync(
+        script,
+        `
         import { createClient, text } from ${JSON.stringify(path.join(ROOT, 'src/index.ts'))}
         const call = (fetch?: typeof globalThis.fetch) => {
           const started = Date.now()
@@ -144,10 +149,12 @@ describe('the default fetch on Bun', () => {
         }
         const [ours, plain] = await Promise.all([call(), call((input, init) => globalThis.fetch(input, init))])
         console.log(JSON.stringify({ ours, plain }))
-      `)
+      `,
+      )
       const stdout = await new Promise<string>((resolve, reject) =>
         execFile(BUN, [script], { cwd: ROOT, timeout: 60_000, env: { ...process.env, BUN_CONFIG_HTTP_IDLE_TIMEOUT: '3' } }, (error, out, err) =>
-          error ? reject(new Error(`bun: ${error.message}\n${err}`)) : resolve(out)),
+          error ? reject(new Error(`bun: ${error.message}\n${err}`)) : resolve(out),
+        ),
       )
       const { ours, plain } = JSON.parse(stdout.trim().split('\n').at(-1)!)
       expect(ours).toMatchObject({ ok: true, text: DEFAULT_TEXT })

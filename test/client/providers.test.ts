@@ -193,7 +193,9 @@ describe.each(PROVIDERS)('%s', (provider) => {
     expect(text(res)).toBe(DEFAULT_TEXT)
     expect(res.candidates?.[0]?.finishReason).toBe('STOP')
     // Vertex AI adds how it served the call to the usage.
-    expect(res.usageMetadata).toEqual(familyOf(provider) === 'vertex' ? { ...DEFAULT_UNARY.usageMetadata, trafficType: 'ON_DEMAND' } : DEFAULT_UNARY.usageMetadata)
+    expect(res.usageMetadata).toEqual(
+      familyOf(provider) === 'vertex' ? { ...DEFAULT_UNARY.usageMetadata, trafficType: 'ON_DEMAND' } : DEFAULT_UNARY.usageMetadata,
+    )
   })
 
   it.each(['models/gemini-2.5-flash', 'gemini-2.5-flash'])('model written as %s reaches the route of gemini-2.5-flash', async (model) => {
@@ -310,7 +312,9 @@ describe.each(PROVIDERS)('%s', (provider) => {
       expect(once).toBeInstanceOf(InternalServerError)
       expect(once.status).toBe(500)
       expect(gw.requests).toHaveLength(1)
-      const thrice = await caught(clientFor(provider, gw, { maxRetries: 2 }).generateContent({ model: MODEL, contents: CONTENTS }, { allowDuplicateGenerations: true }))
+      const thrice = await caught(
+        clientFor(provider, gw, { maxRetries: 2 }).generateContent({ model: MODEL, contents: CONTENTS }, { allowDuplicateGenerations: true }),
+      )
       expect(thrice.status).toBe(500)
       expect(gw.requests).toHaveLength(4)
     })
@@ -377,7 +381,17 @@ describe('nordlys wire body', () => {
   afterAll(() => gw.close())
 
   const systemInstruction = { parts: [{ text: 'Answer in one sentence.' }] }
-  const tools = [{ functionDeclarations: [{ name: 'get_weather', description: 'Weather for a city', parameters: { type: 'OBJECT' as const, properties: { city: { type: 'STRING' as const } }, required: ['city'] } }] }]
+  const tools = [
+    {
+      functionDeclarations: [
+        {
+          name: 'get_weather',
+          description: 'Weather for a city',
+          parameters: { type: 'OBJECT' as const, properties: { city: { type: 'STRING' as const } }, required: ['city'] },
+        },
+      ],
+    },
+  ]
   const toolConfig = { functionCallingConfig: { mode: 'AUTO' as const } }
   const safetySettings = [{ category: 'HARM_CATEGORY_HARASSMENT' as const, threshold: 'BLOCK_ONLY_HIGH' as const }]
   const generationConfig = { temperature: 0.2, maxOutputTokens: 256 }
@@ -439,10 +453,14 @@ describe('nordlys: canonical fields it cannot carry', () => {
   ])('%s is refused before sending, never silently dropped', async (field, value) => {
     const gw = await startLocalGateway({ provider: 'nordlys', apiKey: KEY })
     try {
-      const error = await caught(createNordlysClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0 }).generateContent({ model: MODEL, contents: CONTENTS, [field]: value }))
+      const error = await caught(
+        createNordlysClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0 }).generateContent({ model: MODEL, contents: CONTENTS, [field]: value }),
+      )
       expect(error).toBeInstanceOf(RequestValidationError)
       // Named on the body, saying why and what to do instead.
-      expect((error as RequestValidationError).issues).toEqual([{ path: '', message: `"${field}": nordlys has no place for this field and would drop it; leave it out, or send this request through another provider` }])
+      expect((error as RequestValidationError).issues).toEqual([
+        { path: '', message: `"${field}": nordlys has no place for this field and would drop it; leave it out, or send this request through another provider` },
+      ])
       expect(gw.requests).toHaveLength(0)
     } finally {
       await gw.close()
@@ -452,7 +470,11 @@ describe('nordlys: canonical fields it cannot carry', () => {
   it('cachedContent travels inside generation_config, where nordlys reads it', async () => {
     const gw = await startLocalGateway({ provider: 'nordlys', apiKey: KEY })
     try {
-      await createNordlysClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0 }).generateContent({ model: MODEL, contents: CONTENTS, cachedContent: 'cachedContents/abc' })
+      await createNordlysClient({ apiKey: KEY, baseUrl: gw.url, maxRetries: 0 }).generateContent({
+        model: MODEL,
+        contents: CONTENTS,
+        cachedContent: 'cachedContents/abc',
+      })
       expect(gw.requests[0]!.body).toEqual({ contents: CONTENTS, generation_config: { cachedContent: 'cachedContents/abc' } })
       expect(gw.requests[0]!.effective).toMatchObject({ cachedContent: 'cachedContents/abc' })
       expect(gw.requests[0]!.ignoredKeys).toEqual([])
@@ -473,11 +495,13 @@ describe('apimart envelope', () => {
     const seen = observingFetch()
     const res = await clientFor('apimart', gw, { fetch: seen.fetch }).generateContent({ model: MODEL, contents: CONTENTS })
     // The wire really was wrapped (usageMetadata beside `data`, not inside it).
-    const wire = (await (await fetch(`${gw.url}/v1beta/models/${MODEL}:generateContent`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ contents: CONTENTS }),
-    })).json()) as Record<string, any>
+    const wire = (await (
+      await fetch(`${gw.url}/v1beta/models/${MODEL}:generateContent`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: CONTENTS }),
+      })
+    ).json()) as Record<string, any>
     expect(wire.code).toBe(200)
     expect(wire.data.usageMetadata).toBeUndefined()
     expect(wire.usageMetadata).toEqual(DEFAULT_UNARY.usageMetadata)
@@ -594,14 +618,17 @@ describe('google: countTokens, listModels, getModel', () => {
  * install's channels serve here (src/local-gateway/catalog.ts).
  */
 const NEWAPI_CHANNEL_MODELS = ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite']
-const relayModels = (provider: Provider): readonly string[] => (registry[provider].documentedModels.length > 0 ? registry[provider].documentedModels : NEWAPI_CHANNEL_MODELS)
+const relayModels = (provider: Provider): readonly string[] =>
+  registry[provider].documentedModels.length > 0 ? registry[provider].documentedModels : NEWAPI_CHANNEL_MODELS
 
 describe.each(NEWAPI_RELAYS.filter((p) => (registry[p].operations as readonly string[]).includes('listModels')))('%s listModels', (provider) => {
   it('maps the OpenAI-style list to Google-style models', async () => {
     const gw = await startLocalGateway({ provider, apiKey: KEY })
     try {
       const seen = observingFetch()
-      const client = createClient({ provider, apiKey: KEY, baseUrl: gw.url, maxRetries: 0, fetch: seen.fetch }) as unknown as { listModels(): AsyncIterable<Model> }
+      const client = createClient({ provider, apiKey: KEY, baseUrl: gw.url, maxRetries: 0, fetch: seen.fetch }) as unknown as {
+        listModels(): AsyncIterable<Model>
+      }
       const models: Model[] = []
       for await (const model of client.listModels()) models.push(model)
       const expected = relayModels(provider)
@@ -620,7 +647,8 @@ describe('error bodies are kept as received', () => {
   it('rawBody is the body text the server sent, byte for byte (Google pretty-prints its errors)', async () => {
     const gw = await startLocalGateway({ provider: 'google', apiKey: KEY })
     try {
-      const body = '{\n  "error": {\n    "code": 503,\n    "message": "The model is overloaded. Please try again later.",\n    "status": "UNAVAILABLE"\n  }\n}\n'
+      const body =
+        '{\n  "error": {\n    "code": 503,\n    "message": "The model is overloaded. Please try again later.",\n    "status": "UNAVAILABLE"\n  }\n}\n'
       gw.enqueue({ status: 503, headers: { 'content-type': 'application/json; charset=UTF-8' }, body })
       const error = await caught(clientFor('google', gw).generateContent({ model: MODEL, contents: CONTENTS }))
       expect(error).toBeInstanceOf(InternalServerError)
@@ -648,7 +676,16 @@ describe('cloudflare: account and gateway ids, the gateway token', () => {
 
   it('accountId and gatewayId fill the route; the token goes in cf-aig-authorization beside Google key', async () => {
     const seen = observingFetch()
-    const client = createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: template(), accountId: 'acc-123', gatewayId: 'my-gw', gatewayToken: TOKEN, fetch: seen.fetch, maxRetries: 0 })
+    const client = createClient({
+      provider: 'cloudflare',
+      apiKey: KEY,
+      baseUrl: template(),
+      accountId: 'acc-123',
+      gatewayId: 'my-gw',
+      gatewayToken: TOKEN,
+      fetch: seen.fetch,
+      maxRetries: 0,
+    })
     expect(text(await client.generateContent({ model: MODEL, contents: CONTENTS }))).toBe(DEFAULT_TEXT)
     expect(gw.requests.map((r) => r.path)).toEqual(['/v1/acc-123/my-gw/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent'])
     expect(seen.requests[0]!.headers.get('cf-aig-authorization')).toBe(`Bearer ${TOKEN}`)
@@ -670,8 +707,12 @@ describe('cloudflare: account and gateway ids, the gateway token', () => {
     expect(() => createClient({ provider: 'cloudflare', apiKey: KEY })).toThrow(
       'cloudflare: no account id and gateway id: pass accountId and gatewayId, or a baseUrl that holds them, such as https://gateway.ai.cloudflare.com/v1/<account_id>/<gateway_id>/google-ai-studio',
     )
-    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc-123' })).toThrow('cloudflare: no gateway id: pass gatewayId, or a baseUrl that holds them')
-    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, accountId: 'acc-123', gatewayId: 'gw' })).toThrow('cloudflare: pass accountId and gatewayId or a baseUrl that holds them, not both')
+    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc-123' })).toThrow(
+      'cloudflare: no gateway id: pass gatewayId, or a baseUrl that holds them',
+    )
+    expect(() => createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, accountId: 'acc-123', gatewayId: 'gw' })).toThrow(
+      'cloudflare: pass accountId and gatewayId or a baseUrl that holds them, not both',
+    )
   })
 
   it('the default host is Cloudflare, with the ids filled in (encoded)', async () => {
@@ -679,7 +720,9 @@ describe('cloudflare: account and gateway ids, the gateway token', () => {
     const urls: string[] = []
     const fetch = (async (input: Request | string | URL) => {
       urls.push(String(input instanceof Request ? input.url : input))
-      return new Response(JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }), { headers: { 'content-type': 'application/json' } })
+      return new Response(JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }), {
+        headers: { 'content-type': 'application/json' },
+      })
     }) as typeof globalThis.fetch
     const client = createClient({ provider: 'cloudflare', apiKey: KEY, accountId: 'acc/1', gatewayId: 'gw', fetch, maxRetries: 0 })
     await client.generateContent({ model: MODEL, contents: CONTENTS })
@@ -691,7 +734,9 @@ describe('cloudflare: account and gateway ids, the gateway token', () => {
     delete process.env.GEMINI_API_KEY
     delete process.env.CF_AIG_TOKEN
     try {
-      expect(() => createClient({ provider: 'cloudflare', baseUrl: gw.url })).toThrow('cloudflare: no API key: pass apiKey or set GEMINI_API_KEY, or gatewayToken (or CF_AIG_TOKEN) alone')
+      expect(() => createClient({ provider: 'cloudflare', baseUrl: gw.url })).toThrow(
+        'cloudflare: no API key: pass apiKey or set GEMINI_API_KEY, or gatewayToken (or CF_AIG_TOKEN) alone',
+      )
     } finally {
       if (saved.key !== undefined) process.env.GEMINI_API_KEY = saved.key
       if (saved.token !== undefined) process.env.CF_AIG_TOKEN = saved.token
@@ -700,7 +745,12 @@ describe('cloudflare: account and gateway ids, the gateway token', () => {
 
   it('a wrong or missing gateway token: the gateway 401 (code 2009), an AuthenticationError', async () => {
     for (const gatewayToken of ['wrong-token-1234', undefined]) {
-      const error = await caught(createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, maxRetries: 0, ...(gatewayToken && { gatewayToken }) }).generateContent({ model: MODEL, contents: CONTENTS }))
+      const error = await caught(
+        createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, maxRetries: 0, ...(gatewayToken && { gatewayToken }) }).generateContent({
+          model: MODEL,
+          contents: CONTENTS,
+        }),
+      )
       expect(error).toBeInstanceOf(AuthenticationError)
       expect(error.status).toBe(401)
       expect(error.code).toBe(2009)
@@ -709,8 +759,17 @@ describe('cloudflare: account and gateway ids, the gateway token', () => {
   })
 
   it('the token is scrubbed from every error, as the key is', async () => {
-    gw.enqueue({ status: 500, headers: { 'x-echo': `Bearer ${TOKEN}` }, body: { error: { code: 500, message: `upstream saw cf-aig-authorization: Bearer ${TOKEN} and ${KEY}`, status: 'INTERNAL' } } })
-    const error = await caught(createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, gatewayToken: TOKEN, maxRetries: 0 }).generateContent({ model: MODEL, contents: CONTENTS }))
+    gw.enqueue({
+      status: 500,
+      headers: { 'x-echo': `Bearer ${TOKEN}` },
+      body: { error: { code: 500, message: `upstream saw cf-aig-authorization: Bearer ${TOKEN} and ${KEY}`, status: 'INTERNAL' } },
+    })
+    const error = await caught(
+      createClient({ provider: 'cloudflare', apiKey: KEY, baseUrl: gw.url, gatewayToken: TOKEN, maxRetries: 0 }).generateContent({
+        model: MODEL,
+        contents: CONTENTS,
+      }),
+    )
     expect(error).toBeInstanceOf(InternalServerError)
     const everything = JSON.stringify({ json: error, message: error.message, raw: error.rawBody, headers: error.headers, stack: error.stack })
     expect(everything).not.toContain(TOKEN)
@@ -765,7 +824,9 @@ describe('vertex: express mode', () => {
   })
 
   it('fields only Google AI knows are refused before sending (Vertex answers 400 for them)', async () => {
-    const error = await caught(client().generateContent({ model: MODEL, contents: CONTENTS, tools: [{ fileSearch: { fileSearchStoreNames: ['fileSearchStores/x'] } }] } as never))
+    const error = await caught(
+      client().generateContent({ model: MODEL, contents: CONTENTS, tools: [{ fileSearch: { fileSearchStoreNames: ['fileSearchStores/x'] } }] } as never),
+    )
     expect(error).toBeInstanceOf(RequestValidationError)
     expect((error as RequestValidationError).issues.map((i) => i.path)).toEqual(['/tools/0'])
     expect(gw.requests).toHaveLength(0)

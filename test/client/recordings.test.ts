@@ -60,7 +60,10 @@ function streamRecording(file: string): { events: Record<string, any>[]; body: U
     return { events, body: new TextEncoder().encode(events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`).join('')) }
   }
   const raw = textOf(file)
-  const blocks = raw.split(/\r\n\r\n|\n\n/).map((b) => b.trim()).filter(Boolean)
+  const blocks = raw
+    .split(/\r\n\r\n|\n\n/)
+    .map((b) => b.trim())
+    .filter(Boolean)
   const events = blocks.filter((b) => b.startsWith('data:')).map((b) => JSON.parse(b.slice(5)) as Record<string, any>)
   // omniroute#4177: after two events a bare (non-`data:`) pretty JSON error body arrived mid-stream.
   const bare = blocks.filter((b) => !b.startsWith('data:'))
@@ -102,7 +105,11 @@ const insideUtf8 = (bytes: Uint8Array): number[] => [...bytes.keys()].filter((i)
 /** Positions between a CR and its LF. */
 const insideCrlf = (bytes: Uint8Array): number[] => [...bytes.keys()].filter((i) => i > 0 && bytes[i - 1] === 13 && bytes[i] === 10)
 
-interface Splitting { name: string; chunks: Uint8Array[]; delayMs: number }
+interface Splitting {
+  name: string
+  chunks: Uint8Array[]
+  delayMs: number
+}
 function splittings(file: string, bytes: Uint8Array): Splitting[] {
   const random = mulberry32(seedOf(file))
   const utf8 = insideUtf8(bytes)
@@ -114,7 +121,11 @@ function splittings(file: string, bytes: Uint8Array): Splitting[] {
     { name: 'random small gaps', chunks: splitAt(bytes, randomCuts(bytes, random, Math.max(16, Math.ceil(bytes.length / 10_000)))), delayMs: 0 },
     { name: 'random gaps of 1..700 bytes', chunks: splitAt(bytes, randomCuts(bytes, random, 700)), delayMs: 0 },
     // Paced writes so that the client's reads really end there: inside UTF-8 sequences and between CR and LF.
-    { name: 'inside multi-byte UTF-8 and CRLF', chunks: splitAt(bytes, [...sample(utf8, 40), ...sample(crlf, 20), ...randomCuts(bytes, random, 4000)]), delayMs: 2 },
+    {
+      name: 'inside multi-byte UTF-8 and CRLF',
+      chunks: splitAt(bytes, [...sample(utf8, 40), ...sample(crlf, 20), ...randomCuts(bytes, random, 4000)]),
+      delayMs: 2,
+    },
   ]
 }
 
@@ -156,7 +167,8 @@ it('finds every recording listed in SOURCES.md and knows its format', () => {
   const names = RECORDINGS.map((r) => r.file.split('/')[1]!)
   expect(new Set(names)).toEqual(new Set(listed))
   expect(RECORDINGS.length).toBeGreaterThanOrEqual(110)
-  for (const kind of ['unary', 'error', 'listModels', 'countTokens', 'sse', 'segments', 'stream-error-status'] as const) expect(of(kind).length, kind).toBeGreaterThan(0)
+  for (const kind of ['unary', 'error', 'listModels', 'countTokens', 'sse', 'segments', 'stream-error-status'] as const)
+    expect(of(kind).length, kind).toBeGreaterThan(0)
 })
 
 describe('unary GenerateContentResponse recordings', () => {

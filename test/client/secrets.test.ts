@@ -14,7 +14,16 @@ const params = { model: MODEL, contents: CONTENTS }
 
 /** Every text an error shows or keeps, nested causes included. */
 function everything(error: GeminiGatewayError): string {
-  const texts = [error.message, String(error.stack), JSON.stringify(error), inspect(error, { depth: 10, showHidden: true, maxStringLength: Infinity }), error.rawBody ?? '', JSON.stringify(error.headers ?? {}), String(error.requestId), String(error.code)]
+  const texts = [
+    error.message,
+    String(error.stack),
+    JSON.stringify(error),
+    inspect(error, { depth: 10, showHidden: true, maxStringLength: Infinity }),
+    error.rawBody ?? '',
+    JSON.stringify(error.headers ?? {}),
+    String(error.requestId),
+    String(error.code),
+  ]
   for (let cause: any = error.cause, depth = 0; cause && depth < 10; cause = cause.cause, depth++) texts.push(String(cause.message), String(cause.stack))
   return texts.join('\n')
 }
@@ -60,15 +69,23 @@ describe('a key that cannot be sent as it is', () => {
 
   it('a header value with a line break: a ConfigurationError naming the header', () => {
     expect(() => createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, headers: { 'cf-aig-authorization': `Bearer ${TOKEN}\r\n` } })).not.toThrow()
-    expect(() => createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, headers: { 'x-extra': 'a\nb' } })).toThrow(/header x-extra holds a line break/)
+    expect(() => createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, headers: { 'x-extra': 'a\nb' } })).toThrow(
+      /header x-extra holds a line break/,
+    )
   })
 })
 
 describe('credentials echoed by the server are scrubbed from every error', () => {
   /** An error body that echoes every credential the request carried, the way a careless relay dumps a request. */
   const echoAll = (headers: Record<string, string>) => {
-    const echoed = Object.entries(headers).map(([k, v]) => `${k}=${v}`).join(' ')
-    return { status: 502, headers: { 'content-type': 'application/json', 'x-request-id': `req-${echoed}`, 'x-debug': echoed }, body: { error: { code: 502, message: `upstream refused: ${echoed}`, status: 'UNAVAILABLE' } } }
+    const echoed = Object.entries(headers)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')
+    return {
+      status: 502,
+      headers: { 'content-type': 'application/json', 'x-request-id': `req-${echoed}`, 'x-debug': echoed },
+      body: { error: { code: 502, message: `upstream refused: ${echoed}`, status: 'UNAVAILABLE' } },
+    }
   }
 
   it('the key, a credential in `headers`, one in the call, one a middleware set', async () => {
@@ -86,7 +103,11 @@ describe('credentials echoed by the server are scrubbed from every error', () =>
     const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, maxRetries: 0, headers: { 'cf-aig-authorization': `Bearer ${TOKEN}` } })
     // Each secret straddles a cut: the message's (1000 characters) or the request id's (200).
     for (const pad of [985, 992, 190, 195]) {
-      gw.enqueue({ status: 400, headers: { 'content-type': 'application/json', 'x-request-id': `${'r'.repeat(pad)}${TOKEN}` }, body: { error: { code: 400, message: `${'m'.repeat(pad)}${KEY} ${TOKEN}`, status: 'INVALID_ARGUMENT' } } })
+      gw.enqueue({
+        status: 400,
+        headers: { 'content-type': 'application/json', 'x-request-id': `${'r'.repeat(pad)}${TOKEN}` },
+        body: { error: { code: 400, message: `${'m'.repeat(pad)}${KEY} ${TOKEN}`, status: 'INVALID_ARGUMENT' } },
+      })
       const text = everything(await caught(client.generateContent(params)))
       for (const secret of [KEY, TOKEN]) expect(leaks(text, secret), `${secret} at ${pad}`).toBeUndefined()
     }
@@ -94,9 +115,18 @@ describe('credentials echoed by the server are scrubbed from every error', () =>
 
   it('nested causes are scrubbed at every depth', async () => {
     const fetch = (async () => {
-      throw new TypeError('fetch failed', { cause: new Error(`socket hang up to ${KEY}`, { cause: Object.assign(new Error(`deep ${TOKEN}`), { code: 'ECONNRESET' }) }) })
+      throw new TypeError('fetch failed', {
+        cause: new Error(`socket hang up to ${KEY}`, { cause: Object.assign(new Error(`deep ${TOKEN}`), { code: 'ECONNRESET' }) }),
+      })
     }) as unknown as typeof globalThis.fetch
-    const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url, maxRetries: 0, fetch, headers: { 'cf-aig-authorization': `Bearer ${TOKEN}` } })
+    const client = createClient({
+      provider: 'google',
+      apiKey: KEY,
+      baseUrl: gw.url,
+      maxRetries: 0,
+      fetch,
+      headers: { 'cf-aig-authorization': `Bearer ${TOKEN}` },
+    })
     const error = await caught(client.generateContent(params))
     expect(error).toBeInstanceOf(ConnectionError)
     expect((error.cause as Error).cause).toBeDefined()
@@ -107,7 +137,10 @@ describe('credentials echoed by the server are scrubbed from every error', () =>
 
   it('headers an answer echoes a secret in are scrubbed in res.http too', async () => {
     const client = createClient({ provider: 'google', apiKey: KEY, baseUrl: gw.url })
-    client.use({ onResponse: ({ response }) => new Response(response.body, { status: response.status, headers: { ...Object.fromEntries(response.headers), 'x-echo': `key=${KEY}` } }) })
+    client.use({
+      onResponse: ({ response }) =>
+        new Response(response.body, { status: response.status, headers: { ...Object.fromEntries(response.headers), 'x-echo': `key=${KEY}` } }),
+    })
     const res = await client.generateContent(params)
     expect(res.http.headers.get('x-echo')).toBe('key=[REDACTED]')
   })

@@ -21,7 +21,11 @@ describe("the caller's own failures", () => {
   it('a middleware that throws: a CallerError with it as the cause, never a ConnectionError, sent once even for a quick call', async () => {
     const boom = new Error('tracing backend down')
     const c = client({ maxRetries: 2 })
-    c.use({ onRequest: () => { throw boom } })
+    c.use({
+      onRequest: () => {
+        throw boom
+      },
+    })
     const started = Date.now()
     for (const call of [() => c.generateContent(params), () => c.countTokens(params)]) {
       const error = await caught(call())
@@ -37,14 +41,22 @@ describe("the caller's own failures", () => {
 
   it('an onResponse middleware that throws: a CallerError (the request ran; it is not sent again)', async () => {
     const c = client({ maxRetries: 2 })
-    c.use({ onResponse: () => { throw new Error('metrics failed') } })
+    c.use({
+      onResponse: () => {
+        throw new Error('metrics failed')
+      },
+    })
     const error = await caught(c.countTokens(params))
     expect(error).toBeInstanceOf(CallerError)
     expect(gw.requests).toHaveLength(1)
   })
 
   it('a header value fetch refuses, given per call: a CallerError, nothing sent', async () => {
-    const error = await caught(client({ maxRetries: 2 }).listModels({ headers: { 'x-trace': 'a\u0001b' } }).next())
+    const error = await caught(
+      client({ maxRetries: 2 })
+        .listModels({ headers: { 'x-trace': 'a\u0001b' } })
+        .next(),
+    )
     expect(error).toBeInstanceOf(CallerError)
     expect(error.message).toMatch(/header/i)
     expect(gw.requests).toHaveLength(0)
@@ -68,7 +80,11 @@ describe("the caller's own failures", () => {
 })
 
 describe('a 200 whose body is an error is judged as the status it claims', () => {
-  const disguised = (code: number, status: string) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: { error: { code, message: 'from the upstream', status } } })
+  const disguised = (code: number, status: string) => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: { error: { code, message: 'from the upstream', status } },
+  })
 
   it('a 429 in a 200 is sent again (it shows the generation never ran)', async () => {
     gw.enqueue(disguised(429, 'RESOURCE_EXHAUSTED'))
@@ -149,7 +165,11 @@ describe('the response behind an answer', () => {
   it('stream: every chunk carries the response it came from', async () => {
     gw.enqueue({ status: 200, headers: { 'content-type': 'text/event-stream', 'x-request-id': 'req-7' }, chunks: sse(answerChunks(3)) })
     const chunks = await drain(client().streamGenerateContent(params))
-    expect(chunks.map((c) => [c.http.status, c.http.requestId, c.http.attempts, c.http.hops.length])).toEqual([[200, 'req-7', 1, 1], [200, 'req-7', 1, 1], [200, 'req-7', 1, 1]])
+    expect(chunks.map((c) => [c.http.status, c.http.requestId, c.http.attempts, c.http.hops.length])).toEqual([
+      [200, 'req-7', 1, 1],
+      [200, 'req-7', 1, 1],
+      [200, 'req-7', 1, 1],
+    ])
   })
 
   it('countTokens and getModel too', async () => {

@@ -26,7 +26,19 @@ const CASES = [
   {
     file: 'order-name-last-two-calls.sse',
     calls: [
-      { id: 'call-1', name: 'place_order', args: { customer: { name: 'Ada Lovelace' }, items: [{ sku: 'A-100', quantity: 2 }, { sku: 'B-2', quantity: 1.5 }], 'gift wrap': false, note: null } },
+      {
+        id: 'call-1',
+        name: 'place_order',
+        args: {
+          customer: { name: 'Ada Lovelace' },
+          items: [
+            { sku: 'A-100', quantity: 2 },
+            { sku: 'B-2', quantity: 1.5 },
+          ],
+          'gift wrap': false,
+          note: null,
+        },
+      },
       { id: 'call-2', name: 'send_receipt', args: { email: 'ada@example.com' } },
     ],
     pieces: 5,

@@ -101,10 +101,22 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
     ['CRLF', (ev: unknown[]) => sse(ev, '\r\n')],
     ['CR', (ev: unknown[]) => sse(ev, '\r')],
     ['`: PING` comments and a final `data: [DONE]`', (ev: unknown[]) => [': PING\n\n', ...sse(ev).flatMap((e) => [e, ': PING\n\n']), 'data: [DONE]\n\n']],
-    ['mixed CRLF and LF, comments, [DONE], and a CRLF split across writes', (ev: unknown[]) => {
-      const [a, b, c] = [JSON.stringify(ev[0]), JSON.stringify(ev[1]), JSON.stringify(ev[2])]
-      return [': PING\r\n\r\n', `data: ${a}\r`, '\n\r\n', `data: ${b.slice(0, 7)}`, `${b.slice(7)}\n\n`, ': keep-alive\n\n', `data: ${c}\r\n\r\n`, 'data: [DONE]\r\n\r\n']
-    }],
+    [
+      'mixed CRLF and LF, comments, [DONE], and a CRLF split across writes',
+      (ev: unknown[]) => {
+        const [a, b, c] = [JSON.stringify(ev[0]), JSON.stringify(ev[1]), JSON.stringify(ev[2])]
+        return [
+          ': PING\r\n\r\n',
+          `data: ${a}\r`,
+          '\n\r\n',
+          `data: ${b.slice(0, 7)}`,
+          `${b.slice(7)}\n\n`,
+          ': keep-alive\n\n',
+          `data: ${c}\r\n\r\n`,
+          'data: [DONE]\r\n\r\n',
+        ]
+      },
+    ],
     ['no blank line after the last event', (ev: unknown[]) => [...sse(ev.slice(0, -1)), `data: ${JSON.stringify(ev.at(-1))}`]],
   ])('tolerates %s', async (_label, frame) => {
     const events = answerChunks(3)
@@ -220,7 +232,9 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
 
   it('mergeChunks on the streamed thinking + function-call recording keeps thoughtSignature and the call verbatim', async () => {
     const chunks = await drain(
-      clientFor(provider, gw).streamGenerateContent(params, { headers: { 'x-local-gateway-recording': 'streaming-success-thinking-function-call-thought-summary-signature' } }),
+      clientFor(provider, gw).streamGenerateContent(params, {
+        headers: { 'x-local-gateway-recording': 'streaming-success-thinking-function-call-thought-summary-signature' },
+      }),
     )
     expect(chunks).toEqual(THINKING.map((e, i) => asServedBy(provider, e, i)))
     const merged = mergeChunks(chunks)
@@ -230,7 +244,13 @@ describe.each(PROVIDERS)('%s stream', (provider) => {
     const parts = merged.candidates![0]!.content!.parts!
     // The two thought summaries are joined into one part; the function-call part is kept as sent.
     expect(parts).toHaveLength(2)
-    expect(parts[0]).toEqual({ text: recordedParts.filter((p) => p.thought).map((p) => p.text).join(''), thought: true })
+    expect(parts[0]).toEqual({
+      text: recordedParts
+        .filter((p) => p.thought)
+        .map((p) => p.text)
+        .join(''),
+      thought: true,
+    })
     expect(parts[1]).toEqual(callPart)
     expect(parts[1]!.thoughtSignature).toBe(callPart.thoughtSignature)
     expect(functionCalls(merged)).toEqual([{ name: 'now', args: {} }])
@@ -273,7 +293,16 @@ describe('google-only stream behaviour', () => {
     // then go on with the answer; the answer's own last event carries the real finishReason. Cut before that
     // event, the stream ends on text without a finishReason: a cut-off answer.
     const events = [
-      { candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] }, finishReason: 'STOP', finishMessage: 'Model generated function call(s).', index: 0 }] },
+      {
+        candidates: [
+          {
+            content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] },
+            finishReason: 'STOP',
+            finishMessage: 'Model generated function call(s).',
+            index: 0,
+          },
+        ],
+      },
       { candidates: [{ content: { role: 'model', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 21 } } }] }, index: 0 }] },
       { candidates: [{ content: { role: 'model', parts: [{ text: 'In Paris it is' }] }, index: 0 }] },
     ]
@@ -288,7 +317,10 @@ describe('google-only stream behaviour', () => {
     gw.enqueue({
       status: 200,
       headers: SSE_HEADERS,
-      chunks: [...sse([first], '\r\n'), `data: ${JSON.stringify({ error: { code: 429, message: 'Resource exhausted', status: 'RESOURCE_EXHAUSTED' } })}\r\n\r\n`],
+      chunks: [
+        ...sse([first], '\r\n'),
+        `data: ${JSON.stringify({ error: { code: 429, message: 'Resource exhausted', status: 'RESOURCE_EXHAUSTED' } })}\r\n\r\n`,
+      ],
     })
     const { chunks, error } = await drainFailing(clientFor('google', gw).streamGenerateContent(params))
     expect(chunks).toEqual([first])

@@ -218,16 +218,23 @@ describe.each([
   ['http', () => origin],
   ['file', () => pathToFileURL(out).href],
 ] as const)('docs over %s', (mode, base) => {
-  it.each(PAGES.map((p) => [p.path, p] as const))('%s: renders, no console errors, only local requests', async (path, pageCase) => {
-    const url = `${base()}/${path}`
-    const shot = join(SCREENSHOTS, `${mode}-${path.replace(/\//g, '_').replace(/\.html$/, '')}.png`)
-    const result = await visit(url, (page) => pageCase.check(page, `${path} over ${mode}`), shot, pageCase.fullPage)
-    expect(result.errors, `${path} over ${mode}`).toEqual([])
-    expect(result.requests.length).toBeGreaterThan(0)
-    expect(result.requests.filter((r) => !isLocal(r)), `${path} over ${mode}: requests that left the machine`).toEqual([])
-    expect(result.failedLocal, `${path} over ${mode}: failed requests`).toEqual([])
-    expect((await stat(shot)).size).toBeGreaterThan(5_000)
-  }, 60_000)
+  it.each(PAGES.map((p) => [p.path, p] as const))(
+    '%s: renders, no console errors, only local requests',
+    async (path, pageCase) => {
+      const url = `${base()}/${path}`
+      const shot = join(SCREENSHOTS, `${mode}-${path.replace(/\//g, '_').replace(/\.html$/, '')}.png`)
+      const result = await visit(url, (page) => pageCase.check(page, `${path} over ${mode}`), shot, pageCase.fullPage)
+      expect(result.errors, `${path} over ${mode}`).toEqual([])
+      expect(result.requests.length).toBeGreaterThan(0)
+      expect(
+        result.requests.filter((r) => !isLocal(r)),
+        `${path} over ${mode}: requests that left the machine`,
+      ).toEqual([])
+      expect(result.failedLocal, `${path} over ${mode}: failed requests`).toEqual([])
+      expect((await stat(shot)).size).toBeGreaterThan(5_000)
+    },
+    60_000,
+  )
 })
 
 /** Opens `path` over http in a fresh context; runs `fn`; closes. Console errors fail the test. */
@@ -258,7 +265,10 @@ async function openOperation(page: Page, tag: string | undefined, summary: strin
   const item = menu.getByText(summary, { exact: true }).first()
   if (!(await item.isVisible()) && tag !== undefined) await menu.getByText(tag, { exact: true }).first().click()
   await item.click()
-  const heading = page.locator('[data-component-name="Typography/H2"]').filter({ hasText: new RegExp(`^${summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first()
+  const heading = page
+    .locator('[data-component-name="Typography/H2"]')
+    .filter({ hasText: new RegExp(`^${summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
+    .first()
   await heading.waitFor({ state: 'visible', timeout: 20_000 })
   return heading.locator('xpath=ancestor::*[.//*[@data-component-name="CodeBlock/CodeBlock"]][1]')
 }
@@ -273,52 +283,66 @@ async function pick(page: Page, label: string): Promise<void> {
 }
 
 describe('code samples in the browser', () => {
-  it.each([...PROVIDERS])('%s.html: every operation shows its TypeScript sample, and its curl sample once picked', async (p) => {
-    const doc = bundles[p] as OpenAPIDoc
-    // The documented host, its server variables (cloudflare's ids) as the shell variables the sample uses.
-    const host = documentedHost(doc)
-    const keyVar = `$${DIALECTS[p].envKey}`
-    await withPage(`${p}.html`, async (page) => {
-      const ops = operations(doc)
-      for (const op of ops) {
-        const section = await openOperation(page, op.tag, op.summary)
-        const code = section.locator('[data-component-name="CodeBlock/CodeBlock"]').filter({ visible: true }).first()
-        const picker = (label: string) => section.locator('[data-component-name="Dropdown/Dropdown"]').filter({ visible: true }).getByRole('button', { name: label, exact: true })
-        // TypeScript is the first language, so it shows first (and again after curl was picked on the previous operation, it is picked back).
-        if (await picker('curl').isVisible()) {
-          await picker('curl').click()
-          await pick(page, 'TypeScript')
+  it.each([...PROVIDERS])(
+    '%s.html: every operation shows its TypeScript sample, and its curl sample once picked',
+    async (p) => {
+      const doc = bundles[p] as OpenAPIDoc
+      // The documented host, its server variables (cloudflare's ids) as the shell variables the sample uses.
+      const host = documentedHost(doc)
+      const keyVar = `$${DIALECTS[p].envKey}`
+      await withPage(`${p}.html`, async (page) => {
+        const ops = operations(doc)
+        for (const op of ops) {
+          const section = await openOperation(page, op.tag, op.summary)
+          const code = section.locator('[data-component-name="CodeBlock/CodeBlock"]').filter({ visible: true }).first()
+          const picker = (label: string) =>
+            section.locator('[data-component-name="Dropdown/Dropdown"]').filter({ visible: true }).getByRole('button', { name: label, exact: true })
+          // TypeScript is the first language, so it shows first (and again after curl was picked on the previous operation, it is picked back).
+          if (await picker('curl').isVisible()) {
+            await picker('curl').click()
+            await pick(page, 'TypeScript')
+          }
+          await expect.poll(() => code.textContent(), { timeout: 10_000 }).toContain(`createClient({ provider: '${p}'`)
+          await picker('TypeScript').click()
+          await pick(page, 'curl')
+          await expect.poll(() => code.textContent(), { timeout: 10_000 }).toContain(`curl -X `)
+          const curl = (await code.textContent()) ?? ''
+          expect(curl, `${p} ${op.summary}`).toContain(host)
+          expect(curl, `${p} ${op.summary}`).toContain(keyVar)
+          if (p === 'nordlys' && op.summary === 'Generate a response') expect(curl).toContain('"generation_config"')
         }
-        await expect.poll(() => code.textContent(), { timeout: 10_000 }).toContain(`createClient({ provider: '${p}'`)
-        await picker('TypeScript').click()
-        await pick(page, 'curl')
-        await expect.poll(() => code.textContent(), { timeout: 10_000 }).toContain(`curl -X `)
-        const curl = (await code.textContent()) ?? ''
-        expect(curl, `${p} ${op.summary}`).toContain(host)
-        expect(curl, `${p} ${op.summary}`).toContain(keyVar)
-        if (p === 'nordlys' && op.summary === 'Generate a response') expect(curl).toContain('"generation_config"')
-      }
-      await page.screenshot({ path: join(SCREENSHOTS, `http-${p}-curl.png`) })
-    })
-  }, 120_000)
+        await page.screenshot({ path: join(SCREENSHOTS, `http-${p}-curl.png`) })
+      })
+    },
+    120_000,
+  )
 })
 
 describe('fields index anchors in the browser', () => {
-  it.each([...PROVIDERS])('%s.html: every schema anchor the fields index links to exists', async (p) => {
-    // The links the fields index makes to this provider's page (its script makes them in the browser).
-    const wanted = await withPage(FIELDS_PAGE, (page) =>
-      page.locator(`td[data-anchor] a[href^="${p}.html#"]`).evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('href')!.slice(a.getAttribute('href')!.indexOf('#'))))]),
-    )
-    expect(wanted.length).toBeGreaterThan(10)
-    await withPage(`${p}.html`, async (page) => {
-      const menu = page.locator('[data-component-name="Menu/Menu"]').first()
-      await menu.waitFor({ state: 'visible', timeout: 20_000 })
-      await menu.getByText('Schemas', { exact: true }).first().click()
-      await page.locator('a[href^="#/schemas/"]').first().waitFor({ state: 'attached', timeout: 20_000 })
-      const have = new Set(await page.locator('a[href^="#/schemas/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
-      expect(wanted.filter((a) => !have.has(a)), `${p}: anchors the fields index links to but the page lacks`).toEqual([])
-    })
-  }, 60_000)
+  it.each([...PROVIDERS])(
+    '%s.html: every schema anchor the fields index links to exists',
+    async (p) => {
+      // The links the fields index makes to this provider's page (its script makes them in the browser).
+      const wanted = await withPage(FIELDS_PAGE, (page) =>
+        page
+          .locator(`td[data-anchor] a[href^="${p}.html#"]`)
+          .evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('href')!.slice(a.getAttribute('href')!.indexOf('#'))))]),
+      )
+      expect(wanted.length).toBeGreaterThan(10)
+      await withPage(`${p}.html`, async (page) => {
+        const menu = page.locator('[data-component-name="Menu/Menu"]').first()
+        await menu.waitFor({ state: 'visible', timeout: 20_000 })
+        await menu.getByText('Schemas', { exact: true }).first().click()
+        await page.locator('a[href^="#/schemas/"]').first().waitFor({ state: 'attached', timeout: 20_000 })
+        const have = new Set(await page.locator('a[href^="#/schemas/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+        expect(
+          wanted.filter((a) => !have.has(a)),
+          `${p}: anchors the fields index links to but the page lacks`,
+        ).toEqual([])
+      })
+    },
+    60_000,
+  )
 
   it('a field link lands on the schema, shown, on the provider page', async () => {
     await withPage(FIELDS_PAGE, async (page) => {

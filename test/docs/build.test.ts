@@ -7,7 +7,18 @@ import { inflateSync } from 'node:zlib'
 import { promisify } from 'node:util'
 import { Script } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { externalResources, loadSpecs, NAV, pageTitle, PROVIDERS, REDOC_ASSET, renderIndexPage, renderProviderPage, ROOT, withSiteNav } from '../../scripts/docs.ts'
+import {
+  externalResources,
+  loadSpecs,
+  NAV,
+  pageTitle,
+  PROVIDERS,
+  REDOC_ASSET,
+  renderIndexPage,
+  renderProviderPage,
+  ROOT,
+  withSiteNav,
+} from '../../scripts/docs.ts'
 import * as api from '../../src/index.ts'
 import { recordExchanges, type Exchange } from '../../scripts/docs/exchanges.ts'
 import { renderWireTable, withCodeSamples } from '../../scripts/docs/samples.ts'
@@ -56,7 +67,10 @@ async function expectNavResolves(html: string, docsDir: string, page: string): P
   expect(hrefs.length, page).toBe(PROVIDERS.length + 4)
   const here = dirname(join(docsDir, page))
   for (const href of hrefs) expect(existsSync(join(here, href)), `${page} → ${href}`).toBe(true)
-  expect(hrefs.some((h) => resolvePath(here, h) === join(docsDir, FIELDS_PAGE)), `${page}: no link to ${FIELDS_PAGE}`).toBe(true)
+  expect(
+    hrefs.some((h) => resolvePath(here, h) === join(docsDir, FIELDS_PAGE)),
+    `${page}: no link to ${FIELDS_PAGE}`,
+  ).toBe(true)
 }
 
 /** Every operation summary in a bundle, read straight from its paths. */
@@ -99,10 +113,15 @@ describe('npm run docs', () => {
     it('embeds a TypeScript and a curl sample on every operation, and tells Redoc both languages', async () => {
       const html = await readFile(join(DOCS, `${provider}.html`), 'utf8')
       const doc = embeddedDefinition(html)
-      const ops = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item) as { operationId?: string; 'x-codeSamples'?: { label: string; source: string }[] }[])
+      const ops = Object.values(doc.paths ?? {}).flatMap(
+        (item) => Object.values(item) as { operationId?: string; 'x-codeSamples'?: { label: string; source: string }[] }[],
+      )
       expect(ops.length).toBeGreaterThan(0)
       for (const op of ops.filter((o) => o?.operationId)) {
-        expect(op['x-codeSamples']?.map((s) => s.label), op.operationId).toEqual(['TypeScript', 'curl'])
+        expect(
+          op['x-codeSamples']?.map((s) => s.label),
+          op.operationId,
+        ).toEqual(['TypeScript', 'curl'])
         expect(op['x-codeSamples']?.[0]?.source).toContain(`createClient({ provider: '${provider}'`)
         expect(op['x-codeSamples']?.[1]?.source).toContain(`curl -X `)
       }
@@ -113,7 +132,10 @@ describe('npm run docs', () => {
       const html = await readFile(join(DOCS, `${provider}.html`), 'utf8')
       const { info } = embeddedDefinition(html)
       const summary = String(info['summary'])
-      const firstSentence = String(info['description']).replace(/\s+/g, ' ').split(/(?<=\.) /)[0] ?? ''
+      const firstSentence =
+        String(info['description'])
+          .replace(/\s+/g, ' ')
+          .split(/(?<=\.) /)[0] ?? ''
       const name = provider === 'google' ? 'Google' : provider
       expect(summary).toContain(name)
       expect(firstSentence).toContain(name)
@@ -199,7 +221,9 @@ describe('npm run docs', () => {
         for (const provider of providers) expect(specs.bundles[provider]?.components?.schemas?.[schema], `${name} on ${provider}`).toBeDefined()
       }
       // Spot checks: a nordlys-only field, and one every provider has.
-      expect(html).toMatch(/id="field-NordlysGenerateContentRequest\.provider_order">.*?<td data-anchor="#\/schemas\/nordlysgeneratecontentrequest">nordlys<\/td>/)
+      expect(html).toMatch(
+        /id="field-NordlysGenerateContentRequest\.provider_order">.*?<td data-anchor="#\/schemas\/nordlysgeneratecontentrequest">nordlys<\/td>/,
+      )
       expect(rows.find((r) => r[1] === 'GenerationConfig.maxOutputTokens')?.[3]).toBe('every provider')
     })
 
@@ -226,7 +250,11 @@ describe('npm run docs', () => {
     const files = await listFiles(join(DOCS, API_DIR))
     expect(files).toContain('index.html')
     for (const name of Object.values(API_ENTRY_POINTS)) expect(files).toContain(`modules/${name.replace(/\//g, '_')}.html`)
-    for (const page of ['functions/gemini-gateways.createClient.html', 'interfaces/gemini-gateways.ClientOptions.html', 'classes/gemini-gateways.RateLimitError.html']) {
+    for (const page of [
+      'functions/gemini-gateways.createClient.html',
+      'interfaces/gemini-gateways.ClientOptions.html',
+      'classes/gemini-gateways.RateLimitError.html',
+    ]) {
       expect(files).toContain(page)
     }
     for (const f of files.filter((x) => x.endsWith('.html'))) {
@@ -244,7 +272,8 @@ describe('npm run docs', () => {
     const typed = Object.entries(expandExports(manifest.exports)).filter(([, t]) => typeof t === 'object' && t !== null && 'types' in t)
     expect(Object.keys(entryPointsOf(manifest))).toHaveLength(typed.length)
     const names = Object.values(API_ENTRY_POINTS)
-    for (const name of ['gemini-gateways/validators', ...PROVIDERS.flatMap((p) => [`gemini-gateways/${p}`, `gemini-gateways/types/${p}`])]) expect(names).toContain(name)
+    for (const name of ['gemini-gateways/validators', ...PROVIDERS.flatMap((p) => [`gemini-gateways/${p}`, `gemini-gateways/types/${p}`])])
+      expect(names).toContain(name)
     for (const file of Object.keys(API_ENTRY_POINTS)) expect(existsSync(join(ROOT, file)), file).toBe(true)
     const files = await listFiles(join(DOCS, API_DIR))
     expect(files).toContain('modules/gemini-gateways_validators.html')
@@ -254,7 +283,10 @@ describe('npm run docs', () => {
       const page = await readFile(join(DOCS, API_DIR, `modules/gemini-gateways_types_${p}.html`), 'utf8')
       for (const name of ['paths', 'components', 'operations']) expect(page, p).toContain(`<code>${name}</code>`)
       expect(page, p).toContain(`<a href="../../${p}.html">${p}'s API page</a>`)
-      expect(files.some((f) => f.includes(`gemini-gateways_types_${p}.`) && !f.startsWith('modules/')), p).toBe(false)
+      expect(
+        files.some((f) => f.includes(`gemini-gateways_types_${p}.`) && !f.startsWith('modules/')),
+        p,
+      ).toBe(false)
     }
   })
 

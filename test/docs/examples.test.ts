@@ -47,12 +47,16 @@ const EXAMPLES: Record<string, { env?: Record<string, string>; output: RegExp[] 
       output: [/^infinityblue /m, LOCAL, ANSWER, /listModels \(GET \/v1\/models.*\): [1-9]\d* models, e\.g\. models\/gemini-/, /key sent in: authorization/],
     },
   ],
-  anyfast: [
-    { output: [/^anyfast /m, LOCAL, ANSWER, /empty contents rejected before sending: \/contents /, /requests that reached the gateway: 1$/m] },
-  ],
+  anyfast: [{ output: [/^anyfast /m, LOCAL, ANSWER, /empty contents rejected before sending: \/contents /, /requests that reached the gateway: 1$/m] }],
   apimart: [
     {
-      output: [/^apimart /m, LOCAL, ANSWER, /usage \(from outside the envelope's data\): \{"promptTokenCount":\d+/, /path called: POST \/v1beta\/models\/gemini-2\.5-flash:generateContent/],
+      output: [
+        /^apimart /m,
+        LOCAL,
+        ANSWER,
+        /usage \(from outside the envelope's data\): \{"promptTokenCount":\d+/,
+        /path called: POST \/v1beta\/models\/gemini-2\.5-flash:generateContent/,
+      ],
     },
   ],
   nordlys: [
@@ -92,7 +96,13 @@ const EXAMPLES: Record<string, { env?: Record<string, string>; output: RegExp[] 
   ],
   litellm: [
     {
-      output: [/^litellm /m, LOCAL, ANSWER, /streamed: \d+ chunks, finishReason STOP/, /paths called: POST \/gemini\/v1beta\/models\/gemini-2\.5-flash:generateContent, POST \/gemini\/v1beta\/models\/gemini-2\.5-flash:streamGenerateContent/],
+      output: [
+        /^litellm /m,
+        LOCAL,
+        ANSWER,
+        /streamed: \d+ chunks, finishReason STOP/,
+        /paths called: POST \/gemini\/v1beta\/models\/gemini-2\.5-flash:generateContent, POST \/gemini\/v1beta\/models\/gemini-2\.5-flash:streamGenerateContent/,
+      ],
     },
   ],
   streaming: [

@@ -1,13 +1,7 @@
 import { runInNewContext } from 'node:vm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { externalResources, loadSpecs, localizePage, PROVIDERS, renderIndexPage, toClassicScript } from '../../scripts/docs.ts'
-import {
-  describeProviders,
-  renderComparisonTable,
-  type OpenAPIDoc,
-  type OverlayStack,
-  type ProviderSummary,
-} from '../../scripts/provider-table.ts'
+import { describeProviders, renderComparisonTable, type OpenAPIDoc, type OverlayStack, type ProviderSummary } from '../../scripts/provider-table.ts'
 
 let overlays: Record<string, OverlayStack>
 let byName: Record<string, ProviderSummary>
@@ -128,7 +122,7 @@ describe('describeProviders on the real bundles', () => {
     expect(s.errorSchemas).toEqual(['NordlysErrorResponse'])
   })
 
-  it('lists every overlay action description of the stack as a quirk, the relay\'s first, in overlay order', () => {
+  it("lists every overlay action description of the stack as a quirk, the relay's first, in overlay order", () => {
     for (const p of PROVIDERS.filter((x) => x !== 'google')) {
       const stack = overlays[p] ?? []
       expect(stack.at(-1)?.['x-gateway']?.name).toBe(p)
@@ -139,13 +133,13 @@ describe('describeProviders on the real bundles', () => {
     expect(overlays['anyfast']?.map((o) => o['x-gateway']?.name)).toEqual(['newapi', 'anyfast'])
     expect(get('anyfast').relay).toBe('newapi')
     expect(get('anyfast').quirks).toContainEqual({
-      target: '$.paths[\'/v1beta/models/{model}:countTokens\']',
+      target: "$.paths['/v1beta/models/{model}:countTokens']",
       kind: 'remove',
       description: 'The relay has no token counting; the request would run as a generation and be billed.',
       from: 'newapi',
     })
     expect(get('anyfast').quirks).toContainEqual({
-      target: '$.paths[\'/v1/models\']',
+      target: "$.paths['/v1/models']",
       kind: 'remove',
       description: 'Not documented by anyfast.',
       from: 'anyfast',
@@ -165,7 +159,10 @@ describe('describeProviders on synthetic bundles', () => {
         x: doc({
           paths: { '/m/{model}:generateContent': { post: { requestBody: { $ref: '#/components/requestBodies/B' } } } },
           components: {
-            requestBodies: { B: { $ref: '#/components/requestBodies/C' }, C: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Req' } } } } },
+            requestBodies: {
+              B: { $ref: '#/components/requestBodies/C' },
+              C: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Req' } } } },
+            },
             schemas: { Req: { allOf: [{ properties: { foo_bar: {} } }, { properties: { bazQux: {} } }] } },
           },
         }),
@@ -211,7 +208,17 @@ describe('renderComparisonTable and the index page', () => {
     expect(html).toContain('<th scope="col">a</th><th scope="col">b</th>')
     expect(html).not.toContain('<script>')
     expect(html).toContain('&#60;script&#62;')
-    for (const row of ['Base URL', 'Auth', 'Operations', 'Documented models', 'Request body', 'Response envelope', 'Error bodies', 'Relay', 'Overlay actions']) {
+    for (const row of [
+      'Base URL',
+      'Auth',
+      'Operations',
+      'Documented models',
+      'Request body',
+      'Response envelope',
+      'Error bodies',
+      'Relay',
+      'Overlay actions',
+    ]) {
       expect(html).toContain(`<th scope="row">${row}</th>`)
     }
   })

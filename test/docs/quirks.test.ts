@@ -88,9 +88,11 @@ describe('the real overlays', () => {
     }
     const apimart = groupQuirks('apimart', overlayOf('apimart'))
     expect(apimart.groups.find((g) => g.id === 'envelope')?.quirks[0]).toMatchObject({ target: '$.components.schemas', groups: ['envelope', 'errors'] })
-    expect(groupQuirks('nordlys', overlayOf('nordlys')).groups.find((g) => g.id === 'body')?.quirks.map((q) => q.target)).toContain(
-      '$.components.requestBodies.GenerateContent',
-    )
+    expect(
+      groupQuirks('nordlys', overlayOf('nordlys'))
+        .groups.find((g) => g.id === 'body')
+        ?.quirks.map((q) => q.target),
+    ).toContain('$.components.requestBodies.GenerateContent')
   })
 
   it('has a client sentence for every group, placeholders filled, gateway-specific where the client differs', () => {
@@ -131,7 +133,7 @@ describe('renderQuirksPage', () => {
     expect(html).toContain('<a href="index.html">')
   })
 
-  it('marks a reseller\'s relay actions as the relay\'s, linked to its section, and names the relay it runs', () => {
+  it("marks a reseller's relay actions as the relay's, linked to its section, and names the relay it runs", () => {
     const section = (p: string) => html.slice(html.indexOf(`<section class="gateway" id="${p}">`)).split('</section>\n</section>')[0]!
     for (const p of GATEWAYS.filter((g) => familyOf(g as Provider) === 'newapi' && g !== 'newapi')) {
       expect(section(p)).toContain('runs <a href="#newapi">newapi</a>, whose overlay applies first')

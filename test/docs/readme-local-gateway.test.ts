@@ -44,7 +44,12 @@ function promisedLines(code: string): RegExp[] {
     .map((line) => {
       const promise = / \/\/ → (.+)$/.exec(line)?.[1]
       if (promise === undefined) throw new Error(`a console.log line without "// → expected output": ${line.trim()}`)
-      return new RegExp(`^${promise.split('…').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+      return new RegExp(
+        `^${promise
+          .split('…')
+          .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      )
     })
 }
 
@@ -60,7 +65,8 @@ describe('README: Local gateway', () => {
       'gw.requests',
       'await gw.close()',
       "new GoogleGenAI({ apiKey: LOCAL_GATEWAY_API_KEY, httpOptions: { baseUrl: gw.url, apiVersion: 'v1beta' } })",
-    ]) expect(code).toContain(piece)
+    ])
+      expect(code).toContain(piece)
   })
 
   it('runs as written and prints what its comments say', async () => {

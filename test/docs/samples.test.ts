@@ -7,7 +7,17 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadSpecs, PROVIDERS } from '../../scripts/docs.ts'
 import { DIALECTS, matchOperation, recordExchanges, sampleModel, type Exchange } from '../../scripts/docs/exchanges.ts'
-import { codeSamples, compactJson, documentedHost, renderWireTable, SAMPLE_LANGUAGES, shape, tsLiteral, withCodeSamples, type CodeSample } from '../../scripts/docs/samples.ts'
+import {
+  codeSamples,
+  compactJson,
+  documentedHost,
+  renderWireTable,
+  SAMPLE_LANGUAGES,
+  shape,
+  tsLiteral,
+  withCodeSamples,
+  type CodeSample,
+} from '../../scripts/docs/samples.ts'
 import { escapeHtml, type OpenAPIDoc } from '../../scripts/provider-table.ts'
 import { keyHeader, pathOf, serves, type Provider } from '../support/registry.ts'
 import { LOCAL_GATEWAY_API_KEY, startLocalGateway } from '../../src/local-gateway/index.ts'
@@ -25,7 +35,9 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 /** Every operation of a bundle, by operationId. */
 function operationIds(doc: OpenAPIDoc): string[] {
   return Object.values(doc.paths ?? {}).flatMap((item) =>
-    Object.values(item).flatMap((op) => (op && typeof op === 'object' && typeof (op as { operationId?: unknown }).operationId === 'string' ? [(op as { operationId: string }).operationId] : [])),
+    Object.values(item).flatMap((op) =>
+      op && typeof op === 'object' && typeof (op as { operationId?: unknown }).operationId === 'string' ? [(op as { operationId: string }).operationId] : [],
+    ),
   )
 }
 
@@ -51,7 +63,9 @@ interface ParsedCurl {
 /** The key's header as the provider's spec spells it (its first security scheme) and its value in a sample. */
 function authOf(p: Provider, bundle: OpenAPIDoc, keyVar: string): [string, string] {
   if (keyHeader(p) === 'authorization') return ['Authorization', `Bearer ${keyVar}`]
-  const scheme = Object.values(bundle.components?.securitySchemes ?? {}).find((s) => (s as { name?: string }).name?.toLowerCase() === keyHeader(p)) as { name: string }
+  const scheme = Object.values(bundle.components?.securitySchemes ?? {}).find((s) => (s as { name?: string }).name?.toLowerCase() === keyHeader(p)) as {
+    name: string
+  }
   return [scheme.name, keyVar]
 }
 
@@ -95,7 +109,8 @@ describe('sample exchanges', () => {
     expect(sampleModel(bundles['google'] as OpenAPIDoc)).toBe('gemini-2.5-flash')
     for (const p of PROVIDERS) {
       // Every call but the model list names the model.
-      for (const x of (exchanges[p] ?? []).filter((e) => e.call.method !== 'listModels')) expect(x.request.path).toContain(`/${sampleModel(bundles[p] as OpenAPIDoc)}`)
+      for (const x of (exchanges[p] ?? []).filter((e) => e.call.method !== 'listModels'))
+        expect(x.request.path).toContain(`/${sampleModel(bundles[p] as OpenAPIDoc)}`)
     }
   })
 
@@ -112,11 +127,19 @@ describe('code samples', () => {
     const byOp = samplesByOperation(p)
     expect([...byOp.keys()].sort()).toEqual(operationIds(bundles[p] as OpenAPIDoc).sort())
     for (const [op, samples] of byOp) {
-      expect(samples.map((s) => s.label), op).toEqual(SAMPLE_LANGUAGES.map((l) => l.label))
+      expect(
+        samples.map((s) => s.label),
+        op,
+      ).toEqual(SAMPLE_LANGUAGES.map((l) => l.label))
       const [ts, curl] = samples as [CodeSample, CodeSample]
       // The options its host needs, with its server variables' defaults standing for the reader's (cloudflare's ids).
-      const variables = Object.values(((bundles[p] as OpenAPIDoc).servers?.[0] as { variables?: Record<string, { default: string; 'x-client-option': string }> } | undefined)?.variables ?? {})
-      expect(ts.source, op).toContain(`const client = createClient({ provider: '${p}'${variables.map((v) => `, ${v['x-client-option']}: '${v.default}'`).join('')} })`)
+      const variables = Object.values(
+        ((bundles[p] as OpenAPIDoc).servers?.[0] as { variables?: Record<string, { default: string; 'x-client-option': string }> } | undefined)?.variables ??
+          {},
+      )
+      expect(ts.source, op).toContain(
+        `const client = createClient({ provider: '${p}'${variables.map((v) => `, ${v['x-client-option']}: '${v.default}'`).join('')} })`,
+      )
       expect(ts.source, op).toContain(`from 'gemini-gateways'`)
       // At the documented host (newapi's is new-api's own default, http://localhost:3000), never the local gateway's;
       // a host with variables (cloudflare's) double-quoted, so that $ACCOUNT_ID and $GATEWAY_ID expand.
@@ -175,7 +198,10 @@ describe('code samples', () => {
     expect(ts.source).toContain('// streamGenerateContent\n')
     expect(ts.source.match(/createClient\(/g)).toHaveLength(1)
     const urls = parseCurls(curl.source).map((c) => c.url)
-    expect(urls).toEqual(['https://api.apimart.ai/v1beta/models/gemini-2.5-flash:generateContent', 'https://api.apimart.ai/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse'])
+    expect(urls).toEqual([
+      'https://api.apimart.ai/v1beta/models/gemini-2.5-flash:generateContent',
+      'https://api.apimart.ai/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
+    ])
     // The envelope shows in the answer's outline.
     expect(curl.source).toContain('# Answer: 200 application/json: {"code":200,"data":{…}')
   })
@@ -191,7 +217,11 @@ describe('code samples', () => {
         for (const c of parseCurls(samples[1]?.source ?? '')) {
           const before = gateway.requests.length
           const headers = Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, v.replace(keyVar, LOCAL_GATEWAY_API_KEY)]))
-          const res = await fetch(c.url.replace(host, gateway.url), { method: c.method, headers, body: c.body === undefined ? undefined : JSON.stringify(c.body) })
+          const res = await fetch(c.url.replace(host, gateway.url), {
+            method: c.method,
+            headers,
+            body: c.body === undefined ? undefined : JSON.stringify(c.body),
+          })
           expect(res.status, `${p} ${c.method} ${c.url}`).toBe(200)
           await res.text()
           const got = gateway.requests[before]
@@ -212,7 +242,12 @@ describe('code samples', () => {
 
   it('fails when an operation has no sample call', () => {
     const doc = structuredClone(bundles['google'] as OpenAPIDoc)
-    expect(() => withCodeSamples(doc, (exchanges['google'] ?? []).filter((x) => x.operationId !== 'countTokens'))).toThrow(/countTokens has no sample call/)
+    expect(() =>
+      withCodeSamples(
+        doc,
+        (exchanges['google'] ?? []).filter((x) => x.operationId !== 'countTokens'),
+      ),
+    ).toThrow(/countTokens has no sample call/)
   })
 
   it('writes literals that fit on one line flat, the rest one member per line', () => {
@@ -229,7 +264,7 @@ describe('code samples', () => {
 })
 
 describe('the wire table', () => {
-  it('has one column per provider and each one\'s own auth header, path and body casing', () => {
+  it("has one column per provider and each one's own auth header, path and body casing", () => {
     const html = renderWireTable(PROVIDERS, exchanges, bundles)
     const head = /<thead><tr><th><\/th>(.*?)<\/tr><\/thead>/.exec(html)?.[1] ?? ''
     expect([...head.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((m) => m[1])).toEqual([...PROVIDERS])
@@ -237,14 +272,18 @@ describe('the wire table', () => {
       const tr = new RegExp(`<tr><th scope="row">${title}</th>(.*?)</tr>`, 's').exec(html)?.[1] ?? ''
       return [...tr.matchAll(/<td>(.*?)<\/td>/gs)].map((m) => m[1] as string)
     }
-    expect(row('Auth header')).toEqual(PROVIDERS.map((p) => `<pre><code>${authOf(p, bundles[p] as OpenAPIDoc, `$${DIALECTS[p].envKey}`).join(': ')}</code></pre>`))
+    expect(row('Auth header')).toEqual(
+      PROVIDERS.map((p) => `<pre><code>${authOf(p, bundles[p] as OpenAPIDoc, `$${DIALECTS[p].envKey}`).join(': ')}</code></pre>`),
+    )
     expect(row('Auth header')[0]).toBe('<pre><code>x-goog-api-key: $GEMINI_API_KEY</code></pre>')
     const requests = row('Request')
     expect(requests).toHaveLength(PROVIDERS.length)
     // Each provider's generate route, as its spec writes it (Vertex AI's publishers path, LiteLLM's /gemini).
     requests.forEach((cell, i) => {
       const p = PROVIDERS[i]!
-      expect(cell).toBe(`<pre><code>POST ${escapeHtml(pathOf(p, serves(p, 'generate') ? 'generate' : 'generateContent', { model: sampleModel(bundles[p] as OpenAPIDoc) }))}</code></pre>`)
+      expect(cell).toBe(
+        `<pre><code>POST ${escapeHtml(pathOf(p, serves(p, 'generate') ? 'generate' : 'generateContent', { model: sampleModel(bundles[p] as OpenAPIDoc) }))}</code></pre>`,
+      )
     })
     // nordlys's body is snake_case; every other dialect sends the camelCase body as written.
     const bodies = Object.fromEntries(row('Body').map((b, i) => [PROVIDERS[i], b]))

@@ -1,5 +1,25 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { APIStatusError, AuthenticationError, BadRequestError, ConfigurationError, ConflictError, ConnectionError, GeminiGatewayError, IncompleteStreamError, InternalServerError, MalformedResponseError, NotFoundError, PermissionDeniedError, RateLimitError, RequestValidationError, ResponseValidationError, StreamError, TimeoutError, UnprocessableEntityError, UserAbortError } from '../../src/core/errors.ts'
+import {
+  APIStatusError,
+  AuthenticationError,
+  BadRequestError,
+  ConfigurationError,
+  ConflictError,
+  ConnectionError,
+  GeminiGatewayError,
+  IncompleteStreamError,
+  InternalServerError,
+  MalformedResponseError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  RequestValidationError,
+  ResponseValidationError,
+  StreamError,
+  TimeoutError,
+  UnprocessableEntityError,
+  UserAbortError,
+} from '../../src/core/errors.ts'
 import { errorFromResponse } from '../../src/core/internal/error-bodies.ts'
 
 const FAMILIES = [
@@ -95,9 +115,7 @@ describe('non-HTTP classes', () => {
     expect(err.issues).toEqual(issues)
     expect(err.message).toBe('anyfast: request failed validation: /contents: must NOT have fewer than 1 items (and 1 more)')
     expect(err.name).toBe('RequestValidationError')
-    expect(new RequestValidationError([{ path: '', message: 'must be object' }]).message).toBe(
-      'request failed validation: (root): must be object',
-    )
+    expect(new RequestValidationError([{ path: '', message: 'must be object' }]).message).toBe('request failed validation: (root): must be object')
     expect(new RequestValidationError([]).message).toBe('request failed validation')
     expect(new RequestValidationError(issues, { message: 'custom' }).message).toBe('custom')
   })
@@ -127,9 +145,7 @@ describe('non-HTTP classes', () => {
   })
 
   it('IncompleteStreamError has a default message', () => {
-    expect(new IncompleteStreamError(undefined, { provider: 'nordlys' }).message).toBe(
-      'nordlys: stream ended before its final chunk',
-    )
+    expect(new IncompleteStreamError(undefined, { provider: 'nordlys' }).message).toBe('nordlys: stream ended before its final chunk')
   })
 
   it('base fields default to undefined', () => {

@@ -3,7 +3,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { type APIStatusError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError, StreamError } from '../../src/core/errors.ts'
+import {
+  type APIStatusError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  StreamError,
+} from '../../src/core/errors.ts'
 import { errorFromResponse, errorInBody, streamErrorFromEvent } from '../../src/core/internal/error-bodies.ts'
 import { retryDelayFromBody } from '../../src/core/retry.ts'
 
@@ -50,7 +59,8 @@ function jsonValues(text: string): Array<{ raw: string; value: unknown }> {
 }
 
 const files = listFiles(ROOT).filter((url) => /\.(json|txt)$/.test(url.pathname))
-const errorFiles = files.filter((url) => read(url).trimStart().startsWith('{') || read(url).trimStart().startsWith('['))
+const errorFiles = files
+  .filter((url) => read(url).trimStart().startsWith('{') || read(url).trimStart().startsWith('['))
   .filter((url) => {
     try {
       return googleErrorOf(JSON.parse(read(url))) !== undefined
@@ -84,9 +94,11 @@ describe.each(errorFiles.map((url) => [relative(url), url] as const))('error fix
 
   it('maps to the subclass for its status (a bad key: AuthenticationError, as on every provider)', () => {
     const badKey = (expected.details ?? []).some((d) => (d as { reason?: unknown }).reason === 'API_KEY_INVALID')
-    const Class = badKey ? AuthenticationError : { 400: BadRequestError, 403: PermissionDeniedError, 404: NotFoundError, 429: RateLimitError, 500: InternalServerError, 503: InternalServerError }[
-      expected.code
-    ]
+    const Class = badKey
+      ? AuthenticationError
+      : { 400: BadRequestError, 403: PermissionDeniedError, 404: NotFoundError, 429: RateLimitError, 500: InternalServerError, 503: InternalServerError }[
+          expected.code
+        ]
     expect(Class).toBeDefined()
     expect(err).toBeInstanceOf(Class as typeof APIStatusError)
     expect(err.status).toBe(expected.code)

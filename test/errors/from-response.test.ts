@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, AuthenticationError, BadRequestError, InternalServerError, ModelUnavailableError, RateLimitError, UnprocessableEntityError } from '../../src/core/errors.ts'
+import {
+  APIStatusError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  ModelUnavailableError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from '../../src/core/errors.ts'
 import { errorFromResponse } from '../../src/core/internal/error-bodies.ts'
 
 const googleQuota = {
@@ -26,9 +34,7 @@ describe('Google shape', () => {
     expect(err).toBeInstanceOf(RateLimitError)
     expect(err.status).toBe(429)
     expect(err.code).toBe('RESOURCE_EXHAUSTED')
-    expect(err.message).toBe(
-      'anyfast: 429 RESOURCE_EXHAUSTED: You exceeded your current quota, please check your plan and billing details.',
-    )
+    expect(err.message).toBe('anyfast: 429 RESOURCE_EXHAUSTED: You exceeded your current quota, please check your plan and billing details.')
     expect(err.details).toEqual(googleQuota.error.details)
     expect(err.rawBody).toBe(bodyText)
     expect(err.provider).toBe('anyfast')
@@ -185,15 +191,11 @@ describe('other bodies', () => {
 
   it('an HTML page: entities decoded, h1 when there is no title, nothing when neither', () => {
     const cf = '<!DOCTYPE html><html lang="en-US"><head><title>Attention Required! | Cloudflare &amp; co</title></head><body>…</body></html>'
-    expect(errorFromResponse({ status: 403, bodyText: cf }).message).toBe(
-      '403: HTML error page from a proxy: Attention Required! | Cloudflare & co',
-    )
+    expect(errorFromResponse({ status: 403, bodyText: cf }).message).toBe('403: HTML error page from a proxy: Attention Required! | Cloudflare & co')
     expect(errorFromResponse({ status: 504, bodyText: '<html><body><h1>Gateway <b>Timeout</b></h1></body></html>' }).message).toBe(
       '504: HTML error page from a proxy: Gateway Timeout',
     )
-    expect(errorFromResponse({ status: 500, bodyText: '<html><body>oops</body></html>' }).message).toBe(
-      '500: HTML error page from a proxy',
-    )
+    expect(errorFromResponse({ status: 500, bodyText: '<html><body>oops</body></html>' }).message).toBe('500: HTML error page from a proxy')
   })
 
   it('an empty body', () => {
@@ -207,9 +209,7 @@ describe('other bodies', () => {
 
   it('JSON cut off in the middle: the message is salvaged when possible, never dumped', () => {
     const cut = '{"error":{"code":500,"message":"backend died","status":"INTERNAL","details":[{"@ty'
-    expect(errorFromResponse({ status: 500, bodyText: cut }).message).toBe(
-      '500: backend died (from a body that is not valid JSON)',
-    )
+    expect(errorFromResponse({ status: 500, bodyText: cut }).message).toBe('500: backend died (from a body that is not valid JSON)')
     const hopeless = '{"error":{"code":500,"mess'
     expect(errorFromResponse({ status: 500, bodyText: hopeless }).message).toBe('500: body is not valid JSON')
   })

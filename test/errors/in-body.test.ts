@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, AuthenticationError, InternalServerError, MalformedResponseError, ModelUnavailableError, NotFoundError, RateLimitError, StreamError } from '../../src/core/errors.ts'
+import {
+  APIStatusError,
+  AuthenticationError,
+  InternalServerError,
+  MalformedResponseError,
+  ModelUnavailableError,
+  NotFoundError,
+  RateLimitError,
+  StreamError,
+} from '../../src/core/errors.ts'
 import { errorInBody, malformedResponseError, streamErrorFromEvent } from '../../src/core/internal/error-bodies.ts'
 
 const success = {

@@ -14,15 +14,7 @@ const KEY = 'AIzaSyD-FAKE_key/with+odd=chars'
 
 /** Every way an error reaches a log. */
 function renderings(err: Error): string[] {
-  return [
-    err.message,
-    err.stack ?? '',
-    JSON.stringify(err),
-    String(err),
-    inspect(err, { depth: 10, showHidden: true }),
-    inspect(err, { depth: 10 }),
-    `${err}`,
-  ]
+  return [err.message, err.stack ?? '', JSON.stringify(err), String(err), inspect(err, { depth: 10, showHidden: true }), inspect(err, { depth: 10 }), `${err}`]
 }
 
 function expectNoKey(err: Error, key = KEY): void {
@@ -183,12 +175,16 @@ describe('errors built with secrets', () => {
   })
 
   it('direct construction with secrets scrubs message, code and body', () => {
-    const err = new ResponseValidationError([{ path: '/x', message: `bad ${KEY}` }], { echoed: KEY }, {
-      message: `invalid ${KEY}`,
-      code: KEY,
-      rawBody: KEY,
-      secrets: [KEY],
-    })
+    const err = new ResponseValidationError(
+      [{ path: '/x', message: `bad ${KEY}` }],
+      { echoed: KEY },
+      {
+        message: `invalid ${KEY}`,
+        code: KEY,
+        rawBody: KEY,
+        secrets: [KEY],
+      },
+    )
     expectNoKey(err)
     expect(err.code).toBe(REDACTED)
     expect(err.rawBody).toBe(REDACTED)

@@ -1,12 +1,6 @@
 // createFailoverClient against two or three local gateways over real loopback HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import {
-  AllProvidersFailedError,
-  createFailoverClient,
-  isFailoverError,
-  type FailoverAttempt,
-  type FailoverResponse,
-} from '../../src/failover.ts'
+import { AllProvidersFailedError, createFailoverClient, isFailoverError, type FailoverAttempt, type FailoverResponse } from '../../src/failover.ts'
 import {
   BadRequestError,
   AuthenticationError,
@@ -209,8 +203,16 @@ describe('generateContent', () => {
     expect(error).toBeInstanceOf(GeminiGatewayError)
     const all = error as AllProvidersFailedError
     expect(all.name).toBe('AllProvidersFailedError')
-    expect(all.errors.map((e) => [e.provider, e.status])).toEqual([['google', 503], ['infinityblue', 429], ['nordlys', 503]])
-    expect(all.attempts.map((x) => [x.provider, x.index])).toEqual([['google', 0], ['infinityblue', 1], ['nordlys', 2]])
+    expect(all.errors.map((e) => [e.provider, e.status])).toEqual([
+      ['google', 503],
+      ['infinityblue', 429],
+      ['nordlys', 503],
+    ])
+    expect(all.attempts.map((x) => [x.provider, x.index])).toEqual([
+      ['google', 0],
+      ['infinityblue', 1],
+      ['nordlys', 2],
+    ])
     expect(all.message).toMatch(/^all 3 providers failed: google: 503 .*; infinityblue: 429.*; nordlys: 503/)
     expect(all.message).not.toContain('\n')
     expect(all.status).toBe(503)
@@ -312,7 +314,10 @@ describe('streamGenerateContent', () => {
     const { chunks, error } = await drainFailing(ai.streamGenerateContent(params))
     expect(chunks).toHaveLength(0)
     expect(error).toBeInstanceOf(AllProvidersFailedError)
-    expect((error as AllProvidersFailedError).errors.map((e) => [e.provider, e.status])).toEqual([['google', 503], ['infinityblue', 429]])
+    expect((error as AllProvidersFailedError).errors.map((e) => [e.provider, e.status])).toEqual([
+      ['google', 503],
+      ['infinityblue', 429],
+    ])
   })
 
   it('a 502 before the first chunk does not fail over (a proxy gave up; the upstream may be generating), unless allowed', async () => {

@@ -5,7 +5,20 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google'
 import { APICallError, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai'
 import { describe, expect, it } from 'vitest'
 import { createClient, type GeminiGatewayError, RequestValidationError } from '../../src/index.ts'
-import { authHeaderOf, functionCallFirst, KEY, MODEL, PROVIDERS, STREAM_TEXT, target, UNARY_TEXT, withGatewayFetch, wireOf, WRONG_KEY, wrongKeyStatus } from './support.ts'
+import {
+  authHeaderOf,
+  functionCallFirst,
+  KEY,
+  MODEL,
+  PROVIDERS,
+  STREAM_TEXT,
+  target,
+  UNARY_TEXT,
+  withGatewayFetch,
+  wireOf,
+  WRONG_KEY,
+  wrongKeyStatus,
+} from './support.ts'
 
 /** The provider as a user sets it up: its own key and default base URL (Google's /v1beta), and the gateway fetch. */
 const google = (fetch: typeof globalThis.fetch, apiKey = KEY) => createGoogleGenerativeAI({ apiKey, fetch })
@@ -17,7 +30,10 @@ const now = tool({
 })
 
 async function caught(promise: Promise<unknown>): Promise<APICallError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(APICallError.isInstance(error), String(error)).toBe(true)
   return error as APICallError
 }
@@ -54,21 +70,25 @@ describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (pr
   })
 
   it('a tool round trip: the call is run, its result and thought signature reach the gateway, then the answer', async () => {
-    await withGatewayFetch(provider, async ({ gw, fetch }) => {
-      const res = await generateText({ model: google(fetch)(MODEL), prompt: 'How many days until New Year’s Eve?', tools: { now }, stopWhen: stepCountIs(3) })
-      expect(res.steps).toHaveLength(2)
-      expect(res.steps[0]!.toolCalls.map((c) => c.toolName)).toEqual(['now'])
-      expect(res.steps[0]!.toolResults.map((r) => r.output)).toEqual([{ now: '2026-12-01T09:00:00Z' }])
-      expect(res.text).toBe(UNARY_TEXT)
-      expect(gw.requests).toHaveLength(2)
-      const [first, second] = gw.requests
-      expect(first!.effective!.tools).toEqual([{ functionDeclarations: [expect.objectContaining({ name: 'now' })] }])
-      const contents = (second!.body as { contents: Array<{ role: string; parts: Array<Record<string, any>> }> }).contents
-      const call = contents[1]!.parts.find((p) => p.functionCall)!
-      expect(call.functionCall).toMatchObject({ name: 'now', args: {} })
-      expect(call.thoughtSignature).toMatch(/^CtQOAVSo/)
-      expect(contents[2]!.parts[0]!.functionResponse).toMatchObject({ name: 'now', response: { name: 'now', content: { now: '2026-12-01T09:00:00Z' } } })
-    }, { middleware: [functionCallFirst] })
+    await withGatewayFetch(
+      provider,
+      async ({ gw, fetch }) => {
+        const res = await generateText({ model: google(fetch)(MODEL), prompt: 'How many days until New Year’s Eve?', tools: { now }, stopWhen: stepCountIs(3) })
+        expect(res.steps).toHaveLength(2)
+        expect(res.steps[0]!.toolCalls.map((c) => c.toolName)).toEqual(['now'])
+        expect(res.steps[0]!.toolResults.map((r) => r.output)).toEqual([{ now: '2026-12-01T09:00:00Z' }])
+        expect(res.text).toBe(UNARY_TEXT)
+        expect(gw.requests).toHaveLength(2)
+        const [first, second] = gw.requests
+        expect(first!.effective!.tools).toEqual([{ functionDeclarations: [expect.objectContaining({ name: 'now' })] }])
+        const contents = (second!.body as { contents: Array<{ role: string; parts: Array<Record<string, any>> }> }).contents
+        const call = contents[1]!.parts.find((p) => p.functionCall)!
+        expect(call.functionCall).toMatchObject({ name: 'now', args: {} })
+        expect(call.thoughtSignature).toMatch(/^CtQOAVSo/)
+        expect(contents[2]!.parts[0]!.functionResponse).toMatchObject({ name: 'now', response: { name: 'now', content: { now: '2026-12-01T09:00:00Z' } } })
+      },
+      { middleware: [functionCallFirst] },
+    )
   })
 
   it('a wrong key: an APICallError with the gateway’s status and Google-shaped message, the key in no message', async () => {
@@ -83,23 +103,31 @@ describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (pr
   })
 
   it('an overloaded gateway: a retryable 503 that the AI SDK retries, and the next answer', async () => {
-    await withGatewayFetch(provider, async ({ gw, fetch }) => {
-      gw.fail('overloaded')
-      const res = await generateText({ model: google(fetch)(MODEL), prompt: 'Hi', maxRetries: 1 })
-      expect(res.text).toBe(UNARY_TEXT)
-      expect(gw.requests).toHaveLength(2)
-    }, { maxRetries: 0 })
+    await withGatewayFetch(
+      provider,
+      async ({ gw, fetch }) => {
+        gw.fail('overloaded')
+        const res = await generateText({ model: google(fetch)(MODEL), prompt: 'Hi', maxRetries: 1 })
+        expect(res.text).toBe(UNARY_TEXT)
+        expect(gw.requests).toHaveLength(2)
+      },
+      { maxRetries: 0 },
+    )
   })
 
   it('streamText: an error before the first chunk is an APICallError with the gateway’s status', async () => {
-    await withGatewayFetch(provider, async ({ gw, fetch }) => {
-      gw.fail('rate-limit')
-      const errors: unknown[] = []
-      const res = streamText({ model: google(fetch)(MODEL), prompt: 'Hi', maxRetries: 0, onError: ({ error }) => void errors.push(error) })
-      await res.consumeStream()
-      expect(errors).toHaveLength(1)
-      expect((errors[0] as APICallError).statusCode).toBe(429)
-    }, { maxRetries: 0 })
+    await withGatewayFetch(
+      provider,
+      async ({ gw, fetch }) => {
+        gw.fail('rate-limit')
+        const errors: unknown[] = []
+        const res = streamText({ model: google(fetch)(MODEL), prompt: 'Hi', maxRetries: 0, onError: ({ error }) => void errors.push(error) })
+        await res.consumeStream()
+        expect(errors).toHaveLength(1)
+        expect((errors[0] as APICallError).statusCode).toBe(429)
+      },
+      { maxRetries: 0 },
+    )
   })
 
   it('streamText: a stream cut before its final chunk ends in an error, not a finished answer', async () => {
@@ -121,7 +149,10 @@ describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (pr
       // What this package's own client does with it in this dialect.
       const own = await createClient({ provider, apiKey: KEY, baseUrl: gw.url })
         .generateContent({ model: MODEL, contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], serviceTier: 'flex' } as never)
-        .then(() => undefined, (e: unknown) => e as GeminiGatewayError)
+        .then(
+          () => undefined,
+          (e: unknown) => e as GeminiGatewayError,
+        )
       const sent = gw.requests.length
       const res = generateText({ model: google(fetch)(MODEL), prompt: 'Hi', maxRetries: 0, providerOptions: { google: { serviceTier: 'flex' } } })
       if (own === undefined) {
@@ -134,7 +165,9 @@ describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (pr
         expect(error.message).toBe(own.message)
         // The field is named: at its pointer where new-api's spec says it drops it, quoted where nordlys has no place for it.
         expect(error.message).toMatch(/(\/serviceTier|"serviceTier"): /)
-        expect(JSON.parse(error.responseBody!)).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest' }] } })
+        expect(JSON.parse(error.responseBody!)).toMatchObject({
+          error: { code: 400, status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest' }] },
+        })
         expect(gw.requests.length).toBe(sent)
       }
     })
@@ -145,12 +178,23 @@ describe.each(PROVIDERS)('ai + @ai-sdk/google through the %s gateway fetch', (pr
       const hops = { 'x-local-gateway-hops': '2' }
       const own: string[] = []
       const ownError = await (async () => {
-        for await (const chunk of createClient({ provider, apiKey: KEY, baseUrl: gw.url }).streamGenerateContent({ model: MODEL, contents: [{ role: 'user', parts: [{ text: 'Tell me a long story.' }] }] }, { headers: hops })) {
+        for await (const chunk of createClient({ provider, apiKey: KEY, baseUrl: gw.url }).streamGenerateContent(
+          { model: MODEL, contents: [{ role: 'user', parts: [{ text: 'Tell me a long story.' }] }] },
+          { headers: hops },
+        )) {
           own.push(chunk.candidates?.[0]?.content?.parts?.map((p) => p.text ?? '').join('') ?? '')
         }
-      })().then(() => undefined, (e: unknown) => e as GeminiGatewayError)
+      })().then(
+        () => undefined,
+        (e: unknown) => e as GeminiGatewayError,
+      )
       const errors: Array<{ statusCode?: number; message: string }> = []
-      const res = streamText({ model: google(fetch)(MODEL), prompt: 'Tell me a long story.', headers: hops, onError: ({ error }) => void errors.push(error as never) })
+      const res = streamText({
+        model: google(fetch)(MODEL),
+        prompt: 'Tell me a long story.',
+        headers: hops,
+        onError: ({ error }) => void errors.push(error as never),
+      })
       const got = await res.text
       if (ownError === undefined) {
         expect(got).toBe(own.join(''))

@@ -24,10 +24,15 @@ import {
 const sdk = (fetch: typeof globalThis.fetch, apiKey = KEY, apiVersion?: string) =>
   new GoogleGenAI({ apiKey, httpOptions: { fetch, ...(apiVersion !== undefined && { apiVersion }) } })
 
-const NOW_TOOL: Tool[] = [{ functionDeclarations: [{ name: 'now', description: 'The current date and time.', parametersJsonSchema: { type: 'object', properties: {} } }] }]
+const NOW_TOOL: Tool[] = [
+  { functionDeclarations: [{ name: 'now', description: 'The current date and time.', parametersJsonSchema: { type: 'object', properties: {} } }] },
+]
 
 async function caught(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(ApiError)
   return error as ApiError
 }
@@ -125,7 +130,9 @@ describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider
       await withGatewayFetch(provider, async ({ gw, fetch }) => {
         const error = await caught(sdk(fetch).models.countTokens({ model: MODEL, contents: 'Hi' }))
         expect(error.status).toBe(501)
-        expect(JSON.parse(error.message)).toEqual({ error: { code: 501, message: `${provider}: countTokens is not offered by this provider`, status: 'UNIMPLEMENTED' } })
+        expect(JSON.parse(error.message)).toEqual({
+          error: { code: 501, message: `${provider}: countTokens is not offered by this provider`, status: 'UNIMPLEMENTED' },
+        })
         expect(gw.requests).toEqual([])
       })
     })
@@ -143,22 +150,28 @@ describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider
   })
 
   it('a 429: RESOURCE_EXHAUSTED with the gateway’s status, after the fetch’s own retries', async () => {
-    await withGatewayFetch(provider, async ({ gw, fetch }) => {
-      gw.fail('rate-limit')
-      const error = await caught(sdk(fetch).models.generateContent({ model: MODEL, contents: 'Hi' }))
-      expect(error.status).toBe(429)
-      expect(JSON.parse(error.message)).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } })
-      expect(gw.requests).toHaveLength(1)
-    }, { maxRetries: 0 })
+    await withGatewayFetch(
+      provider,
+      async ({ gw, fetch }) => {
+        gw.fail('rate-limit')
+        const error = await caught(sdk(fetch).models.generateContent({ model: MODEL, contents: 'Hi' }))
+        expect(error.status).toBe(429)
+        expect(JSON.parse(error.message)).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } })
+        expect(gw.requests).toHaveLength(1)
+      },
+      { maxRetries: 0 },
+    )
   })
 
   it('a stream cut before its final chunk is an error, never a short answer that looks whole', async () => {
     await withGatewayFetch(provider, async ({ gw, fetch }) => {
       gw.fail('stream-cut')
       const chunks: string[] = []
-      const error = await caught((async () => {
-        for await (const chunk of await sdk(fetch).models.generateContentStream({ model: MODEL, contents: 'Hi' })) chunks.push(chunk.text ?? '')
-      })())
+      const error = await caught(
+        (async () => {
+          for await (const chunk of await sdk(fetch).models.generateContentStream({ model: MODEL, contents: 'Hi' })) chunks.push(chunk.text ?? '')
+        })(),
+      )
       expect(chunks.length).toBeGreaterThan(0)
       expect(STREAM_TEXT.startsWith(chunks.join(''))).toBe(true)
       expect(error.status).toBe(502)
@@ -175,7 +188,10 @@ describe.each(PROVIDERS)('@google/genai through the %s gateway fetch', (provider
         .then(text, (e: unknown) => e as GeminiGatewayError)
       const sent = gw.requests.length
       const calls: string[] = []
-      const counting = ((input, init) => { calls.push(String(input)); return fetch(input, init) }) as typeof globalThis.fetch
+      const counting = ((input, init) => {
+        calls.push(String(input))
+        return fetch(input, init)
+      }) as typeof globalThis.fetch
       const res = sdk(counting).models.generateContent({ model: MODEL, contents: 'Tell me a long story.', config: { httpOptions: { headers: hops } } })
       if (typeof own === 'string') {
         const answer = await res

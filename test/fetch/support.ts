@@ -65,7 +65,10 @@ export async function withGatewayFetch<T>(
 /** The status this package's own client reads from the gateway for a wrong key: what the SDK must report too. */
 export async function wrongKeyStatus(gw: LocalGateway): Promise<number> {
   const client = createClient({ provider: gw.provider, apiKey: WRONG_KEY, baseUrl: gw.url, maxRetries: 0 })
-  const error = await client.generateContent({ model: MODEL, contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] }).then(() => undefined, (e: unknown) => e)
+  const error = await client.generateContent({ model: MODEL, contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   if (!(error instanceof GeminiGatewayError) || error.status === undefined) throw new Error(`${gw.provider}: a wrong key did not fail with a status`)
   return error.status
 }

@@ -27,7 +27,17 @@ const WRONG_KEY = perProvider<{ status: number; body: unknown }>({
   newapi: { status: 401, body: { error: { message: 'Invalid token', type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
   apimart: { status: 401, body: { code: 401, msg: expect.stringContaining('invalid API key'), data: null } },
   nordlys: { status: 401, body: { error: 'Authentication required' } },
-  litellm: { status: 401, body: { error: { message: expect.stringContaining('Authentication Error, Invalid proxy server token passed. Received API Key = '), type: 'token_not_found_in_db', param: 'key', code: '401' } } },
+  litellm: {
+    status: 401,
+    body: {
+      error: {
+        message: expect.stringContaining('Authentication Error, Invalid proxy server token passed. Received API Key = '),
+        type: 'token_not_found_in_db',
+        param: 'key',
+        code: '401',
+      },
+    },
+  },
 })
 
 /** What each gateway answers to no key at all, where that differs from a wrong key. */

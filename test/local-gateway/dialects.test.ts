@@ -145,7 +145,11 @@ describe('google body rules', () => {
 describe.each(providers.filter((p) => ['newapi', 'apimart'].includes(familyOf(p))))('%s body rules (camelCase relay)', (provider) => {
   it('reads camelCase and silently drops snake_case keys', async () => {
     await withLocalGateway({ provider }, async (gw) => {
-      const res = await post(gw, generatePath(), { contents: CONTENTS, generationConfig: { topK: 3 }, safety_settings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }] })
+      const res = await post(gw, generatePath(), {
+        contents: CONTENTS,
+        generationConfig: { topK: 3 },
+        safety_settings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
+      })
       expect(res.status).toBe(200)
       expect(effectiveOf(res)).toEqual({ generationConfig: { topK: 3 } })
       expect(res.headers.get('x-local-gateway-ignored-keys')).toBe('safety_settings')
@@ -175,10 +179,15 @@ describe('anyfast decorations', () => {
 
   it('fills modelVersion with the requested model when the upstream left it out', async () => {
     await withLocalGateway({ provider: 'anyfast' }, async (gw) => {
-      const blocked = await post(gw, generatePath('gemini-2.5-pro', true), { contents: CONTENTS }, {
-        authorization: 'Bearer local-gateway-key',
-        'x-local-gateway-recording': 'streaming-failure-prompt-blocked-safety',
-      })
+      const blocked = await post(
+        gw,
+        generatePath('gemini-2.5-pro', true),
+        { contents: CONTENTS },
+        {
+          authorization: 'Bearer local-gateway-key',
+          'x-local-gateway-recording': 'streaming-failure-prompt-blocked-safety',
+        },
+      )
       const [event] = sseEvents(await blocked.text())
       expect(event).toMatchObject({ modelVersion: 'gemini-2.5-pro', promptFeedback: { blockReason: 'SAFETY' } })
     })
@@ -205,7 +214,12 @@ describe('apimart envelope', () => {
 
   it('leaves out the outer usageMetadata when the answer had none', async () => {
     await withLocalGateway({ provider: 'apimart' }, async (gw) => {
-      const res = await post(gw, generatePath(), { contents: CONTENTS }, { authorization: 'Bearer local-gateway-key', 'x-local-gateway-recording': 'unary-failure-only-prompt-feedback' })
+      const res = await post(
+        gw,
+        generatePath(),
+        { contents: CONTENTS },
+        { authorization: 'Bearer local-gateway-key', 'x-local-gateway-recording': 'unary-failure-only-prompt-feedback' },
+      )
       expect(await res.json()).toEqual({ code: 200, data: { ...JSON.parse(recording('unary-failure-only-prompt-feedback.json')), modelVersion: ASKED } })
     })
   })
@@ -240,10 +254,17 @@ describe.each(NEWAPI_RELAYS)('%s reads a body as new-api does', (provider) => {
       const body = {
         contents: [
           { role: 'user', parts: [{ text: 'Hi', partMetadata: { mine: 1 } }] },
-          { role: 'model', parts: [{ functionCall: { id: 'call_1', name: 'f', args: { a: 1 } } }, { toolCall: { id: 't1', toolType: 'GOOGLE_SEARCH_WEB', args: {} } }] },
+          {
+            role: 'model',
+            parts: [{ functionCall: { id: 'call_1', name: 'f', args: { a: 1 } } }, { toolCall: { id: 't1', toolType: 'GOOGLE_SEARCH_WEB', args: {} } }],
+          },
           { role: 'user', parts: [{ functionResponse: { id: 'call_1', name: 'f', response: { ok: true } } }] },
         ],
-        generationConfig: { temperature: 0.5, responseFormat: { text: { mimeType: 'text/plain' } }, thinkingConfig: { includeThoughts: false, thinkingBudget: 0 } },
+        generationConfig: {
+          temperature: 0.5,
+          responseFormat: { text: { mimeType: 'text/plain' } },
+          thinkingConfig: { includeThoughts: false, thinkingBudget: 0 },
+        },
         serviceTier: 'flex',
         system_instruction: { parts: [{ text: 'Be brief.' }] },
       }
@@ -274,7 +295,10 @@ describe.each(NEWAPI_RELAYS)('%s reads a body as new-api does', (provider) => {
 
   it('drops a system instruction without a text part, and gives a first turn without a role the role user', async () => {
     await withLocalGateway({ provider }, async (gw) => {
-      const res = await post(gw, generatePath(), { contents: [{ parts: [{ text: 'Hi' }] }], systemInstruction: { parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] } })
+      const res = await post(gw, generatePath(), {
+        contents: [{ parts: [{ text: 'Hi' }] }],
+        systemInstruction: { parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] },
+      })
       expect(res.status).toBe(200)
       await res.text()
       expect(gw.requests[0]!.dropped).toEqual(['/systemInstruction'])

@@ -1,7 +1,14 @@
 // What each dialect of the local gateway serves, what it answers for a model it does not serve, which model its
 // answers name, and which roles it refuses: over real HTTP, then through the real client.
 import { describe, expect, it } from 'vitest'
-import { APIStatusError, BadRequestError, type GeminiGatewayError, ModelUnavailableError, NotFoundError, type GenerateContentResponse } from '../../src/index.ts'
+import {
+  APIStatusError,
+  BadRequestError,
+  type GeminiGatewayError,
+  ModelUnavailableError,
+  NotFoundError,
+  type GenerateContentResponse,
+} from '../../src/index.ts'
 import { providers, withLocalGateway, type LocalGateway, type Provider } from '../../src/local-gateway/index.ts'
 import { caught, clientFor, drain, KEY } from '../client/helpers.ts'
 import { familyOf, perProvider, registry, rowFor } from '../support/registry.ts'
@@ -23,26 +30,47 @@ const GOOGLE = [
 /** A new-api install serves what its channels serve: here infinityblue's models plus gemini-2.5-flash-lite. */
 const NEWAPI_CHANNELS = ['gemini-3.1-pro-preview', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite']
 /** What each gateway serves: a new-api reseller the models its spec documents (else new-api's channels); the others as listed. */
-const SERVED = Object.fromEntries(providers.map((p) => [p, familyOf(p) === 'newapi'
-  ? (registry[p].documentedModels.length > 0 ? registry[p].documentedModels : NEWAPI_CHANNELS)
-  : rowFor<readonly string[]>({
-    google: GOOGLE,
-    apimart: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.5-flash-lite', 'gemini-2.5-pro-thinking'],
-    // nordlys routes to Google; Vertex AI, Cloudflare and LiteLLM pass calls on to it.
-    nordlys: GOOGLE,
-    vertex: GOOGLE,
-    cloudflare: GOOGLE,
-    litellm: GOOGLE,
-  }, p)])) as unknown as Record<Provider, readonly string[]>
+const SERVED = Object.fromEntries(
+  providers.map((p) => [
+    p,
+    familyOf(p) === 'newapi'
+      ? registry[p].documentedModels.length > 0
+        ? registry[p].documentedModels
+        : NEWAPI_CHANNELS
+      : rowFor<readonly string[]>(
+          {
+            google: GOOGLE,
+            apimart: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.5-flash-lite', 'gemini-2.5-pro-thinking'],
+            // nordlys routes to Google; Vertex AI, Cloudflare and LiteLLM pass calls on to it.
+            nordlys: GOOGLE,
+            vertex: GOOGLE,
+            cloudflare: GOOGLE,
+            litellm: GOOGLE,
+          },
+          p,
+        ),
+  ]),
+) as unknown as Record<Provider, readonly string[]>
 
 /** Models each gateway does not serve: a retired one, and the first Google serves that it does not. */
-const NOT_SERVED = Object.fromEntries(providers.map((p) => [p, ['gemini-1.5-pro', ...GOOGLE.filter((m) => !SERVED[p].includes(m)).slice(0, 1)]])) as unknown as Record<Provider, readonly string[]>
+const NOT_SERVED = Object.fromEntries(
+  providers.map((p) => [p, ['gemini-1.5-pro', ...GOOGLE.filter((m) => !SERVED[p].includes(m)).slice(0, 1)]]),
+) as unknown as Record<Provider, readonly string[]>
 
 const INVALID_ROLE = 'Please use a valid role: user, model.'
 /** Vertex AI's answer to a turn without a role. */
-const NO_ROLE = 'Unable to submit request because Please use a valid role: user, model.. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/gemini'
+const NO_ROLE =
+  'Unable to submit request because Please use a valid role: user, model.. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/gemini'
 /** The `code` of the client's error for a refused role: Google's status name; the relays keep only the number; nordlys has none. */
-const ROLE_ERROR_CODE = perProvider<string | number | undefined>({ google: 'INVALID_ARGUMENT', vertex: 'INVALID_ARGUMENT', cloudflare: 'INVALID_ARGUMENT', litellm: 'INVALID_ARGUMENT', newapi: 400, apimart: 400, nordlys: undefined })
+const ROLE_ERROR_CODE = perProvider<string | number | undefined>({
+  google: 'INVALID_ARGUMENT',
+  vertex: 'INVALID_ARGUMENT',
+  cloudflare: 'INVALID_ARGUMENT',
+  litellm: 'INVALID_ARGUMENT',
+  newapi: 400,
+  apimart: 400,
+  nordlys: undefined,
+})
 /** Dialects that answer Google's own error body (passed on unchanged). */
 const GOOGLE_SHAPED = new Set(['google', 'cloudflare', 'litellm'])
 /** new-api's `(request id: …)` suffix: a 14-digit timestamp and 17 more digits. */
@@ -86,7 +114,9 @@ async function expectNotFound(provider: Provider, res: Response, model: string, 
     case 'newapi': {
       expect(res.status).toBe(503)
       expect(body).toEqual({ error: { message: expect.any(String), type: 'new_api_error', param: '', code: 'model_not_found' } })
-      const m = new RegExp(`^No available channel for model ${model.replaceAll('.', '\\.')} under group default \\(distributor\\) ${NEW_API_ID}$`).exec(body.error.message)
+      const m = new RegExp(`^No available channel for model ${model.replaceAll('.', '\\.')} under group default \\(distributor\\) ${NEW_API_ID}$`).exec(
+        body.error.message,
+      )
       expect(m, body.error.message).not.toBeNull()
       expect(res.headers.get('x-oneapi-request-id')).toBe(m![1])
       return
@@ -114,7 +144,14 @@ async function expectInvalidRole(provider: Provider, res: Response): Promise<voi
       expect(body).toEqual({ error: { code: 400, message: INVALID_ROLE, status: 'INVALID_ARGUMENT' } })
       return
     case 'newapi':
-      expect(body).toEqual({ error: { message: expect.stringMatching(new RegExp(`^${INVALID_ROLE.replaceAll('.', '\\.')} ${NEW_API_ID}$`)), type: 'upstream_error', param: '', code: 400 } })
+      expect(body).toEqual({
+        error: {
+          message: expect.stringMatching(new RegExp(`^${INVALID_ROLE.replaceAll('.', '\\.')} ${NEW_API_ID}$`)),
+          type: 'upstream_error',
+          param: '',
+          code: 400,
+        },
+      })
       return
     case 'apimart':
       expect(body).toEqual({ code: 400, msg: INVALID_ROLE, data: null })
@@ -127,7 +164,12 @@ async function expectInvalidRole(provider: Provider, res: Response): Promise<voi
   }
 }
 
-const withRole = (role: string | undefined) => ({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }, { role, parts: [{ text: 'Hello' }] }] })
+const withRole = (role: string | undefined) => ({
+  contents: [
+    { role: 'user', parts: [{ text: 'Hi' }] },
+    { role, parts: [{ text: 'Hello' }] },
+  ],
+})
 
 describe.each(providers)('%s over HTTP', (provider) => {
   const gateway = gatewayOf(provider)
@@ -149,7 +191,10 @@ describe.each(providers)('%s over HTTP', (provider) => {
     await gateway(async (gw) => {
       await expectNotFound(provider, await send(gw, generatePath(model)), model, 'generateContent')
       await expectNotFound(provider, await send(gw, generatePath(model, true)), model, 'streamGenerateContent')
-      expect(gw.requests.map((r) => r.path)).toEqual([seenPath(gw, `/v1beta/models/${model}:generateContent`), seenPath(gw, `/v1beta/models/${model}:streamGenerateContent`)])
+      expect(gw.requests.map((r) => r.path)).toEqual([
+        seenPath(gw, `/v1beta/models/${model}:generateContent`),
+        seenPath(gw, `/v1beta/models/${model}:streamGenerateContent`),
+      ])
     })
   })
 
@@ -220,7 +265,12 @@ describe.each(providers)('%s through the client', (provider) => {
     }
     expect(error).toBeInstanceOf(NotFoundError)
     expect(error.status).toBe(404)
-    expect(error.code).toBe(rowFor<string | number | undefined>({ google: 'NOT_FOUND', vertex: 'NOT_FOUND', cloudflare: 'NOT_FOUND', litellm: 'NOT_FOUND', apimart: 404, nordlys: undefined }, provider))
+    expect(error.code).toBe(
+      rowFor<string | number | undefined>(
+        { google: 'NOT_FOUND', vertex: 'NOT_FOUND', cloudflare: 'NOT_FOUND', litellm: 'NOT_FOUND', apimart: 404, nordlys: undefined },
+        provider,
+      ),
+    )
     expect(error.message).toContain(model)
     if (provider === 'nordlys') expect(error.requestId).toMatch(/^req_/)
   }

@@ -9,7 +9,9 @@ describe('vertex: express mode', () => {
     await withLocalGateway({ provider: 'vertex' }, async (gw) => {
       for (const version of ['v1beta1', 'v1']) {
         const res = await fetch(`${gw.url}/${version}/publishers/google/models/gemini-2.5-flash:generateContent`, {
-          method: 'POST', headers: { 'x-goog-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ contents: CONTENTS }),
+          method: 'POST',
+          headers: { 'x-goog-api-key': KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({ contents: CONTENTS }),
         })
         expect(res.status, version).toBe(200)
         const body = (await res.json()) as Record<string, any>
@@ -26,7 +28,9 @@ describe('vertex: express mode', () => {
     await withLocalGateway({ provider: 'vertex' }, async (gw) => {
       const res = await fetch(`${gw.url}/v1beta1/publishers/google/models`, { headers: { 'x-goog-api-key': KEY } })
       expect(res.status).toBe(401)
-      expect(await res.json()).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED', message: expect.stringContaining('API keys are not supported by this API') } })
+      expect(await res.json()).toMatchObject({
+        error: { code: 401, status: 'UNAUTHENTICATED', message: expect.stringContaining('API keys are not supported by this API') },
+      })
     })
   })
 
@@ -34,7 +38,13 @@ describe('vertex: express mode', () => {
     await withLocalGateway({ provider: 'vertex' }, async (gw) => {
       const res = await post(gw, generatePath(), { contents: [...CONTENTS, { role: 'model', parts: [{ toolCall: { id: 't' } }] }] })
       expect(res.status).toBe(400)
-      expect(await res.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', message: `Invalid JSON payload received. Unknown name "toolCall" at 'contents[1].parts[0]': Cannot find field.` } })
+      expect(await res.json()).toMatchObject({
+        error: {
+          code: 400,
+          status: 'INVALID_ARGUMENT',
+          message: `Invalid JSON payload received. Unknown name "toolCall" at 'contents[1].parts[0]': Cannot find field.`,
+        },
+      })
     })
   })
 
@@ -55,14 +65,19 @@ describe('cloudflare: the google-ai-studio route', () => {
     await withLocalGateway({ provider: 'cloudflare' }, async (gw) => {
       expect(new URL(gw.url).pathname).toBe('/v1/local-account/local-gateway/google-ai-studio')
       const res = await fetch(`${new URL(gw.url).origin}/v1/acc-9/gw-9/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent`, {
-        method: 'POST', headers: { 'x-goog-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ contents: CONTENTS }),
+        method: 'POST',
+        headers: { 'x-goog-api-key': KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: CONTENTS }),
       })
       expect(res.status).toBe(200)
       expect(res.headers.get('cf-aig-cache-status')).toBe('MISS')
       expect(res.headers.get('cf-aig-log-id')).toMatch(/^[0-9A-F]{26}$/)
       await res.text()
       // Outside the route: nothing of Google's there.
-      expect((await fetch(`${new URL(gw.url).origin}/v1beta/models/gemini-2.5-flash:generateContent`, { method: 'POST', headers: { 'x-goog-api-key': KEY } })).status).toBe(404)
+      expect(
+        (await fetch(`${new URL(gw.url).origin}/v1beta/models/gemini-2.5-flash:generateContent`, { method: 'POST', headers: { 'x-goog-api-key': KEY } }))
+          .status,
+      ).toBe(404)
     })
   })
 
@@ -92,7 +107,7 @@ describe('cloudflare: the google-ai-studio route', () => {
 })
 
 describe('litellm: the /gemini pass-through', () => {
-  it('serves Google under /gemini; the proxy root is FastAPI\'s 404', async () => {
+  it("serves Google under /gemini; the proxy root is FastAPI's 404", async () => {
     await withLocalGateway({ provider: 'litellm' }, async (gw) => {
       expect(new URL(gw.url).pathname).toBe('/')
       const res = await post(gw, generatePath())

@@ -56,7 +56,12 @@ describe('x-local-gateway-recording', () => {
 
   it('accepts the name with its extension', async () => {
     await withLocalGateway({ provider: 'nordlys' }, async (gw) => {
-      const res = await post(gw, generatePath(), { contents: CONTENTS }, { ...authHeaders('nordlys'), 'x-local-gateway-recording': 'unary-success-citations.json' })
+      const res = await post(
+        gw,
+        generatePath(),
+        { contents: CONTENTS },
+        { ...authHeaders('nordlys'), 'x-local-gateway-recording': 'unary-success-citations.json' },
+      )
       expect(await res.json()).toHaveProperty('candidates.0.citationMetadata')
     })
   })
@@ -79,7 +84,12 @@ describe('x-local-gateway-recording', () => {
 
   it('a blocked-prompt stream is a single event without candidates', async () => {
     await withLocalGateway({ provider: 'infinityblue' }, async (gw) => {
-      const res = await post(gw, generatePath('gemini-2.5-flash', true), { contents: CONTENTS }, { ...authHeaders('infinityblue'), 'x-local-gateway-recording': 'streaming-failure-prompt-blocked-safety' })
+      const res = await post(
+        gw,
+        generatePath('gemini-2.5-flash', true),
+        { contents: CONTENTS },
+        { ...authHeaders('infinityblue'), 'x-local-gateway-recording': 'streaming-failure-prompt-blocked-safety' },
+      )
       const events = sseEvents(await res.text())
       expect(events).toHaveLength(1)
       expect(events[0]).not.toHaveProperty('candidates')

@@ -93,7 +93,9 @@ describe('google routes', () => {
 
 /** What each gateway with new-api's model list lists at GET /v1/models (sorted): a reseller's documented models, else new-api's channels here. */
 const OPENAI_MODEL_LIST = (provider: Provider): string[] =>
-  registry[provider].documentedModels.length > 0 ? [...registry[provider].documentedModels].sort() : ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-3.1-pro-preview']
+  registry[provider].documentedModels.length > 0
+    ? [...registry[provider].documentedModels].sort()
+    : ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-3.1-pro-preview']
 
 describe.each(NEWAPI_RELAYS.filter((p) => serves(p, 'listModels')))('%s routes: the OpenAI-style model list', (provider) => {
   it('lists its models OpenAI-style at GET /v1/models', async () => {
@@ -170,7 +172,8 @@ describe.each(providers.filter((p) => ['newapi', 'apimart', 'nordlys'].includes(
       expect(res.status).toBe(404)
       const body = (await res.json()) as Record<string, unknown>
       if (familyOf(provider) === 'apimart') expect(body).toEqual({ code: 404, msg: 'Not Found', data: null })
-      else if (familyOf(provider) === 'nordlys') expect(body).toMatchObject({ error: { message: `Cannot ${method} ${path}`, request_id: expect.stringMatching(/^req_/) } })
+      else if (familyOf(provider) === 'nordlys')
+        expect(body).toMatchObject({ error: { message: `Cannot ${method} ${path}`, request_id: expect.stringMatching(/^req_/) } })
       else expect(body).toEqual({ error: { message: `Invalid URL (${method} ${path})`, type: 'invalid_request_error', param: '', code: '' } })
     })
   })
@@ -199,12 +202,12 @@ describe.each(providers)('%s: /v1 beside /v1beta', (provider) => {
       } else {
         expect(v1.status).toBe(unknown.status)
         expect(v1.status).toBeGreaterThanOrEqual(400)
-        expect((await v1.text()).replaceAll('/v1/models/gemini-2.5-flash:generateContent', '{path}').replace(/req_[0-9a-f]+/, 'req'))
-          .toBe((await unknown.text()).replaceAll('/v1/no-such-route', '{path}').replace(/req_[0-9a-f]+/, 'req'))
+        expect((await v1.text()).replaceAll('/v1/models/gemini-2.5-flash:generateContent', '{path}').replace(/req_[0-9a-f]+/, 'req')).toBe(
+          (await unknown.text()).replaceAll('/v1/no-such-route', '{path}').replace(/req_[0-9a-f]+/, 'req'),
+        )
       }
     })
   })
-
 })
 
 describe.each(providers.filter(ROUTES_V1))('%s: streams under /v1', (provider) => {
@@ -234,7 +237,9 @@ describe('google: the other /v1 routes', () => {
 describe('newapi: the key on /v1/models/*', () => {
   it('reads x-goog-api-key and ?key= there too, as on /v1beta (its TokenAuth)', async () => {
     await withLocalGateway({ provider: 'newapi' }, async (gw) => {
-      expect((await post(gw, '/v1/models/gemini-2.5-flash:generateContent', { contents: CONTENTS }, { 'x-goog-api-key': 'local-gateway-key' })).status).toBe(200)
+      expect((await post(gw, '/v1/models/gemini-2.5-flash:generateContent', { contents: CONTENTS }, { 'x-goog-api-key': 'local-gateway-key' })).status).toBe(
+        200,
+      )
       expect((await post(gw, '/v1/models/gemini-2.5-flash:generateContent?key=local-gateway-key', { contents: CONTENTS }, {})).status).toBe(200)
       expect((await post(gw, '/v1/models/gemini-2.5-flash:generateContent', { contents: CONTENTS }, { 'x-goog-api-key': 'wrong' })).status).toBe(401)
     })

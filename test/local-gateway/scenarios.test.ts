@@ -173,7 +173,7 @@ const rawStream = async (gw: LocalGateway) => {
 }
 
 describe('stream-error-midway per dialect', () => {
-  it.each(GOOGLE_LIKE)('%s: two events, then bare pretty JSON without data: framing (Google\'s, passed on)', async (provider) => {
+  it.each(GOOGLE_LIKE)("%s: two events, then bare pretty JSON without data: framing (Google's, passed on)", async (provider) => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('stream-error-midway')
       const raw = await rawStream(gw)
@@ -224,7 +224,7 @@ describe.each(providers)('%s stream-cut', (provider) => {
 })
 
 describe('errors before a stream starts', () => {
-  it.each(GOOGLE_LIKE)('%s: Google\'s plain pretty JSON labelled text/event-stream', async (provider) => {
+  it.each(GOOGLE_LIKE)("%s: Google's plain pretty JSON labelled text/event-stream", async (provider) => {
     await withLocalGateway({ provider }, async (gw) => {
       gw.fail('overloaded')
       const res = await post(gw, streamPath)

@@ -75,7 +75,11 @@ describe('enqueue', () => {
 
   it('writes chunks one by one with chunkDelayMs between them', async () => {
     await withLocalGateway({ provider: 'google' }, async (gw) => {
-      gw.enqueue({ headers: { 'content-type': 'text/event-stream' }, chunks: ['data: 1\n\n', 'data: 2\n\n', new TextEncoder().encode('data: 3\n\n')], chunkDelayMs: 50 })
+      gw.enqueue({
+        headers: { 'content-type': 'text/event-stream' },
+        chunks: ['data: 1\n\n', 'data: 2\n\n', new TextEncoder().encode('data: 3\n\n')],
+        chunkDelayMs: 50,
+      })
       const started = Date.now()
       const chunks = await readChunks(await post(gw, generatePath()))
       expect(chunks).toEqual(['data: 1\n\n', 'data: 2\n\n', 'data: 3\n\n'])
@@ -143,7 +147,9 @@ describe('enqueue', () => {
 describe('requests log', () => {
   it('records method, path, query, lower-cased headers and parsed body in order', async () => {
     await withLocalGateway({ provider: 'google' }, async (gw) => {
-      await (await post(gw, `${generatePath('gemini-2.5-flash', true)}`, { contents: CONTENTS }, { 'x-goog-api-key': 'local-gateway-key', 'X-Trace': 't1' })).text()
+      await (
+        await post(gw, `${generatePath('gemini-2.5-flash', true)}`, { contents: CONTENTS }, { 'x-goog-api-key': 'local-gateway-key', 'X-Trace': 't1' })
+      ).text()
       await (await fetch(`${gw.url}/v1beta/models?pageSize=2`, { headers: { 'x-goog-api-key': 'local-gateway-key' } })).text()
       await (await post(gw, generatePath(), 'not json')).text()
       expect(gw.requests).toHaveLength(3)
@@ -197,7 +203,12 @@ describe('close', () => {
     gw.fail('stall')
     const stalled = await post(gw, generatePath())
     const slow = await post(gw, generatePath('gemini-2.5-flash', true))
-    const bodies = [stalled.text(), slow.text()].map((p) => p.then(() => 'finished', () => 'failed'))
+    const bodies = [stalled.text(), slow.text()].map((p) =>
+      p.then(
+        () => 'finished',
+        () => 'failed',
+      ),
+    )
     const started = Date.now()
     await gw.close()
     expect(Date.now() - started).toBeLessThan(1000)

@@ -30,7 +30,12 @@ describe('google stream framing', () => {
 
   it('re-frames a single-CRLF recording with CRLF CRLF', async () => {
     await withLocalGateway({ provider: 'google' }, async (gw) => {
-      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders('google'), 'x-local-gateway-recording': 'streaming-failure-prompt-blocked-safety' })
+      const res = await post(
+        gw,
+        streamPath,
+        { contents: CONTENTS },
+        { ...authHeaders('google'), 'x-local-gateway-recording': 'streaming-failure-prompt-blocked-safety' },
+      )
       const raw = await res.text()
       expect(raw.endsWith('}\r\n\r\n')).toBe(true)
       expect(sseEvents(raw)).toEqual(sseEvents(recording('streaming-failure-prompt-blocked-safety.txt')))
@@ -52,7 +57,12 @@ describe('google stream framing', () => {
   it('turns a unary recording into a one-event stream in Google’s line format', async () => {
     await withLocalGateway({ provider: 'google' }, async (gw) => {
       const model = recordedModel(recording('unary-success-citations.json'))
-      const res = await post(gw, generatePath(model, true), { contents: CONTENTS }, { ...authHeaders('google'), 'x-local-gateway-recording': 'unary-success-citations' })
+      const res = await post(
+        gw,
+        generatePath(model, true),
+        { contents: CONTENTS },
+        { ...authHeaders('google'), 'x-local-gateway-recording': 'unary-success-citations' },
+      )
       const raw = await res.text()
       expect(raw.split('\r\n\r\n').filter(Boolean)).toHaveLength(1)
       expect(raw).toMatch(/^data: \{"candidates": \[\{"content": /)
@@ -106,7 +116,12 @@ describe.each(providers)('%s stream delivery', (provider) => {
 
   it('serves the long recording when asked (36 events)', async () => {
     await withLocalGateway({ provider }, async (gw) => {
-      const res = await post(gw, streamPath, { contents: CONTENTS }, { ...authHeaders(provider), 'x-local-gateway-recording': 'streaming-success-basic-reply-long' })
+      const res = await post(
+        gw,
+        streamPath,
+        { contents: CONTENTS },
+        { ...authHeaders(provider), 'x-local-gateway-recording': 'streaming-success-basic-reply-long' },
+      )
       expect(sseEvents(await res.text())).toHaveLength(36)
     })
   })

@@ -20,9 +20,18 @@ import { dialects } from '../../generated/local-gateway-dialects.ts'
 import { pascal } from '../../scripts/lib/registry-emit.ts'
 import { ENTRY_VALUES, INTERNAL_HELPERS } from './entry-names.ts'
 
-const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown>; imports: Record<string, unknown> }
+const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string
+  version: string
+  exports: Record<string, unknown>
+  imports: Record<string, unknown>
+}
 
-const REQUEST = { model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }], systemInstruction: { parts: [{ text: 'Be brief.' }] } }
+const REQUEST = {
+  model: 'gemini-2.5-flash',
+  contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }],
+  systemInstruction: { parts: [{ text: 'Be brief.' }] },
+}
 
 /** The consumer's code: every entry point, type-level checks, and calls to the local gateway. */
 const CONSUMER = `
@@ -153,17 +162,21 @@ console.log(JSON.stringify(results))
 `
 
 const tsconfig = (options: Record<string, unknown>) =>
-  JSON.stringify({
-    compilerOptions: {
-      strict: true,
-      target: 'ES2022',
-      skipLibCheck: false, // the package's .d.ts files are checked too
-      resolveJsonModule: true,
-      types: ['node'],
-      ...options,
+  JSON.stringify(
+    {
+      compilerOptions: {
+        strict: true,
+        target: 'ES2022',
+        skipLibCheck: false, // the package's .d.ts files are checked too
+        resolveJsonModule: true,
+        types: ['node'],
+        ...options,
+      },
+      files: ['consumer.ts'],
     },
-    files: ['consumer.ts'],
-  }, null, 2)
+    null,
+    2,
+  )
 
 describe('the packed package, installed into a fresh project', () => {
   let tmp: string
@@ -181,7 +194,10 @@ describe('the packed package, installed into a fresh project', () => {
     symlinkSync(path.join(ROOT, 'node_modules/@types/node'), path.join(app, 'node_modules/@types/node'), 'dir')
     writeFileSync(path.join(app, 'consumer.ts'), CONSUMER)
     writeFileSync(path.join(app, 'tsconfig.node16.json'), tsconfig({ module: 'node16', moduleResolution: 'node16', lib: ['ES2022'], outDir: 'out' }))
-    writeFileSync(path.join(app, 'tsconfig.bundler.json'), tsconfig({ module: 'esnext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], noEmit: true }))
+    writeFileSync(
+      path.join(app, 'tsconfig.bundler.json'),
+      tsconfig({ module: 'esnext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], noEmit: true }),
+    )
   }, 300_000)
 
   afterAll(() => {
@@ -191,18 +207,22 @@ describe('the packed package, installed into a fresh project', () => {
   it('ships the build, the bundled specs, the recordings and the README; no sources, tests or spec sources', () => {
     const files = packed.files.map((f) => f.path).sort()
     console.log(`packed ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB (unpacked ${(packed.unpackedSize / 1024).toFixed(0)} kB)`)
-    expect(files).toEqual(expect.arrayContaining([
-      'package.json',
-      'README.md',
-      'ARCHITECTURE.md', // README links to it (package.json "files")
-      'dist/src/index.js',
-      'dist/src/index.d.ts',
-      'dist/src/validators.js',
-      'dist/src/local-gateway/recordings/unary-success-basic-reply-short.json',
-      ...providers.flatMap((p) => [builtClient(p), `generated/${p}/openapi.json`, `dist/generated/${p}/types.d.ts`]),
-    ]))
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'ARCHITECTURE.md', // README links to it (package.json "files")
+        'dist/src/index.js',
+        'dist/src/index.d.ts',
+        'dist/src/validators.js',
+        'dist/src/local-gateway/recordings/unary-success-basic-reply-short.json',
+        ...providers.flatMap((p) => [builtClient(p), `generated/${p}/openapi.json`, `dist/generated/${p}/types.d.ts`]),
+      ]),
+    )
     // src/platform: the per-runtime fetch modules of package.json "imports" (#fetch), plain JavaScript shipped as written.
-    const stray = files.filter((f) => !/^(package\.json|README\.md|ARCHITECTURE\.md|LICENSE|dist\/.+|generated\/[a-z]+\/openapi\.json|src\/platform\/[a-z-]+\.(js|d\.ts))$/.test(f))
+    const stray = files.filter(
+      (f) => !/^(package\.json|README\.md|ARCHITECTURE\.md|LICENSE|dist\/.+|generated\/[a-z]+\/openapi\.json|src\/platform\/[a-z-]+\.(js|d\.ts))$/.test(f),
+    )
     expect(stray).toEqual([])
     expect(files.filter((f) => /\.(ts|map|tsbuildinfo)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([])
     // TypeBox's schema modules (generated/<p>/schemas.ts, megabytes of .d.ts) are reachable from no entry.
@@ -212,14 +232,20 @@ describe('the packed package, installed into a fresh project', () => {
   it('every target of the exports and imports maps is in the tarball', () => {
     const files = new Set(packed.files.map((f) => f.path))
     // The exports map's `*` patterns stand for every provider (scripts/lib/package-exports.ts).
-    const targets = [...Object.values(expandExports(PKG.exports)), ...Object.values(PKG.imports)].flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t as Record<string, string>)))
+    const targets = [...Object.values(expandExports(PKG.exports)), ...Object.values(PKG.imports)].flatMap((t) =>
+      typeof t === 'string' ? [t] : Object.values(t as Record<string, string>),
+    )
     expect(targets.length).toBeGreaterThan(26)
     expect(targets.map((t) => t.replace(/^\.\//, '')).filter((t) => !files.has(t))).toEqual([])
   })
 
   it('publint reports nothing (strict, every level)', async () => {
     const bytes = readFileSync(tarball)
-    const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }, level: 'suggestion', strict: true })
+    const { messages, pkg } = await publint({
+      pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer },
+      level: 'suggestion',
+      strict: true,
+    })
     expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg)}`)).toEqual([])
   })
 
@@ -260,10 +286,16 @@ describe('the packed package, installed into a fresh project', () => {
       expect(expected.unary.length).toBeGreaterThan(0)
       expect(expected.chunks).toBeGreaterThan(1)
       // A wrong key: Google (and Vertex AI, and Cloudflare passing Google's answer on) 400 API_KEY_INVALID, the others 401.
-      expect(results.entries[provider], provider).toEqual({ answer: expected.unary, provider, errorIsGatewayError: true, errorStatus: wrongKeyStatus(provider) })
+      expect(results.entries[provider], provider).toEqual({
+        answer: expected.unary,
+        provider,
+        errorIsGatewayError: true,
+        errorStatus: wrongKeyStatus(provider),
+      })
       // The installed gemini-gateways/fetch: a Google-dialect request answered in the provider's wire, at its own route
       // (below the path the local gateway's URL ends in, cloudflare's).
-      const route = (dialects[provider].basePath ?? '') + pathOf(provider, serves(provider, 'generate') ? 'generate' : 'generateContent', { model: 'gemini-2.5-flash' })
+      const route =
+        (dialects[provider].basePath ?? '') + pathOf(provider, serves(provider, 'generate') ? 'generate' : 'generateContent', { model: 'gemini-2.5-flash' })
       expect(results.fetch[provider], provider).toEqual({ status: 200, text: expected.unary, path: route })
     }
     expect(results.routing).toMatchObject({ provider_order: ['google'], generation_config: { systemInstruction: REQUEST.systemInstruction } })

@@ -17,7 +17,12 @@ import { providers } from '../../generated/registry.ts'
 function importedValues(source: string, from: RegExp): string[] {
   return [...source.matchAll(/import\s+\{([^}]*)\}\s+from\s+'([^']+)'/g)]
     .filter((m) => from.test(m[2]!))
-    .flatMap((m) => m[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('type ')))
+    .flatMap((m) =>
+      m[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '' && !s.startsWith('type ')),
+    )
 }
 
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8')

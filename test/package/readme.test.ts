@@ -86,7 +86,9 @@ describe('the README as npm shows it', () => {
       '[nor](this/one.md)',
       '```',
     ].join('\n')
-    expect(linkTargets(sample).sort()).toEqual(['#local-gateway', './img/logo.png', 'LICENSE', 'docs/index.html', 'examples/google.ts', 'https://ai.google.dev'].sort())
+    expect(linkTargets(sample).sort()).toEqual(
+      ['#local-gateway', './img/logo.png', 'LICENSE', 'docs/index.html', 'examples/google.ts', 'https://ai.google.dev'].sort(),
+    )
     expect(linkTargets(sample).filter(isRelative).map(packagePath).sort()).toEqual(['LICENSE', 'docs/index.html', 'examples/google.ts', 'img/logo.png'])
   })
 })

@@ -30,9 +30,7 @@ const ENTRIES: [string, string][] = Object.entries(expandExports(PKG.exports)).f
 /** Bundles like a browser app would: ESM, platform browser, no externals. */
 async function bundle(entry: { file: string } | { contents: string }): Promise<{ code: string; metafile: Metafile }> {
   const result = await build({
-    ...('file' in entry
-      ? { entryPoints: [rel(entry.file)] }
-      : { stdin: { contents: entry.contents, resolveDir: ROOT, sourcefile: 'app.ts', loader: 'ts' } }),
+    ...('file' in entry ? { entryPoints: [rel(entry.file)] } : { stdin: { contents: entry.contents, resolveDir: ROOT, sourcefile: 'app.ts', loader: 'ts' } }),
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -48,7 +46,7 @@ const failureTexts = (e: unknown) => ((e as BuildFailure).errors ?? []).map((m) 
 const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]!)
 
 describe('every code entry but ./mock bundles for the browser', () => {
-  it('covers the index, validators, fetch, and each provider\'s entry and types (the exports map\'s patterns, expanded)', () => {
+  it("covers the index, validators, fetch, and each provider's entry and types (the exports map's patterns, expanded)", () => {
     const subpaths = ENTRIES.map(([subpath]) => subpath)
     expect(subpaths).toEqual(expect.arrayContaining(['.', './validators', './fetch', ...providers.flatMap((p) => [`./${p}`, `./types/${p}`])]))
     expect(subpaths).toHaveLength(3 + 2 * providers.length)
@@ -70,14 +68,18 @@ describe('every code entry but ./mock bundles for the browser', () => {
   })
 
   it('the check has teeth: ./mock (node:http, node:fs) does not bundle for the browser', async () => {
-    const error = await bundle({ file: 'src/local-gateway/index.ts' }).then(() => undefined, (e: unknown) => e)
+    const error = await bundle({ file: 'src/local-gateway/index.ts' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error, './mock bundled for the browser: the purity check would miss a Node builtin').toBeDefined()
     expect(failureTexts(error).join('\n')).toMatch(/Could not resolve "node:http"/)
   })
 
   it('validators: a bundle that imports one provider keeps only that provider', async () => {
     const { metafile } = await bundle({ contents: `import { nordlys, validate } from './src/validators.ts'; console.log(nordlys, validate)` })
-    const kept = (p: string) => Object.entries(Object.values(metafile.outputs)[0]!.inputs).some(([f, i]) => f.startsWith(`generated/${p}/`) && i.bytesInOutput > 0)
+    const kept = (p: string) =>
+      Object.entries(Object.values(metafile.outputs)[0]!.inputs).some(([f, i]) => f.startsWith(`generated/${p}/`) && i.bytesInOutput > 0)
     expect(providers.filter(kept)).toEqual(['nordlys'])
   })
 
@@ -108,7 +110,16 @@ describe('runtime sources use web APIs only', async () => {
   const files = await runtimeSources()
 
   it('finds the sources', () => {
-    expect(files).toEqual(expect.arrayContaining(['src/core/client.ts', 'src/core/sse.ts', 'src/providers/nordlys.ts', 'src/index.ts', 'src/validators.ts', 'generated/apimart/validators/request.ts']))
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'src/core/client.ts',
+        'src/core/sse.ts',
+        'src/providers/nordlys.ts',
+        'src/index.ts',
+        'src/validators.ts',
+        'generated/apimart/validators/request.ts',
+      ]),
+    )
     expect(files.filter((f) => f.startsWith('src/local-gateway/') || f.startsWith('src/cli/'))).toEqual([])
   })
 
@@ -117,7 +128,9 @@ describe('runtime sources use web APIs only', async () => {
     const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]!)
     expect(specifiers.filter(isBuiltin)).toEqual([])
     const code = text.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '') // comments may name anything
-    expect(code).not.toMatch(/\brequire\s*\(\s*['"]|\bBuffer\.(from|alloc|concat|isBuffer|byteLength)\b|\b__dirname\b|\b__filename\b|\bsetImmediate\s*\(|import\.meta\.(dirname|filename)/)
+    expect(code).not.toMatch(
+      /\brequire\s*\(\s*['"]|\bBuffer\.(from|alloc|concat|isBuffer|byteLength)\b|\b__dirname\b|\b__filename\b|\bsetImmediate\s*\(|import\.meta\.(dirname|filename)/,
+    )
     const processUses = code.split('\n').filter((line) => /\bprocess\s*(\?\.|\.|\[)/.test(line))
     expect(processUses.filter((line) => !GUARDED_ENV.test(line))).toEqual([])
   })

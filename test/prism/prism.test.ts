@@ -35,7 +35,11 @@ function freePort(): Promise<number> {
   })
 }
 
-interface Prism { url: string; child: ChildProcess; log: string[] }
+interface Prism {
+  url: string
+  child: ChildProcess
+  log: string[]
+}
 
 /** Starts `prism mock <spec> -h 127.0.0.1 -p <port> --errors` and resolves once it says it is listening. */
 async function startPrism(provider: Provider): Promise<Prism> {
@@ -95,9 +99,13 @@ function expectAccepted(exchanges: ReturnType<typeof recordingFetch>['exchanges'
 }
 
 /** The header the provider's security scheme names. */
-const AUTH = Object.fromEntries(providers.map((p) => [p, keyHeader(p) === 'authorization' ? { authorization: `Bearer ${KEY}` } : { [keyHeader(p)]: KEY }])) as Record<Provider, Record<string, string>>
+const AUTH = Object.fromEntries(
+  providers.map((p) => [p, keyHeader(p) === 'authorization' ? { authorization: `Bearer ${KEY}` } : { [keyHeader(p)]: KEY }]),
+) as Record<Provider, Record<string, string>>
 /** The generate route of each provider's spec (apimart's `{method}` as generateContent). */
-const GENERATE_PATH = Object.fromEntries(providers.map((p) => [p, pathOf(p, serves(p, 'generate') ? 'generate' : 'generateContent', { model: MODEL })])) as Record<Provider, string>
+const GENERATE_PATH = Object.fromEntries(
+  providers.map((p) => [p, pathOf(p, serves(p, 'generate') ? 'generate' : 'generateContent', { model: MODEL })]),
+) as Record<Provider, string>
 
 describe.each(PROVIDERS)('%s against Prism serving its spec', { timeout: 60_000 }, (provider) => {
   let prism: Prism | undefined
@@ -202,7 +210,10 @@ describe.each(PROVIDERS)('%s against Prism serving its spec', { timeout: 60_000 
       const models: Model[] = []
       const failure = await (async () => {
         for await (const model of google(seen.fetch).listModels({ pageSize: 2 })) models.push(model)
-      })().then(() => undefined, (error: unknown) => error)
+      })().then(
+        () => undefined,
+        (error: unknown) => error,
+      )
       expect(failure).toBeInstanceOf(MalformedResponseError)
       expect(String((failure as Error).message)).toMatch(/repeated a page token/)
       expectAccepted(seen.exchanges, 2)
@@ -226,7 +237,9 @@ describe.each(PROVIDERS)('%s against Prism serving its spec', { timeout: 60_000 
     it('listModels (/v1/models): accepted, the OpenAI-style example maps to models', async () => {
       const seen = recordingFetch()
       const models = []
-      const relay = createClient({ provider, apiKey: KEY, baseUrl: prism!.url, fetch: seen.fetch, maxRetries: 0 }) as unknown as { listModels(): AsyncIterable<Model> }
+      const relay = createClient({ provider, apiKey: KEY, baseUrl: prism!.url, fetch: seen.fetch, maxRetries: 0 }) as unknown as {
+        listModels(): AsyncIterable<Model>
+      }
       for await (const model of relay.listModels()) models.push(model)
       expectAccepted(seen.exchanges, 1)
       expect(new URL(seen.exchanges[0]!.url).pathname).toBe('/v1/models')

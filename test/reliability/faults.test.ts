@@ -6,7 +6,17 @@ import { getEventListeners, setMaxListeners } from 'node:events'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BadRequestError, ConnectionError, GeminiGatewayError, RateLimitError, TimeoutError, UserAbortError, type ClientOptions, type GatewayClient, type Provider } from '../../src/index.ts'
+import {
+  BadRequestError,
+  ConnectionError,
+  GeminiGatewayError,
+  RateLimitError,
+  TimeoutError,
+  UserAbortError,
+  type ClientOptions,
+  type GatewayClient,
+  type Provider,
+} from '../../src/index.ts'
 import { startLocalGateway, type LocalGateway, type LocalGatewayOptions } from '../../src/local-gateway/index.ts'
 import {
   chunk,
@@ -54,7 +64,11 @@ interface Rig {
  * (idle keep-alive is cut after 100 ms, so only unfinished exchanges stay), the process has no more sockets than
  * before, and after closing the gateway no more timers or servers either.
  */
-async function withRig(provider: Provider, options: { gateway?: Partial<LocalGatewayOptions>; client?: Partial<ClientOptions> }, body: (rig: Rig) => Promise<void>): Promise<void> {
+async function withRig(
+  provider: Provider,
+  options: { gateway?: Partial<LocalGatewayOptions>; client?: Partial<ClientOptions> },
+  body: (rig: Rig) => Promise<void>,
+): Promise<void> {
   figures.faults++
   await settle(20)
   const before = resourceCounts()
@@ -119,7 +133,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
       return globalThis.fetch(input, init)
     }) as typeof globalThis.fetch
     const client = clientFor(provider, `http://127.0.0.1:${await deadPort()}`, { maxRetries: 1, fetch })
-    const result = await guard(outcome(() => client.generateContent(params())), 10_000, 'refused')
+    const result = await guard(
+      outcome(() => client.generateContent(params())),
+      10_000,
+      'refused',
+    )
     const error = typedError(result, 'refused')
     expect(error).toBeInstanceOf(ConnectionError)
     expect(error.message).toMatch(/connection failed|ECONNREFUSED|fetch failed/i)
@@ -133,63 +151,88 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
   })
 
   // Quick calls (countTokens, getModel, listModels) only on google: the other dialects have none or one.
-  if (provider === 'google') it('a quick call reset before headers on every attempt: ConnectionError after exactly 1 + maxRetries requests', async () => {
-    await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
-      gw.enqueue({ reset: 'before-headers' }, { reset: 'before-headers' }, { reset: 'before-headers' })
-      const result = await guard(outcome(() => quick(client).countTokens(params())), 10_000, 'reset')
-      const error = typedError(result)
-      expect(error).toBeInstanceOf(ConnectionError)
-      expect(gw.requests.length).toBe(3)
-      // Two backoff waits: at least 0.375 s + 0.75 s.
-      expect(result.ms).toBeGreaterThanOrEqual(1_125)
-      figures.retriesObserved += 2
+  if (provider === 'google')
+    it('a quick call reset before headers on every attempt: ConnectionError after exactly 1 + maxRetries requests', async () => {
+      await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
+        gw.enqueue({ reset: 'before-headers' }, { reset: 'before-headers' }, { reset: 'before-headers' })
+        const result = await guard(
+          outcome(() => quick(client).countTokens(params())),
+          10_000,
+          'reset',
+        )
+        const error = typedError(result)
+        expect(error).toBeInstanceOf(ConnectionError)
+        expect(gw.requests.length).toBe(3)
+        // Two backoff waits: at least 0.375 s + 0.75 s.
+        expect(result.ms).toBeGreaterThanOrEqual(1_125)
+        figures.retriesObserved += 2
+      })
     })
-  })
 
-  if (provider === 'google') it('a quick call reset before headers once, then success: the retry answers', async () => {
-    await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
-      gw.enqueue({ reset: 'before-headers' })
-      const result = await guard(outcome(() => quick(client).countTokens(params())), 10_000, 'reset then ok')
-      expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
-      if (result.ok) expect(result.value.totalTokens).toBeGreaterThan(0)
-      expect(gw.requests.length).toBe(2)
-      figures.retriesObserved++
+  if (provider === 'google')
+    it('a quick call reset before headers once, then success: the retry answers', async () => {
+      await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
+        gw.enqueue({ reset: 'before-headers' })
+        const result = await guard(
+          outcome(() => quick(client).countTokens(params())),
+          10_000,
+          'reset then ok',
+        )
+        expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
+        if (result.ok) expect(result.value.totalTokens).toBeGreaterThan(0)
+        expect(gw.requests.length).toBe(2)
+        figures.retriesObserved++
+      })
     })
-  })
 
   it('a generation reset before headers is never sent again: ConnectionError after 1 request, though maxRetries allows 2', async () => {
     await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
       gw.enqueue({ reset: 'before-headers' }, { headers: JSON_HEADERS, body: OK_JSON })
-      const result = await guard(outcome(() => client.generateContent(params())), 10_000, 'reset')
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        10_000,
+        'reset',
+      )
       const error = typedError(result)
       expect(error).toBeInstanceOf(ConnectionError)
       expect(error.message).toMatch(/connection to 127\.0\.0\.1:\d+ failed: (UND_ERR_SOCKET|ECONNRESET)/)
       expect(gw.requests.length).toBe(1)
       // The client still works: the next call gets the answer queued after the reset.
-      const next = await guard(outcome(() => client.generateContent(params())), 10_000, 'next call')
+      const next = await guard(
+        outcome(() => client.generateContent(params())),
+        10_000,
+        'next call',
+      )
       expect(next.ok, next.ok ? '' : String(next.error)).toBe(true)
       if (next.ok) expect(textOf(next.value)).toBe('Hello there.')
       expect(gw.requests.length).toBe(2)
     })
   })
 
-  if (TRANSPORT_SAMPLE.includes(provider)) it('a stream reset before headers is never sent again: ConnectionError after 1 request', async () => {
-    await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
-      gw.enqueue({ reset: 'before-headers' }, { headers: SSE_HEADERS, chunks: okStream() })
-      const { chunks, outcome: result } = await guard(drainStream(client.streamGenerateContent(params())), 10_000, 'stream reset')
-      expect(typedError(result)).toBeInstanceOf(ConnectionError)
-      expect(chunks).toEqual([])
-      expect(gw.requests.length).toBe(1)
-      const again = await guard(drainStream(client.streamGenerateContent(params())), 10_000, 'next stream')
-      expect(again.outcome.ok, again.outcome.ok ? '' : String(again.outcome.error)).toBe(true)
-      expect(again.chunks.map(textOf)).toEqual(okTexts())
+  if (TRANSPORT_SAMPLE.includes(provider))
+    it('a stream reset before headers is never sent again: ConnectionError after 1 request', async () => {
+      await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
+        gw.enqueue({ reset: 'before-headers' }, { headers: SSE_HEADERS, chunks: okStream() })
+        const { chunks, outcome: result } = await guard(drainStream(client.streamGenerateContent(params())), 10_000, 'stream reset')
+        expect(typedError(result)).toBeInstanceOf(ConnectionError)
+        expect(chunks).toEqual([])
+        expect(gw.requests.length).toBe(1)
+        const again = await guard(drainStream(client.streamGenerateContent(params())), 10_000, 'next stream')
+        expect(again.outcome.ok, again.outcome.ok ? '' : String(again.outcome.error)).toBe(true)
+        expect(again.chunks.map(textOf)).toEqual(okTexts())
+      })
     })
-  })
 
   it('reset mid-body (unary), no retries allowed: ConnectionError naming the lost connection', async () => {
     await withRig(provider, { client: { maxRetries: 0 } }, async ({ gw, client }) => {
       gw.enqueue({ headers: JSON_HEADERS, body: OK_JSON, reset: 'mid-body' })
-      const error = typedError(await guard(outcome(() => client.generateContent(params())), 10_000, 'mid-body'))
+      const error = typedError(
+        await guard(
+          outcome(() => client.generateContent(params())),
+          10_000,
+          'mid-body',
+        ),
+      )
       expect(error).toBeInstanceOf(ConnectionError)
       expect(error.message).toMatch(/connection lost|body/i)
       expect(gw.requests.length).toBe(1)
@@ -199,27 +242,43 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
   it('reset mid-body (unary) of a generation: the answer was being sent, so it is not asked for again (1 request, maxRetries 1)', async () => {
     await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
       gw.enqueue({ headers: JSON_HEADERS, body: OK_JSON, reset: 'mid-body' }, { headers: JSON_HEADERS, body: OK_JSON })
-      const error = typedError(await guard(outcome(() => client.generateContent(params())), 10_000, 'mid-body'))
+      const error = typedError(
+        await guard(
+          outcome(() => client.generateContent(params())),
+          10_000,
+          'mid-body',
+        ),
+      )
       expect(error).toBeInstanceOf(ConnectionError)
       expect(error.message).toMatch(/connection lost|body/i)
       expect(gw.requests.length, 'requests: the failed attempt only').toBe(1)
     })
   })
 
-  if (provider === 'google') it('reset mid-body of a quick call is retried (documented: "Retries after ... connection errors")', async () => {
-    await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
-      gw.enqueue({ headers: JSON_HEADERS, body: OK_JSON, reset: 'mid-body' })
-      const result = await guard(outcome(() => quick(client).getModel(MODEL)), 10_000, 'mid-body then ok')
-      expect(gw.requests.length, 'requests: the failed attempt and its retry').toBe(2)
-      expect(result.ok, result.ok ? '' : `${(result.error as Error).name}: ${(result.error as Error).message}`).toBe(true)
-      if (result.ok) expect(result.value.name).toBe(`models/${MODEL}`)
-      figures.retriesObserved++
+  if (provider === 'google')
+    it('reset mid-body of a quick call is retried (documented: "Retries after ... connection errors")', async () => {
+      await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
+        gw.enqueue({ headers: JSON_HEADERS, body: OK_JSON, reset: 'mid-body' })
+        const result = await guard(
+          outcome(() => quick(client).getModel(MODEL)),
+          10_000,
+          'mid-body then ok',
+        )
+        expect(gw.requests.length, 'requests: the failed attempt and its retry').toBe(2)
+        expect(result.ok, result.ok ? '' : `${(result.error as Error).name}: ${(result.error as Error).message}`).toBe(true)
+        if (result.ok) expect(result.value.name).toBe(`models/${MODEL}`)
+        figures.retriesObserved++
+      })
     })
-  })
 
   it('reset mid-stream: ConnectionError after the chunks that arrived, never retried', async () => {
     await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
-      gw.enqueue({ headers: SSE_HEADERS, chunks: [...okStream(4).slice(0, 2), 'data: {"candidates": [{"con', 'tent": {}}]}\n\n'], chunkDelayMs: 5, reset: 'mid-body' })
+      gw.enqueue({
+        headers: SSE_HEADERS,
+        chunks: [...okStream(4).slice(0, 2), 'data: {"candidates": [{"con', 'tent": {}}]}\n\n'],
+        chunkDelayMs: 5,
+        reset: 'mid-body',
+      })
       const { chunks, outcome: result } = await guard(drainStream(client.streamGenerateContent(params())), 10_000, 'mid-stream')
       const error = typedError(result)
       expect(error).toBeInstanceOf(ConnectionError)
@@ -232,7 +291,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
   it('headers then silence (unary): TimeoutError after timeoutMs', async () => {
     await withRig(provider, { client: { maxRetries: 0, timeoutMs: 300 } }, async ({ gw, client }) => {
       gw.enqueue({ headers: JSON_HEADERS, body: OK_JSON.slice(0, 20), stall: true })
-      const result = await guard(outcome(() => client.generateContent(params())), 5_000, 'silence')
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        5_000,
+        'silence',
+      )
       const error = typedError(result)
       expect(error).toBeInstanceOf(TimeoutError)
       expect(error.message).toMatch(/300 ms/)
@@ -245,7 +308,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
   it('headers then silence (unary) is a generation that timed out, so it is not retried (a retry would pay for the answer again)', async () => {
     await withRig(provider, { client: { maxRetries: 1, timeoutMs: 300 } }, async ({ gw, client }) => {
       gw.enqueue({ headers: JSON_HEADERS, body: OK_JSON.slice(0, 20), stall: true }, { headers: JSON_HEADERS, body: OK_JSON })
-      const result = await guard(outcome(() => client.generateContent(params())), 5_000, 'silence then ok')
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        5_000,
+        'silence then ok',
+      )
       const error = typedError(result)
       expect(error).toBeInstanceOf(TimeoutError)
       expect((error as TimeoutError).attempts).toBe(1)
@@ -271,7 +338,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
 
   it('no headers at all (slow server): TimeoutError after one attempt; a generation that timed out is not retried', async () => {
     await withRig(provider, { gateway: { latencyMs: 2_000 }, client: { maxRetries: 1, timeoutMs: 200 } }, async ({ gw, client }) => {
-      const result = await guard(outcome(() => client.generateContent(params())), 5_000, 'no headers')
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        5_000,
+        'no headers',
+      )
       const error = typedError(result)
       expect(error).toBeInstanceOf(TimeoutError)
       expect(error.message).toBe(`${provider}: no response after 200 ms (1 attempt); raise timeoutMs to wait longer`)
@@ -285,7 +356,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
   it('an error status whose body stalls: TimeoutError after timeoutMs, not a hang', async () => {
     await withRig(provider, { client: { maxRetries: 0, timeoutMs: 250 } }, async ({ gw, client }) => {
       gw.enqueue({ status: 500, headers: JSON_HEADERS, body: '{"error": {"message": "half an err', stall: true })
-      const result = await guard(outcome(() => client.generateContent(params())), 3_000, 'stalled error body')
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        3_000,
+        'stalled error body',
+      )
       expect(typedError(result)).toBeInstanceOf(TimeoutError)
       expect(result.ms).toBeGreaterThanOrEqual(240)
       expect(gw.requests.length).toBe(1)
@@ -294,22 +369,39 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
 
   it('an error status whose body is cut by a reset: ConnectionError; a generation is not sent again', async () => {
     await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
-      gw.enqueue({ status: 503, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: 503, message: 'overloaded, please retry' } }), reset: 'mid-body' }, { headers: JSON_HEADERS, body: OK_JSON })
-      const result = await guard(outcome(() => client.generateContent(params())), 5_000, 'reset error body')
+      gw.enqueue(
+        { status: 503, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: 503, message: 'overloaded, please retry' } }), reset: 'mid-body' },
+        { headers: JSON_HEADERS, body: OK_JSON },
+      )
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        5_000,
+        'reset error body',
+      )
       expect(typedError(result)).toBeInstanceOf(ConnectionError)
       expect(gw.requests.length).toBe(1)
     })
   })
 
-  if (provider === 'google') it('an error status whose body is cut by a reset: a quick call is retried like any connection failure', async () => {
-    await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
-      gw.enqueue({ status: 503, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: 503, message: 'overloaded, please retry' } }), reset: 'mid-body' })
-      const result = await guard(outcome(() => quick(client).countTokens(params())), 5_000, 'reset error body')
-      expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
-      expect(gw.requests.length).toBe(2)
-      figures.retriesObserved++
+  if (provider === 'google')
+    it('an error status whose body is cut by a reset: a quick call is retried like any connection failure', async () => {
+      await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
+        gw.enqueue({
+          status: 503,
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ error: { code: 503, message: 'overloaded, please retry' } }),
+          reset: 'mid-body',
+        })
+        const result = await guard(
+          outcome(() => quick(client).countTokens(params())),
+          5_000,
+          'reset error body',
+        )
+        expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
+        expect(gw.requests.length).toBe(2)
+        figures.retriesObserved++
+      })
     })
-  })
 
   it('a long-lived signal shared by many calls holds no abort listener once they are done', async () => {
     await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
@@ -336,7 +428,7 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
       for await (const _ of client.streamGenerateContent(params(), { signal })) break // left early
       await Promise.all(Array.from({ length: 20 }, () => client.generateContent(params(), { signal })))
       await settle(50)
-      expect(getEventListeners(signal, 'abort').length, 'abort listeners left on the caller\'s signal').toBe(0)
+      expect(getEventListeners(signal, 'abort').length, "abort listeners left on the caller's signal").toBe(0)
     })
   })
 
@@ -344,7 +436,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
     await withRig(provider, { client: { maxRetries: 0, timeoutMs: 1_000 } }, async ({ gw, client }) => {
       const pieces = Array.from({ length: 10 }, (_, i) => OK_JSON.slice(Math.floor((i * OK_JSON.length) / 10), Math.floor(((i + 1) * OK_JSON.length) / 10)))
       gw.enqueue({ headers: JSON_HEADERS, chunks: pieces, chunkDelayMs: 30 })
-      const result = await guard(outcome(() => client.generateContent(params())), 5_000, 'drip')
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        5_000,
+        'drip',
+      )
       expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
       if (result.ok) expect(textOf(result.value)).toBe('Hello there.')
       expect(result.ms).toBeGreaterThanOrEqual(250)
@@ -364,8 +460,15 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
 
   it('429 with Retry-After: 1: one retry, after at least 1 s', async () => {
     await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
-      gw.enqueue({ status: 429, headers: { ...JSON_HEADERS, 'retry-after': '1' }, body: { error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED' } } }, { headers: JSON_HEADERS, body: OK_JSON })
-      const result = await guard(outcome(() => client.generateContent(params())), 10_000, '429')
+      gw.enqueue(
+        { status: 429, headers: { ...JSON_HEADERS, 'retry-after': '1' }, body: { error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED' } } },
+        { headers: JSON_HEADERS, body: OK_JSON },
+      )
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        10_000,
+        '429',
+      )
       expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
       expect(gw.requests.length).toBe(2)
       expect(result.ms).toBeGreaterThanOrEqual(1_000)
@@ -376,7 +479,10 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
 
   it('503 with Retry-After: 1 on a stream: one retry, after at least 1 s, then the whole stream', async () => {
     await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
-      gw.enqueue({ status: 503, headers: { 'content-type': 'text/plain', 'retry-after': '1' }, body: 'Service Unavailable' }, { headers: SSE_HEADERS, chunks: okStream() })
+      gw.enqueue(
+        { status: 503, headers: { 'content-type': 'text/plain', 'retry-after': '1' }, body: 'Service Unavailable' },
+        { headers: SSE_HEADERS, chunks: okStream() },
+      )
       const { chunks, outcome: result } = await guard(drainStream(client.streamGenerateContent(params())), 10_000, '503 stream')
       expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
       expect(chunks.map(textOf)).toEqual(okTexts())
@@ -389,9 +495,17 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
 
   it('429 on every attempt (retry-after-ms: 100): RateLimitError after exactly 1 + maxRetries requests, each wait honoured', async () => {
     await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
-      const limited = { status: 429, headers: { ...JSON_HEADERS, 'retry-after-ms': '100' }, body: { error: { message: 'quota', type: 'rate_limit', code: 429 } } }
+      const limited = {
+        status: 429,
+        headers: { ...JSON_HEADERS, 'retry-after-ms': '100' },
+        body: { error: { message: 'quota', type: 'rate_limit', code: 429 } },
+      }
       gw.enqueue(limited, limited, limited, { headers: JSON_HEADERS, body: OK_JSON })
-      const result = await guard(outcome(() => client.generateContent(params())), 10_000, '429 x3')
+      const result = await guard(
+        outcome(() => client.generateContent(params())),
+        10_000,
+        '429 x3',
+      )
       const error = typedError(result)
       expect(error).toBeInstanceOf(RateLimitError)
       expect(error.status).toBe(429)
@@ -403,21 +517,32 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
     })
   })
 
-  if (TRANSPORT_SAMPLE.includes(provider)) it('Retry-After as an HTTP date ~2 s ahead: the wait reaches that date', async () => {
-    await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
-      const at = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000)
-      gw.enqueue({ status: 503, headers: { 'content-type': 'text/plain', 'retry-after': at.toUTCString() }, body: 'busy' }, { headers: JSON_HEADERS, body: OK_JSON })
-      const result = await guard(outcome(() => client.generateContent(params())), 10_000, 'date')
-      expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
-      expect(gw.requests.length).toBe(2)
-      expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 5)
-      figures.retriesObserved++
+  if (TRANSPORT_SAMPLE.includes(provider))
+    it('Retry-After as an HTTP date ~2 s ahead: the wait reaches that date', async () => {
+      await withRig(provider, { client: { maxRetries: 1 } }, async ({ gw, client }) => {
+        const at = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000)
+        gw.enqueue(
+          { status: 503, headers: { 'content-type': 'text/plain', 'retry-after': at.toUTCString() }, body: 'busy' },
+          { headers: JSON_HEADERS, body: OK_JSON },
+        )
+        const result = await guard(
+          outcome(() => client.generateContent(params())),
+          10_000,
+          'date',
+        )
+        expect(result.ok, result.ok ? '' : String(result.error)).toBe(true)
+        expect(gw.requests.length).toBe(2)
+        expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 5)
+        figures.retriesObserved++
+      })
     })
-  })
 
   it('400 is not retried', async () => {
     await withRig(provider, { client: { maxRetries: 3 } }, async ({ gw, client }) => {
-      gw.enqueue({ status: 400, headers: JSON_HEADERS, body: { error: { code: 400, message: 'bad', status: 'INVALID_ARGUMENT' } } }, { headers: JSON_HEADERS, body: OK_JSON })
+      gw.enqueue(
+        { status: 400, headers: JSON_HEADERS, body: { error: { code: 400, message: 'bad', status: 'INVALID_ARGUMENT' } } },
+        { headers: JSON_HEADERS, body: OK_JSON },
+      )
       const error = typedError(await outcome(() => client.generateContent(params())))
       expect(error).toBeInstanceOf(BadRequestError)
       expect(gw.requests.length).toBe(1)
@@ -427,7 +552,10 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
 
   it('a mid-stream error event is not retried', async () => {
     await withRig(provider, { client: { maxRetries: 3 } }, async ({ gw, client }) => {
-      gw.enqueue({ headers: SSE_HEADERS, chunks: [...okStream(3).slice(0, 1), ...sse([{ error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }])] })
+      gw.enqueue({
+        headers: SSE_HEADERS,
+        chunks: [...okStream(3).slice(0, 1), ...sse([{ error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }])],
+      })
       const { outcome: result } = await drainStream(client.streamGenerateContent(params()))
       const error = typedError(result)
       expect(error).toBeInstanceOf(GeminiGatewayError)
@@ -453,7 +581,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
     await withRig(provider, { gateway: { latencyMs: 3_000 }, client: { maxRetries: 2 } }, async ({ gw, client, conns }) => {
       const controller = new AbortController()
       setTimeout(() => controller.abort(), 150)
-      const result = await guard(outcome(() => client.generateContent(params(), { signal: controller.signal })), 5_000, 'abort headers')
+      const result = await guard(
+        outcome(() => client.generateContent(params(), { signal: controller.signal })),
+        5_000,
+        'abort headers',
+      )
       expect(typedError(result)).toBeInstanceOf(UserAbortError)
       expect(result.ms).toBeLessThan(1_000)
       expect(gw.requests.length).toBe(1)
@@ -468,7 +600,11 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
       gw.enqueue({ headers: JSON_HEADERS, chunks: pieces, chunkDelayMs: 1_000 })
       const controller = new AbortController()
       rig.onHeaders.push(() => setTimeout(() => controller.abort(), 50))
-      const result = await guard(outcome(() => client.generateContent(params(), { signal: controller.signal })), 5_000, 'abort body')
+      const result = await guard(
+        outcome(() => client.generateContent(params(), { signal: controller.signal })),
+        5_000,
+        'abort body',
+      )
       expect(typedError(result)).toBeInstanceOf(UserAbortError)
       expect(result.ms).toBeLessThan(900)
       expect(gw.requests.length).toBe(1)
@@ -510,10 +646,17 @@ describe.each(PROVIDERS)('faults: %s', (provider) => {
 
   it('abort during a retry wait (Retry-After: 5): UserAbortError at once, no second request', async () => {
     await withRig(provider, { client: { maxRetries: 2 } }, async ({ gw, client }) => {
-      gw.enqueue({ status: 503, headers: { ...JSON_HEADERS, 'retry-after': '5' }, body: { error: { code: 503, message: 'busy', status: 'UNAVAILABLE' } } }, { headers: JSON_HEADERS, body: OK_JSON })
+      gw.enqueue(
+        { status: 503, headers: { ...JSON_HEADERS, 'retry-after': '5' }, body: { error: { code: 503, message: 'busy', status: 'UNAVAILABLE' } } },
+        { headers: JSON_HEADERS, body: OK_JSON },
+      )
       const controller = new AbortController()
       setTimeout(() => controller.abort(), 200)
-      const result = await guard(outcome(() => client.generateContent(params(), { signal: controller.signal })), 5_000, 'abort retry wait')
+      const result = await guard(
+        outcome(() => client.generateContent(params(), { signal: controller.signal })),
+        5_000,
+        'abort retry wait',
+      )
       expect(typedError(result)).toBeInstanceOf(UserAbortError)
       expect(result.ms).toBeLessThan(1_000)
       expect(gw.requests.length).toBe(1)

@@ -91,7 +91,10 @@ function authHeaders(provider: Provider): Record<string, string> {
   return auth.kind === 'bearer' ? { authorization: 'Bearer local-gateway-key' } : { [auth.name]: 'local-gateway-key' }
 }
 
-async function runLoad(provider: Provider, opts: { requests: number; inFlight: number; streams: number; events: number; chunkDelayMs: number }): Promise<LoadResult> {
+async function runLoad(
+  provider: Provider,
+  opts: { requests: number; inFlight: number; streams: number; events: number; chunkDelayMs: number },
+): Promise<LoadResult> {
   const gw: LocalGateway = await startLocalGateway({ provider })
   const conns: ConnectionWatch = watchConnections(gw.server)
   const client: AnyClient = clientFor(provider, gw.url, { maxRetries: 0, timeoutMs: 30_000 })
@@ -202,7 +205,11 @@ describe('load: the other providers (smaller run)', () => {
       // Start from a collected heap, so that the previous run's garbage is not billed to this one's figures.
       await memoryAfterGc()
       const result = await runLoad(provider, { requests: 1_000, inFlight: 64, streams: 100, events: 10, chunkDelayMs: 2 })
-      figures.push([`${provider} requests/s (64 in flight; bare fetch ${Math.round(result.rawReqPerSec)}), 100 streams in order`, Math.round(result.reqPerSec), 'req/s'])
+      figures.push([
+        `${provider} requests/s (64 in flight; bare fetch ${Math.round(result.rawReqPerSec)}), 100 streams in order`,
+        Math.round(result.reqPerSec),
+        'req/s',
+      ])
       expect(result.reqPerSec).toBeGreaterThan(0)
       await expectNoLeaks(baseline, `after the ${provider} load`, 5_000)
     }, 60_000)

@@ -38,7 +38,7 @@ const canonical = (opts: { nonEmptyContents?: boolean; maxDepth?: number } = {})
     maxDepth: opts.maxDepth ?? 7,
     maxItems: 2,
     omit: { GenerateContentRequest: ['model'] },
-  }).filter((x) => !opts.nonEmptyContents || ((x as { contents: unknown[] }).contents.length > 0)) as fc.Arbitrary<Record<string, unknown>>
+  }).filter((x) => !opts.nonEmptyContents || (x as { contents: unknown[] }).contents.length > 0) as fc.Arbitrary<Record<string, unknown>>
 
 /** nordlys's router fields, from its own spec. */
 const routing = arbitraryOf(nordlys, 'NordlysGenerateContentRequest', {
@@ -59,7 +59,9 @@ function asNewapiTakes(x: Record<string, unknown>): Record<string, unknown> {
 /** A request Vertex AI takes: every turn with a role, and none of the fields only Google AI knows. */
 function asVertexTakes(x: Record<string, unknown>): Record<string, unknown> {
   const out = without(x, presentAll(x, VERTEX_UNKNOWN)) as Record<string, unknown>
-  out.contents = (out.contents as Record<string, unknown>[]).map((c, i) => (c && typeof c === 'object' && typeof c.role === 'string' && c.role !== '' ? c : { ...c, role: i % 2 === 0 ? 'user' : 'model' }))
+  out.contents = (out.contents as Record<string, unknown>[]).map((c, i) =>
+    c && typeof c === 'object' && typeof c.role === 'string' && c.role !== '' ? c : { ...c, role: i % 2 === 0 ? 'user' : 'model' },
+  )
   return out
 }
 
@@ -162,7 +164,7 @@ describe('properties: canonical requests', () => {
     )
   })
 
-  it('vertex: accepts every canonical request with non-empty contents once each turn has a role and Google AI\'s own fields are gone', () => {
+  it("vertex: accepts every canonical request with non-empty contents once each turn has a role and Google AI's own fields are gone", () => {
     const checks: Readonly<Record<string, (value: unknown) => boolean>> = validators.vertex.request.checks
     fc.assert(
       fc.property(canonical({ nonEmptyContents: true }), (x) => {
@@ -335,7 +337,6 @@ async function decodeAll(chunks: Uint8Array[]): Promise<SSEEvent[]> {
   return out
 }
 
-
 /** Cuts `bytes` at random places: anywhere, including inside a UTF-8 sequence, a CRLF, or a field name. */
 function randomSplit(bytes: Uint8Array, random: () => number): Uint8Array[] {
   const mode = random()
@@ -388,7 +389,11 @@ describe('properties: SSE decoder', () => {
         fc.oneof(
           fc.uint8Array({ maxLength: 400 }),
           fc.string({ unit: 'binary', maxLength: 300 }).map((t) => encoder.encode(t)),
-          fc.array(fc.constantFrom('data:', 'data: {', '\r', '\n', '\r\n', ':', 'event:', 'id:\0', 'retry:x', '[DONE]', '\uFEFF', '{"error":1}', ' '), { maxLength: 40 }).map((p) => encoder.encode(p.join(''))),
+          fc
+            .array(fc.constantFrom('data:', 'data: {', '\r', '\n', '\r\n', ':', 'event:', 'id:\0', 'retry:x', '[DONE]', '\uFEFF', '{"error":1}', ' '), {
+              maxLength: 40,
+            })
+            .map((p) => encoder.encode(p.join(''))),
         ),
         fc.integer(),
         async (bytes, seed) => {
@@ -411,20 +416,41 @@ const answer = arbitraryOf(google, 'GenerateContentResponse', { maxDepth: 6, max
 const anyBody = fc.oneof(
   { weight: 3, arbitrary: answer.map((v) => JSON.stringify(v)) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
-  { weight: 1, arbitrary: fc.record({ code: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.string({ maxLength: 4 })), msg: fc.string({ maxLength: 8 }), data: fc.oneof(fc.constant(null), answer) }).map((v) => JSON.stringify(v)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({
+        code: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.string({ maxLength: 4 })),
+        msg: fc.string({ maxLength: 8 }),
+        data: fc.oneof(fc.constant(null), answer),
+      })
+      .map((v) => JSON.stringify(v)),
+  },
   { weight: 1, arbitrary: fc.record({ error: fc.oneof(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 })) }).map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
 )
 
 /** A client whose fetch answers from memory: thousands of responses without a socket. */
 function memoryClient(provider: Provider, respond: () => Response): AnyClient {
-  return createClient({ provider, apiKey: 'local-gateway-key', baseUrl: 'http://gateway.invalid', maxRetries: 0, fetch: (async () => respond()) as typeof fetch }) as unknown as AnyClient
+  return createClient({
+    provider,
+    apiKey: 'local-gateway-key',
+    baseUrl: 'http://gateway.invalid',
+    maxRetries: 0,
+    fetch: (async () => respond()) as typeof fetch,
+  }) as unknown as AnyClient
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown }
 
 /** Feeds one generated exchange to a provider's client, unary and stream. */
-async function exchange(provider: Provider, status: number, type: string, body: string, events: string[]): Promise<{ unary: Settled; stream: Settled; sseBody: string }> {
+async function exchange(
+  provider: Provider,
+  status: number,
+  type: string,
+  body: string,
+  events: string[],
+): Promise<{ unary: Settled; stream: Settled; sseBody: string }> {
   counts.responses += 2
   const headers = type ? { 'content-type': type } : undefined
   const request = { model: MODEL, contents: [{ role: 'user' as const, parts: [{ text: 'hi' }] }] }
@@ -459,12 +485,15 @@ function expectTyped(label: string, result: Settled): void {
  * client returns those: the recorded firebase response unary-failure-only-prompt-feedback.json is one).
  */
 const verdict = (f: GenerateContentResponse['promptFeedback']) =>
-  (f?.blockReason !== undefined && f.blockReason !== 'BLOCK_REASON_UNSPECIFIED') || (typeof f?.blockReasonMessage === 'string' && f.blockReasonMessage.trim() !== '')
+  (f?.blockReason !== undefined && f.blockReason !== 'BLOCK_REASON_UNSPECIFIED') ||
+  (typeof f?.blockReasonMessage === 'string' && f.blockReasonMessage.trim() !== '')
 /** A prompt verdict or a candidate: what makes a unary answer an answer. */
 const answers = (r: GenerateContentResponse | undefined) => (r?.candidates?.length ?? 0) > 0 || verdict(r?.promptFeedback)
 /** A stream succeeds only once a final chunk (a finish reason or a verdict) has arrived. */
 const finished = (chunks: GenerateContentResponse[]) =>
-  chunks.some((c) => verdict(c.promptFeedback) || (c.candidates ?? []).some((k) => k.finishReason !== undefined && k.finishReason !== 'FINISH_REASON_UNSPECIFIED'))
+  chunks.some(
+    (c) => verdict(c.promptFeedback) || (c.candidates ?? []).some((k) => k.finishReason !== undefined && k.finishReason !== 'FINISH_REASON_UNSPECIFIED'),
+  )
 
 const exchanges = fc.tuple(statuses, contentTypes, anyBody, fc.array(anyBody, { maxLength: 4 }))
 
@@ -486,7 +515,8 @@ describe('properties: response handling is total', () => {
         fc.asyncProperty(exchanges, async ([status, type, body, events]) => {
           const { unary, stream, sseBody } = await exchange(provider, status, type, body, events)
           if (unary.ok) expect(answers(unary.value as GenerateContentResponse), `${provider} unary: empty success ${body.slice(0, 200)}`).toBe(true)
-          if (stream.ok) expect(finished(stream.value as GenerateContentResponse[]), `${provider} stream: success without a final chunk ${sseBody.slice(0, 200)}`).toBe(true)
+          if (stream.ok)
+            expect(finished(stream.value as GenerateContentResponse[]), `${provider} stream: success without a final chunk ${sseBody.slice(0, 200)}`).toBe(true)
         }),
         { numRuns: 300, seed: 4_400 + PROVIDERS.indexOf(provider) },
       )

@@ -9,7 +9,23 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ConfigurationError, createClient, GeminiGatewayError, RequestValidationError, type ClientOptions, type Provider } from '../../src/index.ts'
 import { startLocalGateway, type LocalGateway, type ScriptedResponse } from '../../src/local-gateway/index.ts'
 import { HOSTILE_CASES, providersOf, type HostileCase } from './support/cases.ts'
-import { chunk, clientFor, drainStream, JSON_HEADERS, OK_JSON, outcome, params, PROVIDERS, reportFigures, secretKey, settle, sse, SSE_HEADERS, watchCrashes, type Outcome } from './support/helpers.ts'
+import {
+  chunk,
+  clientFor,
+  drainStream,
+  JSON_HEADERS,
+  OK_JSON,
+  outcome,
+  params,
+  PROVIDERS,
+  reportFigures,
+  secretKey,
+  settle,
+  sse,
+  SSE_HEADERS,
+  watchCrashes,
+  type Outcome,
+} from './support/helpers.ts'
 import { runCase } from './support/run-case.ts'
 import { keyHeader } from '../support/registry.ts'
 
@@ -27,7 +43,9 @@ beforeAll(() => {
   for (const method of METHODS) {
     spies.push(vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(format(...args))))
   }
-  spies.push(vi.spyOn(process, 'emitWarning').mockImplementation(((warning: string | Error) => void consoleLines.push(String(warning))) as typeof process.emitWarning))
+  spies.push(
+    vi.spyOn(process, 'emitWarning').mockImplementation(((warning: string | Error) => void consoleLines.push(String(warning))) as typeof process.emitWarning),
+  )
 })
 
 /** Where a secret (or any 8-character piece of its random part) occurs in `text`, if anywhere. */
@@ -137,7 +155,14 @@ async function faultGateway(provider: Provider, scripted: ScriptedResponse[], la
   return gw
 }
 
-const echoBody = (status: number) => ({ error: { code: status, message: `key ${KEY} is over quota`, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', metadata: { api_key: KEY } }] } })
+const echoBody = (status: number) => ({
+  error: {
+    code: status,
+    message: `key ${KEY} is over quota`,
+    status: 'RESOURCE_EXHAUSTED',
+    details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', metadata: { api_key: KEY } }],
+  },
+})
 
 describe.each(PROVIDERS)('secrets: %s, every fault path', (provider) => {
   it('connection refused (after a retry)', async () => {
@@ -148,18 +173,53 @@ describe.each(PROVIDERS)('secrets: %s, every fault path', (provider) => {
     expectCleanUrls('refused', urls)
   })
 
-  const faults: Array<{ id: string; scripted: ScriptedResponse[]; stream?: boolean; options?: Partial<ClientOptions>; echoed?: boolean; latencyMs?: number; abortAfterMs?: number }> = [
+  const faults: Array<{
+    id: string
+    scripted: ScriptedResponse[]
+    stream?: boolean
+    options?: Partial<ClientOptions>
+    echoed?: boolean
+    latencyMs?: number
+    abortAfterMs?: number
+  }> = [
     { id: 'reset before headers', scripted: [{ reset: 'before-headers' }] },
     { id: 'reset mid-body', scripted: [{ headers: JSON_HEADERS, body: OK_JSON, reset: 'mid-body' }] },
     { id: 'reset mid-stream', scripted: [{ headers: SSE_HEADERS, chunks: [...sse([chunk('a ')]), 'data: {"cand'], reset: 'mid-body' }], stream: true },
     { id: 'headers then silence (unary)', scripted: [{ headers: JSON_HEADERS, body: '{"x', stall: true }], options: { timeoutMs: 200 } },
     { id: 'headers then silence (stream)', scripted: [{ headers: SSE_HEADERS, stall: true }], stream: true, options: { timeoutMs: 200 } },
     { id: 'no headers (timeout)', scripted: [{ headers: JSON_HEADERS, body: OK_JSON }], latencyMs: 1_000, options: { timeoutMs: 150 } },
-    { id: '429 echoing the key in body and headers, retries exhausted', scripted: [1, 2].map(() => ({ status: 429, headers: { ...JSON_HEADERS, 'retry-after-ms': '10', 'x-echo-key': KEY, 'www-authenticate': `Bearer realm="api", key="${KEY}"` }, body: echoBody(429) })), options: { maxRetries: 1 }, echoed: true },
-    { id: '503 stream echoing the key', scripted: [{ status: 503, headers: { 'content-type': 'text/plain', 'set-cookie': `k=${KEY}` }, body: `upstream rejected key ${KEY}` }], stream: true, echoed: true },
+    {
+      id: '429 echoing the key in body and headers, retries exhausted',
+      scripted: [1, 2].map(() => ({
+        status: 429,
+        headers: { ...JSON_HEADERS, 'retry-after-ms': '10', 'x-echo-key': KEY, 'www-authenticate': `Bearer realm="api", key="${KEY}"` },
+        body: echoBody(429),
+      })),
+      options: { maxRetries: 1 },
+      echoed: true,
+    },
+    {
+      id: '503 stream echoing the key',
+      scripted: [{ status: 503, headers: { 'content-type': 'text/plain', 'set-cookie': `k=${KEY}` }, body: `upstream rejected key ${KEY}` }],
+      stream: true,
+      echoed: true,
+    },
     { id: 'abort while waiting for headers', scripted: [{ headers: JSON_HEADERS, body: OK_JSON }], latencyMs: 1_000, abortAfterMs: 50 },
-    { id: 'abort mid-stream', scripted: [{ headers: SSE_HEADERS, chunks: sse([chunk('a '), chunk('b '), chunk('c', true)]), chunkDelayMs: 300 }], stream: true, abortAfterMs: 100 },
-    { id: 'abort during a retry wait', scripted: [{ status: 503, headers: { ...JSON_HEADERS, 'retry-after': '5' }, body: echoBody(503) }, { headers: JSON_HEADERS, body: OK_JSON }], options: { maxRetries: 1 }, abortAfterMs: 100 },
+    {
+      id: 'abort mid-stream',
+      scripted: [{ headers: SSE_HEADERS, chunks: sse([chunk('a '), chunk('b '), chunk('c', true)]), chunkDelayMs: 300 }],
+      stream: true,
+      abortAfterMs: 100,
+    },
+    {
+      id: 'abort during a retry wait',
+      scripted: [
+        { status: 503, headers: { ...JSON_HEADERS, 'retry-after': '5' }, body: echoBody(503) },
+        { headers: JSON_HEADERS, body: OK_JSON },
+      ],
+      options: { maxRetries: 1 },
+      abortAfterMs: 100,
+    },
   ]
 
   for (const f of faults) {
@@ -190,16 +250,45 @@ describe.each(PROVIDERS)('secrets: %s, every fault path', (provider) => {
 const straddle = (cut: number) => `${'x'.repeat(cut - 'sk-live-SECRET-'.length - 12)}${KEY} tail`
 
 const corners: Array<{ id: string; scripted: ScriptedResponse; stream?: boolean; options?: Partial<ClientOptions> }> = [
-  { id: 'key straddling the 1,000-character message cut', scripted: { status: 500, headers: JSON_HEADERS, body: { error: { message: straddle(1_000), code: 500 } } } },
-  { id: 'key straddling the 200-character request id cut', scripted: { status: 500, headers: JSON_HEADERS, body: { error: { message: 'boom', request_id: straddle(200) } } } },
-  { id: 'key straddling the 200-character code cut', scripted: { status: 500, headers: JSON_HEADERS, body: { error: { message: 'boom', code: straddle(200) } } } },
-  { id: 'key straddling the 200-character HTML title cut', scripted: { status: 502, headers: { 'content-type': 'text/html' }, body: `<html><head><title>${straddle(200)}</title></head></html>` } },
+  {
+    id: 'key straddling the 1,000-character message cut',
+    scripted: { status: 500, headers: JSON_HEADERS, body: { error: { message: straddle(1_000), code: 500 } } },
+  },
+  {
+    id: 'key straddling the 200-character request id cut',
+    scripted: { status: 500, headers: JSON_HEADERS, body: { error: { message: 'boom', request_id: straddle(200) } } },
+  },
+  {
+    id: 'key straddling the 200-character code cut',
+    scripted: { status: 500, headers: JSON_HEADERS, body: { error: { message: 'boom', code: straddle(200) } } },
+  },
+  {
+    id: 'key straddling the 200-character HTML title cut',
+    scripted: { status: 502, headers: { 'content-type': 'text/html' }, body: `<html><head><title>${straddle(200)}</title></head></html>` },
+  },
   { id: 'key straddling the 300-character plain-text line cut', scripted: { status: 500, headers: { 'content-type': 'text/plain' }, body: straddle(300) } },
-  { id: 'key straddling the 64 KiB raw body cap', scripted: { status: 500, headers: { 'content-type': 'text/plain' }, body: `error\n${straddle(64 * 1024 - 6)}` } },
-  { id: 'key as an unknown enum value (strict validation)', scripted: { headers: JSON_HEADERS, body: { candidates: [{ content: { parts: [{ text: 'hi' }] }, finishReason: KEY }] } }, options: { responseValidation: 'strict' } },
+  {
+    id: 'key straddling the 64 KiB raw body cap',
+    scripted: { status: 500, headers: { 'content-type': 'text/plain' }, body: `error\n${straddle(64 * 1024 - 6)}` },
+  },
+  {
+    id: 'key as an unknown enum value (strict validation)',
+    scripted: { headers: JSON_HEADERS, body: { candidates: [{ content: { parts: [{ text: 'hi' }] }, finishReason: KEY }] } },
+    options: { responseValidation: 'strict' },
+  },
   { id: 'key where an array belongs (tolerant validation)', scripted: { headers: JSON_HEADERS, body: { candidates: KEY } } },
-  { id: 'key as a property name in a response', scripted: { headers: JSON_HEADERS, body: { candidates: [{ content: { parts: [{ text: 'hi', [KEY]: { nested: KEY } }] } }], [KEY]: 1, usageMetadata: 'bad' } } },
-  { id: 'key in a stream error event', scripted: { headers: SSE_HEADERS, chunks: sse([chunk('a '), { error: { message: `invalid key ${KEY}`, code: 401, request_id: KEY } }]) }, stream: true },
+  {
+    id: 'key as a property name in a response',
+    scripted: {
+      headers: JSON_HEADERS,
+      body: { candidates: [{ content: { parts: [{ text: 'hi', [KEY]: { nested: KEY } }] } }], [KEY]: 1, usageMetadata: 'bad' },
+    },
+  },
+  {
+    id: 'key in a stream error event',
+    scripted: { headers: SSE_HEADERS, chunks: sse([chunk('a '), { error: { message: `invalid key ${KEY}`, code: 401, request_id: KEY } }]) },
+    stream: true,
+  },
   { id: 'key in a non-JSON stream event', scripted: { headers: SSE_HEADERS, chunks: [...sse([chunk('a ')]), `data: key=${KEY}\n\n`] }, stream: true },
 ]
 
@@ -253,7 +342,10 @@ describe.each(PROVIDERS)('secrets: %s, echoes at the edges', (provider) => {
       await outcome(() => client.generateContent(params()))
       expectCleanUrls('redirect', urls)
       const carried = foreign.requests.filter((r) => ['authorization', 'x-goog-api-key', 'x-api-key'].some((h) => h in r.headers))
-      expect(carried.map((r) => Object.keys(r.headers).filter((h) => ['authorization', 'x-goog-api-key', 'x-api-key'].includes(h))), `${provider}: the key was sent to ${foreign.url}, another origin`).toEqual([])
+      expect(
+        carried.map((r) => Object.keys(r.headers).filter((h) => ['authorization', 'x-goog-api-key', 'x-api-key'].includes(h))),
+        `${provider}: the key was sent to ${foreign.url}, another origin`,
+      ).toEqual([])
     } finally {
       await home.close()
       await foreign.close()

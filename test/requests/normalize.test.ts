@@ -10,19 +10,35 @@ const user = (...parts: unknown[]) => [{ role: 'user', parts }]
 describe('normalizeRequest: snake_case names', () => {
   it('reads snake_case names at every depth, under their camelCase names', () => {
     const out = normalize({
-      contents: [{ role: 'model', parts: [{ function_call: { name: 'f', args: {} }, thought_signature: 'c2ln' }, { inline_data: { mime_type: 'image/png', data: 'AA==' } }] }],
+      contents: [
+        {
+          role: 'model',
+          parts: [{ function_call: { name: 'f', args: {} }, thought_signature: 'c2ln' }, { inline_data: { mime_type: 'image/png', data: 'AA==' } }],
+        },
+      ],
       system_instruction: { parts: [{ text: 'Be brief.' }] },
       generation_config: { response_mime_type: 'application/json', max_output_tokens: 5, thinking_config: { thinking_budget: 0, include_thoughts: true } },
       safety_settings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
-      tools: [{ function_declarations: [{ name: 'g', parameters_json_schema: { type: 'object' } }] }, { file_search: { file_search_store_names: ['fileSearchStores/x'] } }],
+      tools: [
+        { function_declarations: [{ name: 'g', parameters_json_schema: { type: 'object' } }] },
+        { file_search: { file_search_store_names: ['fileSearchStores/x'] } },
+      ],
       tool_config: { function_calling_config: { mode: 'ANY', allowed_function_names: ['g'] } },
     })
     expect(out).toEqual({
-      contents: [{ role: 'model', parts: [{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'c2ln' }, { inlineData: { mimeType: 'image/png', data: 'AA==' } }] }],
+      contents: [
+        {
+          role: 'model',
+          parts: [{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'c2ln' }, { inlineData: { mimeType: 'image/png', data: 'AA==' } }],
+        },
+      ],
       systemInstruction: { parts: [{ text: 'Be brief.' }] },
       generationConfig: { responseMimeType: 'application/json', maxOutputTokens: 5, thinkingConfig: { thinkingBudget: 0, includeThoughts: true } },
       safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
-      tools: [{ functionDeclarations: [{ name: 'g', parametersJsonSchema: { type: 'object' } }] }, { fileSearch: { fileSearchStoreNames: ['fileSearchStores/x'] } }],
+      tools: [
+        { functionDeclarations: [{ name: 'g', parametersJsonSchema: { type: 'object' } }] },
+        { fileSearch: { fileSearchStoreNames: ['fileSearchStores/x'] } },
+      ],
       toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['g'] } },
     })
   })
@@ -41,15 +57,23 @@ describe('normalizeRequest: snake_case names', () => {
   })
 
   it('leaves unknown names as written, for validation to name', () => {
-    expect(normalize({ contents: user({ txt: 'hi' }), generation_config: { temprature: 1 } })).toEqual({ contents: user({ txt: 'hi' }), generationConfig: { temprature: 1 } })
+    expect(normalize({ contents: user({ txt: 'hi' }), generation_config: { temprature: 1 } })).toEqual({
+      contents: user({ txt: 'hi' }),
+      generationConfig: { temprature: 1 },
+    })
   })
 
   it('with both spellings, keeps the canonical value and leaves the other for validation to report', () => {
-    expect(normalize({ contents: [], generationConfig: { responseMimeType: 'a', response_mime_type: 'b' } }).generationConfig).toEqual({ responseMimeType: 'a', response_mime_type: 'b' })
+    expect(normalize({ contents: [], generationConfig: { responseMimeType: 'a', response_mime_type: 'b' } }).generationConfig).toEqual({
+      responseMimeType: 'a',
+      response_mime_type: 'b',
+    })
   })
 
   it('reads countTokens bodies too, down into the nested generateContentRequest', () => {
-    const out = normalizeRequest(names, 'countTokensRequest', { generate_content_request: { model: 'models/m', contents: user({ file_data: { file_uri: 'u', mime_type: 'video/mp4' } }) } })
+    const out = normalizeRequest(names, 'countTokensRequest', {
+      generate_content_request: { model: 'models/m', contents: user({ file_data: { file_uri: 'u', mime_type: 'video/mp4' } }) },
+    })
     expect(out).toEqual({ generateContentRequest: { model: 'models/m', contents: user({ fileData: { fileUri: 'u', mimeType: 'video/mp4' } }) } })
   })
 })
@@ -60,20 +84,40 @@ describe('normalizeRequest: free-form values are data', () => {
     const result = { return_value: null, tool_type: 'x' }
     const jsonSchema = { type: 'object', properties: { first_name: { type: 'string', description: null } }, additionalProperties: false }
     const out = normalize({
-      contents: [{ role: 'model', parts: [{ function_call: { name: 'f', args } }] }, { role: 'user', parts: [{ function_response: { name: 'f', response: result } }] }],
+      contents: [
+        { role: 'model', parts: [{ function_call: { name: 'f', args } }] },
+        { role: 'user', parts: [{ function_response: { name: 'f', response: result } }] },
+      ],
       generation_config: { response_json_schema: jsonSchema },
-      tools: [{ function_declarations: [{ name: 'f', parameters: { type: 'object', enum: ['snake_case', 'lower'], example: { some_key: null }, default: { a_b: 1 } } }] }],
+      tools: [
+        {
+          function_declarations: [
+            { name: 'f', parameters: { type: 'object', enum: ['snake_case', 'lower'], example: { some_key: null }, default: { a_b: 1 } } },
+          ],
+        },
+      ],
     })
     expect(out.contents[0].parts[0].functionCall.args).toEqual(args)
     expect(out.contents[1].parts[0].functionResponse.response).toEqual(result)
     expect(out.generationConfig.responseJsonSchema).toEqual(jsonSchema)
-    expect(out.tools[0].functionDeclarations[0].parameters).toEqual({ type: 'OBJECT', enum: ['snake_case', 'lower'], example: { some_key: null }, default: { a_b: 1 } })
+    expect(out.tools[0].functionDeclarations[0].parameters).toEqual({
+      type: 'OBJECT',
+      enum: ['snake_case', 'lower'],
+      example: { some_key: null },
+      default: { a_b: 1 },
+    })
   })
 
   it("keeps a Schema's property names (user data) while reading the schemas under them", () => {
     const out = normalize({
       contents: [],
-      generation_config: { response_schema: { type: 'object', properties: { first_name: { type: 'string', description: null }, pet_type: { type: 'array', items: { type: 'integer' } } }, property_ordering: ['first_name', 'pet_type'] } },
+      generation_config: {
+        response_schema: {
+          type: 'object',
+          properties: { first_name: { type: 'string', description: null }, pet_type: { type: 'array', items: { type: 'integer' } } },
+          property_ordering: ['first_name', 'pet_type'],
+        },
+      },
     })
     expect(out.generationConfig.responseSchema).toEqual({
       type: 'OBJECT',
@@ -91,27 +135,52 @@ describe('normalizeRequest: null', () => {
       generationConfig: { temperature: null, thinkingConfig: null },
       tools: [{ functionDeclarations: [{ name: 'f', description: null, parameters: { type: 'object', properties: {}, nullable: null } }] }],
     })
-    expect(out).toEqual({ contents: user({ text: 'hi' }), generationConfig: {}, tools: [{ functionDeclarations: [{ name: 'f', parameters: { type: 'OBJECT', properties: {} } }] }] })
+    expect(out).toEqual({
+      contents: user({ text: 'hi' }),
+      generationConfig: {},
+      tools: [{ functionDeclarations: [{ name: 'f', parameters: { type: 'OBJECT', properties: {} } }] }],
+    })
   })
 
   it('keeps null where any JSON value goes (a Schema example or default) and inside free-form values', () => {
-    const out = normalize({ contents: [], tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema: { default: null }, parameters: { type: 'string', default: null, example: null } }] }] })
-    expect(out.tools[0].functionDeclarations[0]).toEqual({ name: 'f', parametersJsonSchema: { default: null }, parameters: { type: 'STRING', default: null, example: null } })
+    const out = normalize({
+      contents: [],
+      tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema: { default: null }, parameters: { type: 'string', default: null, example: null } }] }],
+    })
+    expect(out.tools[0].functionDeclarations[0]).toEqual({
+      name: 'f',
+      parametersJsonSchema: { default: null },
+      parameters: { type: 'STRING', default: null, example: null },
+    })
   })
 })
 
 describe('normalizeRequest: Schema type names', () => {
   it('upper-cases type in parameters, response, responseSchema and every nested Schema (properties, items, anyOf)', () => {
-    const schema = { type: 'object', properties: { a: { type: 'String' }, b: { any_of: [{ type: 'integer' }, { type: 'null' }] }, c: { type: 'array', items: { type: 'number' } } } }
-    const upper = { type: 'OBJECT', properties: { a: { type: 'STRING' }, b: { anyOf: [{ type: 'INTEGER' }, { type: 'NULL' }] }, c: { type: 'ARRAY', items: { type: 'NUMBER' } } } }
-    const out = normalize({ contents: [], generationConfig: { responseSchema: schema }, tools: [{ functionDeclarations: [{ name: 'f', parameters: schema, response: { type: 'boolean' } }] }] })
+    const schema = {
+      type: 'object',
+      properties: { a: { type: 'String' }, b: { any_of: [{ type: 'integer' }, { type: 'null' }] }, c: { type: 'array', items: { type: 'number' } } },
+    }
+    const upper = {
+      type: 'OBJECT',
+      properties: { a: { type: 'STRING' }, b: { anyOf: [{ type: 'INTEGER' }, { type: 'NULL' }] }, c: { type: 'ARRAY', items: { type: 'NUMBER' } } },
+    }
+    const out = normalize({
+      contents: [],
+      generationConfig: { responseSchema: schema },
+      tools: [{ functionDeclarations: [{ name: 'f', parameters: schema, response: { type: 'boolean' } }] }],
+    })
     expect(out.generationConfig.responseSchema).toEqual(upper)
     expect(out.tools[0].functionDeclarations[0]).toEqual({ name: 'f', parameters: upper, response: { type: 'BOOLEAN' } })
   })
 
   it('leaves JSON Schemas (parametersJsonSchema, responseJsonSchema) as written', () => {
     const jsonSchema = { type: 'object', properties: { a: { type: ['string', 'null'] } } }
-    const out = normalize({ contents: [], generationConfig: { responseJsonSchema: jsonSchema }, tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema: jsonSchema }] }] })
+    const out = normalize({
+      contents: [],
+      generationConfig: { responseJsonSchema: jsonSchema },
+      tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema: jsonSchema }] }],
+    })
     expect(out.generationConfig.responseJsonSchema).toEqual(jsonSchema)
     expect(out.tools[0].functionDeclarations[0].parametersJsonSchema).toEqual(jsonSchema)
   })
@@ -121,9 +190,12 @@ describe('the name table is derived from the spec', () => {
   const spec = JSON.parse(readFileSync(new URL('../../generated/google/openapi.json', import.meta.url), 'utf8'))
   const schemas = spec.components.schemas as Record<string, { properties?: Record<string, unknown> }>
 
-  it.each(['GenerateContentRequest', 'GenerationConfig', 'ThinkingConfig', 'Part', 'FunctionDeclaration', 'Tool', 'FileSearch', 'Schema', 'SafetySetting'])('%s: the table lists exactly its spec properties', (message) => {
-    expect(fieldNames(names, message)?.sort()).toEqual(Object.keys(schemas[message]!.properties!).sort())
-  })
+  it.each(['GenerateContentRequest', 'GenerationConfig', 'ThinkingConfig', 'Part', 'FunctionDeclaration', 'Tool', 'FileSearch', 'Schema', 'SafetySetting'])(
+    '%s: the table lists exactly its spec properties',
+    (message) => {
+      expect(fieldNames(names, message)?.sort()).toEqual(Object.keys(schemas[message]!.properties!).sort())
+    },
+  )
 
   it('says in its first line that it is generated, and from what', () => {
     const first = readFileSync(new URL('../../generated/google/validators/request-names.ts', import.meta.url), 'utf8').split('\n')[0]
@@ -131,6 +203,11 @@ describe('the name table is derived from the spec', () => {
   })
 
   it('snake_case is the proto field name camelCase was made from', () => {
-    expect(['responseMimeType', 'parametersJsonSchema', 'fileSearchStoreNames', 'text'].map(snakeCase)).toEqual(['response_mime_type', 'parameters_json_schema', 'file_search_store_names', 'text'])
+    expect(['responseMimeType', 'parametersJsonSchema', 'fileSearchStoreNames', 'text'].map(snakeCase)).toEqual([
+      'response_mime_type',
+      'parameters_json_schema',
+      'file_search_store_names',
+      'text',
+    ])
   })
 })

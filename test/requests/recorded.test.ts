@@ -14,19 +14,28 @@ import { asNewapiEncodes, NEWAPI_HARMLESS, NEWAPI_REFUSED, presentAll, textless,
 
 const DIR = new URL('../fixtures/real-requests/', import.meta.url)
 
-interface Recorded { file: string; body: Record<string, unknown>; stream: boolean }
+interface Recorded {
+  file: string
+  body: Record<string, unknown>
+  stream: boolean
+}
 
 /** Every body, and whether its recorded URL was a stream (from SOURCES.md's table). */
 function recorded(): Recorded[] {
   const sources = readFileSync(new URL('SOURCES.md', DIR), 'utf8')
-  return readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) =>
-    readdirSync(new URL(`${d.name}/`, DIR)).filter((f) => f.endsWith('.json')).sort().map((f) => {
-      const file = `${d.name}/${f}`
-      const row = sources.split('\n').find((line) => line.startsWith(`| ${file} |`))
-      if (!row) throw new Error(`${file} is not listed in SOURCES.md`)
-      return { file, body: JSON.parse(readFileSync(new URL(file, DIR), 'utf8')), stream: row.includes(':streamGenerateContent') }
-    }),
-  )
+  return readdirSync(DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(new URL(`${d.name}/`, DIR))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => {
+          const file = `${d.name}/${f}`
+          const row = sources.split('\n').find((line) => line.startsWith(`| ${file} |`))
+          if (!row) throw new Error(`${file} is not listed in SOURCES.md`)
+          return { file, body: JSON.parse(readFileSync(new URL(file, DIR), 'utf8')), stream: row.includes(':streamGenerateContent') }
+        }),
+    )
 }
 
 // What the test itself knows of proto JSON, independent of src/core/normalize.ts: these values are data
@@ -89,7 +98,16 @@ describe('recorded real requests', () => {
 
   it('the expectation is not the recorded body itself: snake_case names, lowercase types and nulls are in it', () => {
     const all = JSON.stringify(bodies.map((b) => b.body))
-    for (const spelling of ['"thinking_budget"', '"function_call"', '"response_mime_type"', '"parameters_json_schema"', '"include_thoughts"', '"file_search_store_names"', '"type":"object"', ':null']) {
+    for (const spelling of [
+      '"thinking_budget"',
+      '"function_call"',
+      '"response_mime_type"',
+      '"parameters_json_schema"',
+      '"include_thoughts"',
+      '"file_search_store_names"',
+      '"type":"object"',
+      ':null',
+    ]) {
       expect(all).toContain(spelling)
     }
   })
@@ -115,7 +133,10 @@ describe('recorded real requests', () => {
         const before = gw.requests.length
         if (refused !== undefined) {
           // Refused before sending, never silently dropped: exactly these fields, each with why.
-          const error = await send().then(() => undefined, (e: unknown) => e)
+          const error = await send().then(
+            () => undefined,
+            (e: unknown) => e,
+          )
           expect(error).toBeInstanceOf(RequestValidationError)
           const issues = (error as RequestValidationError).issues
           expect(issues.map((i) => i.path).sort()).toEqual([...refused.paths].sort())

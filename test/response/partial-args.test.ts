@@ -23,15 +23,47 @@ describe('mergeChunks assembles streamed function calls', () => {
   it('nested objects and arrays, numbers, booleans and null', () => {
     const merged = mergeChunks([
       chunk(piece({ name: 'place_order', willContinue: true })),
-      chunk(piece({ partialArgs: [{ jsonPath: '$.customer.address.city', stringValue: 'Paris' }, { jsonPath: '$.items[0].sku', stringValue: 'A' }], willContinue: true })),
-      chunk(piece({ partialArgs: [{ jsonPath: '$.items[0].qty', numberValue: 2 }, { jsonPath: '$.items[1].sku', stringValue: 'B' }, { jsonPath: '$.items[1].tags[0]', stringValue: 'x' }], willContinue: true })),
-      chunk(piece({ partialArgs: [{ jsonPath: '$.express', boolValue: true }, { jsonPath: '$.note', nullValue: 'NULL_VALUE' }] })),
+      chunk(
+        piece({
+          partialArgs: [
+            { jsonPath: '$.customer.address.city', stringValue: 'Paris' },
+            { jsonPath: '$.items[0].sku', stringValue: 'A' },
+          ],
+          willContinue: true,
+        }),
+      ),
+      chunk(
+        piece({
+          partialArgs: [
+            { jsonPath: '$.items[0].qty', numberValue: 2 },
+            { jsonPath: '$.items[1].sku', stringValue: 'B' },
+            { jsonPath: '$.items[1].tags[0]', stringValue: 'x' },
+          ],
+          willContinue: true,
+        }),
+      ),
+      chunk(
+        piece({
+          partialArgs: [
+            { jsonPath: '$.express', boolValue: true },
+            { jsonPath: '$.note', nullValue: 'NULL_VALUE' },
+          ],
+        }),
+      ),
     ])
     expect(parts(merged)).toEqual([
       {
         functionCall: {
           name: 'place_order',
-          args: { customer: { address: { city: 'Paris' } }, items: [{ sku: 'A', qty: 2 }, { sku: 'B', tags: ['x'] }], express: true, note: null },
+          args: {
+            customer: { address: { city: 'Paris' } },
+            items: [
+              { sku: 'A', qty: 2 },
+              { sku: 'B', tags: ['x'] },
+            ],
+            express: true,
+            note: null,
+          },
         },
       },
     ])
@@ -41,7 +73,15 @@ describe('mergeChunks assembles streamed function calls', () => {
     const merged = mergeChunks([
       chunk(piece({ name: 'f', partialArgs: [{ jsonPath: '$.s', stringValue: 'Mount', willContinue: true }], willContinue: true })),
       chunk(piece({ partialArgs: [{ jsonPath: "$['s']", stringValue: 'ain ', willContinue: true }], willContinue: true })),
-      chunk(piece({ partialArgs: [{ jsonPath: '$.s', stringValue: 'View' }, { jsonPath: '$.t', stringValue: 'old' }], willContinue: true })),
+      chunk(
+        piece({
+          partialArgs: [
+            { jsonPath: '$.s', stringValue: 'View' },
+            { jsonPath: '$.t', stringValue: 'old' },
+          ],
+          willContinue: true,
+        }),
+      ),
       // $.t did not say willContinue, so this fragment replaces it.
       chunk(piece({ partialArgs: [{ jsonPath: '$.t', stringValue: 'new' }] })),
     ])
@@ -54,7 +94,11 @@ describe('mergeChunks assembles streamed function calls', () => {
       chunk(piece({ name: 'search' })),
     ])
     expect(functionCalls(later)).toEqual([{ id: 'c1', name: 'search', args: { q: 'a' } }])
-    const earlier = mergeChunks([chunk(piece({ name: 'search', willContinue: true })), chunk(piece({ partialArgs: [{ jsonPath: '$.q', stringValue: 'b' }], willContinue: true })), chunk(piece({}))])
+    const earlier = mergeChunks([
+      chunk(piece({ name: 'search', willContinue: true })),
+      chunk(piece({ partialArgs: [{ jsonPath: '$.q', stringValue: 'b' }], willContinue: true })),
+      chunk(piece({})),
+    ])
     expect(functionCalls(earlier)).toEqual([{ name: 'search', args: { q: 'b' } }])
   })
 
@@ -82,7 +126,10 @@ describe('mergeChunks assembles streamed function calls', () => {
 
   it('keeps the first piece’s thoughtSignature verbatim on the assembled part; a later one fills a gap', () => {
     const sig = 'c2lnbmF0dXJlLzEyMz0/Kw=='
-    const first = mergeChunks([chunk(piece({ name: 'f', willContinue: true }, { thoughtSignature: sig })), chunk(piece({ partialArgs: [{ jsonPath: '$.a', boolValue: false }] }, { thoughtSignature: 'b3RoZXI=' }))])
+    const first = mergeChunks([
+      chunk(piece({ name: 'f', willContinue: true }, { thoughtSignature: sig })),
+      chunk(piece({ partialArgs: [{ jsonPath: '$.a', boolValue: false }] }, { thoughtSignature: 'b3RoZXI=' })),
+    ])
     expect(parts(first)).toEqual([{ functionCall: { name: 'f', args: { a: false } }, thoughtSignature: sig }])
     const later = mergeChunks([chunk(piece({ name: 'f', willContinue: true })), chunk(piece({}, { thoughtSignature: sig }))])
     expect(parts(later)[0]?.thoughtSignature).toBe(sig)
@@ -94,13 +141,26 @@ describe('mergeChunks assembles streamed function calls', () => {
   })
 
   it('pieces of different candidates do not mix', () => {
-    const two = (i: number, call: Part['functionCall']): GenerateContentResponse => ({ candidates: [{ index: i, content: { parts: [{ functionCall: call }] } }] })
-    const merged = mergeChunks([two(0, { name: 'a', willContinue: true }), two(1, { name: 'b', willContinue: true }), two(1, { partialArgs: [{ jsonPath: '$.n', numberValue: 1 }] }), two(0, { partialArgs: [{ jsonPath: '$.n', numberValue: 0 }] })])
-    expect(merged.candidates?.map((c) => c.content?.parts)).toEqual([[{ functionCall: { name: 'a', args: { n: 0 } } }], [{ functionCall: { name: 'b', args: { n: 1 } } }]])
+    const two = (i: number, call: Part['functionCall']): GenerateContentResponse => ({
+      candidates: [{ index: i, content: { parts: [{ functionCall: call }] } }],
+    })
+    const merged = mergeChunks([
+      two(0, { name: 'a', willContinue: true }),
+      two(1, { name: 'b', willContinue: true }),
+      two(1, { partialArgs: [{ jsonPath: '$.n', numberValue: 1 }] }),
+      two(0, { partialArgs: [{ jsonPath: '$.n', numberValue: 0 }] }),
+    ])
+    expect(merged.candidates?.map((c) => c.content?.parts)).toEqual([
+      [{ functionCall: { name: 'a', args: { n: 0 } } }],
+      [{ functionCall: { name: 'b', args: { n: 1 } } }],
+    ])
   })
 
   it('does not change the chunks it merges', () => {
-    const chunks = [chunk(piece({ name: 'f', partialArgs: [{ jsonPath: '$.a', stringValue: 'x', willContinue: true }], willContinue: true })), chunk(piece({ partialArgs: [{ jsonPath: '$.a', stringValue: 'y' }] }))]
+    const chunks = [
+      chunk(piece({ name: 'f', partialArgs: [{ jsonPath: '$.a', stringValue: 'x', willContinue: true }], willContinue: true })),
+      chunk(piece({ partialArgs: [{ jsonPath: '$.a', stringValue: 'y' }] })),
+    ]
     const before = structuredClone(chunks)
     mergeChunks(chunks)
     expect(chunks).toEqual(before)

@@ -26,7 +26,13 @@ const ROWS: ReadonlyArray<{ what: string; error: unknown; streamOnly?: boolean }
 function policyTable() {
   return ROWS.map(({ what, error, streamOnly }) => {
     const generation = judge(error, 'generation')
-    return { what, kind: generation.kind, generation: generation.retry, quick: streamOnly ? undefined : judge(error, 'quick').retry, failover: generation.failover }
+    return {
+      what,
+      kind: generation.kind,
+      generation: generation.retry,
+      quick: streamOnly ? undefined : judge(error, 'quick').retry,
+      failover: generation.failover,
+    }
   })
 }
 

@@ -19,7 +19,14 @@ import { judge } from '../../src/core/sending-policy.ts'
 const status = (s: number) => errorFromResponse({ status: s, bodyText: '' })
 /** As the client builds them: from what fetch threw (undici puts the system code in `cause.code`). */
 const lost = (code: string | undefined, phase: 'response' | 'body' = 'response') =>
-  transportError({ provider: 'google', baseUrl: 'https://gateway.example', secrets: [], phase, attempts: 1, cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }) })
+  transportError({
+    provider: 'google',
+    baseUrl: 'https://gateway.example',
+    secrets: [],
+    phase,
+    attempts: 1,
+    cause: new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code }) }),
+  })
 
 describe('shown not to have run: sent again, generations too, and failed over', () => {
   it.each([429, 503])('%i', (s) => {
@@ -29,14 +36,24 @@ describe('shown not to have run: sent again, generations too, and failed over', 
     for (const s of [408, 409]) expect(judge(status(s), 'generation')).toMatchObject({ kind: 'not-run', retry: true, failover: false })
   })
   it('a connection never made (refused, DNS, TLS)', () => {
-    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER']) {
+    for (const code of [
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'EHOSTUNREACH',
+      'UND_ERR_CONNECT_TIMEOUT',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+    ]) {
       const error = lost(code)
       expect((error as ConnectionError).connected, code).toBe(false)
       expect(judge(error, 'generation'), code).toMatchObject({ kind: 'not-run', retry: true, failover: true })
     }
   })
   it('a relay without a channel for the model: not asked again, but another provider may have one', () => {
-    for (const s of [503, 500, 429]) expect(judge(new ModelUnavailableError('x', { status: s }), 'generation')).toMatchObject({ kind: 'not-run', retry: false, failover: true })
+    for (const s of [503, 500, 429])
+      expect(judge(new ModelUnavailableError('x', { status: s }), 'generation')).toMatchObject({ kind: 'not-run', retry: false, failover: true })
   })
   it('a 200 whose body is a 429 is judged as the 429 it claims', () => {
     const disguised = errorInBody({ error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' } }, { status: 200 })
@@ -80,7 +97,8 @@ describe("the caller's own, and answers: never sent again, never failed over", (
   ]
   it.each(cases)('%s', (_, error) => {
     for (const op of ['generation', 'quick'] as const) {
-      for (const allowDuplicateGenerations of [false, true]) expect(judge(error, op, { allowDuplicateGenerations })).toMatchObject({ retry: false, failover: false })
+      for (const allowDuplicateGenerations of [false, true])
+        expect(judge(error, op, { allowDuplicateGenerations })).toMatchObject({ retry: false, failover: false })
     }
   })
   it('says why, in words', () => {

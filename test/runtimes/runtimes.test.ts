@@ -52,7 +52,13 @@ interface Runtime {
 }
 
 /** `<bin> [flags] cli.js <args>`: Node, Bun and Deno run the probe's command-line entry as it is. */
-function cliRuntime(id: string, bin: () => string, expected: Runtime['expected'], flags: (app: string) => string[] = () => [], env: (app: string) => Record<string, string> = () => ({})): Runtime {
+function cliRuntime(
+  id: string,
+  bin: () => string,
+  expected: Runtime['expected'],
+  flags: (app: string) => string[] = () => [],
+  env: (app: string) => Record<string, string> = () => ({}),
+): Runtime {
   return {
     id,
     expected,
@@ -71,9 +77,13 @@ const RUNTIMES: Runtime[] = [
   cliRuntime('node24', () => BIN.node24, { name: 'node', version: /^24\./ }),
   cliRuntime('bun', () => BIN.bun, { name: 'bun', version: /^1\./ }),
   // Deno reads the project's node_modules (package.json present); nothing remote, only loopback and the project.
-  cliRuntime('deno', () => BIN.deno, { name: 'deno', version: /^2\./ },
+  cliRuntime(
+    'deno',
+    () => BIN.deno,
+    { name: 'deno', version: /^2\./ },
     (app) => ['run', '--cached-only', '--allow-net=127.0.0.1', `--allow-read=${app}`],
-    (app) => ({ DENO_DIR: path.join(app, '.deno'), DENO_NO_UPDATE_CHECK: '1' })),
+    (app) => ({ DENO_DIR: path.join(app, '.deno'), DENO_NO_UPDATE_CHECK: '1' }),
+  ),
   { id: 'workerd', expected: { name: 'workerd', version: /^$/ }, start: (app, gateways) => runWorkerd(app, gateways!) },
 ]
 /** Runtimes that also run the local gateway itself: all but workerd (node:http has no place in a Worker). */
@@ -123,7 +133,10 @@ async function untilListening(socket: string, timeoutMs: number): Promise<void> 
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const up = await new Promise<boolean>((resolve) => {
-      const c = connect(socket, () => { c.end(); resolve(true) })
+      const c = connect(socket, () => {
+        c.end()
+        resolve(true)
+      })
       c.on('error', () => resolve(false))
     })
     if (up) return
@@ -134,12 +147,15 @@ async function untilListening(socket: string, timeoutMs: number): Promise<void> 
 
 function post(socket: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path: '/', method: 'POST', headers: { host: 'probe', 'content-type': 'application/json' }, timeout: 60_000 }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (text += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
-    })
+    const req = request(
+      { socketPath: socket, path: '/', method: 'POST', headers: { host: 'probe', 'content-type': 'application/json' }, timeout: 60_000 },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (text += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+      },
+    )
     req.on('timeout', () => req.destroy(new Error('workerd did not answer in 60 s')))
     req.on('error', reject)
     req.end(body)
@@ -160,9 +176,16 @@ async function prepareApp(tmp: string): Promise<string> {
   for (const f of readdirSync(PROBE_DIR)) copyFileSync(path.join(PROBE_DIR, f), path.join(app, f))
   // workerd takes one module: the Worker bundled as a Worker would be deployed (workerd/worker/browser conditions).
   const { metafile } = await build({
-    entryPoints: [path.join(app, 'worker.js')], outfile: path.join(app, 'worker.bundle.js'), absWorkingDir: app,
-    bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'], metafile: true, logLevel: 'silent',
+    entryPoints: [path.join(app, 'worker.js')],
+    outfile: path.join(app, 'worker.bundle.js'),
+    absWorkingDir: app,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    metafile: true,
+    logLevel: 'silent',
   })
   writeFileSync(path.join(app, 'worker.meta.json'), JSON.stringify(metafile))
   return app
@@ -221,9 +244,11 @@ beforeAll(async () => {
       outcomes.set(`${rt.id}+gateway`, { outcome: await timed(() => rt.start(app, null)), gateways: [] })
     }),
   ]
-  await Promise.all(Array.from({ length: 3 }, async () => {
-    for (let next = runs.shift(); next; next = runs.shift()) await next()
-  }))
+  await Promise.all(
+    Array.from({ length: 3 }, async () => {
+      for (let next = runs.shift(); next; next = runs.shift()) await next()
+    }),
+  )
 }, 600_000)
 
 afterAll(async () => {
@@ -276,8 +301,13 @@ function expectCell(provider: string, op: Operation, cell: Cell | undefined): vo
   // API_KEY_INVALID; the status is kept, the class is not BadRequestError's), every gateway with 401.
   if (op === 'error') {
     expect(ref).toEqual({
-      name: 'AuthenticationError', status: wrongKeyStatus(provider as Provider),
-      authenticationError: true, badRequestError: false, apiStatusError: true, gatewayError: true, leaksKey: false,
+      name: 'AuthenticationError',
+      status: wrongKeyStatus(provider as Provider),
+      authenticationError: true,
+      badRequestError: false,
+      apiStatusError: true,
+      gatewayError: true,
+      leaksKey: false,
     })
   }
 }
@@ -340,6 +370,10 @@ describe('the Worker bundle', () => {
     const inputs = Object.keys(meta.inputs)
     expect(inputs).toContain('node_modules/gemini-gateways/dist/src/index.js')
     expect(inputs.filter((f) => !f.startsWith('node_modules/') && !['worker.js', 'probe.js'].includes(f))).toEqual([])
-    expect(Object.values(meta.inputs).flatMap((i) => i.imports.map((imp) => imp.path)).filter((p) => p.startsWith('node:'))).toEqual([])
+    expect(
+      Object.values(meta.inputs)
+        .flatMap((i) => i.imports.map((imp) => imp.path))
+        .filter((p) => p.startsWith('node:')),
+    ).toEqual([])
   })
 })

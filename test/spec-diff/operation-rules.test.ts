@@ -73,17 +73,28 @@ describe('parameters', () => {
     expect(pairs(diffEdit((d) => (op(d).parameters[1].required = true)))).toEqual([
       ['breaking', 'parameter became required: query parameter verbose of POST /items/{id}'],
     ])
-    const relaxed = diffEdit((d) => (op(d).parameters[1].required = false), (d) => (op(d).parameters[1].required = true))
+    const relaxed = diffEdit(
+      (d) => (op(d).parameters[1].required = false),
+      (d) => (op(d).parameters[1].required = true),
+    )
     expect(pairs(relaxed)).toEqual([['non-breaking', 'parameter no longer required: query parameter verbose of POST /items/{id}']])
   })
 
   it('parameter schemas follow the request rules', () => {
     expect(diffEdit((d) => (op(d).parameters[1].schema.type = 'string'))).toEqual([
-      { severity: 'breaking', pointer: `${OP}/parameters/1/schema/type`, message: 'request type changed (boolean → string): query parameter verbose of POST /items/{id}' },
+      {
+        severity: 'breaking',
+        pointer: `${OP}/parameters/1/schema/type`,
+        message: 'request type changed (boolean → string): query parameter verbose of POST /items/{id}',
+      },
     ])
     // Trace is a shared component parameter: compared once, where it is defined.
     expect(diffEdit((d) => (d.components.parameters.Trace.schema.enum = ['on']))).toEqual([
-      { severity: 'breaking', pointer: '/components/parameters/Trace/schema/enum', message: 'request enum value "off" removed: header parameter trace (parameters.Trace)' },
+      {
+        severity: 'breaking',
+        pointer: '/components/parameters/Trace/schema/enum',
+        message: 'request enum value "off" removed: header parameter trace (parameters.Trace)',
+      },
     ])
     expect(pairs(diffEdit((d) => d.components.parameters.Trace.schema.enum.push('debug')))).toEqual([
       ['non-breaking', 'request enum value "debug" added: header parameter trace (parameters.Trace)'],
@@ -138,7 +149,9 @@ describe('request bodies and responses', () => {
       ['breaking', 'media type application/json removed: response 200 of POST /items/{id}'],
       ['non-breaking', 'media type application/xml added: response 200 of POST /items/{id}'],
     ])
-    expect(pairs(diffEdit((d) => delete op(d).responses['200'].headers))).toEqual([['breaking', 'header X-Request-Id removed: response 200 of POST /items/{id}']])
+    expect(pairs(diffEdit((d) => delete op(d).responses['200'].headers))).toEqual([
+      ['breaking', 'header X-Request-Id removed: response 200 of POST /items/{id}'],
+    ])
     expect(pairs(diffEdit((d) => (op(d).responses['200'].headers['X-Request-Id'].schema.type = 'integer')))).toEqual([
       ['breaking', 'response type changed (string → integer): header X-Request-Id of response 200 of POST /items/{id}'],
     ])
@@ -147,7 +160,11 @@ describe('request bodies and responses', () => {
   it('shared component responses are compared once with response rules', () => {
     const changes = diffEdit((d) => (d.components.schemas.Error.properties.message.type = ['string', 'null']))
     expect(changes).toEqual([
-      { severity: 'breaking', pointer: '/components/schemas/Error/properties/message/type', message: 'response type widened (string → string|null): Error.message' },
+      {
+        severity: 'breaking',
+        pointer: '/components/schemas/Error/properties/message/type',
+        message: 'response type widened (string → string|null): Error.message',
+      },
     ])
     expect(pairs(diffEdit((d) => (d.components.responses.Error.description = 'Any failure.')))).toEqual([['docs', 'description changed: response Error']])
   })
@@ -155,7 +172,11 @@ describe('request bodies and responses', () => {
   it('examples are docs', () => {
     const changes = diffEdit((d) => (op(d).responses['200'].content['application/json'].example = { id: 'x' }))
     expect(changes).toEqual([
-      { severity: 'docs', pointer: `${OP}/responses/200/content/application~1json/example`, message: 'example added: response 200 of POST /items/{id} (application/json)' },
+      {
+        severity: 'docs',
+        pointer: `${OP}/responses/200/content/application~1json/example`,
+        message: 'example added: response 200 of POST /items/{id} (application/json)',
+      },
     ])
   })
 })
@@ -163,7 +184,11 @@ describe('request bodies and responses', () => {
 describe('security and servers', () => {
   it('security scheme header name, type or HTTP scheme changed → breaking', () => {
     expect(diffEdit((d) => (d.components.securitySchemes.apiKey.name = 'x-key'))).toEqual([
-      { severity: 'breaking', pointer: '/components/securitySchemes/apiKey/name', message: 'header name changed ("x-api-key" → "x-key"): security scheme apiKey' },
+      {
+        severity: 'breaking',
+        pointer: '/components/securitySchemes/apiKey/name',
+        message: 'header name changed ("x-api-key" → "x-key"): security scheme apiKey',
+      },
     ])
     expect(pairs(diffEdit((d) => (d.components.securitySchemes.apiKey = { type: 'http', scheme: 'bearer', description: 'Key.' })))).toEqual([
       ['breaking', 'type changed ("apiKey" → "http"): security scheme apiKey'],
@@ -189,15 +214,21 @@ describe('security and servers', () => {
     expect(pairs(diffEdit((d) => (d.security = [{ apiKey: [], bearer: [] }])))).toEqual([
       ['breaking', 'security requirements changed (apiKey → apiKey + bearer): document'],
     ])
-    expect(pairs(diffEdit((d) => d.security.push({ bearer: [] })))).toEqual([['non-breaking', 'security requirements relaxed (apiKey → apiKey | bearer): document']])
-    expect(pairs(diffEdit((d) => (op(d).security = [{ bearer: [] }])))).toEqual([['breaking', 'security requirements changed (apiKey → bearer): POST /items/{id}']])
+    expect(pairs(diffEdit((d) => d.security.push({ bearer: [] })))).toEqual([
+      ['non-breaking', 'security requirements relaxed (apiKey → apiKey | bearer): document'],
+    ])
+    expect(pairs(diffEdit((d) => (op(d).security = [{ bearer: [] }])))).toEqual([
+      ['breaking', 'security requirements changed (apiKey → bearer): POST /items/{id}'],
+    ])
   })
 
   it('server URL changed → breaking; server added → non-breaking; description → docs', () => {
     expect(diffEdit((d) => (d.servers[0].url = 'https://api2.example.com'))).toEqual([
       { severity: 'breaking', pointer: '/servers', message: 'server URL changed (https://api.example.com → https://api2.example.com): document' },
     ])
-    expect(pairs(diffEdit((d) => d.servers.push({ url: 'https://eu.example.com' })))).toEqual([['non-breaking', 'server added (https://eu.example.com): document']])
+    expect(pairs(diffEdit((d) => d.servers.push({ url: 'https://eu.example.com' })))).toEqual([
+      ['non-breaking', 'server added (https://eu.example.com): document'],
+    ])
     expect(pairs(diffEdit((d) => (d.servers[0].description = 'Live')))).toEqual([['docs', 'server description changed (https://api.example.com): document']])
     expect(pairs(diffEdit((d) => (op(d).servers = [{ url: 'https://upload.example.com' }])))).toEqual([
       ['breaking', 'server URL changed (https://api.example.com → https://upload.example.com): POST /items/{id}'],
@@ -229,7 +260,10 @@ describe('server-initiated requests swap directions', () => {
       op(d).callbacks = {
         done: {
           '{$request.body#/callbackUrl}': {
-            post: { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, responses: { '204': { description: 'Ack.' } } },
+            post: {
+              requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } } },
+              responses: { '204': { description: 'Ack.' } },
+            },
           },
         },
       }

@@ -8,19 +8,22 @@ describe('providers', () => {
   it("are redocly.yaml's apis keys in file order, so a new entry needs no code change", () => {
     const dir = mkdtempSync(join(tmpdir(), 'spec-diff-providers-'))
     try {
-      writeFileSync(join(dir, 'redocly.yaml'), [
-        'extends: [recommended-strict]',
-        'apis:',
-        '  google:',
-        '    root: spec/openapi.yaml',
-        '  nordlys:',
-        '    root: spec/openapi.yaml',
-        '    overlays: [spec/overlays/nordlys.yaml]',
-        '  newapi:',
-        '    root: spec/openapi.yaml',
-        '    overlays: [spec/overlays/newapi.yaml]',
-        '',
-      ].join('\n'))
+      writeFileSync(
+        join(dir, 'redocly.yaml'),
+        [
+          'extends: [recommended-strict]',
+          'apis:',
+          '  google:',
+          '    root: spec/openapi.yaml',
+          '  nordlys:',
+          '    root: spec/openapi.yaml',
+          '    overlays: [spec/overlays/nordlys.yaml]',
+          '  newapi:',
+          '    root: spec/openapi.yaml',
+          '    overlays: [spec/overlays/newapi.yaml]',
+          '',
+        ].join('\n'),
+      )
       expect(readProviders(dir)).toEqual(['google', 'nordlys', 'newapi'])
     } finally {
       rmSync(dir, { recursive: true, force: true })

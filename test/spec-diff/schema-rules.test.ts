@@ -24,12 +24,8 @@ describe('request schemas (what the client sends)', () => {
   })
 
   it('added to required → breaking; removed from required → non-breaking', () => {
-    expect(pairs(diffEdit((d) => d.components.schemas.Req.required.push('mode')))).toEqual([
-      ['breaking', 'request property became required: Req.mode'],
-    ])
-    expect(pairs(diffEdit((d) => (d.components.schemas.Req.required = [])))).toEqual([
-      ['non-breaking', 'request property no longer required: Req.name'],
-    ])
+    expect(pairs(diffEdit((d) => d.components.schemas.Req.required.push('mode')))).toEqual([['breaking', 'request property became required: Req.mode']])
+    expect(pairs(diffEdit((d) => (d.components.schemas.Req.required = [])))).toEqual([['non-breaking', 'request property no longer required: Req.name']])
   })
 
   it('type narrowed or changed → breaking; widened → non-breaking', () => {
@@ -83,7 +79,10 @@ describe('request schemas (what the client sends)', () => {
     expect(pairs(diffEdit((d) => (d.components.schemas.Req.additionalProperties = false)))).toEqual([
       ['breaking', 'request additional properties no longer allowed: Req'],
     ])
-    const opened = diffEdit((d) => (d.components.schemas.Req.additionalProperties = true), (d) => (d.components.schemas.Req.additionalProperties = false))
+    const opened = diffEdit(
+      (d) => (d.components.schemas.Req.additionalProperties = true),
+      (d) => (d.components.schemas.Req.additionalProperties = false),
+    )
     expect(pairs(opened)).toEqual([['non-breaking', 'request additional properties now allowed: Req']])
   })
 
@@ -91,7 +90,10 @@ describe('request schemas (what the client sends)', () => {
     expect(pairs(diffEdit((d) => (d.components.schemas.Req.properties.mode.default = 'fast')))).toEqual([
       ['non-breaking', 'request default added ("fast"): Req.mode'],
     ])
-    const changed = diffEdit((d) => (d.components.schemas.Req.properties.mode.default = 'slow'), (d) => (d.components.schemas.Req.properties.mode.default = 'fast'))
+    const changed = diffEdit(
+      (d) => (d.components.schemas.Req.properties.mode.default = 'slow'),
+      (d) => (d.components.schemas.Req.properties.mode.default = 'fast'),
+    )
     expect(pairs(changed)).toEqual([['breaking', 'request default changed ("fast" → "slow"): Req.mode (callers omitting it get different behaviour)']])
   })
 })
@@ -113,7 +115,10 @@ describe('response schemas (what the client receives)', () => {
     expect(pairs(diffEdit((d) => (d.components.schemas.Res.properties.count.type = ['integer', 'null'])))).toEqual([
       ['breaking', 'response type widened (integer → integer|null): Res.count'],
     ])
-    const narrowed = diffEdit((d) => (d.components.schemas.Res.properties.count.type = 'integer'), (d) => (d.components.schemas.Res.properties.count.type = 'number'))
+    const narrowed = diffEdit(
+      (d) => (d.components.schemas.Res.properties.count.type = 'integer'),
+      (d) => (d.components.schemas.Res.properties.count.type = 'number'),
+    )
     expect(pairs(narrowed)).toEqual([['non-breaking', 'response type narrowed (number → integer): Res.count']])
   })
 
@@ -237,12 +242,22 @@ describe('composition', () => {
     const prep = (d: Editable, schema: string): void => {
       d.components.schemas[schema].properties.shared = { allOf: [{ $ref: '#/components/schemas/Shared' }] }
     }
-    expect(pairs(diffEdit((d) => add(d, 'Req'), (d) => prep(d, 'Req')))).toEqual([
-      ['breaking', 'request composition changed (allOf member #1 added): Req.shared'],
-    ])
-    expect(pairs(diffEdit((d) => add(d, 'Res'), (d) => prep(d, 'Res')))).toEqual([
-      ['non-breaking', 'response composition changed (allOf member #1 added): Res.shared'],
-    ])
+    expect(
+      pairs(
+        diffEdit(
+          (d) => add(d, 'Req'),
+          (d) => prep(d, 'Req'),
+        ),
+      ),
+    ).toEqual([['breaking', 'request composition changed (allOf member #1 added): Req.shared']])
+    expect(
+      pairs(
+        diffEdit(
+          (d) => add(d, 'Res'),
+          (d) => prep(d, 'Res'),
+        ),
+      ),
+    ).toEqual([['non-breaking', 'response composition changed (allOf member #1 added): Res.shared']])
   })
 
   it('composition it cannot follow is reported as breaking', () => {
@@ -319,7 +334,11 @@ describe('component schemas are public types', () => {
 
   it('removing an unreferenced schema is breaking too (it is exported)', () => {
     expect(diffEdit((d) => delete d.components.schemas.Orphan)).toEqual([
-      { severity: 'breaking', pointer: '/components/schemas/Orphan', message: 'component schema removed: Orphan (unreferenced, but exported as a public type)' },
+      {
+        severity: 'breaking',
+        pointer: '/components/schemas/Orphan',
+        message: 'component schema removed: Orphan (unreferenced, but exported as a public type)',
+      },
     ])
   })
 
@@ -360,9 +379,7 @@ describe('documentation-only changes', () => {
   })
 
   it('deprecation is non-breaking (semver: minor)', () => {
-    expect(pairs(diffEdit((d) => (d.components.schemas.Res.properties.count.deprecated = true)))).toEqual([
-      ['non-breaking', 'deprecated: Res.count'],
-    ])
+    expect(pairs(diffEdit((d) => (d.components.schemas.Res.properties.count.deprecated = true)))).toEqual([['non-breaking', 'deprecated: Res.count']])
   })
 })
 
@@ -443,7 +460,15 @@ describe('determinism', () => {
     after.info.description = 'Changed.'
     after.paths['/new'] = { get: { responses: { '200': { description: 'ok' } } } }
     const reversed = (x: unknown): unknown =>
-      Array.isArray(x) ? x.map(reversed) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).reverse().map(([k, v]) => [k, reversed(v)])) : x
+      Array.isArray(x)
+        ? x.map(reversed)
+        : x && typeof x === 'object'
+          ? Object.fromEntries(
+              Object.entries(x)
+                .reverse()
+                .map(([k, v]) => [k, reversed(v)]),
+            )
+          : x
     const first = diffSpecs(before, after)
     expect(diffSpecs(reversed(before) as OpenAPIDoc, reversed(after) as OpenAPIDoc)).toEqual(first)
     expect(first.map((c) => c.severity)).toEqual(['breaking', 'breaking', 'non-breaking', 'docs'])

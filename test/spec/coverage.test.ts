@@ -79,7 +79,10 @@ function propertiesOf(node: OpenAPINode | undefined): Record<string, OpenAPINode
   return Object.assign({}, ...[...(n?.allOf ?? []), ...(n?.anyOf ?? []), ...(n?.oneOf ?? [])].map(propertiesOf), n?.properties ?? {})
 }
 
-interface Gap { where: string; missing: string }
+interface Gap {
+  where: string
+  missing: string
+}
 
 /** Compares one discovery node with the spec's node at the same place; counts what it checked. */
 function compare(where: string, d: DiscoveryNode, o: OpenAPINode | undefined, gaps: Gap[], counts: { fields: number; enumValues: number }): void {
@@ -134,7 +137,9 @@ describe("coverage of Google's API description", () => {
   it('would notice a missing field or enum value (the comparison is not vacuous)', () => {
     const gaps: Gap[] = []
     const counts = { fields: 0, enumValues: 0 }
-    const d: DiscoveryNode = { properties: { a: { type: 'string', enum: ['X', 'Y'] }, b: { type: 'array', items: { type: 'string', enum: ['Z'] } }, c: { type: 'string' } } }
+    const d: DiscoveryNode = {
+      properties: { a: { type: 'string', enum: ['X', 'Y'] }, b: { type: 'array', items: { type: 'string', enum: ['Z'] } }, c: { type: 'string' } },
+    }
     const o: OpenAPINode = { properties: { a: { enum: ['X'] }, b: { items: { enum: [] } } } }
     compare('T', d, o, gaps, counts)
     expect(gaps).toEqual([

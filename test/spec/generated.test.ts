@@ -28,7 +28,9 @@ async function exec(cmd: string, args: string[], timeout: number): Promise<{ cod
   }
 }
 
-const overlays = readdirSync(new URL('spec/overlays/', ROOT)).filter((f) => f.endsWith('.yaml')).sort()
+const overlays = readdirSync(new URL('spec/overlays/', ROOT))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
 
 describe('generated/', () => {
   it('is what the spec produces (scripts/generate.ts --check exits 0)', async () => {
@@ -39,7 +41,9 @@ describe('generated/', () => {
 
   const googleBundleHash = (() => {
     const { 'x-generated': _, ...doc } = readJSON<Record<string, unknown>>(new URL('generated/google/openapi.json', ROOT))
-    return createHash('sha256').update(JSON.stringify(doc, null, 2)).digest('hex')
+    return createHash('sha256')
+      .update(JSON.stringify(doc, null, 2))
+      .digest('hex')
   })()
 
   describe.each(PROVIDERS)('generated/%s/', (provider) => {
@@ -49,19 +53,29 @@ describe('generated/', () => {
     const spec = ['spec/openapi.yaml', ...overlayStack(provider)].join(' + ')
     const bundle = readJSON<Record<string, unknown>>(new URL('openapi.json', dir))
     const { 'x-generated': note, ...doc } = bundle
-    const bundleHash = createHash('sha256').update(JSON.stringify(doc, null, 2)).digest('hex')
+    const bundleHash = createHash('sha256')
+      .update(JSON.stringify(doc, null, 2))
+      .digest('hex')
 
     it('holds the bundle, types, schemas, index, six validator files and their index (and what a gateway without its own code gets)', () => {
       expect(files).toEqual(
         [
-          'index.ts', 'openapi.json', 'schemas.ts', 'types.ts',
+          'index.ts',
+          'openapi.json',
+          'schemas.ts',
+          'types.ts',
           // A gateway without a provider file or a local-gateway dialect of its own gets them generated here.
           ...(existsSync(new URL(`src/providers/${provider}.ts`, ROOT)) ? [] : ['client.ts']),
           ...(existsSync(new URL(`src/local-gateway/dialects/${provider}.ts`, ROOT)) ? [] : ['local-gateway.ts']),
           // The fields a gateway drops without a word (x-gateway-drops), where its spec marks some.
           ...(JSON.stringify(bundle).includes('"x-gateway-drops"') ? ['drops.ts'] : []),
-          'validators/index.ts', 'validators/request-schemas.ts', 'validators/request.ts',
-          'validators/response-schemas.ts', 'validators/response-strict-schemas.ts', 'validators/response-strict.ts', 'validators/response.ts',
+          'validators/index.ts',
+          'validators/request-schemas.ts',
+          'validators/request.ts',
+          'validators/response-schemas.ts',
+          'validators/response-strict-schemas.ts',
+          'validators/response-strict.ts',
+          'validators/response.ts',
           // The canonical request's field names (for snake_case spellings), the same in every folder.
           'validators/request-names.ts',
         ].sort(),
@@ -97,7 +111,7 @@ describe('overlay actions all match something in the canonical bundle', () => {
   const gateways = PROVIDERS.filter((p) => p !== 'google')
   const abs = (file: string) => path.join(ROOT_DIR, file)
 
-  it('every overlay file is in some provider\'s stack, and every gateway has one ending in its own', () => {
+  it("every overlay file is in some provider's stack, and every gateway has one ending in its own", () => {
     expect([...new Set(Object.values(stacks).flat())].map((f) => path.basename(f)).sort()).toEqual(overlays)
     expect(stacks['google']).toEqual([])
     for (const p of gateways) expect(stacks[p]?.at(-1)).toBe(`spec/overlays/${p}.yaml`)
@@ -131,7 +145,7 @@ describe('overlay actions all match something in the canonical bundle', () => {
     }
   })
 
-  it('a reseller\'s overlay replayed without its relay\'s misses what the relay added', () => {
+  it("a reseller's overlay replayed without its relay's misses what the relay added", () => {
     // anyfast removes new-api's /v1/models, which the canonical spec alone does not have.
     const problems = unmatchedActions(google, [abs('spec/overlays/anyfast.yaml')])
     expect(problems.some((p) => p.includes("$.paths['/v1/models']"))).toBe(true)

@@ -59,7 +59,11 @@ export function walk(dir: URL, prefix = ''): string[] {
  */
 export function parseSSE(text: string): unknown[] {
   // A raw CR or LF cannot occur inside a JSON string, so normalizing line ends never touches a payload.
-  const blocks = text.replace(/\r\n?/g, '\n').split(/\n{2,}/).map((b) => b.trim()).filter(Boolean)
+  const blocks = text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n{2,}/)
+    .map((b) => b.trim())
+    .filter(Boolean)
   return blocks.flatMap((block) => {
     const lines = block.split('\n')
     const fields = lines.filter((l) => /^(data|event|id|retry)?:/.test(l))
@@ -93,7 +97,11 @@ export function parseRecording(file: string): unknown[] {
       return value
     }
     case 'lines':
-      return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((l) => JSON.parse(l.replace(/^data: ?/, '')))
+      return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((l) => JSON.parse(l.replace(/^data: ?/, '')))
     case 'single':
       return [JSON.parse(text)]
   }

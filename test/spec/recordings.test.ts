@@ -11,9 +11,7 @@ const files = walk(REAL).filter((f) => f !== 'SOURCES.md')
 const sources = readFileSync(new URL('SOURCES.md', REAL), 'utf8')
 
 /** `## dir/ (N files)` headings of SOURCES.md: how many files each folder should hold. */
-const declaredPerDir = Object.fromEntries(
-  [...sources.matchAll(/^## ([^\s/]+)\/ \((\d+) files?\)/gm)].map((m) => [m[1]!, Number(m[2])]),
-)
+const declaredPerDir = Object.fromEntries([...sources.matchAll(/^## ([^\s/]+)\/ \((\d+) files?\)/gm)].map((m) => [m[1]!, Number(m[2])]))
 /** The `objects` column of every table row: how many JSON objects each file holds. */
 const declaredObjects = Object.fromEntries(
   sources

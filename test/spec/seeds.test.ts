@@ -13,8 +13,17 @@ import { SHARED, sets } from './helpers.ts'
 const FIXTURES = new URL('../fixtures/seeds/', import.meta.url)
 const SEEDS = new URL('seeds/', SHARED)
 
-interface Example { file: string; set: ValidatorSet; name: string }
-interface Seed { id: string; provider: string; request: Example; response?: Example }
+interface Example {
+  file: string
+  set: ValidatorSet
+  name: string
+}
+interface Seed {
+  id: string
+  provider: string
+  request: Example
+  response?: Example
+}
 
 const seeds: Seed[] = [
   { id: '000', provider: 'infinityblue', request: { file: '000-infinityblue.request.json', set: sets.infinityblueRequest, name: 'generateContentRequest' } },
@@ -82,7 +91,9 @@ function differences(a: unknown, b: unknown, at = ''): Map<string, [unknown, unk
   if (isObject(a) && isObject(b) && Object.keys(a).length > 0) {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) for (const [p, d] of differences(a[k], b[k], `${at}/${esc(k)}`)) out.set(p, d)
   } else if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((v, i) => { for (const [p, d] of differences(v, b[i], `${at}/${i}`)) out.set(p, d) })
+    a.forEach((v, i) => {
+      for (const [p, d] of differences(v, b[i], `${at}/${i}`)) out.set(p, d)
+    })
   } else if (JSON.stringify(a) !== JSON.stringify(b)) {
     out.set(at, [a, b])
   }
@@ -92,7 +103,10 @@ function differences(a: unknown, b: unknown, at = ''): Map<string, [unknown, unk
 /** A copy of `value` with the JSON pointer `ptr` set to `to`. */
 function withValue(value: unknown, ptr: string, to: unknown): unknown {
   const copy = structuredClone(value) as any
-  const keys = ptr.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const keys = ptr
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
   const last = keys.pop()!
   keys.reduce((o, k) => o[k], copy)[last] = to
   return copy
@@ -103,7 +117,8 @@ function fixApimartResponse(text: string): string {
   const lines = text.split('\n')
   // The `]` right after promptFeedback's safetyRatings array, before `data` closes.
   const bad = lines.findIndex((l, i) => l === '    ]' && lines[i - 1] === '      ]' && lines[i + 1] === '  },')
-  if (bad < 0 || lines.slice(0, bad).filter((l) => l.includes('"promptFeedback"')).length !== 1) throw new Error('seed 002: the stray `]` is not where README says')
+  if (bad < 0 || lines.slice(0, bad).filter((l) => l.includes('"promptFeedback"')).length !== 1)
+    throw new Error('seed 002: the stray `]` is not where README says')
   lines[bad] = '    }'
   return lines.join('\n')
 }
@@ -112,7 +127,9 @@ const replacements = documentedReplacements()
 
 describe('seed examples', () => {
   it('README lists replacements only for files that exist, and the fixtures are exactly the seed files', () => {
-    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort()
+    const files = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
     const expected = seeds.flatMap((s) => [s.request.file, ...(s.response ? [s.response.file] : [])]).sort()
     expect(files).toEqual(expected)
     for (const f of replacements.keys()) expect(files).toContain(f)

@@ -129,11 +129,46 @@ describe('response validation', () => {
   })
 
   it.each([
-    ['candidates: "x"', (v: any) => { v.candidates = 'x' }, '/candidates', /array/],
-    ['parts: {}', (v: any) => { v.candidates[0].content.parts = {} }, '/candidates/0/content/parts', /array/],
-    ['text: 5', (v: any) => { v.candidates[0].content.parts[0].text = 5 }, '/candidates/0/content/parts/0/text', /string/],
-    ['finishReason: 5', (v: any) => { v.candidates[0].finishReason = 5 }, '/candidates/0/finishReason', /string/],
-    ['usageMetadata.totalTokenCount: "29"', (v: any) => { v.usageMetadata.totalTokenCount = '29' }, '/usageMetadata/totalTokenCount', /integer|number/],
+    [
+      'candidates: "x"',
+      (v: any) => {
+        v.candidates = 'x'
+      },
+      '/candidates',
+      /array/,
+    ],
+    [
+      'parts: {}',
+      (v: any) => {
+        v.candidates[0].content.parts = {}
+      },
+      '/candidates/0/content/parts',
+      /array/,
+    ],
+    [
+      'text: 5',
+      (v: any) => {
+        v.candidates[0].content.parts[0].text = 5
+      },
+      '/candidates/0/content/parts/0/text',
+      /string/,
+    ],
+    [
+      'finishReason: 5',
+      (v: any) => {
+        v.candidates[0].finishReason = 5
+      },
+      '/candidates/0/finishReason',
+      /string/,
+    ],
+    [
+      'usageMetadata.totalTokenCount: "29"',
+      (v: any) => {
+        v.usageMetadata.totalTokenCount = '29'
+      },
+      '/usageMetadata/totalTokenCount',
+      /integer|number/,
+    ],
   ] as const)('both reject wrong structure (%s), with its path', async (_what, mutate, at, message) => {
     const v = reply()
     mutate(v)

@@ -45,16 +45,11 @@ describe('SSE fields', () => {
   })
 
   it('resets event and id after each event', async () => {
-    expect(await eventsOf(['event: a', 'id: 1', 'data: x', '', 'data: y', ''])).toStrictEqual([
-      { data: 'x', event: 'a', id: '1' },
-      { data: 'y' },
-    ])
+    expect(await eventsOf(['event: a', 'id: 1', 'data: x', '', 'data: y', ''])).toStrictEqual([{ data: 'x', event: 'a', id: '1' }, { data: 'y' }])
   })
 
   it('lets the last event/id line win and ignores ids containing NULL', async () => {
-    expect(await eventsOf(['event: a', 'event: b', 'id: 1', 'id: 2\0', 'data: x', ''])).toStrictEqual([
-      { data: 'x', event: 'b', id: '1' },
-    ])
+    expect(await eventsOf(['event: a', 'event: b', 'id: 1', 'id: 2\0', 'data: x', ''])).toStrictEqual([{ data: 'x', event: 'b', id: '1' }])
   })
 
   it('ignores retry, valid or not', async () => {
@@ -156,11 +151,7 @@ describe('SSE fields', () => {
     })
 
     it('dispatches bare JSON that interrupts a data event before that event, which ends at its blank line', async () => {
-      expect(await eventsOf(['data: {"a":1}', '{', '}', '', 'data: b', ''])).toStrictEqual([
-        { data: '{\n}', bare: true },
-        { data: '{"a":1}' },
-        { data: 'b' },
-      ])
+      expect(await eventsOf(['data: {"a":1}', '{', '}', '', 'data: b', ''])).toStrictEqual([{ data: '{\n}', bare: true }, { data: '{"a":1}' }, { data: 'b' }])
     })
 
     it('ends a bare run at the next event', async () => {

@@ -31,22 +31,45 @@ export const PARTS = ['/contents/*/parts/*', '/systemInstruction/parts/*']
  * the loss changes the answer, the bill or the data kept (refused before sending) or not (sent; the relay drops it).
  */
 export const NEWAPI_REFUSED = [
-  '/serviceTier', '/store', '/continuationToken',
-  '/generationConfig/responseFormat', '/generationConfig/translationConfig', '/generationConfig/audioTranscriptionConfig', '/generationConfig/enableAffectiveDialog',
+  '/serviceTier',
+  '/store',
+  '/continuationToken',
+  '/generationConfig/responseFormat',
+  '/generationConfig/translationConfig',
+  '/generationConfig/audioTranscriptionConfig',
+  '/generationConfig/enableAffectiveDialog',
   ...PARTS.flatMap((p) => ['toolCall', 'toolResponse', 'mediaProcessing', 'speechMetadata'].map((f) => `${p}/${f}`)),
 ]
 export const NEWAPI_HARMLESS = [
-  ...PARTS.flatMap((p) => ['functionCall/id', 'functionCall/partialArgs', 'functionCall/willContinue', 'inlineData/displayName', 'fileData/displayName', 'executableCode/id', 'codeExecutionResult/id', 'partMetadata', 'audioTranscription'].map((f) => `${p}/${f}`)),
-  '/safetySettings/*/method', '/toolConfig/functionCallingConfig/streamFunctionCallArguments',
+  ...PARTS.flatMap((p) =>
+    [
+      'functionCall/id',
+      'functionCall/partialArgs',
+      'functionCall/willContinue',
+      'inlineData/displayName',
+      'fileData/displayName',
+      'executableCode/id',
+      'codeExecutionResult/id',
+      'partMetadata',
+      'audioTranscription',
+    ].map((f) => `${p}/${f}`),
+  ),
+  '/safetySettings/*/method',
+  '/toolConfig/functionCallingConfig/streamFunctionCallArguments',
 ]
 /** A system instruction without a text part: new-api removes it whole. */
-export const textless = (body: Record<string, any>) => body.systemInstruction !== undefined && !(body.systemInstruction.parts ?? []).some((p: any) => typeof p?.text === 'string' && p.text !== '')
+export const textless = (body: Record<string, any>) =>
+  body.systemInstruction !== undefined && !(body.systemInstruction.parts ?? []).some((p: any) => typeof p?.text === 'string' && p.text !== '')
 
 /** Fields of Google AI that Vertex AI's schema lacks (the SDK's *ToVertex converters refuse them). */
 export const VERTEX_UNKNOWN = [
   '/cachedContent',
   ...PARTS.flatMap((p) => ['toolCall', 'toolResponse', 'partMetadata'].map((f) => `${p}/${f}`)),
-  '/tools/*/fileSearch', '/tools/*/mcpServers', '/generationConfig/enableEnhancedCivicAnswers', '/generationConfig/translationConfig', '/toolConfig/includeServerSideToolInvocations',
+  '/tools/*/fileSearch',
+  '/tools/*/mcpServers',
+  '/generationConfig/enableEnhancedCivicAnswers',
+  '/generationConfig/translationConfig',
+  '/toolConfig/includeServerSideToolInvocations',
 ]
 
 /** Removes the field at each pointer (deepest first, so indices stay right). */
@@ -65,7 +88,11 @@ export function without(value: unknown, pointers: readonly string[]): unknown {
 export function asNewapiEncodes(request: Record<string, any>): Record<string, any> {
   const strip = (content: any) => ({
     ...content,
-    ...(content.parts && { parts: content.parts.map((p: any) => Object.fromEntries(Object.entries(p).filter(([k, v]) => !((k === 'text' && v === '') || (k === 'thought' && v === false))))) }),
+    ...(content.parts && {
+      parts: content.parts.map((p: any) =>
+        Object.fromEntries(Object.entries(p).filter(([k, v]) => !((k === 'text' && v === '') || (k === 'thought' && v === false)))),
+      ),
+    }),
   })
   const out: Record<string, any> = { ...request, generationConfig: { ...request.generationConfig } }
   out.contents = request.contents.map(strip)
@@ -78,4 +105,3 @@ export function asNewapiEncodes(request: Record<string, any>): Record<string, an
   }
   return out
 }
-

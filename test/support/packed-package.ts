@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-export interface Run { code: number | null; stdout: string; stderr: string }
+export interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
 
 /** Runs a command without a shell; npm's own variables from an outer `npm test` are not passed on. */
 export function run(cmd: string, args: string[], cwd: string, timeoutMs = 120_000, extraEnv: Record<string, string> = {}): Promise<Run> {
@@ -40,7 +44,12 @@ export async function ok(cmd: string, args: string[], cwd: string, timeoutMs?: n
 }
 
 /** What `npm pack --json` reports of the tarball. */
-export interface PackedInfo { filename: string; files: { path: string; size: number }[]; size: number; unpackedSize: number }
+export interface PackedInfo {
+  filename: string
+  files: { path: string; size: number }[]
+  size: number
+  unpackedSize: number
+}
 
 /** Packs the working tree into `tmp`; returns the tarball's path and npm's report. */
 export async function packPackage(tmp: string): Promise<{ tarball: string; packed: PackedInfo }> {

@@ -35,10 +35,12 @@ export const NEWAPI_RELAYS: readonly Provider[] = providers.filter((p) => family
 export const ENV_KEYS = Object.fromEntries(providers.map((p) => [p, registry[p].envKey])) as Record<Provider, string>
 
 /** Every environment variable a client reads a credential from: the keys', and those of credential options (cloudflare's `CF_AIG_TOKEN`). */
-export const CREDENTIAL_ENV: readonly string[] = [...new Set([
-  ...Object.values(ENV_KEYS),
-  ...providers.flatMap((p) => (registry[p].credentials as readonly { env?: string }[]).flatMap((c) => (c.env ? [c.env] : []))),
-])]
+export const CREDENTIAL_ENV: readonly string[] = [
+  ...new Set([
+    ...Object.values(ENV_KEYS),
+    ...providers.flatMap((p) => (registry[p].credentials as readonly { env?: string }[]).flatMap((c) => (c.env ? [c.env] : []))),
+  ]),
+]
 
 /** The header a provider's key travels in (lower case). */
 export function keyHeader(provider: Provider): string {
@@ -56,7 +58,11 @@ export function serves(provider: Provider, operation: string): boolean {
  * `/v1/local-account/…`), then the route of the provider's spec with the model filled in and its version segment set
  * to `apiVersion`'s.
  */
-export function pathOf(provider: Provider, operation: string, options: { model?: string; gatewayUrl?: string; apiVersion?: 'v1beta' | 'v1'; method?: string } = {}): string {
+export function pathOf(
+  provider: Provider,
+  operation: string,
+  options: { model?: string; gatewayUrl?: string; apiVersion?: 'v1beta' | 'v1'; method?: string } = {},
+): string {
   const routes = registry[provider].routes as Record<string, { path: string }>
   // apimart's one `generate` route serves both methods, named in its path.
   const folded = routes[operation] === undefined && ['generateContent', 'streamGenerateContent'].includes(operation) && routes.generate !== undefined

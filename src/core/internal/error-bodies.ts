@@ -163,10 +163,7 @@ export function errorFromResponse(input: ResponseInput & { bodyText: string }): 
  * A blocked prompt or a SAFETY finish is a valid response, not an error: those give `undefined`.
  * `rawBody` is `bodyText` when given, else the body re-serialised. Never throws.
  */
-export function errorInBody(
-  body: unknown,
-  input: ResponseInput & { bodyText?: string | undefined },
-): APIStatusError | undefined {
+export function errorInBody(body: unknown, input: ResponseInput & { bodyText?: string | undefined }): APIStatusError | undefined {
   try {
     const found = findBodyError(body)
     if (found === undefined) return undefined
@@ -183,10 +180,7 @@ export function errorInBody(
  * Turns a parsed stream event into a {@link StreamError} when it carries an `error` (object, string,
  * or an array element holding one); else `undefined`. Never throws.
  */
-export function streamErrorFromEvent(
-  event: unknown,
-  input: Omit<ResponseInput, 'status'> & { rawText?: string | undefined } = {},
-): StreamError | undefined {
+export function streamErrorFromEvent(event: unknown, input: Omit<ResponseInput, 'status'> & { rawText?: string | undefined } = {}): StreamError | undefined {
   try {
     const found = findBodyError(event)
     if (found === undefined) return undefined
@@ -212,9 +206,7 @@ export function streamErrorFromEvent(
  * Builds a {@link MalformedResponseError} for a 2xx body that could not be used, with a short
  * description of what came instead (empty body, HTML page and its title, invalid JSON).
  */
-export function malformedResponseError(
-  input: ResponseInput & { bodyText: string; reason?: string | undefined; cause?: unknown },
-): MalformedResponseError {
+export function malformedResponseError(input: ResponseInput & { bodyText: string; reason?: string | undefined; cause?: unknown }): MalformedResponseError {
   const status = validStatus(input.status) ?? 0
   const info = describeBodyText(redactSecrets(input.bodyText, input.secrets ?? []))
   const what = input.reason ?? 'expected a JSON body'
@@ -229,13 +221,7 @@ export function malformedResponseError(
   })
 }
 
-function buildStatusError(
-  status: number,
-  httpStatus: number,
-  info: BodyInfo,
-  input: ResponseInput,
-  rawBody: string | undefined,
-): APIStatusError {
+function buildStatusError(status: number, httpStatus: number, info: BodyInfo, input: ResponseInput, rawBody: string | undefined): APIStatusError {
   const via = status === httpStatus ? '' : ` (HTTP ${httpStatus})`
   const message = withProvider(input.provider, `${status}${codeLabel(info.code, status)}${via}: ${info.text}`)
   const Class = classFor(status, info)
@@ -480,10 +466,27 @@ export interface TransportFailure {
  * was sent, so nothing can have been billed. A reset or a close comes after the request may have gone out.
  */
 const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'EAI_NODATA',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
   'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
 ])
 
 /** True when a {@link ConnectionError}'s `code` says the connection was never made (see CONNECT_CODES), TLS handshake failures included. */
@@ -533,8 +536,18 @@ export function transportError(f: TransportFailure): ConnectionError | TimeoutEr
   const chunks = f.chunks === undefined ? '' : ` after ${f.chunks} chunk(s)`
   if (f.timeout) {
     const waited = duration(f.timeout.ms)
-    const what = f.phase === 'response' ? `no response after ${waited}` : f.phase === 'body' ? `response body not complete after ${waited}` : `${f.chunks === undefined ? '' : 'stream stalled: '}no data for ${waited}${chunks}`
-    return new TimeoutError(withProvider(f.provider, `${what} (${tries}); ${raiseHint(f.timeout.option)}`), { ...common, timeoutMs: f.timeout.ms, attempts: f.attempts, option: f.timeout.option })
+    const what =
+      f.phase === 'response'
+        ? `no response after ${waited}`
+        : f.phase === 'body'
+          ? `response body not complete after ${waited}`
+          : `${f.chunks === undefined ? '' : 'stream stalled: '}no data for ${waited}${chunks}`
+    return new TimeoutError(withProvider(f.provider, `${what} (${tries}); ${raiseHint(f.timeout.option)}`), {
+      ...common,
+      timeoutMs: f.timeout.ms,
+      attempts: f.attempts,
+      option: f.timeout.option,
+    })
   }
   const runtimeLimit = code === undefined ? undefined : RUNTIME_TIMEOUTS[code]
   if (runtimeLimit !== undefined) {
@@ -542,7 +555,10 @@ export function transportError(f: TransportFailure): ConnectionError | TimeoutEr
     const after = f.elapsedMs === undefined ? '' : ` after ${duration(f.elapsedMs)}`
     const what = f.phase === 'response' ? `no response${after}` : f.phase === 'body' ? `response body not complete${after}` : `stream stalled${chunks}`
     return new TimeoutError(
-      withProvider(f.provider, `${what}: the runtime's fetch gave up (${code}; Node's built-in fetch waits 300 s at most) (${tries}); to wait longer, pass a fetch whose dispatcher has a longer ${runtimeLimit}`),
+      withProvider(
+        f.provider,
+        `${what}: the runtime's fetch gave up (${code}; Node's built-in fetch waits 300 s at most) (${tries}); to wait longer, pass a fetch whose dispatcher has a longer ${runtimeLimit}`,
+      ),
       { ...common, code, attempts: f.attempts, option: 'fetch' },
     )
   }
@@ -550,10 +566,13 @@ export function transportError(f: TransportFailure): ConnectionError | TimeoutEr
   const where = address === undefined ? '' : ` ${f.phase === 'response' ? 'to' : 'from'} ${address}`
   const connected = f.phase === 'response' && neverConnected(code) ? false : undefined
   const what =
-    connected === false ? `cannot connect${address === undefined ? '' : ` to ${address}`}`
-    : f.phase === 'response' ? `connection${where} failed`
-    : f.phase === 'body' || f.chunks === undefined ? `connection lost while reading the body${where}`
-    : `connection lost${chunks}${where}`
+    connected === false
+      ? `cannot connect${address === undefined ? '' : ` to ${address}`}`
+      : f.phase === 'response'
+        ? `connection${where} failed`
+        : f.phase === 'body' || f.chunks === undefined
+          ? `connection lost while reading the body${where}`
+          : `connection lost${chunks}${where}`
   return new ConnectionError(withProvider(f.provider, `${what}: ${why}`), { ...common, code, address, connected })
 }
 
@@ -598,7 +617,10 @@ function duration(ms: number): string {
 export function callerError(input: { provider: ProviderName; cause: unknown; fetched: unknown; secrets: readonly string[] }): CallerError | undefined {
   const { provider, cause, fetched, secrets } = input
   if (fetched !== undefined && !isLocalFetchFailure(fetched)) return undefined
-  const what = fetched !== undefined ? 'fetch refused the request before sending it' : 'the request failed before it was sent (a middleware threw, or fetch refused a header value)'
+  const what =
+    fetched !== undefined
+      ? 'fetch refused the request before sending it'
+      : 'the request failed before it was sent (a middleware threw, or fetch refused a header value)'
   // The innermost message says what was refused ("fetch failed" wraps "invalid x-trace header"); scrubbed before it is cut.
   let message = cause instanceof Error ? cause.message : String(cause)
   for (let e: any = cause, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) if (e.message) message = e.message

@@ -5,8 +5,10 @@
  * a system code or say what failed on the wire. A TypeError about a header, a URL or a method is the request itself;
  * any other error from a custom fetch that names nothing of the network is that fetch's own.
  */
-const NETWORK_WORDS = /fetch failed|failed to fetch|networkerror|load failed|network|connect|socket|reset|refused|closed|terminated|timed? ?out|unreachable|dns|getaddrinfo|tls|ssl|certificate|eof|error sending request|broken pipe/i
-const REQUEST_WORDS = /header|invalid url|url is invalid|failed to parse url|invalid method|method .* (is|cannot)|cannot have body|duplex|requestinit|forbidden/i
+const NETWORK_WORDS =
+  /fetch failed|failed to fetch|networkerror|load failed|network|connect|socket|reset|refused|closed|terminated|timed? ?out|unreachable|dns|getaddrinfo|tls|ssl|certificate|eof|error sending request|broken pipe/i
+const REQUEST_WORDS =
+  /header|invalid url|url is invalid|failed to parse url|invalid method|method .* (is|cannot)|cannot have body|duplex|requestinit|forbidden/i
 
 /** Codes that say the request itself was refused before sending (undici's argument checks, Node's). */
 const LOCAL_CODES = /^(UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALID_[A-Z_]+)$/
@@ -14,7 +16,8 @@ const LOCAL_CODES = /^(UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED|ERR_INVALID_[A-
 /** The string `code`s down the cause chain: system codes (ECONNRESET, UND_ERR_SOCKET, ConnectionRefused...) or argument checks. */
 function codes(error: unknown): string[] {
   const found: string[] = []
-  for (let e: any = error, depth = 0; e && typeof e === 'object' && depth < 6; e = e.cause, depth++) if (typeof e.code === 'string' && e.code !== '') found.push(e.code)
+  for (let e: any = error, depth = 0; e && typeof e === 'object' && depth < 6; e = e.cause, depth++)
+    if (typeof e.code === 'string' && e.code !== '') found.push(e.code)
   return found
 }
 

@@ -97,13 +97,23 @@ export function redactCause(cause: unknown, secrets: readonly string[], depth = 
   const listed: unknown = (cause as { errors?: unknown }).errors
   const errors = Array.isArray(listed) ? listed : undefined
   const innerErrors = errors?.map((e) => redactCause(e, secrets, depth + 1))
-  const clean = message === cause.message && stack === cause.stack && inner === (cause as { cause?: unknown }).cause && (innerErrors === undefined || innerErrors.every((e, i) => e === errors![i]))
+  const clean =
+    message === cause.message &&
+    stack === cause.stack &&
+    inner === (cause as { cause?: unknown }).cause &&
+    (innerErrors === undefined || innerErrors.every((e, i) => e === errors![i]))
   if (clean) return cause
   const copy = new Error(message)
   copy.name = cause.name
   Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true, enumerable: false })
   const code = (cause as { code?: unknown }).code
-  if (typeof code === 'string' || typeof code === 'number') Object.defineProperty(copy, 'code', { value: typeof code === 'string' ? redactSecrets(code, secrets) : code, writable: true, configurable: true, enumerable: true })
+  if (typeof code === 'string' || typeof code === 'number')
+    Object.defineProperty(copy, 'code', {
+      value: typeof code === 'string' ? redactSecrets(code, secrets) : code,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    })
   if ('cause' in cause) Object.defineProperty(copy, 'cause', { value: inner, writable: true, configurable: true, enumerable: false })
   if (innerErrors !== undefined) Object.defineProperty(copy, 'errors', { value: innerErrors, writable: true, configurable: true, enumerable: false })
   return copy

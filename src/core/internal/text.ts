@@ -28,7 +28,10 @@ export const raiseHint = (option: string): string => `raise ${option} to wait lo
 
 /** Collapses whitespace to single spaces and cuts to `max` characters. */
 export function oneLine(text: string, max = MAX_MESSAGE_LENGTH): string {
-  const flat = text.slice(0, max * 4).replace(/\s+/g, ' ').trim()
+  const flat = text
+    .slice(0, max * 4)
+    .replace(/\s+/g, ' ')
+    .trim()
   return flat.length > max ? `${cutSafely(flat, max)}…` : flat
 }
 

@@ -5,17 +5,7 @@
  * @internal
  */
 import { APIMART_MODELS } from '../catalog.ts'
-import {
-  checkBearer,
-  envelope,
-  readCamelBody,
-  relayRoute,
-  RELAY_JSON,
-  type GatewayDialect,
-  type ErrorContext,
-  type ErrorKind,
-  type Reply,
-} from '../dialect.ts'
+import { checkBearer, envelope, readCamelBody, relayRoute, RELAY_JSON, type GatewayDialect, type ErrorContext, type ErrorKind, type Reply } from '../dialect.ts'
 
 /** The documented success envelope. */
 function wrap(value: Record<string, unknown>): Record<string, unknown> {

@@ -128,10 +128,22 @@ export const google: GatewayDialect = {
     if (query.has('key')) return this.error('auth', ctx)
     if (key === undefined && headers.authorization) {
       // Google reads a Bearer value as an OAuth token, and an API key is not one.
-      return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.', [errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED')], ctx)
+      return googleError(
+        401,
+        'UNAUTHENTICATED',
+        'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+        [errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED')],
+        ctx,
+      )
     }
     if (key === undefined) {
-      return googleError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", undefined, ctx)
+      return googleError(
+        403,
+        'PERMISSION_DENIED',
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+        undefined,
+        ctx,
+      )
     }
     return key === apiKey ? undefined : this.error('auth', ctx)
   },
@@ -140,21 +152,30 @@ export const google: GatewayDialect = {
     const model = ctx.model ?? 'gemini-2.5-flash'
     switch (kind) {
       case 'rate-limit':
-        return googleError(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. ', [
-          {
-            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-            violations: [
-              {
-                quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
-                quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
-                quotaDimensions: { location: 'global', model },
-                quotaValue: '10',
-              },
-            ],
-          },
-          { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
-          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' },
-        ], ctx)
+        return googleError(
+          429,
+          'RESOURCE_EXHAUSTED',
+          'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. ',
+          [
+            {
+              '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+              violations: [
+                {
+                  quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+                  quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+                  quotaDimensions: { location: 'global', model },
+                  quotaValue: '10',
+                },
+              ],
+            },
+            {
+              '@type': 'type.googleapis.com/google.rpc.Help',
+              links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+            },
+            { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' },
+          ],
+          ctx,
+        )
       case 'overloaded':
         return googleError(503, 'UNAVAILABLE', OVERLOADED, undefined, ctx)
       case 'server-error':
@@ -164,10 +185,13 @@ export const google: GatewayDialect = {
       case 'unknown-model':
         return unknownModel(model, /:([A-Za-z]+)$/.exec(ctx.path)?.[1] ?? (ctx.stream ? 'streamGenerateContent' : 'generateContent'), ctx)
       case 'auth':
-        return googleError(400, 'INVALID_ARGUMENT', BAD_KEY, [
-          errorInfo('API_KEY_INVALID'),
-          { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: BAD_KEY },
-        ], ctx)
+        return googleError(
+          400,
+          'INVALID_ARGUMENT',
+          BAD_KEY,
+          [errorInfo('API_KEY_INVALID'), { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: BAD_KEY }],
+          ctx,
+        )
       case 'invalid-argument':
         return googleError(400, 'INVALID_ARGUMENT', ctx.message ?? 'Request contains an invalid argument.', undefined, ctx)
       case 'bad-request': {
@@ -204,7 +228,8 @@ export const google: GatewayDialect = {
       event: (ev) => `data: ${ev.text}\r\n\r\n`,
       end: [],
       // Observed: after the 200 headers an error arrives as bare pretty JSON, no `data:` framing (OmniRoute#4177).
-      midStreamError: () => `${JSON.stringify({ error: { code: 503, message: 'This model is currently experiencing high demand. Spikes in demand are usually temporary. Please try again later.', status: 'UNAVAILABLE' } }, null, 2)}\n`,
+      midStreamError: () =>
+        `${JSON.stringify({ error: { code: 503, message: 'This model is currently experiencing high demand. Spikes in demand are usually temporary. Please try again later.', status: 'UNAVAILABLE' } }, null, 2)}\n`,
     }
   },
 

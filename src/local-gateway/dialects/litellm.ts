@@ -33,14 +33,20 @@ export const litellm: GatewayDialect = {
     return path.startsWith(`${PREFIX}/`) ? google.route(method, path.slice(PREFIX.length), query) : undefined
   },
   // FastAPI's answer for a path no route has; under /gemini, Google's own 404 page relayed.
-  notFound: (method, path) => (path.startsWith(`${PREFIX}/`) ? google.notFound(method, path.slice(PREFIX.length)) : jsonReply(404, { detail: 'Not Found' }, 'application/json')),
+  notFound: (method, path) =>
+    path.startsWith(`${PREFIX}/`) ? google.notFound(method, path.slice(PREFIX.length)) : jsonReply(404, { detail: 'Not Found' }, 'application/json'),
   checkAuth(headers, query, apiKey) {
     // The fake refuses ?key= (which the route also reads) so tests prove the client keeps keys out of URLs.
     if (query.has('key')) return proxyError(401, 'Authentication Error, a key in the URL is refused by the local gateway', 'auth_error', 'key')
     const key = headers['x-goog-api-key']
     if (typeof key !== 'string' || key === '') return proxyError(401, 'Authentication Error, No api key passed in.', 'auth_error', 'None')
     if (key === apiKey) return undefined
-    return proxyError(401, `Authentication Error, Invalid proxy server token passed. Received API Key = ${abbreviated(key)}, Key Hash (Token) =local. Unable to find token in cache or \`LiteLLM_VerificationTokenTable\``, 'token_not_found_in_db', 'key')
+    return proxyError(
+      401,
+      `Authentication Error, Invalid proxy server token passed. Received API Key = ${abbreviated(key)}, Key Hash (Token) =local. Unable to find token in cache or \`LiteLLM_VerificationTokenTable\``,
+      'token_not_found_in_db',
+      'key',
+    )
   },
   error(kind: ErrorKind, ctx: ErrorContext): Reply {
     if (kind === 'auth') return proxyError(401, 'Authentication Error, Invalid proxy server token passed.', 'token_not_found_in_db', 'key')

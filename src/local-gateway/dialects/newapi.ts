@@ -135,7 +135,13 @@ export const newapi: GatewayDialect = {
         return openAiError(200, OVERLOADED, 'upstream_error', 503)
       case 'unknown-model':
         // What new-api answers when no channel of the caller's group serves the model.
-        return openAiError(503, `No available channel for model ${ctx.model ?? ''} under group default (distributor)`, 'new_api_error', 'model_not_found', newApiRequestId())
+        return openAiError(
+          503,
+          `No available channel for model ${ctx.model ?? ''} under group default (distributor)`,
+          'new_api_error',
+          'model_not_found',
+          newApiRequestId(),
+        )
       case 'auth':
         return tokenError('invalid')
       case 'bad-request':
@@ -175,6 +181,9 @@ export function reseller(spec: ResellerSpec): GatewayDialect {
     provider: spec.provider,
     models: spec.models.length > 0 ? spec.models : NEWAPI_MODELS,
     ...(!spec.googleKeyHeader && { checkAuth: bearerOnly }),
-    ...(!spec.modelList && { route: (method: string, path: string, query: URLSearchParams) => relayRoute(method, path, query, RELAY_VERSIONS), openaiModels: undefined }),
+    ...(!spec.modelList && {
+      route: (method: string, path: string, query: URLSearchParams) => relayRoute(method, path, query, RELAY_VERSIONS),
+      openaiModels: undefined,
+    }),
   }
 }

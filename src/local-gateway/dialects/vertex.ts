@@ -18,14 +18,24 @@ const FIELDS = [...REQUEST_FIELDS.filter((f) => f !== 'cachedContent'), 'labels'
 
 /** Fields only Google AI knows, where they sit: Vertex refuses them as unknown names (the SDK's *ToVertex converters). */
 const GOOGLE_AI_ONLY: { where: (body: Record<string, any>) => { at: string; value: Record<string, unknown> }[]; names: string[] }[] = [
-  { where: (b) => (Array.isArray(b.contents) ? b.contents : []).flatMap((c: any, i: number) => (Array.isArray(c?.parts) ? c.parts : []).map((p: any, j: number) => ({ at: `contents[${i}].parts[${j}]`, value: p }))), names: ['toolCall', 'toolResponse', 'partMetadata'] },
+  {
+    where: (b) =>
+      (Array.isArray(b.contents) ? b.contents : []).flatMap((c: any, i: number) =>
+        (Array.isArray(c?.parts) ? c.parts : []).map((p: any, j: number) => ({ at: `contents[${i}].parts[${j}]`, value: p })),
+      ),
+    names: ['toolCall', 'toolResponse', 'partMetadata'],
+  },
   { where: (b) => (Array.isArray(b.tools) ? b.tools : []).map((t: any, i: number) => ({ at: `tools[${i}]`, value: t })), names: ['fileSearch', 'mcpServers'] },
-  { where: (b) => (b.generationConfig ? [{ at: 'generation_config', value: b.generationConfig }] : []), names: ['enableEnhancedCivicAnswers', 'translationConfig'] },
+  {
+    where: (b) => (b.generationConfig ? [{ at: 'generation_config', value: b.generationConfig }] : []),
+    names: ['enableEnhancedCivicAnswers', 'translationConfig'],
+  },
   { where: (b) => (b.toolConfig ? [{ at: 'tool_config', value: b.toolConfig }] : []), names: ['includeServerSideToolInvocations'] },
 ]
 
 /** Vertex's 400 for a turn without a role (BerriAI/litellm issue 32731). */
-const NO_ROLE = 'Unable to submit request because Please use a valid role: user, model.. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/gemini'
+const NO_ROLE =
+  'Unable to submit request because Please use a valid role: user, model.. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/gemini'
 
 function readBody(body: Record<string, unknown>): BodyReading {
   const reading = readGoogleBody(body, FIELDS)
@@ -37,7 +47,8 @@ function readBody(body: Record<string, unknown>): BodyReading {
     }
   }
   const contents = Array.isArray(body.contents) ? body.contents : []
-  if (contents.some((c: unknown) => !c || typeof c !== 'object' || typeof (c as { role?: unknown }).role !== 'string' || (c as { role: string }).role === '')) return { ...reading, error: NO_ROLE }
+  if (contents.some((c: unknown) => !c || typeof c !== 'object' || typeof (c as { role?: unknown }).role !== 'string' || (c as { role: string }).role === ''))
+    return { ...reading, error: NO_ROLE }
   return reading
 }
 
@@ -52,7 +63,8 @@ function vertexAnswer(value: Record<string, unknown>, index = 0): Record<string,
   }
 }
 
-const MESSAGE = 'API keys are not supported by this API. Expected OAuth2 access token or other authentication credentials that assert a principal. See https://cloud.google.com/docs/authentication'
+const MESSAGE =
+  'API keys are not supported by this API. Expected OAuth2 access token or other authentication credentials that assert a principal. See https://cloud.google.com/docs/authentication'
 const BAD_KEY = 'API key not valid. Please pass a valid API key.'
 const VERTEX_INFO = (reason: string) => ({ ...errorInfo(reason), metadata: { service: 'aiplatform.googleapis.com' } })
 
@@ -74,7 +86,13 @@ export const vertex: GatewayDialect = {
     // The fake refuses ?key= outright so tests prove the client keeps keys out of URLs.
     if (query.has('key')) return this.error('auth', ctx)
     if (key === undefined) {
-      return googleError(401, 'UNAUTHENTICATED', 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.', [VERTEX_INFO('CREDENTIALS_MISSING')], ctx)
+      return googleError(
+        401,
+        'UNAUTHENTICATED',
+        'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+        [VERTEX_INFO('CREDENTIALS_MISSING')],
+        ctx,
+      )
     }
     return key === apiKey ? undefined : this.error('auth', ctx)
   },
@@ -98,8 +116,24 @@ export const vertex: GatewayDialect = {
     const counted = JSON.parse(rawText) as { totalTokens?: number; cachedContentTokenCount?: number }
     const { cachedContentTokenCount: _, ...rest } = counted
     // Vertex also reports the billable characters (about four per token of English text here).
-    return { status: 200, headers: { 'content-type': JSON_TYPE, ...GOOGLE_HEADERS }, body: `${JSON.stringify({ ...rest, totalBillableCharacters: (counted.totalTokens ?? 0) * 4 }, null, 2)}\n` }
+    return {
+      status: 200,
+      headers: { 'content-type': JSON_TYPE, ...GOOGLE_HEADERS },
+      body: `${JSON.stringify({ ...rest, totalBillableCharacters: (counted.totalTokens ?? 0) * 4 }, null, 2)}\n`,
+    }
   },
   // Express mode has no model list: an API key is refused there.
-  listModels: (_query, ctx) => googleError(401, 'UNAUTHENTICATED', MESSAGE, [{ ...VERTEX_INFO('CREDENTIALS_MISSING'), metadata: { service: 'aiplatform.googleapis.com', method: 'google.cloud.aiplatform.v1beta1.ModelGardenService.ListPublisherModels' } }], ctx),
+  listModels: (_query, ctx) =>
+    googleError(
+      401,
+      'UNAUTHENTICATED',
+      MESSAGE,
+      [
+        {
+          ...VERTEX_INFO('CREDENTIALS_MISSING'),
+          metadata: { service: 'aiplatform.googleapis.com', method: 'google.cloud.aiplatform.v1beta1.ModelGardenService.ListPublisherModels' },
+        },
+      ],
+      ctx,
+    ),
 }

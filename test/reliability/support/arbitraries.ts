@@ -38,7 +38,9 @@ export const text = (maxLength = 12): fc.Arbitrary<string> =>
   )
 
 const base64 = fc.uint8Array({ maxLength: 24 }).map((bytes) => Buffer.from(bytes).toString('base64'))
-const duration = fc.tuple(fc.nat({ max: 100_000 }), fc.option(fc.nat({ max: 999_999_999 }), { nil: undefined })).map(([s, ns]) => (ns === undefined ? `${s}s` : `${s}.${String(ns).padStart(9, '0')}s`))
+const duration = fc
+  .tuple(fc.nat({ max: 100_000 }), fc.option(fc.nat({ max: 999_999_999 }), { nil: undefined }))
+  .map(([s, ns]) => (ns === undefined ? `${s}s` : `${s}.${String(ns).padStart(9, '0')}s`))
 const dateTime = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString())
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
 const int64 = fc.oneof(fc.maxSafeInteger(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String))
@@ -146,7 +148,8 @@ export function withoutUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutUndefined) as T
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) Object.defineProperty(out, k, { value: withoutUndefined(v), enumerable: true, writable: true, configurable: true })
+    for (const [k, v] of Object.entries(value))
+      if (v !== undefined) Object.defineProperty(out, k, { value: withoutUndefined(v), enumerable: true, writable: true, configurable: true })
     return out as T
   }
   return value

@@ -55,7 +55,10 @@ export interface HostileCase {
   raw?(ctx: CaseContext): (req: IncomingMessage, res: ServerResponse) => void
   client?: Partial<ClientOptions>
   /** Right value (a response, the chunks of a stream, the models of a list), or a typed error; `either` allows both. */
-  expect: { value: (value: any, ctx: CaseContext) => void } | { error: ExpectedError } | { either: { value: (value: any, ctx: CaseContext) => void; error: ExpectedError } }
+  expect:
+    | { value: (value: any, ctx: CaseContext) => void }
+    | { error: ExpectedError }
+    | { either: { value: (value: any, ctx: CaseContext) => void; error: ExpectedError } }
   /** Requests the gateway must see; default 1. */
   requests?: number
 }
@@ -202,7 +205,9 @@ const unary: HostileCase[] = [
     id: 'huge error page (20 MB, status 500)',
     group: 'huge body',
     op: 'generate',
-    respond: ({ key }) => [{ status: 500, headers: { 'content-type': 'text/plain' }, body: `upstream exploded (${key})\n${'stack frame\n'.repeat((20 * MB) / 12)}` }],
+    respond: ({ key }) => [
+      { status: 500, headers: { 'content-type': 'text/plain' }, body: `upstream exploded (${key})\n${'stack frame\n'.repeat((20 * MB) / 12)}` },
+    ],
     expect: {
       error: {
         class: InternalServerError,
@@ -261,7 +266,9 @@ const unary: HostileCase[] = [
     id: '__proto__ and constructor keys around a valid answer',
     group: '__proto__ and constructor keys',
     op: 'generate',
-    respond: () => [{ headers: JSON_HEADERS, body: `{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, ${OK_JSON.slice(1)}` }],
+    respond: () => [
+      { headers: JSON_HEADERS, body: `{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, ${OK_JSON.slice(1)}` },
+    ],
     expect: {
       value: (value: GenerateContentResponse) => {
         okText('Hello there.')(value)
@@ -300,13 +307,15 @@ const unary: HostileCase[] = [
     op: 'generate',
     // The mock copies scripted headers by assignment, which cannot make a `__proto__` header: a raw server sends them.
     respond: () => [],
-    raw: ({ key }) => (_req, res) => {
-      res.setHeader('content-type', 'application/json')
-      res.setHeader('__proto__', `polluted ${key}`)
-      res.setHeader('constructor', 'polluted')
-      res.statusCode = 500
-      res.end('{"error": {"message": "header trouble"}}')
-    },
+    raw:
+      ({ key }) =>
+      (_req, res) => {
+        res.setHeader('content-type', 'application/json')
+        res.setHeader('__proto__', `polluted ${key}`)
+        res.setHeader('constructor', 'polluted')
+        res.statusCode = 500
+        res.end('{"error": {"message": "header trouble"}}')
+      },
     expect: {
       error: {
         class: InternalServerError,
@@ -330,14 +339,18 @@ const unary: HostileCase[] = [
     id: 'HTTP 200 with an OpenAI-style error body (numeric code)',
     group: 'HTTP 200 with an error body',
     op: 'generate',
-    respond: ({ key }) => [{ headers: JSON_HEADERS, body: { error: { message: `Upstream overloaded for ${key}`, type: 'upstream_error', param: '', code: 503 } } }],
+    respond: ({ key }) => [
+      { headers: JSON_HEADERS, body: { error: { message: `Upstream overloaded for ${key}`, type: 'upstream_error', param: '', code: 503 } } },
+    ],
     expect: { error: { class: InternalServerError, message: /Upstream overloaded/, status: 503 } },
   },
   {
     id: 'HTTP 200 with an OpenAI-style error body (string code)',
     group: 'HTTP 200 with an error body',
     op: 'generate',
-    respond: ({ key }) => [{ headers: JSON_HEADERS, body: { error: { message: `Invalid token ${key}`, type: 'new_api_error', param: '', code: 'invalid_api_key' } } }],
+    respond: ({ key }) => [
+      { headers: JSON_HEADERS, body: { error: { message: `Invalid token ${key}`, type: 'new_api_error', param: '', code: 'invalid_api_key' } } },
+    ],
     expect: { error: { class: APIStatusError, message: /Invalid token/, check: (e) => expect(e.code).toBe('invalid_api_key') } },
   },
   {
@@ -456,7 +469,14 @@ const unary: HostileCase[] = [
       {
         status: 400,
         headers: JSON_HEADERS,
-        body: { error: { code: 400, message: `API key not valid: ${key}`, status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', metadata: { key } }] } },
+        body: {
+          error: {
+            code: 400,
+            message: `API key not valid: ${key}`,
+            status: 'INVALID_ARGUMENT',
+            details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', metadata: { key } }],
+          },
+        },
       },
     ],
     // A bad key is the same class on every provider (issue #9); Google's 400 and status stay on it.
@@ -470,10 +490,19 @@ const unary: HostileCase[] = [
       {
         status: 400,
         headers: JSON_HEADERS,
-        body: { error: { code: 400, message: 'Invalid value at contents[0].role', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'contents[0].role', description: 'Invalid value' }] }] } },
+        body: {
+          error: {
+            code: 400,
+            message: 'Invalid value at contents[0].role',
+            status: 'INVALID_ARGUMENT',
+            details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'contents[0].role', description: 'Invalid value' }] }],
+          },
+        },
       },
     ],
-    expect: { error: { class: BadRequestError, message: /Invalid value at contents\[0\]\.role/, status: 400, check: (e) => expect(e.code).toBe('INVALID_ARGUMENT') } },
+    expect: {
+      error: { class: BadRequestError, message: /Invalid value at contents\[0\]\.role/, status: 400, check: (e) => expect(e.code).toBe('INVALID_ARGUMENT') },
+    },
   },
   {
     id: '401 nordlys bare string error',
@@ -486,7 +515,13 @@ const unary: HostileCase[] = [
     id: '404 Google HTML page',
     group: 'error statuses',
     op: 'generate',
-    respond: () => [{ status: 404, headers: { 'content-type': 'text/html; charset=UTF-8' }, body: '<!DOCTYPE html>\n<html lang=en>\n<title>Error 404 (Not Found)!!1</title>\n<p><b>404.</b> That’s an error.' }],
+    respond: () => [
+      {
+        status: 404,
+        headers: { 'content-type': 'text/html; charset=UTF-8' },
+        body: '<!DOCTYPE html>\n<html lang=en>\n<title>Error 404 (Not Found)!!1</title>\n<p><b>404.</b> That’s an error.',
+      },
+    ],
     expect: { error: { class: NotFoundError, message: /Not Found/, status: 404 } },
   },
   {
@@ -511,7 +546,14 @@ const streams: HostileCase[] = [
     respond: () => [
       {
         headers: SSE_HEADERS,
-        chunks: [': PING\r\n\r\n', 'retry: 3000\r\n\r\n', ...sse([chunk('one '), chunk('two ')], '\r\n'), '\r\n\r\n: keep-alive\r\n', ...sse([chunk('three', true)], '\r\n'), 'data: [DONE]\r\n\r\n'],
+        chunks: [
+          ': PING\r\n\r\n',
+          'retry: 3000\r\n\r\n',
+          ...sse([chunk('one '), chunk('two ')], '\r\n'),
+          '\r\n\r\n: keep-alive\r\n',
+          ...sse([chunk('three', true)], '\r\n'),
+          'data: [DONE]\r\n\r\n',
+        ],
       },
     ],
     expect: { value: streamTexts(['one ', 'two ', 'three']) },
@@ -541,7 +583,12 @@ const streams: HostileCase[] = [
     id: 'error event in the middle (OpenAI shape)',
     group: 'error event first, last, in the middle',
     op: 'stream',
-    respond: ({ key }) => [{ headers: SSE_HEADERS, chunks: sse([chunk('one '), { error: { message: `upstream died (${key})`, type: 'upstream_error', param: '', code: 502 } }, chunk('two', true)]) }],
+    respond: ({ key }) => [
+      {
+        headers: SSE_HEADERS,
+        chunks: sse([chunk('one '), { error: { message: `upstream died (${key})`, type: 'upstream_error', param: '', code: 502 } }, chunk('two', true)]),
+      },
+    ],
     expect: { error: { class: StreamError, message: /upstream died/, status: 502, chunksBefore: 1 } },
   },
   {
@@ -569,7 +616,12 @@ const streams: HostileCase[] = [
     id: 'error event typed `event: error`',
     group: 'error event first, last, in the middle',
     op: 'stream',
-    respond: ({ key }) => [{ headers: SSE_HEADERS, chunks: [...sse([chunk('one ')]), `event: error\ndata: ${JSON.stringify({ error: { message: `quota gone ${key}`, code: 429 } })}\n\n`] }],
+    respond: ({ key }) => [
+      {
+        headers: SSE_HEADERS,
+        chunks: [...sse([chunk('one ')]), `event: error\ndata: ${JSON.stringify({ error: { message: `quota gone ${key}`, code: 429 } })}\n\n`],
+      },
+    ],
     expect: { error: { class: StreamError, message: /quota gone/, status: 429, chunksBefore: 1 } },
   },
   {
@@ -590,7 +642,13 @@ const streams: HostileCase[] = [
     id: 'stream cut mid-event by a reset',
     group: 'stream cut mid-event',
     op: 'stream',
-    respond: () => [{ headers: SSE_HEADERS, chunks: [...sse([chunk('one '), chunk('two ')]), 'data: {"candidates": [{"content": {"parts": [{"te', 'xt": "never"}]}}]}\n\n'], reset: 'mid-body' }],
+    respond: () => [
+      {
+        headers: SSE_HEADERS,
+        chunks: [...sse([chunk('one '), chunk('two ')]), 'data: {"candidates": [{"content": {"parts": [{"te', 'xt": "never"}]}}]}\n\n'],
+        reset: 'mid-body',
+      },
+    ],
     expect: { error: { class: ConnectionError, message: /connection/i, chunksBefore: 2 } },
   },
   {
@@ -735,7 +793,10 @@ const LISTING: readonly Provider[] = PROVIDERS.filter((p) => (registry[p].operat
 /** Of those, the ones whose list is new-api's OpenAI-style one. */
 const OPENAI_LISTING: readonly Provider[] = LISTING.filter((p) => NEWAPI_RELAYS.includes(p))
 
-const page = (names: string[], next?: string) => ({ models: names.map((n) => ({ name: `models/${n}`, version: '001', displayName: n })), ...(next && { nextPageToken: next }) })
+const page = (names: string[], next?: string) => ({
+  models: names.map((n) => ({ name: `models/${n}`, version: '001', displayName: n })),
+  ...(next && { nextPageToken: next }),
+})
 
 const lists: HostileCase[] = [
   {

@@ -51,7 +51,9 @@ export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
 }
 
 /** Drains a stream; the chunks that arrived before a failure are kept. */
-export async function drainStream(stream: AsyncIterable<GenerateContentResponse>): Promise<{ chunks: GenerateContentResponse[]; outcome: Outcome<GenerateContentResponse[]> }> {
+export async function drainStream(
+  stream: AsyncIterable<GenerateContentResponse>,
+): Promise<{ chunks: GenerateContentResponse[]; outcome: Outcome<GenerateContentResponse[]> }> {
   const chunks: GenerateContentResponse[] = []
   const result = await outcome(async () => {
     for await (const chunk of stream) chunks.push(chunk)
@@ -247,7 +249,9 @@ export function reportFigures(category: string, figures: Array<[name: string, va
   const dir = inject('reliabilityFiguresDir')
   const lines: FigureLine[] = figures.map(([name, value, unit]) => ({ category, name, value, ...(unit && { unit }) }))
   if (dir) appendFileSync(join(dir, `${category}.jsonl`), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)
-  const summary = figures.map(([name, value, unit]) => `${name}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : value}${unit ? ` ${unit}` : ''}`).join(', ')
+  const summary = figures
+    .map(([name, value, unit]) => `${name}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : value}${unit ? ` ${unit}` : ''}`)
+    .join(', ')
   console.log(`[reliability] ${category}: ${summary}`)
 }
 

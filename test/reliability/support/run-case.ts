@@ -77,7 +77,11 @@ export async function runCase(c: HostileCase, provider: Provider, key: string, e
   const hung = (error: unknown): Outcome<never> => ({ ok: false, error, ms: performance.now() - started })
   try {
     if (c.op === 'generate') {
-      result = await guard(outcome(() => client.generateContent(params())), hangMs, label).catch(hung)
+      result = await guard(
+        outcome(() => client.generateContent(params())),
+        hangMs,
+        label,
+      ).catch(hung)
     } else if (c.op === 'stream') {
       const streamed: GenerateContentResponse[] = []
       chunks = streamed
@@ -157,5 +161,10 @@ function verifyError(expected: ExpectedError, run: CaseRun, provider: Provider, 
 /** True when anything has been written onto Object.prototype. */
 export function prototypePolluted(): boolean {
   const probe = {} as Record<string, unknown>
-  return probe.polluted !== undefined || Object.hasOwn(Object.prototype, 'polluted') || Object.hasOwn(Object.prototype, 'a') || ({} as { a?: unknown }).a !== undefined
+  return (
+    probe.polluted !== undefined ||
+    Object.hasOwn(Object.prototype, 'polluted') ||
+    Object.hasOwn(Object.prototype, 'a') ||
+    ({} as { a?: unknown }).a !== undefined
+  )
 }

@@ -1,9 +1,7 @@
 // The calls every runtime makes, per dialect, against the local gateway: one unary generateContent, one
 // streamGenerateContent, and one call with a wrong key that must end in a typed error. Plain JavaScript that
 // imports the installed package, so Node, Bun, Deno and workerd (bundled) all run it as it is.
-import {
-  APIStatusError, AuthenticationError, BadRequestError, GeminiGatewayError, createClient, mergeChunks, text,
-} from 'gemini-gateways'
+import { APIStatusError, AuthenticationError, BadRequestError, GeminiGatewayError, createClient, mergeChunks, text } from 'gemini-gateways'
 
 const REQUEST = { model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }] }
 const WRONG_KEY = 'wrong-key-0123456789'
@@ -36,7 +34,10 @@ async function probeDialect(provider, baseUrl, apiKey) {
   })
   const error = await cell(async () => {
     const wrong = createClient({ provider, apiKey: WRONG_KEY, baseUrl, maxRetries: 0 })
-    const e = await wrong.generateContent(REQUEST).then(() => undefined, (err) => err)
+    const e = await wrong.generateContent(REQUEST).then(
+      () => undefined,
+      (err) => err,
+    )
     if (e === undefined) return { failed: 'a wrong key got a success' }
     return {
       name: e.name,

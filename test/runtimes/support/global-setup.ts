@@ -26,7 +26,9 @@ export default function setup(project: TestProject): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'runtime-verdicts-'))
   project.provide('runtimeVerdictsDir', dir)
   return () => {
-    const rows = readdirSync(dir).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RuntimeRow)
+    const rows = readdirSync(dir)
+      .sort()
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RuntimeRow)
     rmSync(dir, { recursive: true, force: true })
     if (rows.length > 0) process.stdout.write(`${table(rows)}\n`)
   }
@@ -41,10 +43,23 @@ function table(rows: RuntimeRow[]): string {
   const lines = rows.map((r) =>
     [
       r.label.padEnd(labelWidth),
-      ...providers.map((p) => OPERATIONS.map((op) => mark(r.cells[p]?.[op])).join(' ').padEnd(colWidth)),
+      ...providers.map((p) =>
+        OPERATIONS.map((op) => mark(r.cells[p]?.[op]))
+          .join(' ')
+          .padEnd(colWidth),
+      ),
       `${(r.ms / 1000).toFixed(1)} s`,
     ].join('  '),
   )
   const rule = (c: string) => c.repeat(header.length)
-  return ['', rule('═'), ' Runtimes (issue #11): per dialect unary, stream, error (✓ passed, ✗ failed, · not run)', rule('─'), ` ${header}`, ...lines.map((l) => ` ${l}`), rule('═'), ''].join('\n')
+  return [
+    '',
+    rule('═'),
+    ' Runtimes (issue #11): per dialect unary, stream, error (✓ passed, ✗ failed, · not run)',
+    rule('─'),
+    ` ${header}`,
+    ...lines.map((l) => ` ${l}`),
+    rule('═'),
+    '',
+  ].join('\n')
 }
