@@ -48,7 +48,7 @@ export const QUIRK_GROUPS: Record<QuirkGroupId, QuirkGroup> = {
       "`createClient({ provider: '{provider}' })` defaults to `{baseUrl}`, the bundle’s first server; the `baseUrl` option overrides it (a trailing `/` or version segment is fine).",
     byProvider: {
       cloudflare:
-        "`createClient({ provider: 'cloudflare', accountId, gatewayId })` fills the route’s ids in `{baseUrl}`; or pass a `baseUrl` that holds them. Without them the client throws a `ConfigurationError` that names each id missing.",
+        "`createClient({ provider: 'cloudflare', accountId, gatewayId })` fills the route’s ids in `{baseUrl}`; or pass a `baseUrl` that holds them. Neither, or both at once, is a `ConfigurationError` that says which ids are missing or given twice.",
       litellm:
         "`createClient({ provider: 'litellm' })` defaults to `{baseUrl}`, LiteLLM’s default port; `baseUrl` is your proxy’s root (a trailing `/gemini` or `/gemini/v1beta` is fine: the routes carry `/gemini`).",
     },
